@@ -1,0 +1,52 @@
+/** A tensor whose value can be replaced in place: a layer's weight, as Keras's `Variable`. */
+
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import type { DType } from './dtype.js';
+import { allocArray } from './dtype.js';
+import { formatShape, shapesEqual } from './shape.js';
+import { wrapStorage } from './storage.js';
+import { Tensor } from './tensor.js';
+
+export interface VariableOptions {
+  /** The weight's own name, e.g. `depthwise_kernel`. */
+  name: string;
+  /** The owning layer's name followed by the weight's, e.g. `depthwise_conv2d/depthwise_kernel`. */
+  path: string;
+  trainable?: boolean;
+}
+
+/**
+ * A mutable tensor. It keeps its identity (and so its place in gradients and optimizer state) while
+ * `assign` swaps its contents; the new contents are copied and cast to the variable's dtype.
+ */
+export class Variable extends Tensor {
+  readonly name: string;
+  readonly path: string;
+  trainable: boolean;
+
+  constructor(initial: Tensor, options: VariableOptions) {
+    super(wrapStorage(copyAs(initial, initial.dtype), initial.dtype), initial.shape);
+    this.name = options.name;
+    this.path = options.path;
+    this.trainable = options.trainable ?? true;
+  }
+
+  /** Replaces the value; the shape must match. Values of another float dtype are cast. */
+  assign(value: Tensor): void {
+    if (!shapesEqual(value.shape, this.shape)) {
+      throw new ShapeError(
+        `cannot assign a value of shape ${formatShape(value.shape)} to variable '${this.path}' of shape ${formatShape(this.shape)}`,
+      );
+    }
+    if (this.dtype === 'int32' && value.dtype !== 'int32') {
+      throw new InvalidArgumentError('value', value.dtype, `an int32 tensor for int32 variable '${this.path}'`);
+    }
+    this.storage = wrapStorage(copyAs(value, this.dtype), this.dtype);
+  }
+}
+
+function copyAs(source: Tensor, dtype: DType) {
+  const out = allocArray(dtype, source.size);
+  out.set(source.dataSync());
+  return out;
+}

@@ -1,0 +1,40 @@
+/**
+ * depthwise: Keras-style convolutional networks in TypeScript, built around the depthwise 2D convolution.
+ * This file is the whole public surface; everything else may move.
+ */
+
+export { Tensor, tensor, zeros, ones, fill, scalar, isTensor } from './engine/tensor.js';
+export type { NestedArray, TensorLike } from './engine/tensor.js';
+export type { DType, FloatDType, DataArray, FloatArray } from './engine/dtype.js';
+export { Variable } from './engine/variable.js';
+export { valueAndGrads } from './engine/autograd.js';
+export type { ValueAndGrads } from './engine/autograd.js';
+export { noGrad } from './engine/tape.js';
+export { setRandomSeed } from './engine/random.js';
+
+export * as ops from './ops/index.js';
+
+export * as activations from './activations/index.js';
+export { initializers } from './initializers/index.js';
+export { regularizers } from './regularizers/index.js';
+export { constraints } from './constraints/index.js';
+
+export { Layer } from './layers/layer.js';
+export type { LayerOptions, CallOptions } from './layers/layer.js';
+export { SymbolicTensor } from './layers/symbolic-tensor.js';
+export { InputLayer, layerInput } from './layers/input-layer.js';
+export type { InputOptions } from './layers/input-layer.js';
+export { DepthwiseConv2D, layerDepthwiseConv2d } from './layers/convolutional/depthwise-conv2d.js';
+export type { DepthwiseConv2DOptions } from './layers/convolutional/depthwise-conv2d.js';
+export type { LayerFunction } from './layers/layer-function.js';
+export { clearSession } from './layers/naming.js';
+
+export { Model } from './models/model.js';
+export type { PredictOptions, SummaryOptions } from './models/model.js';
+export { Sequential, kerasModelSequential } from './models/sequential.js';
+export type { SequentialOptions } from './models/sequential.js';
+export { Functional, kerasModel } from './models/functional.js';
+export type { FunctionalOptions } from './models/functional.js';
+
+export { imageDataFormat, setImageDataFormat, reloadKerasConfig } from './config/keras-config.js';
+export { InvalidArgumentError, ShapeError, UnknownNameError } from './errors.js';

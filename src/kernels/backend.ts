@@ -1,0 +1,48 @@
+/**
+ * The kernel interface. A backend supplies kernels that read typed-array views of their inputs and write
+ * into outputs the caller allocated through `allocStorage`; the TypeScript kernels are the default and the
+ * fallback. A WebAssembly backend fills the same slots and allocates in its own linear memory, which is why
+ * kernels never allocate their outputs.
+ */
+
+import type { FloatArray } from '../engine/dtype.js';
+import type { DepthwiseConv2dParams } from './depthwise-conv2d/params.js';
+import {
+  depthwiseConv2dBackwardBias,
+  depthwiseConv2dBackwardInput,
+  depthwiseConv2dBackwardKernel,
+  depthwiseConv2dForward,
+} from './depthwise-conv2d/js.js';
+
+export interface DepthwiseConv2dKernels {
+  forward(p: DepthwiseConv2dParams, x: FloatArray, kernel: FloatArray, bias: FloatArray | null, out: FloatArray): void;
+  backwardInput(p: DepthwiseConv2dParams, dy: FloatArray, kernel: FloatArray, dx: FloatArray): void;
+  backwardKernel(p: DepthwiseConv2dParams, x: FloatArray, dy: FloatArray, dkernel: FloatArray): void;
+  backwardBias(p: DepthwiseConv2dParams, dy: FloatArray, dbias: FloatArray): void;
+}
+
+export interface KernelBackend {
+  readonly name: string;
+  readonly depthwiseConv2d: DepthwiseConv2dKernels;
+}
+
+export const typescriptBackend: KernelBackend = {
+  name: 'typescript',
+  depthwiseConv2d: {
+    forward: depthwiseConv2dForward,
+    backwardInput: depthwiseConv2dBackwardInput,
+    backwardKernel: depthwiseConv2dBackwardKernel,
+    backwardBias: depthwiseConv2dBackwardBias,
+  },
+};
+
+let current: KernelBackend = typescriptBackend;
+
+export function getBackend(): KernelBackend {
+  return current;
+}
+
+/** Selects the kernels every op uses from now on. */
+export function setBackend(backend: KernelBackend): void {
+  current = backend;
+}

@@ -1,0 +1,16 @@
+/** Depthwise 2D convolution kernels on plain typed arrays (the naive reference is test-only). */
+export type { FloatArray } from '../float-array.js';
+export type { DataFormat, DepthwiseConv2dOptions, DepthwiseConv2dParams, Padding } from './params.js';
+export {
+  convOutputLength,
+  depthwiseConv2dOutputShape,
+  depthwiseConv2dSizes,
+  resolveDepthwiseConv2dParams,
+  samePadding,
+} from './params.js';
+export {
+  depthwiseConv2dBackwardBias,
+  depthwiseConv2dBackwardInput,
+  depthwiseConv2dBackwardKernel,
+  depthwiseConv2dForward,
+} from './js.js';

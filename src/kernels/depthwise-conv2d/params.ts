@@ -1,0 +1,242 @@
+/**
+ * Shape resolution for the depthwise 2D convolution: turns user-facing shapes and options into the
+ * fully resolved integer parameters every kernel implementation (plain JS, later WebAssembly) consumes,
+ * so the kernels themselves never validate or derive geometry.
+ */
+import { InvalidArgumentError, ShapeError, UnknownNameError, describeValue } from '../../errors.js';
+
+export type { FloatArray } from '../float-array.js';
+
+/** Where the channel axis lives: `[N, H, W, C]` (`channels_last`) or `[N, C, H, W]` (`channels_first`). */
+export type DataFormat = 'channels_last' | 'channels_first';
+
+/** Keras padding modes. `same` pads TensorFlow-style, with any odd pixel going after (bottom/right). */
+export type Padding = 'valid' | 'same';
+
+/**
+ * Fully resolved geometry of one depthwise convolution. Output channel `c * depthMultiplier + m` is
+ * input channel `c` convolved with kernel slice `[:, :, c, m]`.
+ */
+export interface DepthwiseConv2dParams {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly depthMultiplier: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padBottom: number;
+  readonly padLeft: number;
+  readonly padRight: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly dataFormat: DataFormat;
+}
+
+/** The convolution options, as a layer holds them after its own argument normalisation. */
+export interface DepthwiseConv2dOptions {
+  strides: readonly [number, number];
+  dilationRate: readonly [number, number];
+  padding: Padding;
+  dataFormat: DataFormat;
+}
+
+const CONTEXT = 'depthwiseConv2d';
+const PADDINGS: readonly Padding[] = ['valid', 'same'];
+const DATA_FORMATS: readonly DataFormat[] = ['channels_last', 'channels_first'];
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
+function requirePositiveInteger(argument: string, value: unknown): number {
+  if (!isPositiveInteger(value)) throw new InvalidArgumentError(argument, value, 'a positive integer', CONTEXT);
+  return value;
+}
+
+/** Same wording as `InvalidArgumentError`, but typed as a shape problem so callers can tell them apart. */
+function shapeError(argument: string, received: unknown, expected: string): ShapeError {
+  return new ShapeError(`${CONTEXT}: invalid \`${argument}\`: received ${describeValue(received)}; expected ${expected}.`);
+}
+
+function requireShape(argument: string, shape: unknown, axes: readonly string[]): readonly number[] {
+  const layout = `[${axes.join(', ')}]`;
+  if (!Array.isArray(shape) || shape.length !== axes.length) {
+    throw shapeError(argument, shape, `a rank-${axes.length} shape ${layout}`);
+  }
+  shape.forEach((dim: unknown, i) => {
+    if (!isPositiveInteger(dim)) {
+      throw shapeError(`${argument}[${i}]`, dim, `a positive integer (${axes[i]} of ${layout}; full shape ${describeValue(shape)})`);
+    }
+  });
+  return shape as readonly number[];
+}
+
+function requirePair(argument: string, value: unknown): readonly [number, number] {
+  if (!Array.isArray(value) || value.length !== 2 || !value.every(isPositiveInteger)) {
+    throw new InvalidArgumentError(argument, value, 'a pair of positive integers [height, width]', CONTEXT);
+  }
+  return value as unknown as readonly [number, number];
+}
+
+/**
+ * Output length of one spatial axis under the Keras/TensorFlow rule: `ceil(in / stride)` for `same`,
+ * `floor((in - dilatedKernel) / stride) + 1` for `valid`, where `dilatedKernel = (k - 1) * dilation + 1`.
+ *
+ * For `valid` the result is ≤ 0 when the dilated kernel does not fit in the input; it is returned as is
+ * (not clamped) so callers can report it. {@link resolveDepthwiseConv2dParams} turns it into a `ShapeError`.
+ *
+ * @throws InvalidArgumentError when a size is not a positive integer or `padding` is unknown.
+ */
+export function convOutputLength(
+  inputLength: number,
+  kernelSize: number,
+  stride: number,
+  dilation: number,
+  padding: Padding,
+): number {
+  requirePositiveInteger('inputLength', inputLength);
+  requirePositiveInteger('kernelSize', kernelSize);
+  requirePositiveInteger('stride', stride);
+  requirePositiveInteger('dilation', dilation);
+  if (padding === 'same') return Math.ceil(inputLength / stride);
+  if (padding === 'valid') return Math.floor((inputLength - ((kernelSize - 1) * dilation + 1)) / stride) + 1;
+  throw new UnknownNameError('padding', padding, PADDINGS, CONTEXT);
+}
+
+/**
+ * TensorFlow's `same` padding for one axis: the total is `max((out - 1) * s + (k - 1) * d + 1 - in, 0)`
+ * with `out = ceil(in / s)`; `before = floor(total / 2)` and the odd pixel goes after (bottom/right).
+ * This asymmetry is what makes weights imported from Keras produce identical outputs.
+ *
+ * @returns `[before, after]` padding in input pixels.
+ */
+export function samePadding(
+  inputLength: number,
+  kernelSize: number,
+  stride: number,
+  dilation: number,
+): [before: number, after: number] {
+  const out = convOutputLength(inputLength, kernelSize, stride, dilation, 'same');
+  const total = Math.max((out - 1) * stride + (kernelSize - 1) * dilation + 1 - inputLength, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+/**
+ * Validates shapes and options and resolves the complete convolution geometry.
+ *
+ * @param inputShape `[N, H, W, C]` for `channels_last`, `[N, C, H, W]` for `channels_first`.
+ * @param kernelShape Always Keras's `[kernelHeight, kernelWidth, inChannels, depthMultiplier]`.
+ * @throws ShapeError when a shape has the wrong rank, a non-positive-integer dimension, mismatched
+ *   channels, or (with `valid` padding) leaves no output pixels.
+ * @throws InvalidArgumentError when strides, dilation rate, padding or data format are not allowed.
+ */
+export function resolveDepthwiseConv2dParams(
+  inputShape: readonly number[],
+  kernelShape: readonly number[],
+  options: DepthwiseConv2dOptions,
+): DepthwiseConv2dParams {
+  const { padding, dataFormat } = options;
+  if (!DATA_FORMATS.includes(dataFormat)) throw new UnknownNameError('dataFormat', dataFormat, DATA_FORMATS, CONTEXT);
+  if (!PADDINGS.includes(padding)) throw new UnknownNameError('padding', padding, PADDINGS, CONTEXT);
+  const [strideHeight, strideWidth] = requirePair('strides', options.strides);
+  const [dilationHeight, dilationWidth] = requirePair('dilationRate', options.dilationRate);
+
+  const channelsLast = dataFormat === 'channels_last';
+  const input = requireShape(
+    'inputShape',
+    inputShape,
+    channelsLast ? ['batch', 'height', 'width', 'channels'] : ['batch', 'channels', 'height', 'width'],
+  );
+  const [kernelHeight, kernelWidth, kernelChannels, depthMultiplier] = requireShape('kernelShape', kernelShape, [
+    'kernelHeight',
+    'kernelWidth',
+    'inChannels',
+    'depthMultiplier',
+  ]);
+  const [batch, inHeight, inWidth, inChannels] = channelsLast
+    ? input
+    : [input[0], input[2], input[3], input[1]];
+
+  if (kernelChannels !== inChannels) {
+    throw shapeError(
+      'kernelShape[2]',
+      kernelChannels,
+      `${inChannels} to match the ${inChannels} channels of input shape ${describeValue(inputShape)} (${dataFormat}); ` +
+        `kernel shape ${describeValue(kernelShape)}`,
+    );
+  }
+
+  const outHeight = convOutputLength(inHeight, kernelHeight, strideHeight, dilationHeight, padding);
+  const outWidth = convOutputLength(inWidth, kernelWidth, strideWidth, dilationWidth, padding);
+  const axes = [
+    ['height', inHeight, kernelHeight, dilationHeight, outHeight],
+    ['width', inWidth, kernelWidth, dilationWidth, outWidth],
+  ] as const;
+  for (const [axis, size, k, d, out] of axes) {
+    if (out <= 0) {
+      throw new ShapeError(
+        `${CONTEXT}: input ${axis} ${size} is smaller than the dilated kernel ${axis} ${(k - 1) * d + 1} ` +
+          `(kernel ${axis} ${k}, dilation ${d}) with padding 'valid', which would give output ${axis} ${out}; ` +
+          `use a larger input, a smaller kernel or dilation, or padding 'same'.`,
+      );
+    }
+  }
+
+  const [padTop, padBottom] =
+    padding === 'same' ? samePadding(inHeight, kernelHeight, strideHeight, dilationHeight) : [0, 0];
+  const [padLeft, padRight] = padding === 'same' ? samePadding(inWidth, kernelWidth, strideWidth, dilationWidth) : [0, 0];
+
+  return {
+    batch,
+    inHeight,
+    inWidth,
+    inChannels,
+    kernelHeight,
+    kernelWidth,
+    depthMultiplier,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    padTop,
+    padBottom,
+    padLeft,
+    padRight,
+    outHeight,
+    outWidth,
+    outChannels: inChannels * depthMultiplier,
+    dataFormat,
+  };
+}
+
+/** Element counts of the four kinds of buffer a kernel touches; what callers must allocate. */
+export function depthwiseConv2dSizes(p: DepthwiseConv2dParams): {
+  input: number;
+  kernel: number;
+  bias: number;
+  output: number;
+} {
+  return {
+    input: p.batch * p.inHeight * p.inWidth * p.inChannels,
+    kernel: p.kernelHeight * p.kernelWidth * p.inChannels * p.depthMultiplier,
+    bias: p.outChannels,
+    output: p.batch * p.outHeight * p.outWidth * p.outChannels,
+  };
+}
+
+/**
+ * Output shape in the params' data format: `[N, OH, OW, C*dm]` or `[N, C*dm, OH, OW]`.
+ */
+export function depthwiseConv2dOutputShape(p: DepthwiseConv2dParams): [number, number, number, number] {
+  return p.dataFormat === 'channels_last'
+    ? [p.batch, p.outHeight, p.outWidth, p.outChannels]
+    : [p.batch, p.outChannels, p.outHeight, p.outWidth];
+}

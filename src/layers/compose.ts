@@ -1,0 +1,37 @@
+/**
+ * The R interface's `object` argument: every `layerXxx(object, options)` function creates the layer and
+ * then composes it with what it was given.
+ */
+
+import { isTensor } from '../engine/tensor.js';
+import type { Tensor } from '../engine/tensor.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Sequential } from '../models/sequential.js';
+import { isSequential } from '../models/sequential.js';
+import type { Layer } from './layer.js';
+import type { SymbolicTensor } from './symbolic-tensor.js';
+import { isSymbolicTensor } from './symbolic-tensor.js';
+
+/** What a layer function may be composed with. */
+export type ComposeTarget = Sequential | SymbolicTensor | Tensor | null | undefined;
+
+/** Splits `layerXxx(options)` from `layerXxx(object, options)`. */
+export function splitArguments<O>(first: unknown, second: O | undefined): [ComposeTarget, O] {
+  if (second !== undefined) return [first as ComposeTarget, second];
+  if (first === null || first === undefined || isSequential(first) || isSymbolicTensor(first) || isTensor(first)) {
+    return [first as ComposeTarget, {} as O];
+  }
+  return [undefined, first as O];
+}
+
+/**
+ * No object → the layer; a Sequential model → that model with the layer appended; a symbolic tensor → the
+ * output placeholder; a tensor → the computed output.
+ */
+export function compose(object: ComposeTarget, makeLayer: () => Layer): Layer | Sequential | SymbolicTensor | Tensor {
+  if (object === undefined || object === null) return makeLayer();
+  if (isSequential(object)) return object.add(makeLayer());
+  if (isSymbolicTensor(object)) return makeLayer().apply(object);
+  if (isTensor(object)) return makeLayer().apply(object);
+  throw new InvalidArgumentError('object', object, 'nothing, a Sequential model, a SymbolicTensor or a Tensor');
+}

@@ -1,0 +1,80 @@
+/** Keras's `InputLayer` and `layerInput`: the entry point of a model graph. */
+
+import type { FloatDType } from '../engine/dtype.js';
+import { isFloatDType, parseDType } from '../engine/dtype.js';
+import type { Tensor } from '../engine/tensor.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Config, ConfigValue } from '../io/keras-object.js';
+import type { CallOptions } from './layer.js';
+import { Layer } from './layer.js';
+import type { SymbolicShape } from './symbolic-tensor.js';
+import { SymbolicTensor } from './symbolic-tensor.js';
+
+export interface InputOptions {
+  /** Shape without the batch axis; `null` entries for sizes known only at run time. */
+  shape?: readonly (number | null)[];
+  /** Fixed batch size; any when omitted. */
+  batchSize?: number;
+  /** Full shape with the batch axis, as an alternative to shape + batchSize. */
+  batchShape?: readonly (number | null)[];
+  /** 'float32' (default) or 'float64'. */
+  dtype?: FloatDType;
+  /** Unique name; `input_layer`, `input_layer_1`, ... when omitted. */
+  name?: string;
+}
+
+const CLASS_NAME = 'InputLayer';
+
+/** Holds a model's input placeholder; it has no weights and passes tensors through. */
+export class InputLayer extends Layer {
+  readonly className = CLASS_NAME;
+  readonly output: SymbolicTensor;
+
+  constructor(options: InputOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('options', options, 'an object with `shape` or `batchShape`', CLASS_NAME);
+    }
+    const dtype = options.dtype === undefined ? 'float32' : parseDType(options.dtype, 'dtype');
+    if (!isFloatDType(dtype)) throw new InvalidArgumentError('dtype', options.dtype, "'float32' or 'float64'", CLASS_NAME);
+    if (options.shape === undefined && options.batchShape === undefined) {
+      throw new InvalidArgumentError('shape', undefined, 'an array of positive integers or null (or `batchShape`)', CLASS_NAME);
+    }
+    super(
+      { name: options.name, dtype, inputShape: options.shape, batchInputShape: options.batchShape, batchSize: options.batchSize },
+      CLASS_NAME,
+    );
+    this.built = true;
+    this.output = new SymbolicTensor(this.batchInputShape as SymbolicShape, dtype, { layer: this, inputs: [] });
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
+    return [...inputShape];
+  }
+
+  protected call(x: Tensor, _options: CallOptions): Tensor {
+    return x;
+  }
+
+  override getConfig(): Config {
+    return {
+      batch_shape: this.batchInputShape as ConfigValue,
+      dtype: this.dtype,
+      sparse: false,
+      name: this.name,
+    };
+  }
+}
+
+/**
+ * A symbolic model input (Keras's `layer_input` / `keras.Input`).
+ *
+ * @example
+ * ```ts
+ * const inputs = layerInput({ shape: [28, 28, 1] });
+ * const outputs = layerDepthwiseConv2d(inputs, { kernelSize: 3 });
+ * const model = kerasModel({ inputs, outputs });
+ * ```
+ */
+export function layerInput(options: InputOptions): SymbolicTensor {
+  return new InputLayer(options).output;
+}

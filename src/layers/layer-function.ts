@@ -1,0 +1,30 @@
+/**
+ * The shape of every `layerXxx` function: Keras's R interface, where the first argument says what the new
+ * layer is composed with and decides what is returned.
+ */
+
+import type { Tensor } from '../engine/tensor.js';
+import type { Sequential } from '../models/sequential.js';
+import { compose, splitArguments } from './compose.js';
+import type { Layer } from './layer.js';
+import type { SymbolicTensor } from './symbolic-tensor.js';
+
+export interface LayerFunction<O, L extends Layer> {
+  /** The layer itself. */
+  (options: O): L;
+  /** The layer itself. */
+  (object: null | undefined, options: O): L;
+  /** The same model, with the layer appended. */
+  (object: Sequential, options: O): Sequential;
+  /** The output placeholder of the layer applied to `object` (functional API). */
+  (object: SymbolicTensor, options: O): SymbolicTensor;
+  /** The layer's output computed on `object`. */
+  (object: Tensor, options: O): Tensor;
+}
+
+export function layerFunction<O, L extends Layer>(create: (options: O) => L): LayerFunction<O, L> {
+  return ((first: unknown, second?: O) => {
+    const [object, options] = splitArguments(first, second);
+    return compose(object, () => create(options));
+  }) as LayerFunction<O, L>;
+}

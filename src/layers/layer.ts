@@ -1,0 +1,290 @@
+/**
+ * The layer base: validated configuration, lazy `build` on the first input, weights as Variables,
+ * regularization losses, eager and symbolic application, and Keras's config round trip.
+ */
+
+import type { FloatDType } from '../engine/dtype.js';
+import { isFloatDType, parseDType } from '../engine/dtype.js';
+import { formatShape, shapesEqual } from '../engine/shape.js';
+import type { Tensor } from '../engine/tensor.js';
+import { isTensor, tensorFromArray } from '../engine/tensor.js';
+import { Variable } from '../engine/variable.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import type { Initializer } from '../initializers/index.js';
+import type { Config, ConfigValue } from '../io/keras-object.js';
+import { serializeKerasObject } from '../io/keras-object.js';
+import { cast } from '../ops/shape-ops.js';
+import type { Constraint } from '../constraints/index.js';
+import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
+import { getRegularizer } from '../regularizers/index.js';
+import { classNameToSnake, uniqueName } from './naming.js';
+import type { SymbolicShape } from './symbolic-tensor.js';
+import { isSymbolicTensor, SymbolicTensor } from './symbolic-tensor.js';
+
+/** Options every layer accepts (Keras's base `Layer` arguments, Keras 2's input arguments included). */
+export interface LayerOptions {
+  /** Unique name; generated from the class name when omitted (`depthwise_conv2d`, `depthwise_conv2d_1`, ...). */
+  name?: string;
+  /** Whether the layer's weights are updated during training. Default true. */
+  trainable?: boolean;
+  /** Compute and weight dtype: 'float32' (default) or 'float64'. */
+  dtype?: FloatDType;
+  /** Input shape without the batch axis, for the first layer of a model. */
+  inputShape?: readonly (number | null)[];
+  /** Input shape including the batch axis (`null` for any batch size). */
+  batchInputShape?: readonly (number | null)[];
+  /** Fixed batch size, combined with `inputShape`. */
+  batchSize?: number;
+  /** Initial weight values, in the order of `getWeights()`; applied when the layer is built. */
+  weights?: readonly Tensor[];
+  /** Penalty on the layer's output, added to `losses` on each call. */
+  activityRegularizer?: RegularizerIdentifier;
+}
+
+export interface CallOptions {
+  /** Training mode (dropout, batch normalization); false for inference. */
+  training?: boolean;
+}
+
+interface WeightSpec {
+  name: string;
+  shape: readonly number[];
+  initializer: Initializer;
+  regularizer?: Regularizer | null;
+  constraint?: Constraint | null;
+  trainable?: boolean;
+}
+
+function checkBoolean(value: unknown, argument: string, context: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
+  return value;
+}
+
+function checkShapeList(value: unknown, argument: string, context: string): (number | null)[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
+    throw new InvalidArgumentError(argument, value, 'an array of positive integers or null', context);
+  }
+  return [...(value as (number | null)[])];
+}
+
+/** Resolves Keras's three ways of declaring the input (inputShape, batchInputShape, batchSize). */
+function resolveBatchInputShape(options: LayerOptions, context: string): (number | null)[] | null {
+  const inputShape = checkShapeList(options.inputShape, 'inputShape', context);
+  const batchInputShape = checkShapeList(options.batchInputShape, 'batchInputShape', context);
+  const batchSize = options.batchSize;
+  if (batchSize !== undefined && batchSize !== null && !(Number.isInteger(batchSize) && batchSize > 0)) {
+    throw new InvalidArgumentError('batchSize', batchSize, 'a positive integer', context);
+  }
+  if (batchInputShape) {
+    if (inputShape) {
+      throw new InvalidArgumentError('batchInputShape', batchInputShape, 'not to be given together with inputShape', context);
+    }
+    if (batchSize !== undefined && batchSize !== null && batchInputShape[0] !== null && batchInputShape[0] !== batchSize) {
+      throw new InvalidArgumentError('batchSize', batchSize, `the batch dimension of batchInputShape (${batchInputShape[0]})`, context);
+    }
+    return batchInputShape;
+  }
+  if (inputShape) return [batchSize ?? null, ...inputShape];
+  if (batchSize !== undefined && batchSize !== null) {
+    throw new InvalidArgumentError('batchSize', batchSize, 'to be given together with inputShape', context);
+  }
+  return null;
+}
+
+export abstract class Layer {
+  /** Keras's class name, e.g. 'DepthwiseConv2D'. */
+  abstract readonly className: string;
+  readonly name: string;
+  readonly dtype: FloatDType;
+  /** Shape of the expected input including the batch axis, when declared through the options. */
+  readonly batchInputShape: readonly (number | null)[] | null;
+  readonly activityRegularizer: Regularizer | null;
+  built = false;
+
+  private trainableFlag: boolean;
+  private readonly variables: Variable[] = [];
+  private readonly initialWeights: readonly Tensor[] | null;
+  private activityLosses: Tensor[] = [];
+  private readonly regularized: { variable: Variable; regularizer: Regularizer }[] = [];
+  private readonly constrained: { variable: Variable; constraint: Constraint }[] = [];
+
+  constructor(options: LayerOptions, className: string) {
+    const context = className;
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0 || options.name.includes('/'))) {
+      throw new InvalidArgumentError('name', options.name, "a non-empty string without '/'", context);
+    }
+    const dtype = options.dtype === undefined || options.dtype === null ? 'float32' : parseDType(options.dtype, 'dtype');
+    if (!isFloatDType(dtype)) throw new InvalidArgumentError('dtype', options.dtype, "'float32' or 'float64'", context);
+    const trainable = checkBoolean(options.trainable, 'trainable', context) ?? true;
+    const batchInputShape = resolveBatchInputShape(options, context);
+    if (options.weights !== undefined && options.weights !== null) {
+      if (!Array.isArray(options.weights) || !options.weights.every(isTensor)) {
+        throw new InvalidArgumentError('weights', options.weights, 'an array of Tensors', context);
+      }
+    }
+    this.activityRegularizer = getRegularizer(options.activityRegularizer, 'activityRegularizer');
+    this.dtype = dtype;
+    this.trainableFlag = trainable;
+    this.batchInputShape = batchInputShape;
+    this.initialWeights = options.weights ?? null;
+    // The name is taken last, so that a rejected configuration does not consume an automatic name.
+    this.name = options.name ?? uniqueName(classNameToSnake(className));
+  }
+
+  /** Whether training updates this layer's weights. Setting it moves all weights between the lists, as in Keras. */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new InvalidArgumentError('trainable', value, 'true or false', this.name);
+    this.trainableFlag = value;
+  }
+
+  /** All weights: trainable ones first, then the rest, each in creation order (Keras's order). */
+  get weights(): Variable[] {
+    return [...this.variables.filter((v) => v.trainable), ...this.variables.filter((v) => !v.trainable)];
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.trainableFlag ? this.variables.filter((v) => v.trainable) : [];
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.trainableFlag ? this.variables.filter((v) => !v.trainable) : this.weights;
+  }
+
+  /** Copies of the weights' current values, in `weights` order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((v) => tensorFromArray(v.dataSync().slice(), v.shape, v.dtype));
+  }
+
+  /**
+   * Replaces the weights' values; the count and every shape must match, and nothing changes unless all do.
+   */
+  setWeights(values: readonly Tensor[]): void {
+    this.checkWeightValues(values, this.weights.map((w) => w.shape));
+    this.weights.forEach((w, i) => w.assign(values[i]));
+  }
+
+  /** The regularization penalties: weight regularizers on the current weights, then the last call's activity penalty. */
+  get losses(): Tensor[] {
+    const weightPenalties: Tensor[] = [];
+    for (const entry of this.regularized) weightPenalties.push(entry.regularizer.call(entry.variable));
+    return [...weightPenalties, ...this.activityLosses];
+  }
+
+  /** Projects constrained weights back onto their sets (called after each optimizer step). */
+  applyConstraints(): void {
+    for (const { variable, constraint } of this.constrained) variable.assign(constraint.call(variable));
+  }
+
+  countParams(): number {
+    if (!this.built) {
+      throw new ShapeError(`layer '${this.name}' is not built yet, so its weights (and parameter count) are unknown; call it on an input first`);
+    }
+    return this.variables.reduce((n, v) => n + v.size, 0);
+  }
+
+  /** Builds the layer for inputs of this shape (batch axis included). */
+  build(inputShape: SymbolicShape): void {
+    this.built = true;
+    void inputShape;
+  }
+
+  /** Shape of the output for an input of the given shape (batch axis included, `null` for unknown). */
+  abstract computeOutputShape(inputShape: SymbolicShape): (number | null)[];
+
+  /** The computation on real tensors, already cast to the layer dtype. */
+  protected abstract call(x: Tensor, options: CallOptions): Tensor;
+
+  /** Checks an input shape against what the layer accepts; throws ShapeError naming the layer. */
+  protected assertInputCompatible(inputShape: SymbolicShape): void {
+    void inputShape;
+  }
+
+  protected addWeight(spec: WeightSpec): Variable {
+    const initial = spec.initializer.call(spec.shape, this.dtype);
+    const variable = new Variable(initial, { name: spec.name, path: `${this.name}/${spec.name}`, trainable: spec.trainable ?? true });
+    this.variables.push(variable);
+    if (spec.regularizer) this.regularized.push({ variable, regularizer: spec.regularizer });
+    if (spec.constraint) this.constrained.push({ variable, constraint: spec.constraint });
+    return variable;
+  }
+
+  /** Validates `weights` values against the expected shapes, before anything is assigned. */
+  protected checkWeightValues(values: readonly Tensor[], shapes: readonly (readonly number[])[]): void {
+    if (!Array.isArray(values) || values.length !== shapes.length || !values.every(isTensor)) {
+      throw new InvalidArgumentError(
+        'weights',
+        Array.isArray(values) ? values.map((v) => (isTensor(v) ? v.shape : v)) : values,
+        `${shapes.length} tensors of shapes ${shapes.map((s) => formatShape(s)).join(', ')}`,
+        `layer '${this.name}'`,
+      );
+    }
+    values.forEach((v, i) => {
+      if (!shapesEqual(v.shape, shapes[i]) || !isFloatDType(v.dtype)) {
+        throw new InvalidArgumentError(
+          `weights[${i}]`,
+          `${v.dtype} tensor of shape ${formatShape(v.shape)}`,
+          `a float tensor of shape ${formatShape(shapes[i])}`,
+          `layer '${this.name}'`,
+        );
+      }
+    });
+  }
+
+  /** The weight shapes `build` would create for this input shape, so `weights` can be checked first. */
+  protected weightShapesFor(inputShape: SymbolicShape): (readonly number[])[] {
+    void inputShape;
+    return [];
+  }
+
+  private buildOnce(inputShape: SymbolicShape): void {
+    this.assertInputCompatible(inputShape);
+    if (this.built) return;
+    this.computeOutputShape(inputShape); // shape errors surface here, before any weight exists
+    if (this.initialWeights) this.checkWeightValues(this.initialWeights, this.weightShapesFor(inputShape));
+    this.build(inputShape);
+    this.built = true;
+    if (this.initialWeights) this.setWeights(this.initialWeights);
+  }
+
+  /**
+   * Applies the layer: to a Tensor it computes the output; to a SymbolicTensor it records the call and
+   * returns the output's placeholder (functional API). The layer is built on its first input.
+   *
+   * @example
+   * ```ts
+   * const y = layer.apply(tensor(x, [1, 8, 8, 3]));
+   * ```
+   */
+  apply(x: Tensor, options?: CallOptions): Tensor;
+  apply(x: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  apply(x: Tensor | SymbolicTensor, options?: CallOptions): Tensor | SymbolicTensor;
+  apply(x: Tensor | SymbolicTensor, options: CallOptions = {}): Tensor | SymbolicTensor {
+    if (isSymbolicTensor(x)) {
+      this.buildOnce(x.shape);
+      return new SymbolicTensor(this.computeOutputShape(x.shape), this.dtype, { layer: this, inputs: [x] });
+    }
+    if (!isTensor(x)) throw new InvalidArgumentError('x', x, 'a Tensor or a SymbolicTensor', `layer '${this.name}'`);
+    if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', `layer '${this.name}'`);
+    this.buildOnce(x.shape);
+    const output = this.call(cast(x, this.dtype), options);
+    this.activityLosses = this.activityRegularizer ? [this.activityRegularizer.call(output)] : [];
+    return output;
+  }
+
+  /** The layer's Keras config (snake_case keys, as Keras 3's `get_config()`). */
+  getConfig(): Config {
+    const config: Config = {
+      name: this.name,
+      trainable: this.trainableFlag,
+      dtype: serializeKerasObject('keras', 'DTypePolicy', { name: this.dtype }),
+    };
+    if (this.batchInputShape) config.batch_input_shape = this.batchInputShape as ConfigValue;
+    return config;
+  }
+}

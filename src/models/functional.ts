@@ -1,0 +1,135 @@
+/** Keras's functional `Model`: a graph of layer calls from symbolic inputs to symbolic outputs. */
+
+import type { Tensor } from '../engine/tensor.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import type { CallOptions } from '../layers/layer.js';
+import type { Layer } from '../layers/layer.js';
+import { InputLayer } from '../layers/input-layer.js';
+import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
+import { isSymbolicTensor } from '../layers/symbolic-tensor.js';
+import { formatShape } from '../engine/shape.js';
+import { Model } from './model.js';
+import type { SummaryRow } from './summary.js';
+import { assertUniqueLayerNames } from './unique-names.js';
+
+export interface FunctionalOptions {
+  inputs: SymbolicTensor;
+  outputs: SymbolicTensor;
+  /** Default `functional`, `functional_1`, ... */
+  name?: string;
+}
+
+/** The layer calls between inputs and outputs, each after the calls it depends on. */
+function topologicalOrder(inputs: SymbolicTensor, outputs: SymbolicTensor): SymbolicTensor[] {
+  const order: SymbolicTensor[] = [];
+  const visited = new Set<number>();
+  const visit = (t: SymbolicTensor): void => {
+    if (visited.has(t.id)) return;
+    visited.add(t.id);
+    if (t.producer.inputs.length === 0 && t !== inputs) {
+      throw new InvalidArgumentError(
+        'outputs',
+        t.toString(),
+        `outputs computed from the model's inputs only, but it depends on another input ('${t.producer.layer.name}')`,
+        'kerasModel',
+      );
+    }
+    for (const parent of t.producer.inputs) visit(parent);
+    order.push(t);
+  };
+  visit(outputs);
+  if (!visited.has(inputs.id)) {
+    throw new InvalidArgumentError('outputs', outputs.toString(), 'a tensor computed from `inputs`', 'kerasModel');
+  }
+  return order;
+}
+
+/**
+ * A model defined by calling layers on symbolic tensors.
+ *
+ * @example
+ * ```ts
+ * const inputs = layerInput({ shape: [32, 32, 3] });
+ * const outputs = layerDepthwiseConv2d(inputs, { kernelSize: 3, padding: 'same' });
+ * const model = kerasModel({ inputs, outputs });
+ * ```
+ */
+export class Functional extends Model {
+  readonly className: string = 'Functional';
+  private readonly inputTensor: SymbolicTensor;
+  private readonly outputTensor: SymbolicTensor;
+  private readonly steps: SymbolicTensor[];
+
+  constructor(options: FunctionalOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('options', options, 'an object with `inputs` and `outputs`', 'kerasModel');
+    }
+    if (!isSymbolicTensor(options.inputs) || !(options.inputs.producer.layer instanceof InputLayer)) {
+      throw new InvalidArgumentError('inputs', options.inputs, 'a SymbolicTensor returned by layerInput()', 'kerasModel');
+    }
+    if (!isSymbolicTensor(options.outputs)) {
+      throw new InvalidArgumentError('outputs', options.outputs, 'a SymbolicTensor computed from `inputs`', 'kerasModel');
+    }
+    const steps = topologicalOrder(options.inputs, options.outputs);
+    assertUniqueLayerNames(uniqueLayers(steps), 'kerasModel');
+    super({ name: options.name }, 'Functional');
+    this.inputTensor = options.inputs;
+    this.outputTensor = options.outputs;
+    this.steps = steps;
+    this.built = true;
+  }
+
+  get layers(): Layer[] {
+    return uniqueLayers(this.steps);
+  }
+
+  get input(): SymbolicTensor {
+    return this.inputTensor;
+  }
+
+  get output(): SymbolicTensor {
+    return this.outputTensor;
+  }
+
+  protected override assertInputCompatible(inputShape: readonly (number | null)[]): void {
+    const expected = this.inputTensor.shape;
+    const fits = inputShape.length === expected.length && expected.every((d, i) => d === null || d === inputShape[i]);
+    if (!fits) {
+      throw new ShapeError(
+        `Input of model '${this.name}' is incompatible: expected shape ${formatShape(expected)}, but received input with shape ${formatShape(inputShape)}`,
+      );
+    }
+  }
+
+  protected call(x: Tensor, options: CallOptions): Tensor {
+    const values = new Map<number, Tensor>([[this.inputTensor.id, x]]);
+    for (const step of this.steps) {
+      if (step === this.inputTensor) continue;
+      const input = values.get(step.producer.inputs[0].id);
+      if (!input) throw new ShapeError(`model '${this.name}': layer '${step.producer.layer.name}' has no computed input`);
+      values.set(step.id, step.producer.layer.apply(input, options));
+    }
+    return values.get(this.outputTensor.id) as Tensor;
+  }
+
+  protected summaryRows(): SummaryRow[] {
+    return this.steps.map((t) => ({ layer: t.producer.layer, outputShape: t.shape }));
+  }
+}
+
+function uniqueLayers(steps: readonly SymbolicTensor[]): Layer[] {
+  return [...new Set(steps.map((t) => t.producer.layer))];
+}
+
+/**
+ * Builds a functional model from an input and an output placeholder (Keras's `keras_model`).
+ *
+ * @example
+ * ```ts
+ * const model = kerasModel({ inputs, outputs });
+ * model.summary();
+ * ```
+ */
+export function kerasModel(options: FunctionalOptions): Functional {
+  return new Functional(options);
+}

@@ -1,0 +1,147 @@
+/** Keras's `Sequential` model: a stack of single-input layers. */
+
+import type { FloatDType } from '../engine/dtype.js';
+import type { Tensor } from '../engine/tensor.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { InputLayer } from '../layers/input-layer.js';
+import type { CallOptions } from '../layers/layer.js';
+import { Layer } from '../layers/layer.js';
+import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
+import { isSymbolicTensor } from '../layers/symbolic-tensor.js';
+import { formatShape } from '../engine/shape.js';
+import { Model } from './model.js';
+import type { SummaryRow } from './summary.js';
+import { assertUniqueLayerNames } from './unique-names.js';
+
+export interface SequentialOptions {
+  /** Input shape without the batch axis; when given, each added layer is built at once. */
+  inputShape?: readonly (number | null)[];
+  /** Fixed batch size for the input. */
+  inputBatchSize?: number;
+  /** Input dtype, 'float32' (default) or 'float64'. */
+  inputDtype?: FloatDType;
+  /** Default `sequential`, `sequential_1`, ... */
+  name?: string;
+  /** Layers to add in order. */
+  layers?: readonly Layer[];
+}
+
+/**
+ * A linear stack of layers. With a known input shape (from `inputShape` here or from the first layer's
+ * `inputShape`/`batchInputShape`) every layer is built as it is added, so shape errors surface at `add`.
+ *
+ * @example
+ * ```ts
+ * const model = kerasModelSequential({ inputShape: [28, 28, 1] });
+ * layerDepthwiseConv2d(model, { kernelSize: 3, depthMultiplier: 2, activation: 'relu' });
+ * ```
+ */
+export class Sequential extends Model {
+  readonly className = 'Sequential';
+  private inputLayer: InputLayer | null = null;
+  private readonly stack: Layer[] = [];
+  /** Symbolic outputs of each layer in `stack`, when the input is known. */
+  private readonly outputs: SymbolicTensor[] = [];
+
+  constructor(options: SequentialOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('options', options, 'an object of Sequential options', 'kerasModelSequential');
+    }
+    const input =
+      options.inputShape === undefined && options.inputBatchSize === undefined
+        ? null
+        : new InputLayer({ shape: options.inputShape, batchSize: options.inputBatchSize, dtype: options.inputDtype });
+    super({ name: options.name }, 'Sequential');
+    this.inputLayer = input;
+    for (const layer of options.layers ?? []) this.add(layer);
+  }
+
+  get layers(): Layer[] {
+    return [...this.stack];
+  }
+
+  get input(): SymbolicTensor | null {
+    return this.inputLayer?.output ?? null;
+  }
+
+  get output(): SymbolicTensor | null {
+    if (!this.inputLayer) return null;
+    return this.outputs.length > 0 ? this.outputs[this.outputs.length - 1] : this.inputLayer.output;
+  }
+
+  /**
+   * Appends a layer (or sets the input, given `layerInput(...)`), building it against the current output
+   * shape when that is known. On any error the model is left as it was.
+   */
+  add(layer: Layer | SymbolicTensor): this {
+    if (isSymbolicTensor(layer)) {
+      if (!(layer.producer.layer instanceof InputLayer) || this.inputLayer || this.stack.length > 0) {
+        throw new InvalidArgumentError('layer', layer.toString(), 'a layerInput() placeholder, added first', `${this.name}.add`);
+      }
+      this.inputLayer = layer.producer.layer;
+      return this;
+    }
+    if (!(layer instanceof Layer) || layer instanceof InputLayer) {
+      throw new InvalidArgumentError('layer', layer, 'a Layer instance', `${this.name}.add`);
+    }
+    assertUniqueLayerNames([...this.stack, layer], `${this.name}.add`);
+    if (!this.inputLayer && this.stack.length === 0 && layer.batchInputShape) {
+      const input = new InputLayer({ batchShape: layer.batchInputShape, dtype: layer.dtype });
+      this.outputs.push(layer.apply(input.output));
+      this.inputLayer = input;
+    } else {
+      const previous = this.output;
+      if (previous) this.outputs.push(layer.apply(previous));
+    }
+    this.stack.push(layer);
+    return this;
+  }
+
+  protected override assertInputCompatible(inputShape: readonly (number | null)[]): void {
+    const expected = this.inputLayer?.output.shape;
+    if (!expected) return;
+    const fits = inputShape.length === expected.length && expected.every((d, i) => d === null || d === inputShape[i]);
+    if (!fits) {
+      throw new ShapeError(
+        `Input of model '${this.name}' is incompatible: expected shape ${formatShape(expected)}, but received input with shape ${formatShape(inputShape)}`,
+      );
+    }
+  }
+
+  override build(inputShape: readonly (number | null)[]): void {
+    if (this.stack.length === 0) throw new ShapeError(`model '${this.name}' has no layers`);
+    if (!this.inputLayer) {
+      // Deferred build, as Keras does on the first call: the input shape comes from the data, batch left open.
+      const input = new InputLayer({ batchShape: [null, ...inputShape.slice(1)], dtype: this.stack[0].dtype });
+      let current = input.output;
+      const outputs = this.stack.map((layer) => (current = layer.apply(current)));
+      this.inputLayer = input;
+      this.outputs.push(...outputs);
+    }
+    this.built = true;
+  }
+
+  protected call(x: Tensor, options: CallOptions): Tensor {
+    return this.stack.reduce((value, layer) => layer.apply(value, options), x);
+  }
+
+  protected summaryRows(): SummaryRow[] {
+    return this.stack.map((layer, i) => ({ layer, outputShape: this.outputs[i]?.shape ?? null }));
+  }
+}
+
+export function isSequential(value: unknown): value is Sequential {
+  return value instanceof Sequential;
+}
+
+/**
+ * Creates an empty Sequential model (Keras's `keras_model_sequential`).
+ *
+ * @example
+ * ```ts
+ * const model = kerasModelSequential({ inputShape: [28, 28, 1] });
+ * ```
+ */
+export function kerasModelSequential(options: SequentialOptions = {}): Sequential {
+  return new Sequential(options);
+}

@@ -1,0 +1,11 @@
+/** The differentiable ops, exported to users as the `ops` namespace. */
+
+export { add, sub, mul, div, pow, maximum, minimum, neg, where, equal, greater, greaterEqual, less, lessEqual } from './elementwise.js';
+export { sum, mean, max, min } from './reduce.js';
+export type { ReduceOptions } from './reduce.js';
+export { reshape, transpose, broadcastTo, cast, stopGradient } from './shape-ops.js';
+export { exp, log, log1p, sqrt, square, abs, sign, tanh, sigmoid, relu, clip, mapPointwise } from './pointwise.js';
+export { erfOp as erf } from './pointwise.js';
+export type { PointwiseFn } from './pointwise.js';
+export { depthwiseConv2d } from './depthwise-conv2d.js';
+export type { DepthwiseConv2dOpOptions } from './depthwise-conv2d.js';

@@ -1,0 +1,132 @@
+/**
+ * Unary elementwise functions as a table of (value, derivative) pairs. One generic op applies any entry
+ * and records `dy * f'(x)`, so a new function (an activation, say) needs no gradient code of its own.
+ */
+
+import { allocArray, isFloatDType } from '../engine/dtype.js';
+import { recordOp } from '../engine/tape.js';
+import type { Tensor } from '../engine/tensor.js';
+import { tensorFromArray } from '../engine/tensor.js';
+import { InvalidArgumentError } from '../errors.js';
+
+export interface PointwiseFn {
+  readonly name: string;
+  /** The function's value at x. */
+  readonly f: (x: number) => number;
+  /** Its derivative at x, given also y = f(x) (cheaper for sigmoid, tanh, exp...). */
+  readonly df: (x: number, y: number) => number;
+}
+
+/** Applies a pointwise function from the table to every element, recording its gradient. */
+export function mapPointwise(x: Tensor, fn: PointwiseFn): Tensor {
+  if (!isFloatDType(x.dtype)) {
+    throw new InvalidArgumentError('x', x.dtype, `a float32 or float64 tensor for ${fn.name}`);
+  }
+  const src = x.dataSync();
+  const dst = allocArray(x.dtype, src.length);
+  for (let i = 0; i < src.length; i++) dst[i] = fn.f(src[i]);
+  const out = tensorFromArray(dst, x.shape, x.dtype);
+  recordOp([x], out, (dy) => {
+    const g = dy.dataSync();
+    const dx = allocArray(x.dtype, src.length);
+    for (let i = 0; i < src.length; i++) dx[i] = g[i] === 0 ? 0 : g[i] * fn.df(src[i], dst[i]);
+    return [tensorFromArray(dx, x.shape, x.dtype)];
+  });
+  return out;
+}
+
+/** erf with |error| < 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), enough for float32 and for gelu. */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - r : r - 1;
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+function stableSigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** log(1 + e^x) without overflow. */
+export function softplusValue(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+/** The basic table. Parameterised functions (leaky_relu's slope, elu's alpha) are built by factories. */
+export const POINTWISE = {
+  exp: { name: 'exp', f: Math.exp, df: (_x, y) => y },
+  log: { name: 'log', f: Math.log, df: (x) => 1 / x },
+  log1p: { name: 'log1p', f: Math.log1p, df: (x) => 1 / (1 + x) },
+  sqrt: { name: 'sqrt', f: Math.sqrt, df: (_x, y) => 0.5 / y },
+  square: { name: 'square', f: (x) => x * x, df: (x) => 2 * x },
+  abs: { name: 'abs', f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0) },
+  sign: { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0 },
+  tanh: { name: 'tanh', f: Math.tanh, df: (_x, y) => 1 - y * y },
+  sigmoid: { name: 'sigmoid', f: stableSigmoid, df: (_x, y) => y * (1 - y) },
+  relu: { name: 'relu', f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0) },
+  softplus: { name: 'softplus', f: softplusValue, df: (x) => stableSigmoid(x) },
+  softsign: { name: 'softsign', f: (x) => x / (1 + Math.abs(x)), df: (x) => 1 / (1 + Math.abs(x)) ** 2 },
+  erf: { name: 'erf', f: erf, df: (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) },
+  geluTanh: {
+    name: 'gelu',
+    f: (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x ** 3))),
+    df: (x) => {
+      const inner = SQRT_2_OVER_PI * (x + 0.044715 * x ** 3);
+      const t = Math.tanh(inner);
+      return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
+    },
+  },
+  geluErf: {
+    name: 'gelu',
+    f: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
+    df: (x) => 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI),
+  },
+} satisfies Record<string, PointwiseFn>;
+
+/** e^x. */
+export const exp = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.exp);
+/** Natural logarithm. */
+export const log = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.log);
+/** log(1 + x). */
+export const log1p = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.log1p);
+/** Square root. */
+export const sqrt = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.sqrt);
+/** x². */
+export const square = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.square);
+/** |x| (gradient 0 at 0). */
+export const abs = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.abs);
+/** -1, 0 or 1 (gradient 0). */
+export const sign = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.sign);
+/** Hyperbolic tangent. */
+export const tanh = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.tanh);
+/** Logistic sigmoid, computed without overflow. */
+export const sigmoid = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.sigmoid);
+/** max(x, 0). */
+export const relu = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.relu);
+/** The error function. */
+export const erfOp = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.erf);
+
+/** Clamps to [lo, hi]; the gradient is 1 strictly inside and at the bounds, 0 outside. */
+export function clip(x: Tensor, lo: number, hi: number): Tensor {
+  return mapPointwise(x, {
+    name: 'clip',
+    f: (v) => (v < lo ? lo : v > hi ? hi : v),
+    df: (v) => (v < lo || v > hi ? 0 : 1),
+  });
+}

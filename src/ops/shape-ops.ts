@@ -1,0 +1,109 @@
+/** Ops that move or reinterpret elements without arithmetic: reshape, transpose, broadcast, cast. */
+
+import type { DType } from '../engine/dtype.js';
+import { allocArray, parseDType } from '../engine/dtype.js';
+import type { Shape } from '../engine/shape.js';
+import { broadcastShapes, formatShape, shapesEqual, sizeOf, stridesOf } from '../engine/shape.js';
+import { recordOp } from '../engine/tape.js';
+import type { Tensor } from '../engine/tensor.js';
+import { tensorFromArray } from '../engine/tensor.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { sumToShape } from './reduce.js';
+
+/** Same elements, new shape; one dimension may be -1. @example `reshape(x, [2, -1])` */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const inferredIndex = shape.indexOf(-1);
+  const known = sizeOf(shape.filter((d) => d !== -1));
+  const resolved = [...shape];
+  if (inferredIndex >= 0) {
+    if (shape.lastIndexOf(-1) !== inferredIndex || known === 0 || x.size % known !== 0) {
+      throw new InvalidArgumentError('shape', shape, `a shape with at most one -1 whose size divides ${x.size}`);
+    }
+    resolved[inferredIndex] = x.size / known;
+  }
+  if (!resolved.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(resolved) !== x.size) {
+    throw new ShapeError(`cannot reshape a tensor of shape ${formatShape(x.shape)} to ${formatShape(shape)}`);
+  }
+  const out = tensorFromArray(x.dataSync(), resolved, x.dtype);
+  recordOp([x], out, (dy) => [reshape(dy, x.shape)]);
+  return out;
+}
+
+/** Permutes axes; the default reverses them. @example `transpose(x, [0, 3, 1, 2])` */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  const rank = x.rank;
+  const order = perm ? [...perm] : Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  const sorted = [...order].sort((a, b) => a - b);
+  if (order.length !== rank || !sorted.every((a, i) => a === i)) {
+    throw new InvalidArgumentError('perm', perm, `a permutation of 0..${rank - 1}`);
+  }
+  const outShape = order.map((a) => x.shape[a]);
+  const inStrides = stridesOf(x.shape);
+  const permutedStrides = order.map((a) => inStrides[a]);
+  const src = x.dataSync();
+  const dst = allocArray(x.dtype, x.size);
+  const index = new Array<number>(rank).fill(0);
+  let srcOffset = 0;
+  for (let i = 0; i < dst.length; i++) {
+    dst[i] = src[srcOffset];
+    for (let d = rank - 1; d >= 0; d--) {
+      index[d]++;
+      srcOffset += permutedStrides[d];
+      if (index[d] < outShape[d]) break;
+      srcOffset -= permutedStrides[d] * outShape[d];
+      index[d] = 0;
+    }
+  }
+  const out = tensorFromArray(dst, outShape, x.dtype);
+  const inverse = new Array<number>(rank);
+  order.forEach((a, i) => (inverse[a] = i));
+  recordOp([x], out, (dy) => [transpose(dy, inverse)]);
+  return out;
+}
+
+/** Repeats a tensor along broadcast dimensions to reach `shape` (NumPy rules). */
+export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  const target = broadcastShapes(x.shape, shape);
+  if (!shapesEqual(target, shape)) {
+    throw new ShapeError(`cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(shape)}`);
+  }
+  if (shapesEqual(x.shape, shape)) return x;
+  const rank = shape.length;
+  const padded = [...new Array<number>(rank - x.rank).fill(1), ...x.shape];
+  const inStrides = stridesOf(padded).map((s, d) => (padded[d] === 1 ? 0 : s));
+  const src = x.dataSync();
+  const dst = allocArray(x.dtype, sizeOf(shape));
+  const index = new Array<number>(rank).fill(0);
+  let srcOffset = 0;
+  for (let i = 0; i < dst.length; i++) {
+    dst[i] = src[srcOffset];
+    for (let d = rank - 1; d >= 0; d--) {
+      index[d]++;
+      srcOffset += inStrides[d];
+      if (index[d] < shape[d]) break;
+      srcOffset -= inStrides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  const out = tensorFromArray(dst, shape, x.dtype);
+  recordOp([x], out, (dy) => [sumToShape(dy, x.shape)]);
+  return out;
+}
+
+/** Converts to another dtype; gradients flow back cast to the source dtype. @example `cast(x, 'float64')` */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  parseDType(dtype);
+  if (x.dtype === dtype) return x;
+  const dst = allocArray(dtype, x.size);
+  const src = x.dataSync();
+  if (dtype === 'int32') for (let i = 0; i < src.length; i++) dst[i] = Math.trunc(src[i]);
+  else dst.set(src);
+  const out = tensorFromArray(dst, x.shape, dtype);
+  if (dtype !== 'int32' && x.dtype !== 'int32') recordOp([x], out, (dy) => [cast(dy, x.dtype)]);
+  return out;
+}
+
+/** The same values with no gradient flowing through. */
+export function stopGradient(x: Tensor): Tensor {
+  return tensorFromArray(x.dataSync(), x.shape, x.dtype);
+}
