@@ -13,12 +13,20 @@ export function asTensor(value: TensorOrNumber, dtype: DType, argument = 'x'): T
   throw new InvalidArgumentError(argument, value, 'a Tensor or a number');
 }
 
-/** The dtype of a binary op: tensors decide; a bare number adopts the other operand's dtype. */
+/**
+ * The dtype of a binary op: tensors decide; a bare number adopts the other operand's dtype, except that a
+ * fractional number with an int32 tensor gives float32 (Keras's weak typing: `int32 + 1.5` is float32),
+ * rather than silently truncating the number.
+ */
 export function binaryDType(a: TensorOrNumber, b: TensorOrNumber): DType {
   if (isTensor(a) && isTensor(b)) return resultDType(a.dtype, b.dtype);
-  if (isTensor(a)) return a.dtype;
-  if (isTensor(b)) return b.dtype;
+  if (isTensor(a)) return weakDType(a.dtype, b);
+  if (isTensor(b)) return weakDType(b.dtype, a);
   return 'float32';
+}
+
+function weakDType(dtype: DType, other: TensorOrNumber): DType {
+  return dtype === 'int32' && typeof other === 'number' && !Number.isInteger(other) ? 'float32' : dtype;
 }
 
 export function assertTensor(value: unknown, argument: string): asserts value is Tensor {

@@ -7,7 +7,7 @@ import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { tensorFromArray } from '../engine/tensor.js';
 import { div, equal, mul } from './elementwise.js';
-import { broadcastTo, reshape } from './shape-ops.js';
+import { broadcastTo, cast, reshape } from './shape-ops.js';
 
 export interface ReduceOptions {
   /** Axes to reduce (negative counts from the end); all axes when omitted. */
@@ -61,7 +61,9 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
 export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
   const axes = normalizeAxes(options.axis, x.rank);
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  return div(sum(x, options), count);
+  // As in Keras, the mean of integers is a float32 (not a truncated integer division).
+  const total = sum(x, options);
+  return div(total.dtype === 'int32' ? cast(total, 'float32') : total, count);
 }
 
 function extremum(x: Tensor, options: ReduceOptions, initial: number, combine: Combine): Tensor {

@@ -155,3 +155,16 @@ describe('reductions of a scalar', () => {
     }
   });
 });
+
+describe('reductions of int32', () => {
+  test('sum/max/min stay int32; mean is float32 (not truncated)', () => {
+    const x = tensor([[1, 2], [4, 4]], undefined, 'int32');
+    assert.equal(ops.sum(x).dtype, 'int32');
+    assert.equal(ops.sum(x).item(), 11);
+    assert.equal(ops.max(x).item(), 4);
+    assert.equal(ops.min(x, { axis: 0 }).dtype, 'int32');
+    const m = ops.mean(x, { axis: 1 });
+    assert.equal(m.dtype, 'float32');
+    assert.deepEqual([...m.dataSync()], [1.5, 4]);
+  });
+});
