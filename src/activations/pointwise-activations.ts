@@ -11,7 +11,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { PointwiseFn } from '../ops/pointwise.js';
 import { mapPointwise, POINTWISE, softplusValue } from '../ops/pointwise.js';
-import { erfc } from './erf.js';
+import { erfc } from '../ops/erf.js';
 
 /** Logistic sigmoid without overflow for either sign. */
 function sigmoidValue(x: number): number {

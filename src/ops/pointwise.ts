@@ -8,6 +8,7 @@ import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { tensorFromArray } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
+import { erf } from './erf.js';
 
 export interface PointwiseFn {
   readonly name: string;
@@ -35,25 +36,6 @@ export function mapPointwise(x: Tensor, fn: PointwiseFn): Tensor {
   return out;
 }
 
-/** erf with |error| < 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), enough for float32 and for gelu. */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
@@ -91,11 +73,6 @@ export const POINTWISE = {
       const t = Math.tanh(inner);
       return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
     },
-  },
-  geluErf: {
-    name: 'gelu',
-    f: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
-    df: (x) => 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI),
   },
 } satisfies Record<string, PointwiseFn>;
 
