@@ -104,7 +104,9 @@ export abstract class Layer {
   built = false;
 
   private trainableFlag: boolean;
-  private readonly variables: Variable[] = [];
+  /** Weights by the kind they were created as; Keras lists trainable-created ones first. */
+  private readonly trainableVariables: Variable[] = [];
+  private readonly nonTrainableVariables: Variable[] = [];
   private readonly initialWeights: readonly Tensor[] | null;
   private activityLosses: Tensor[] = [];
   private readonly regularized: { variable: Variable; regularizer: Regularizer }[] = [];
@@ -133,7 +135,10 @@ export abstract class Layer {
     this.name = options.name ?? uniqueName(classNameToSnake(className));
   }
 
-  /** Whether training updates this layer's weights. Setting it moves all weights between the lists, as in Keras. */
+  /**
+   * Whether training updates this layer's weights. Setting it flips the `trainable` flag of every weight
+   * created trainable, so they move between `trainableWeights` and `nonTrainableWeights`, as in Keras 3.
+   */
   get trainable(): boolean {
     return this.trainableFlag;
   }
@@ -141,19 +146,20 @@ export abstract class Layer {
   set trainable(value: boolean) {
     if (typeof value !== 'boolean') throw new InvalidArgumentError('trainable', value, 'true or false', this.name);
     this.trainableFlag = value;
+    for (const v of this.trainableVariables) v.trainable = value;
   }
 
-  /** All weights: trainable ones first, then the rest, each in creation order (Keras's order). */
+  /** All weights: those created trainable first, then the rest, each in creation order (Keras's order). */
   get weights(): Variable[] {
-    return [...this.variables.filter((v) => v.trainable), ...this.variables.filter((v) => !v.trainable)];
+    return [...this.trainableVariables, ...this.nonTrainableVariables];
   }
 
   get trainableWeights(): Variable[] {
-    return this.trainableFlag ? this.variables.filter((v) => v.trainable) : [];
+    return this.weights.filter((v) => v.trainable);
   }
 
   get nonTrainableWeights(): Variable[] {
-    return this.trainableFlag ? this.variables.filter((v) => !v.trainable) : this.weights;
+    return this.weights.filter((v) => !v.trainable);
   }
 
   /** Copies of the weights' current values, in `weights` order. */
@@ -185,7 +191,7 @@ export abstract class Layer {
     if (!this.built) {
       throw new ShapeError(`layer '${this.name}' is not built yet, so its weights (and parameter count) are unknown; call it on an input first`);
     }
-    return this.variables.reduce((n, v) => n + v.size, 0);
+    return this.weights.reduce((n, v) => n + v.size, 0);
   }
 
   /** Builds the layer for inputs of this shape (batch axis included). */
@@ -207,8 +213,13 @@ export abstract class Layer {
 
   protected addWeight(spec: WeightSpec): Variable {
     const initial = spec.initializer.call(spec.shape, this.dtype);
-    const variable = new Variable(initial, { name: spec.name, path: `${this.name}/${spec.name}`, trainable: spec.trainable ?? true });
-    this.variables.push(variable);
+    const createdTrainable = spec.trainable ?? true;
+    const variable = new Variable(initial, {
+      name: spec.name,
+      path: `${this.name}/${spec.name}`,
+      trainable: createdTrainable && this.trainableFlag,
+    });
+    (createdTrainable ? this.trainableVariables : this.nonTrainableVariables).push(variable);
     if (spec.regularizer) this.regularized.push({ variable, regularizer: spec.regularizer });
     if (spec.constraint) this.constrained.push({ variable, constraint: spec.constraint });
     return variable;

@@ -38,19 +38,27 @@ export abstract class Model extends Layer {
   /** Rows of the summary table: one per layer, with its output shape. */
   protected abstract summaryRows(): SummaryRow[];
 
+  /** Every layer's weights, layer by layer (Keras's order; a shared layer's weights once). */
   override get weights(): Variable[] {
-    const trainable = this.layers.flatMap((l) => l.weights.filter((w) => w.trainable));
-    const rest = this.layers.flatMap((l) => l.weights.filter((w) => !w.trainable));
-    return uniqueVariables([...trainable, ...rest]);
+    return [...new Set(this.layers.flatMap((l) => l.weights))];
   }
 
   override get trainableWeights(): Variable[] {
-    return this.trainable ? uniqueVariables(this.layers.flatMap((l) => l.trainableWeights)) : [];
+    return this.weights.filter((w) => w.trainable);
   }
 
   override get nonTrainableWeights(): Variable[] {
-    if (!this.trainable) return this.weights;
-    return uniqueVariables(this.layers.flatMap((l) => l.nonTrainableWeights));
+    return this.weights.filter((w) => !w.trainable);
+  }
+
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+
+  /** Freezes or unfreezes every layer, as Keras's `model.trainable = false`. */
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    for (const layer of this.layers) layer.trainable = value;
   }
 
   override get losses(): Tensor[] {
@@ -62,6 +70,9 @@ export abstract class Model extends Layer {
   }
 
   override countParams(): number {
+    if (!this.built) {
+      throw new ShapeError(`model '${this.name}' is not built yet, so its parameter count is unknown; give it an input shape or call it on data first`);
+    }
     return this.weights.reduce((n, w) => n + w.size, 0);
   }
 
@@ -140,10 +151,6 @@ function tally(weights: readonly Variable[]): ParamTally {
     count: weights.reduce((n, w) => n + w.size, 0),
     bytes: weights.reduce((n, w) => n + w.size * bytesPerElement(w.dtype), 0),
   };
-}
-
-function uniqueVariables(list: Variable[]): Variable[] {
-  return [...new Set(list)];
 }
 
 function concatBatches(parts: Tensor[]): Tensor {

@@ -94,6 +94,7 @@ export class Sequential extends Model {
       if (previous) this.outputs.push(layer.apply(previous));
     }
     this.stack.push(layer);
+    this.built = this.inputLayer !== null;
     return this;
   }
 
