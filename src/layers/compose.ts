@@ -12,13 +12,17 @@ import type { Layer } from './layer.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
 import { isSymbolicTensor } from './symbolic-tensor.js';
 
-/** What a layer function may be composed with. */
-export type ComposeTarget = Sequential | SymbolicTensor | Tensor | null | undefined;
+/** What a layer function may be composed with (arrays for layers that merge inputs). */
+export type ComposeTarget = Sequential | SymbolicTensor | Tensor | readonly SymbolicTensor[] | readonly Tensor[] | null | undefined;
+
+function isTensorList(value: unknown): value is readonly Tensor[] | readonly SymbolicTensor[] {
+  return Array.isArray(value) && value.length > 0 && (value.every(isTensor) || value.every(isSymbolicTensor));
+}
 
 /** Splits `layerXxx(options)` from `layerXxx(object, options)`. */
 export function splitArguments<O>(first: unknown, second: O | undefined): [ComposeTarget, O] {
   if (second !== undefined) return [first as ComposeTarget, second];
-  if (first === null || first === undefined || isSequential(first) || isSymbolicTensor(first) || isTensor(first)) {
+  if (first === null || first === undefined || isSequential(first) || isSymbolicTensor(first) || isTensor(first) || isTensorList(first)) {
     return [first as ComposeTarget, {} as O];
   }
   return [undefined, first as O];
@@ -31,7 +35,6 @@ export function splitArguments<O>(first: unknown, second: O | undefined): [Compo
 export function compose(object: ComposeTarget, makeLayer: () => Layer): Layer | Sequential | SymbolicTensor | Tensor {
   if (object === undefined || object === null) return makeLayer();
   if (isSequential(object)) return object.add(makeLayer());
-  if (isSymbolicTensor(object)) return makeLayer().apply(object);
-  if (isTensor(object)) return makeLayer().apply(object);
-  throw new InvalidArgumentError('object', object, 'nothing, a Sequential model, a SymbolicTensor or a Tensor');
+  if (isSymbolicTensor(object) || isTensor(object) || isTensorList(object)) return makeLayer().apply(object);
+  throw new InvalidArgumentError('object', object, 'nothing, a Sequential model, a SymbolicTensor or a Tensor (or an array of them)');
 }

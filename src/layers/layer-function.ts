@@ -20,6 +20,10 @@ export interface LayerFunction<O, L extends Layer> {
   (object: SymbolicTensor, options: O): SymbolicTensor;
   /** The layer's output computed on `object`. */
   (object: Tensor, options: O): Tensor;
+  /** For layers that merge inputs: the output placeholder. */
+  (object: readonly SymbolicTensor[], options?: O): SymbolicTensor;
+  /** For layers that merge inputs: the computed output. */
+  (object: readonly Tensor[], options?: O): Tensor;
 }
 
 export function layerFunction<O, L extends Layer>(create: (options: O) => L): LayerFunction<O, L> {

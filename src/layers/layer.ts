@@ -11,7 +11,7 @@ import { isTensor, tensorFromArray } from '../engine/tensor.js';
 import { Variable } from '../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { Initializer } from '../initializers/index.js';
-import type { Config, ConfigValue } from '../io/keras-object.js';
+import type { Config } from '../io/keras-object.js';
 import { serializeKerasObject } from '../io/keras-object.js';
 import { cast } from '../ops/shape-ops.js';
 import type { Constraint } from '../constraints/index.js';
@@ -40,6 +40,9 @@ export interface LayerOptions {
   /** Penalty on the layer's output, added to `losses` on each call. */
   activityRegularizer?: RegularizerIdentifier;
 }
+
+/** What `apply` takes: one tensor or placeholder, or an array of them for layers that merge inputs. */
+export type LayerInputs = Tensor | SymbolicTensor | readonly Tensor[] | readonly SymbolicTensor[];
 
 export interface CallOptions {
   /** Training mode (dropout, batch normalization); false for inference. */
@@ -102,6 +105,8 @@ export abstract class Layer {
   readonly batchInputShape: readonly (number | null)[] | null;
   readonly activityRegularizer: Regularizer | null;
   built = false;
+  /** Floating inputs are cast to the layer dtype, as Keras's autocast; models pass them through instead. */
+  protected readonly autocastInputs: boolean = true;
 
   private trainableFlag: boolean;
   /** Weights by the kind they were created as; Keras lists trainable-created ones first. */
@@ -253,37 +258,67 @@ export abstract class Layer {
     return [];
   }
 
-  private buildOnce(inputShape: SymbolicShape): void {
-    this.assertInputCompatible(inputShape);
+  /**
+   * Multi-input hooks. A layer taking a list of inputs (Add, Concatenate) overrides these three; every
+   * other layer takes exactly one input and keeps the defaults, which delegate to the single-input
+   * `assertInputCompatible` / `computeOutputShape` / `call`.
+   */
+  protected checkInputShapes(shapes: readonly SymbolicShape[]): void {
+    if (shapes.length !== 1) {
+      throw new InvalidArgumentError('inputs', `${shapes.length} tensors`, 'exactly one input tensor', `layer '${this.name}'`);
+    }
+    this.assertInputCompatible(shapes[0]);
+  }
+
+  protected outputShapeFor(shapes: readonly SymbolicShape[]): (number | null)[] {
+    return this.computeOutputShape(shapes[0]);
+  }
+
+  protected callInputs(inputs: readonly Tensor[], options: CallOptions): Tensor {
+    return this.call(inputs[0], options);
+  }
+
+  private buildOnce(shapes: readonly SymbolicShape[]): void {
+    this.checkInputShapes(shapes);
     if (this.built) return;
-    this.computeOutputShape(inputShape); // shape errors surface here, before any weight exists
-    if (this.initialWeights) this.checkWeightValues(this.initialWeights, this.weightShapesFor(inputShape));
-    this.build(inputShape);
+    this.outputShapeFor(shapes); // shape errors surface here, before any weight exists
+    if (this.initialWeights) this.checkWeightValues(this.initialWeights, this.weightShapesFor(shapes[0]));
+    this.build(shapes[0]);
     this.built = true;
     if (this.initialWeights) this.setWeights(this.initialWeights);
   }
 
   /**
    * Applies the layer: to a Tensor it computes the output; to a SymbolicTensor it records the call and
-   * returns the output's placeholder (functional API). The layer is built on its first input.
+   * returns the output's placeholder (functional API). Layers that merge several inputs take an array.
+   * The layer is built on its first input.
    *
    * @example
    * ```ts
    * const y = layer.apply(tensor(x, [1, 8, 8, 3]));
    * ```
    */
-  apply(x: Tensor, options?: CallOptions): Tensor;
-  apply(x: SymbolicTensor, options?: CallOptions): SymbolicTensor;
-  apply(x: Tensor | SymbolicTensor, options?: CallOptions): Tensor | SymbolicTensor;
-  apply(x: Tensor | SymbolicTensor, options: CallOptions = {}): Tensor | SymbolicTensor {
-    if (isSymbolicTensor(x)) {
-      this.buildOnce(x.shape);
-      return new SymbolicTensor(this.computeOutputShape(x.shape), this.dtype, { layer: this, inputs: [x] });
+  apply(x: Tensor | readonly Tensor[], options?: CallOptions): Tensor;
+  apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: CallOptions): SymbolicTensor;
+  apply(x: LayerInputs, options?: CallOptions): Tensor | SymbolicTensor;
+  apply(x: LayerInputs, options: CallOptions = {}): Tensor | SymbolicTensor {
+    const list: readonly unknown[] = Array.isArray(x) ? x : [x];
+    const context = `layer '${this.name}'`;
+    if (list.length > 0 && list.every(isSymbolicTensor)) {
+      const symbolic = list as readonly SymbolicTensor[];
+      const shapes = symbolic.map((t) => t.shape);
+      this.buildOnce(shapes);
+      return new SymbolicTensor(this.outputShapeFor(shapes), this.dtype, { layer: this, inputs: symbolic, listInput: Array.isArray(x) });
     }
-    if (!isTensor(x)) throw new InvalidArgumentError('x', x, 'a Tensor or a SymbolicTensor', `layer '${this.name}'`);
-    if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', `layer '${this.name}'`);
-    this.buildOnce(x.shape);
-    const output = this.call(cast(x, this.dtype), options);
+    if (list.length === 0 || !list.every(isTensor)) {
+      throw new InvalidArgumentError('x', x, 'a Tensor or a SymbolicTensor (or an array of one kind, for layers that merge inputs)', context);
+    }
+    const tensors = list as readonly Tensor[];
+    for (const t of tensors) {
+      if (!isFloatDType(t.dtype)) throw new InvalidArgumentError('x', t.dtype, 'a float32 or float64 tensor', context);
+    }
+    this.buildOnce(tensors.map((t) => t.shape));
+    const output = this.callInputs(this.autocastInputs ? tensors.map((t) => cast(t, this.dtype)) : tensors, options);
     this.activityLosses = this.activityRegularizer ? [this.activityRegularizer.call(output)] : [];
     return output;
   }
@@ -295,7 +330,6 @@ export abstract class Layer {
       trainable: this.trainableFlag,
       dtype: serializeKerasObject('keras', 'DTypePolicy', { name: this.dtype }),
     };
-    if (this.batchInputShape) config.batch_input_shape = this.batchInputShape as ConfigValue;
     return config;
   }
 }

@@ -14,6 +14,8 @@ export type SymbolicShape = readonly (number | null)[];
 export interface LayerCall {
   readonly layer: Layer;
   readonly inputs: readonly SymbolicTensor[];
+  /** Whether the layer was given an array (merge layers) rather than a single placeholder. */
+  readonly listInput?: boolean;
 }
 
 let nextSymbolicId = 0;

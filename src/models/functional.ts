@@ -105,9 +105,12 @@ export class Functional extends Model {
     const values = new Map<number, Tensor>([[this.inputTensor.id, x]]);
     for (const step of this.steps) {
       if (step === this.inputTensor) continue;
-      const input = values.get(step.producer.inputs[0].id);
-      if (!input) throw new ShapeError(`model '${this.name}': layer '${step.producer.layer.name}' has no computed input`);
-      values.set(step.id, step.producer.layer.apply(input, options));
+      const inputs = step.producer.inputs.map((t) => values.get(t.id));
+      if (!inputs.every((t) => t !== undefined)) {
+        throw new ShapeError(`model '${this.name}': layer '${step.producer.layer.name}' has no computed input`);
+      }
+      const computed = inputs as Tensor[];
+      values.set(step.id, step.producer.layer.apply(step.producer.listInput ? computed : computed[0], options));
     }
     return values.get(this.outputTensor.id) as Tensor;
   }

@@ -26,6 +26,8 @@ export interface SummaryOptions {
 }
 
 export abstract class Model extends Layer {
+  /** As Keras's functional models: each layer casts its own inputs, the model does not. */
+  protected override readonly autocastInputs: boolean = false;
   /** The layers in order of execution (a Sequential model's InputLayer excluded, as in Keras). */
   abstract get layers(): Layer[];
 

@@ -4,7 +4,7 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
-import type { DataFormat, Padding } from '../kernels/depthwise-conv2d/params.js';
+import type { DataFormat, Padding } from '../kernels/window.js';
 
 export type { DataFormat, Padding };
 

@@ -15,6 +15,7 @@ import {
   ops,
   regularizers,
   Sequential,
+  setRandomSeed,
   ShapeError,
   SymbolicTensor,
   Tensor,
@@ -172,6 +173,34 @@ describe('weights, dtype and trainable', () => {
     assert.equal(frozen.nonTrainableWeights.length, 0);
     assert.equal(frozen.getConfig().trainable, true);
     assertThrowsMentioning(() => new DepthwiseConv2D({ kernelSize: 1, trainable: 'no' as never }), ['trainable', '"no"']);
+  });
+});
+
+describe('initialization', () => {
+  test('setRandomSeed makes default (glorot_uniform) weights reproducible; other seeds differ', () => {
+    const build = (seed: number) => {
+      setRandomSeed(seed);
+      const layer = new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2 });
+      layer.apply(zeros([1, 4, 4, 8]));
+      return Array.from(layer.weights[0].dataSync());
+    };
+    const first = build(7);
+    assert.deepEqual(build(7), first);
+    assert.notDeepEqual(build(8), first);
+    // Keras's fans for a [3, 3, 8, 2] kernel: fan_in = 72, fan_out = 18 → limit sqrt(6 / 90).
+    const limit = Math.sqrt(6 / 90);
+    assert.ok(first.every((v) => Math.abs(v) <= limit) && first.some((v) => Math.abs(v) > limit * 0.8));
+  });
+
+  test('inputAxes/outputAxes give a depthwise kernel its per-channel fans', () => {
+    const layer = new DepthwiseConv2D({
+      kernelSize: 3,
+      depthwiseInitializer: initializers.varianceScaling({ scale: 1, mode: 'fan_in', distribution: 'uniform', inputAxes: [0, 1], outputAxes: [0, 1, 3], seed: 1 }),
+    });
+    layer.apply(zeros([1, 4, 4, 64]));
+    const values = Array.from(layer.weights[0].dataSync());
+    const limit = Math.sqrt(3 / 9); // fan_in = 3 * 3, not 3 * 3 * 64
+    assert.ok(values.every((v) => Math.abs(v) <= limit) && values.some((v) => Math.abs(v) > limit * 0.9));
   });
 });
 

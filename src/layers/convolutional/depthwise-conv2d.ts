@@ -11,7 +11,7 @@ import { getConstraint } from '../../constraints/index.js';
 import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
 import { getInitializer } from '../../initializers/index.js';
 import type { Config } from '../../io/keras-object.js';
-import { convOutputLength } from '../../kernels/depthwise-conv2d/params.js';
+import { convOutputLength } from '../../kernels/window.js';
 import type { DataFormat, IntOrTuple, Padding } from '../../ops/conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from '../../ops/conv-args.js';
 import { depthwiseConv2d } from '../../ops/depthwise-conv2d.js';

@@ -1,0 +1,66 @@
+/**
+ * Window arithmetic shared by every convolution and pooling kernel: output lengths and TensorFlow's
+ * 'same' padding split, per spatial axis.
+ */
+import { InvalidArgumentError, UnknownNameError } from '../errors.js';
+
+/** Where the channel axis lives: `[N, H, W, C]` (`channels_last`) or `[N, C, H, W]` (`channels_first`). */
+export type DataFormat = 'channels_last' | 'channels_first';
+
+/** Keras padding modes. `same` pads TensorFlow-style, with any odd pixel going after (bottom/right). */
+export type Padding = 'valid' | 'same';
+
+const PADDINGS: readonly Padding[] = ['valid', 'same'];
+const CONTEXT = 'window';
+
+function requirePositiveInteger(argument: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new InvalidArgumentError(argument, value, 'a positive integer', CONTEXT);
+  }
+  return value;
+}
+
+/**
+ * Output length of one spatial axis under the Keras/TensorFlow rule: `ceil(in / stride)` for `same`,
+ * `floor((in - dilatedKernel) / stride) + 1` for `valid`, where `dilatedKernel = (k - 1) * dilation + 1`.
+ *
+ * For `valid` the result is ≤ 0 when the dilated kernel does not fit in the input; it is returned as is
+ * (not clamped) so callers can report it. Callers turn it into a `ShapeError` naming their own arguments.
+ *
+ * @throws InvalidArgumentError when a size is not a positive integer or `padding` is unknown.
+ */
+export function convOutputLength(
+  inputLength: number,
+  kernelSize: number,
+  stride: number,
+  dilation: number,
+  padding: Padding,
+): number {
+  requirePositiveInteger('inputLength', inputLength);
+  requirePositiveInteger('kernelSize', kernelSize);
+  requirePositiveInteger('stride', stride);
+  requirePositiveInteger('dilation', dilation);
+  if (padding === 'same') return Math.ceil(inputLength / stride);
+  if (padding === 'valid') return Math.floor((inputLength - ((kernelSize - 1) * dilation + 1)) / stride) + 1;
+  throw new UnknownNameError('padding', padding, PADDINGS, CONTEXT);
+}
+
+/**
+ * TensorFlow's `same` padding for one axis: the total is `max((out - 1) * s + (k - 1) * d + 1 - in, 0)`
+ * with `out = ceil(in / s)`; `before = floor(total / 2)` and the odd pixel goes after (bottom/right).
+ * This asymmetry is what makes weights imported from Keras produce identical outputs.
+ *
+ * @returns `[before, after]` padding in input pixels.
+ */
+export function samePadding(
+  inputLength: number,
+  kernelSize: number,
+  stride: number,
+  dilation: number,
+): [before: number, after: number] {
+  const out = convOutputLength(inputLength, kernelSize, stride, dilation, 'same');
+  const total = Math.max((out - 1) * stride + (kernelSize - 1) * dilation + 1 - inputLength, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
