@@ -13,6 +13,7 @@ import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { Initializer } from '../initializers/index.js';
 import type { Config } from '../io/keras-object.js';
 import { serializeKerasObject } from '../io/keras-object.js';
+import { div } from '../ops/elementwise.js';
 import { cast } from '../ops/shape-ops.js';
 import type { Constraint } from '../constraints/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
@@ -180,11 +181,19 @@ export abstract class Layer {
     this.weights.forEach((w, i) => w.assign(values[i]));
   }
 
-  /** The regularization penalties: weight regularizers on the current weights, then the last call's activity penalty. */
+  /** The regularization penalties, in Keras's order: the last call's activity penalty, then the weight penalties. */
   get losses(): Tensor[] {
-    const weightPenalties: Tensor[] = [];
-    for (const entry of this.regularized) weightPenalties.push(entry.regularizer.call(entry.variable));
-    return [...weightPenalties, ...this.activityLosses];
+    return [...this.activityPenalties(), ...this.weightPenalties()];
+  }
+
+  /** The activity penalties of the last call (Keras lists these first). */
+  activityPenalties(): Tensor[] {
+    return this.activityLosses;
+  }
+
+  /** Weight regularizer penalties, computed now from the current weights (differentiable). */
+  weightPenalties(): Tensor[] {
+    return this.regularized.map((entry) => entry.regularizer.call(entry.variable));
   }
 
   /** Projects constrained weights back onto their sets (called after each optimizer step). */
@@ -319,8 +328,14 @@ export abstract class Layer {
     }
     this.buildOnce(tensors.map((t) => t.shape));
     const output = this.callInputs(this.autocastInputs ? tensors.map((t) => cast(t, this.dtype)) : tensors, options);
-    this.activityLosses = this.activityRegularizer ? [this.activityRegularizer.call(output)] : [];
+    this.activityLosses = this.activityRegularizer ? [this.activityPenalty(this.activityRegularizer, output)] : [];
     return output;
+  }
+
+  /** Keras 3 divides the activity penalty by the batch size, so its strength does not depend on it. */
+  private activityPenalty(regularizer: Regularizer, output: Tensor): Tensor {
+    const penalty = regularizer.call(output);
+    return output.rank > 0 ? div(penalty, output.shape[0]) : penalty;
   }
 
   /** The layer's Keras config (snake_case keys, as Keras 3's `get_config()`). */

@@ -63,8 +63,9 @@ export abstract class Model extends Layer {
     for (const layer of this.layers) layer.trainable = value;
   }
 
+  /** Every layer's activity penalties, then every weight penalty (Keras's order). */
   override get losses(): Tensor[] {
-    return this.layers.flatMap((l) => l.losses);
+    return [...this.layers.flatMap((l) => l.activityPenalties()), ...this.layers.flatMap((l) => l.weightPenalties())];
   }
 
   override applyConstraints(): void {

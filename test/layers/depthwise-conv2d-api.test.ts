@@ -205,7 +205,7 @@ describe('initialization', () => {
 });
 
 describe('regularization losses and constraints', () => {
-  test('weight and activity penalties are the layer losses, in that order', () => {
+  test('activity then weight penalties are the layer losses (Keras 3 order); the activity penalty is per sample', () => {
     const layer = new DepthwiseConv2D({
       kernelSize: 1,
       depthwiseInitializer: 'ones',
@@ -216,10 +216,11 @@ describe('regularization losses and constraints', () => {
       dtype: 'float64',
     });
     assert.throws(() => layer.countParams(), ShapeError);
-    const y = layer.apply(tensor([1, -2, 3, 4], [1, 2, 2, 1], 'float64'));
+    const y = layer.apply(tensor([1, -2, 3, 4, 5, 6, -7, 8], [2, 2, 2, 1], 'float64'));
     const losses = layer.losses.map((t) => t.item());
     assert.equal(losses.length, 3);
-    assertAllClose(losses, [0.5 * 1, 0.01 * 1, 0.1 * ops.sum(ops.abs(y)).item()], { rtol: 1e-12, atol: 0 });
+    const batchSize = 2;
+    assertAllClose(losses, [(0.1 * ops.sum(ops.abs(y)).item()) / batchSize, 0.5 * 1, 0.01 * 1], { rtol: 1e-12, atol: 0 });
   });
 
   test('applyConstraints projects the weights', () => {

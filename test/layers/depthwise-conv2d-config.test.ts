@@ -3,7 +3,8 @@
 // back, and the built layer must have Keras's weights, parameter count and output shape.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { clearSession, DepthwiseConv2D, InvalidArgumentError, zeros } from '../../src/index.js';
+import { clearSession, DepthwiseConv2D, InvalidArgumentError, tensor, zeros } from '../../src/index.js';
+import { assertAllClose } from '../helpers/close.js';
 import type { Config } from '../../src/io/keras-object.js';
 import { loadKerasFixture } from '../helpers/fixtures.js';
 
@@ -18,6 +19,7 @@ interface ConfigCase {
   count_params: number;
   compute_output_shape: number[];
   layer_dtype: string;
+  losses_probe?: { weights: number[][]; input: number[]; losses: number[] };
 }
 
 const fixture = loadKerasFixture<{ cases: ConfigCase[] }>('depthwise_configs.json');
@@ -53,6 +55,20 @@ describe('DepthwiseConv2D config matches Keras 3.15', () => {
       assert.deepEqual(DepthwiseConv2D.fromConfig(layer.getConfig()).getConfig(), c.get_config_before_build);
     });
   }
+
+  test('layer.losses equal Keras 3.15 values and order (activity per sample first, then kernel, then bias)', () => {
+    const probed = fixture.cases.filter((c) => c.losses_probe);
+    assert.ok(probed.length >= 2);
+    for (const c of probed) {
+      const probe = c.losses_probe as NonNullable<ConfigCase['losses_probe']>;
+      const layer = DepthwiseConv2D.fromConfig({ ...c.get_config_after_build, dtype: 'float64' });
+      const input = tensor(probe.input, c.input_shape, 'float64');
+      layer.apply(input);
+      layer.setWeights(probe.weights.map((w, i) => tensor(w, layer.weights[i].shape, 'float64')));
+      layer.apply(input);
+      assertAllClose(layer.losses.map((t) => t.item()), probe.losses, { rtol: 1e-12, atol: 1e-15 }, c.id);
+    }
+  });
 
   test('unknown config keys are refused, naming the key (Keras: unrecognized keyword arguments)', () => {
     const config = { ...fixture.cases[0].get_config_before_build, groups: 1 };
