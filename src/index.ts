@@ -27,6 +27,10 @@ export type { InputOptions } from './layers/input-layer.js';
 export { DepthwiseConv2D, layerDepthwiseConv2d } from './layers/convolutional/depthwise-conv2d.js';
 export type { DepthwiseConv2DOptions } from './layers/convolutional/depthwise-conv2d.js';
 export type { LayerFunction } from './layers/layer-function.js';
+export { Dense, layerDense, Flatten, layerFlatten, Reshape, layerReshape, Activation, layerActivation, ReLU, layerRelu, Dropout, layerDropout } from './layers/core/index.js';
+export type { DenseOptions, FlattenOptions, ReshapeOptions, ActivationOptions, ReLUOptions, DropoutOptions } from './layers/core/index.js';
+export { BatchNormalization, layerBatchNormalization } from './layers/normalization/index.js';
+export type { BatchNormalizationOptions } from './layers/normalization/index.js';
 export { clearSession } from './layers/naming.js';
 
 export { Model } from './models/model.js';
@@ -35,6 +39,43 @@ export { Sequential, kerasModelSequential } from './models/sequential.js';
 export type { SequentialOptions } from './models/sequential.js';
 export { Functional, kerasModel } from './models/functional.js';
 export type { FunctionalOptions } from './models/functional.js';
+
+export type { FitOptions, EvaluateOptions } from './models/training-options.js';
+
+export { optimizers, schedules, Optimizer } from './training/optimizers/index.js';
+export type { OptimizerIdentifier, OptimizerState, LearningRateSchedule } from './training/optimizers/index.js';
+export { losses, Loss } from './training/losses/index.js';
+export type { LossIdentifier, LossFn } from './training/losses/index.js';
+export { metrics, Metric } from './training/metrics/index.js';
+export type { MetricIdentifier, MetricFn } from './training/metrics/index.js';
+export {
+  Callback,
+  CallbackList,
+  History,
+  ProgbarLogger,
+  EarlyStopping,
+  ReduceLROnPlateau,
+  LambdaCallback,
+  CSVLogger,
+  TerminateOnNaN,
+  ModelCheckpoint,
+} from './training/callbacks/index.js';
+export type {
+  CallbackModel,
+  Logs,
+  TrainingParams,
+  Writer,
+  EarlyStoppingOptions,
+  ReduceLROnPlateauOptions,
+  LambdaCallbackOptions,
+  CSVLoggerOptions,
+  TerminateOnNaNOptions,
+  ModelCheckpointOptions,
+  ProgbarLoggerOptions,
+} from './training/callbacks/index.js';
+export { Progbar } from './training/progbar.js';
+export type { CompileOptions } from './training/trainer.js';
+export type { DataLike, Dataset, DatasetBatch } from './training/data.js';
 
 export { imageDataFormat, setImageDataFormat, reloadKerasConfig } from './config/keras-config.js';
 export { InvalidArgumentError, ShapeError, UnknownNameError } from './errors.js';

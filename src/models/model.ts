@@ -11,6 +11,18 @@ import type { SymbolicShape, SymbolicTensor } from '../layers/symbolic-tensor.js
 import { formatShape } from '../engine/shape.js';
 import { noGrad } from '../engine/tape.js';
 import { renderSummary } from './summary.js';
+import { globalSeedGenerator } from '../engine/random.js';
+import type { History, Logs } from '../training/callbacks/index.js';
+import { CallbackList } from '../training/callbacks/index.js';
+import type { Batch, BatchSource, DataLike, Dataset } from '../training/data.js';
+import { ArraySource, assertSameSamples, DatasetSource, isDataset, splitValidation, toTensor } from '../training/data.js';
+import { evaluateLoop, fitLoop, resolveVerbose } from '../training/loops.js';
+import type { Optimizer } from '../training/optimizers/index.js';
+import { runAsync, runSync } from '../training/run.js';
+import type { CompileOptions } from '../training/trainer.js';
+import { Trainer } from '../training/trainer.js';
+import type { EvaluateOptions, FitOptions } from './training-options.js';
+import { checkCallbacks, checkObject, optionalSteps, positiveInteger } from './training-options.js';
 import type { ParamTally, SummaryRow } from './summary.js';
 
 export interface PredictOptions {
@@ -147,6 +159,183 @@ export abstract class Model extends Layer {
   }
 
   protected abstract override call(x: Tensor, options: CallOptions): Tensor;
+
+  // ---- Training (Keras's compile / fit / evaluate / train_on_batch / test_on_batch) ----
+
+  /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end `fit` after the current batch or epoch. */
+  stopTraining = false;
+  private trainer: Trainer | null = null;
+
+  /** The compiled optimizer, or null before `compile`. */
+  get optimizer(): Optimizer | null {
+    return this.trainer?.optimizer ?? null;
+  }
+
+  /**
+   * Configures training: the optimizer, the loss and the metrics (Keras's `compile`). Names are resolved
+   * now, so a typo fails here.
+   *
+   * @example
+   * ```ts
+   * model.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+   * ```
+   */
+  compile(options: CompileOptions): void {
+    this.trainer = new Trainer(this, options);
+  }
+
+  private requireTrainer(method: string): Trainer {
+    if (!this.trainer) {
+      throw new InvalidArgumentError('model', this.name, `a compiled model: call model.compile({ optimizer, loss, metrics }) before ${method}()`, `${this.name}.${method}`);
+    }
+    return this.trainer;
+  }
+
+  private sampleShape(): readonly (number | null)[] | null {
+    return this.input?.shape.slice(1) ?? null;
+  }
+
+  private inMemory(x: DataLike, y: DataLike): Batch {
+    const xs = toTensor(x, 'x', this.sampleShape());
+    const ys = toTensor(y, 'y', null, xs.shape[0]);
+    assertSameSamples(xs, ys);
+    return { x: xs, y: ys };
+  }
+
+  private validationSource(value: unknown, batchSize: number, steps: number | null, context: string): BatchSource {
+    if (isDataset(value)) return new DatasetSource(value, steps, this.input?.shape ?? null);
+    if (Array.isArray(value) && value.length === 2) return new ArraySource(this.inMemory(value[0] as DataLike, value[1] as DataLike), batchSize, null);
+    throw new InvalidArgumentError('validationData', value, '[x, y] or a dataset of batches', context);
+  }
+
+  /**
+   * Trains for `epochs` on in-memory data and returns the History (synchronously, as Keras's `fit`); for a
+   * dataset (an iterable or async iterable of `[x, y]` batches) it returns a Promise of the History.
+   *
+   * @example
+   * ```ts
+   * const history = model.fit(x, y, { epochs: 5, batchSize: 64, validationSplit: 0.2 });
+   * history.history.val_loss;
+   * ```
+   */
+  fit(x: DataLike, y: DataLike, options?: FitOptions): History;
+  fit(dataset: Dataset, options?: FitOptions): Promise<History>;
+  fit(first: DataLike | Dataset, second?: DataLike | FitOptions, third?: FitOptions): History | Promise<History> {
+    const context = `${this.name}.fit`;
+    const trainer = this.requireTrainer('fit');
+    const dataset = isDataset(first);
+    const options = ((dataset ? second : third) ?? {}) as FitOptions;
+    checkObject(options, 'options', context);
+    const epochs = positiveInteger(options.epochs, 'epochs', 1, context);
+    const initialEpoch = options.initialEpoch ?? 0;
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= Math.max(epochs, 1)) {
+      throw new InvalidArgumentError('initialEpoch', options.initialEpoch, `an integer in [0, epochs) = [0, ${epochs})`, context);
+    }
+    const batchSize = positiveInteger(options.batchSize, 'batchSize', 32, context);
+    const callbacks = checkCallbacks(options.callbacks, context);
+    let training: BatchSource;
+    let validation: BatchSource | null = null;
+    const validationBatchSize = positiveInteger(options.validationBatchSize, 'validationBatchSize', batchSize, context);
+    if (dataset) {
+      if (options.validationSplit !== undefined) {
+        throw new InvalidArgumentError('validationSplit', options.validationSplit, 'undefined for datasets (give validationData instead)', context);
+      }
+      training = new DatasetSource(first, optionalSteps(options.stepsPerEpoch, 'stepsPerEpoch', context), this.input?.shape ?? null);
+    } else {
+      let data = this.inMemory(first as DataLike, second as DataLike);
+      if (options.validationSplit !== undefined) {
+        if (options.validationData !== undefined) {
+          throw new InvalidArgumentError('validationSplit', options.validationSplit, 'undefined when validationData is given', context);
+        }
+        const split = splitValidation(data.x, data.y, options.validationSplit);
+        data = split.train;
+        validation = new ArraySource(split.validation, validationBatchSize, null);
+      }
+      const shuffle = options.shuffle ?? true;
+      if (typeof shuffle !== 'boolean') throw new InvalidArgumentError('shuffle', shuffle, 'true or false', context);
+      training = new ArraySource(data, batchSize, shuffle ? globalSeedGenerator().nextRandom() : null);
+    }
+    if (options.validationData !== undefined) {
+      const steps = optionalSteps(options.validationSteps, 'validationSteps', context);
+      validation = this.validationSource(options.validationData, validationBatchSize, steps, context);
+    }
+    const loop = fitLoop(this, trainer, training, { epochs, initialEpoch, verbose: options.verbose ?? 'auto', callbacks, validation });
+    return dataset ? runAsync(loop) : runSync(loop);
+  }
+
+  /**
+   * Loss (and metrics) on data in inference mode: a number when no metrics are compiled, else
+   * `[loss, ...metrics]`, as Keras. For a dataset, a Promise of the same.
+   *
+   * @example
+   * ```ts
+   * const [loss, accuracy] = model.evaluate(xTest, yTest) as number[];
+   * ```
+   */
+  evaluate(x: DataLike, y: DataLike, options?: EvaluateOptions): number | number[];
+  evaluate(dataset: Dataset, options?: EvaluateOptions): Promise<number | number[]>;
+  evaluate(first: DataLike | Dataset, second?: DataLike | EvaluateOptions, third?: EvaluateOptions): number | number[] | Promise<number | number[]> {
+    const context = `${this.name}.evaluate`;
+    const trainer = this.requireTrainer('evaluate');
+    const dataset = isDataset(first);
+    const options = ((dataset ? second : third) ?? {}) as EvaluateOptions;
+    checkObject(options, 'options', context);
+    const batchSize = positiveInteger(options.batchSize, 'batchSize', 32, context);
+    const source: BatchSource = dataset
+      ? new DatasetSource(first, optionalSteps(options.steps, 'steps', context), this.input?.shape ?? null)
+      : new ArraySource(this.inMemory(first as DataLike, second as DataLike), batchSize, null);
+    const verbose = resolveVerbose(options.verbose, context);
+    const callbacks = new CallbackList(checkCallbacks(options.callbacks, context), {
+      model: this,
+      params: { epochs: 1, steps: source.steps, verbose },
+      addProgbar: verbose !== 0,
+    });
+    const loop = evaluateLoop(trainer, source, callbacks);
+    const scalarOrList = (logs: Logs) => {
+      const values = trainer.metricNames().map((name) => logs[name]);
+      return values.length === 1 ? values[0] : values;
+    };
+    return dataset ? runAsync(loop).then(scalarOrList) : scalarOrList(runSync(loop));
+  }
+
+  /**
+   * One optimizer step on one batch; returns its loss, or `[loss, ...metrics]` when metrics are compiled.
+   *
+   * @example
+   * ```ts
+   * const loss = model.trainOnBatch(xBatch, yBatch);
+   * ```
+   */
+  trainOnBatch(x: DataLike, y: DataLike): number | number[] {
+    const trainer = this.requireTrainer('trainOnBatch');
+    const batch = this.inMemory(x, y);
+    trainer.resetMetrics();
+    const logs = trainer.trainStep(batch.x, batch.y);
+    const values = trainer.metricNames().map((name) => logs[name]);
+    return values.length === 1 ? values[0] : values;
+  }
+
+  /**
+   * Loss (and metrics) on one batch in inference mode, without updating weights.
+   *
+   * @example
+   * ```ts
+   * const loss = model.testOnBatch(xBatch, yBatch);
+   * ```
+   */
+  testOnBatch(x: DataLike, y: DataLike): number | number[] {
+    const trainer = this.requireTrainer('testOnBatch');
+    const batch = this.inMemory(x, y);
+    trainer.resetMetrics();
+    const logs = trainer.testStep(batch.x, batch.y);
+    const values = trainer.metricNames().map((name) => logs[name]);
+    return values.length === 1 ? values[0] : values;
+  }
+
+  /** Resets the running loss and metrics (Keras's `reset_metrics`). */
+  resetMetrics(): void {
+    this.trainer?.resetMetrics();
+  }
 }
 
 function tally(weights: readonly Variable[]): ParamTally {

@@ -9,3 +9,6 @@ export { erfOp as erf } from './pointwise.js';
 export type { PointwiseFn } from './pointwise.js';
 export { depthwiseConv2d } from './depthwise-conv2d.js';
 export type { DepthwiseConv2dOpOptions } from './depthwise-conv2d.js';
+export { oneHot } from './one-hot.js';
+export { matmul } from './matmul.js';
+export type { MatmulOptions } from './matmul.js';

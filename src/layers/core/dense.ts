@@ -1,0 +1,219 @@
+/** Keras's `Dense`: `activation(x @ kernel + bias)` on the last axis of an input of any rank ≥ 2. */
+
+import type { Activation, ActivationIdentifier } from '../../activations/index.js';
+import { getActivation } from '../../activations/index.js';
+import type { Constraint, ConstraintIdentifier } from '../../constraints/index.js';
+import { getConstraint } from '../../constraints/index.js';
+import { formatShape } from '../../engine/shape.js';
+import type { Tensor } from '../../engine/tensor.js';
+import type { Variable } from '../../engine/variable.js';
+import { InvalidArgumentError, ShapeError } from '../../errors.js';
+import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
+import { getInitializer } from '../../initializers/index.js';
+import type { Config } from '../../io/keras-object.js';
+import { add } from '../../ops/elementwise.js';
+import { matmul } from '../../ops/matmul.js';
+import { reshape } from '../../ops/shape-ops.js';
+import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
+import { getRegularizer } from '../../regularizers/index.js';
+import type { CallOptions, LayerOptions } from '../layer.js';
+import { Layer } from '../layer.js';
+import { layerFunction } from '../layer-function.js';
+import { BASE_CONFIG_KEYS, configToOptions, serializeOrNull } from '../serialize.js';
+import type { SymbolicShape } from '../symbolic-tensor.js';
+
+/** The options of `layerDense`: Keras's arguments in camelCase (LoRA and quantization are not supported). */
+export interface DenseOptions extends LayerOptions {
+  /** Size of the output's last axis; a positive integer. */
+  units: number;
+  /** A Keras activation name, an activation function, or null for linear. */
+  activation?: ActivationIdentifier;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorot_uniform'. */
+  kernelInitializer?: InitializerIdentifier;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
+  kernelConstraint?: ConstraintIdentifier;
+  biasConstraint?: ConstraintIdentifier;
+  /** Accepted for Keras config compatibility; only `null` (no quantization) is supported. */
+  quantizationConfig?: null;
+}
+
+const CLASS_NAME = 'Dense';
+
+const CONFIG_KEYS = [
+  ...BASE_CONFIG_KEYS,
+  'activity_regularizer',
+  'units',
+  'activation',
+  'use_bias',
+  'kernel_initializer',
+  'bias_initializer',
+  'kernel_regularizer',
+  'bias_regularizer',
+  'kernel_constraint',
+  'bias_constraint',
+  'quantization_config',
+];
+
+/** Validates every argument before the layer exists, so a bad call leaves no half-built layer behind. */
+function resolveArgs(options: DenseOptions) {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('options', options, 'an object of Dense options', CLASS_NAME);
+  }
+  if (!Number.isInteger(options.units) || options.units <= 0) {
+    throw new InvalidArgumentError('units', options.units, 'a positive integer (it is required)', CLASS_NAME);
+  }
+  const useBias = options.useBias ?? true;
+  if (typeof useBias !== 'boolean') throw new InvalidArgumentError('useBias', options.useBias, 'true or false', CLASS_NAME);
+  if (options.quantizationConfig !== undefined && options.quantizationConfig !== null) {
+    throw new InvalidArgumentError('quantizationConfig', options.quantizationConfig, 'null (quantization is not supported)', CLASS_NAME);
+  }
+  if (options.weights && options.weights.length !== (useBias ? 2 : 1)) {
+    throw new InvalidArgumentError('weights', options.weights.map((w) => w.shape), `${useBias ? 2 : 1} tensors ([kernel${useBias ? ', bias' : ''}])`, CLASS_NAME);
+  }
+  return {
+    units: options.units,
+    activation: getActivation(options.activation, 'activation'),
+    useBias,
+    kernelInitializer: getInitializer(options.kernelInitializer ?? 'glorot_uniform', 'kernelInitializer'),
+    biasInitializer: getInitializer(options.biasInitializer ?? 'zeros', 'biasInitializer'),
+    kernelRegularizer: getRegularizer(options.kernelRegularizer, 'kernelRegularizer'),
+    biasRegularizer: getRegularizer(options.biasRegularizer, 'biasRegularizer'),
+    kernelConstraint: getConstraint(options.kernelConstraint, 'kernelConstraint'),
+    biasConstraint: getConstraint(options.biasConstraint, 'biasConstraint'),
+  };
+}
+
+/**
+ * Densely connected layer (Keras's `Dense`): kernel `[inputDim, units]`, bias `[units]`, weights in the
+ * order `[kernel, bias]`. Inputs of rank > 2 are contracted on their last axis, as Keras does.
+ *
+ * @example
+ * ```ts
+ * const layer = new Dense({ units: 4, activation: 'relu' });
+ * const y = layer.apply(zeros([2, 3])); // shape [2, 4]
+ * ```
+ */
+export class Dense extends Layer {
+  readonly className = CLASS_NAME;
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+  private inputDim: number | null = null;
+
+  constructor(options: DenseOptions) {
+    const args = resolveArgs(options);
+    super(options, CLASS_NAME);
+    this.units = args.units;
+    this.activation = args.activation;
+    this.useBias = args.useBias;
+    this.kernelInitializer = args.kernelInitializer;
+    this.biasInitializer = args.biasInitializer;
+    this.kernelRegularizer = args.kernelRegularizer;
+    this.biasRegularizer = args.biasRegularizer;
+    this.kernelConstraint = args.kernelConstraint;
+    this.biasConstraint = args.biasConstraint;
+    if (this.batchInputShape) this.assertInputCompatible(this.batchInputShape);
+  }
+
+  protected override assertInputCompatible(inputShape: SymbolicShape): void {
+    if (inputShape.length < 2) {
+      throw new ShapeError(`Input of layer '${this.name}' is incompatible with the layer: expected min_ndim=2, but received input with shape ${formatShape(inputShape)}`);
+    }
+    const last = inputShape[inputShape.length - 1];
+    if (last === null) {
+      throw new ShapeError(`Layer '${this.name}': the last dimension of the input should be defined, but received input with shape ${formatShape(inputShape)}`);
+    }
+    if (this.inputDim !== null && last !== this.inputDim) {
+      throw new ShapeError(
+        `Input of layer '${this.name}' is incompatible with the layer: expected axis -1 of input shape to have value ${this.inputDim}, but received input with shape ${formatShape(inputShape)}`,
+      );
+    }
+  }
+
+  protected override weightShapesFor(inputShape: SymbolicShape): number[][] {
+    const kernel = [inputShape[inputShape.length - 1] as number, this.units];
+    return this.useBias ? [kernel, [this.units]] : [kernel];
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const [kernelShape, biasShape] = this.weightShapesFor(inputShape);
+    this.inputDim = kernelShape[0];
+    this.kernel = this.addWeight({ name: 'kernel', shape: kernelShape, initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint });
+    if (biasShape) {
+      this.bias = this.addWeight({ name: 'bias', shape: biasShape, initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint });
+    }
+    this.built = true;
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
+    this.assertInputCompatible(inputShape);
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  protected call(x: Tensor, _options: CallOptions): Tensor {
+    if (!this.kernel) throw new ShapeError(`layer '${this.name}' used before it was built`);
+    // Rank > 2: one [rows, in] @ [in, units] product instead of a broadcast batch of small ones, so the
+    // kernel gradient is a single product rather than a per-batch product summed afterwards.
+    const rows = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
+    let y = matmul(rows, this.kernel);
+    if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
+    if (this.bias) y = add(y, this.bias);
+    return this.activation.apply(y);
+  }
+
+  /**
+   * Rebuilds a layer from `getConfig()` output (or a Keras 3 config).
+   *
+   * @example
+   * ```ts
+   * const copy = Dense.fromConfig(layer.getConfig());
+   * ```
+   */
+  static fromConfig(config: Config): Dense {
+    return new Dense(configToOptions(config, CONFIG_KEYS, CLASS_NAME) as unknown as DenseOptions);
+  }
+
+  override getConfig(): Config {
+    return {
+      ...super.getConfig(),
+      // Keras's base Layer writes activity_regularizer only when one is set.
+      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
+      units: this.units,
+      activation: this.activation.name,
+      use_bias: this.useBias,
+      kernel_initializer: this.kernelInitializer.serialize(),
+      bias_initializer: this.biasInitializer.serialize(),
+      kernel_regularizer: serializeOrNull(this.kernelRegularizer),
+      bias_regularizer: serializeOrNull(this.biasRegularizer),
+      kernel_constraint: serializeOrNull(this.kernelConstraint),
+      bias_constraint: serializeOrNull(this.biasConstraint),
+      quantization_config: null,
+    };
+  }
+}
+
+/**
+ * Creates a `Dense` layer and composes it with `object` (Keras's `layer_dense`): nothing → the layer; a
+ * Sequential model → that model with the layer added; a symbolic tensor → the output tensor; a tensor →
+ * the computed output.
+ *
+ * @example
+ * ```ts
+ * const model = kerasModelSequential({ inputShape: [784] });
+ * layerDense(model, { units: 10, activation: 'softmax' });
+ * ```
+ */
+export const layerDense = layerFunction((options: DenseOptions) => new Dense(options));

@@ -1,0 +1,65 @@
+/** Options of `fit` and `evaluate`, and their validation (Keras's arguments in camelCase). */
+
+import { InvalidArgumentError } from '../errors.js';
+import type { Callback } from '../training/callbacks/index.js';
+import { Callback as CallbackClass } from '../training/callbacks/index.js';
+import type { DataLike, Dataset } from '../training/data.js';
+import type { Verbose } from '../training/loops.js';
+
+export interface FitOptions {
+  /** Default 1. */
+  epochs?: number;
+  /** Samples per step for in-memory data; default 32. */
+  batchSize?: number;
+  /** Reshuffle the samples before each epoch (default true), from the seeded generator. */
+  shuffle?: boolean;
+  /** Fraction of the samples, taken from the end before shuffling, held out for validation. */
+  validationSplit?: number;
+  /** `[x, y]` evaluated at the end of each epoch, or a dataset. */
+  validationData?: readonly [DataLike, DataLike] | Dataset;
+  /** Batch size of the validation data; default `batchSize`. */
+  validationBatchSize?: number;
+  callbacks?: readonly Callback[];
+  /** 0 silent, 1 progress bar (plain per-epoch lines when not on a terminal), 2 one line per epoch. */
+  verbose?: Verbose;
+  /** Epoch to start from (for resuming); epochs counts the end, as Keras. */
+  initialEpoch?: number;
+  /** For datasets: batches per epoch (else one full pass). */
+  stepsPerEpoch?: number;
+  /** For datasets given as validationData: batches per validation (else one full pass). */
+  validationSteps?: number;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  verbose?: Verbose;
+  callbacks?: readonly Callback[];
+  /** For datasets: batches to evaluate (else one full pass). */
+  steps?: number;
+}
+
+export function positiveInteger(value: unknown, argument: string, fallback: number, context: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InvalidArgumentError(argument, value, 'a positive integer', context);
+  }
+  return value;
+}
+
+export function optionalSteps(value: unknown, argument: string, context: string): number | null {
+  return value === undefined ? null : positiveInteger(value, argument, 1, context);
+}
+
+export function checkCallbacks(value: unknown, context: string): readonly Callback[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((c) => c instanceof CallbackClass)) {
+    throw new InvalidArgumentError('callbacks', value, 'an array of Callback instances', context);
+  }
+  return value;
+}
+
+export function checkObject(value: unknown, argument: string, context: string): void {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new InvalidArgumentError(argument, value, 'an options object', context);
+  }
+}

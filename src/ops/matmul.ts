@@ -1,0 +1,74 @@
+/** The matrix product op: validates and resolves geometry once, runs the kernel, records the gradient. */
+
+import { asFloatArray, isFloatDType, resultDType } from '../engine/dtype.js';
+import { recordOp } from '../engine/tape.js';
+import type { Tensor } from '../engine/tensor.js';
+import { emptyTensor, isTensor } from '../engine/tensor.js';
+import { InvalidArgumentError } from '../errors.js';
+import { matmulForward } from '../kernels/matmul/js.js';
+import { resolveMatmulParams } from '../kernels/matmul/params.js';
+import { sumToShape } from './reduce.js';
+import { cast } from './shape-ops.js';
+
+export interface MatmulOptions {
+  /** Use `a` transposed (its last two axes swapped). Default false. */
+  transposeA?: boolean;
+  /** Use `b` transposed (its last two axes swapped). Default false. */
+  transposeB?: boolean;
+}
+
+const CONTEXT = 'matmul';
+
+function checkFlag(value: unknown, argument: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', CONTEXT);
+  return value;
+}
+
+/**
+ * Matrix product `op(a) @ op(b)` of tensors of rank ≥ 2, where `op` optionally transposes the last two
+ * axes. Leading (batch) axes broadcast as in NumPy's `matmul`, so `[B, T, K] @ [K, N]` gives `[B, T, N]`.
+ * Computed in the wider float dtype of the two; differentiable in both operands.
+ *
+ * @example
+ * ```ts
+ * const y = ops.matmul(x, kernel);                        // [batch, in] @ [in, units]
+ * const g = ops.matmul(x, x, { transposeA: true });       // Gram matrix xᵀx
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  if (!isTensor(a)) throw new InvalidArgumentError('a', a, 'a Tensor', CONTEXT);
+  if (!isTensor(b)) throw new InvalidArgumentError('b', b, 'a Tensor', CONTEXT);
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an object', CONTEXT);
+  const transposeA = checkFlag(options.transposeA, 'transposeA');
+  const transposeB = checkFlag(options.transposeB, 'transposeB');
+  const dtype = resultDType(a.dtype, b.dtype);
+  if (!isFloatDType(dtype)) throw new InvalidArgumentError('a', a.dtype, 'float32 or float64 tensors', CONTEXT);
+  const p = resolveMatmulParams(a.shape, b.shape, { transposeA, transposeB }, CONTEXT);
+  const x = cast(a, dtype);
+  const y = cast(b, dtype);
+  const out = emptyTensor([...p.batchShape, p.m, p.n], dtype);
+  matmulForward(p, asFloatArray(x.dataSync()), asFloatArray(y.dataSync()), asFloatArray(out.dataSync()));
+  recordOp([x, y], out, (dy) => {
+    // C = op(A) op(B). Each gradient is itself a product, arranged so no explicit transpose is needed;
+    // broadcast batch axes are then summed back to the operand's shape.
+    const g = cast(dy, dtype);
+    let da: Tensor;
+    let db: Tensor;
+    if (!transposeA && !transposeB) {
+      da = matmul(g, y, { transposeB: true }); // dC Bᵀ
+      db = matmul(x, g, { transposeA: true }); // Aᵀ dC
+    } else if (transposeA && !transposeB) {
+      da = matmul(y, g, { transposeB: true }); // (Aᵀ B)': dA = B dCᵀ
+      db = matmul(x, g); // A dC
+    } else if (!transposeA && transposeB) {
+      da = matmul(g, y); // dC B
+      db = matmul(g, x, { transposeA: true }); // dCᵀ A
+    } else {
+      da = matmul(y, g, { transposeA: true, transposeB: true }); // Bᵀ dCᵀ
+      db = matmul(g, x, { transposeA: true, transposeB: true }); // dCᵀ Aᵀ
+    }
+    return [sumToShape(da, x.shape), sumToShape(db, y.shape)];
+  });
+  return out;
+}

@@ -1,0 +1,60 @@
+/** LambdaCallback: a callback from plain functions. */
+
+import { InvalidArgumentError } from '../../errors.js';
+import type { Logs } from './callback.js';
+import { Callback } from './callback.js';
+
+type LogsHook = (logs?: Logs) => void;
+type IndexedHook = (index: number, logs?: Logs) => void;
+
+/** Functions for any of the hooks; those left out do nothing. */
+export interface LambdaCallbackOptions {
+  onTrainBegin?: LogsHook;
+  onTrainEnd?: LogsHook;
+  onEpochBegin?: IndexedHook;
+  onEpochEnd?: IndexedHook;
+  onTrainBatchBegin?: IndexedHook;
+  onTrainBatchEnd?: IndexedHook;
+  onTestBegin?: LogsHook;
+  onTestEnd?: LogsHook;
+  onTestBatchBegin?: IndexedHook;
+  onTestBatchEnd?: IndexedHook;
+  onPredictBegin?: LogsHook;
+  onPredictEnd?: LogsHook;
+  onPredictBatchBegin?: IndexedHook;
+  onPredictBatchEnd?: IndexedHook;
+}
+
+const HOOKS = [
+  'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onTrainBatchBegin', 'onTrainBatchEnd',
+  'onTestBegin', 'onTestEnd', 'onTestBatchBegin', 'onTestBatchEnd', 'onPredictBegin', 'onPredictEnd',
+  'onPredictBatchBegin', 'onPredictBatchEnd',
+] as const;
+
+/**
+ * A callback built from functions, as `keras.callbacks.LambdaCallback` (which takes the six train hooks
+ * by name and any other hook as a keyword; here all fourteen are named options).
+ *
+ * @example
+ * ```ts
+ * const losses: number[] = [];
+ * const record = new LambdaCallback({ onEpochEnd: (epoch, logs) => losses.push(logs?.loss ?? NaN) });
+ * ```
+ */
+export class LambdaCallback extends Callback {
+  constructor(options: LambdaCallbackOptions = {}) {
+    super();
+    for (const key of Object.keys(options)) {
+      if (!(HOOKS as readonly string[]).includes(key)) {
+        throw new InvalidArgumentError(key, options[key as keyof LambdaCallbackOptions], `one of the hooks ${HOOKS.join(', ')}`, 'LambdaCallback');
+      }
+    }
+    for (const hook of HOOKS) {
+      const fn = options[hook];
+      if (fn === undefined) continue;
+      if (typeof fn !== 'function') throw new InvalidArgumentError(hook, fn, 'a function', 'LambdaCallback');
+      // An own property shadows the no-op prototype method, which is how Keras's version works too.
+      Object.defineProperty(this, hook, { value: fn, writable: true, configurable: true });
+    }
+  }
+}

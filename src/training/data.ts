@@ -1,0 +1,171 @@
+/**
+ * Training data: in-memory tensors cut into (optionally shuffled) batches, or a user's iterable of
+ * batches. Batches are pulled through a generator so that one loop serves synchronous arrays and
+ * asynchronous datasets alike (see `run.ts`).
+ */
+
+import { allocArray } from '../engine/dtype.js';
+import type { Random } from '../engine/random.js';
+import { formatShape } from '../engine/shape.js';
+import type { Tensor, TensorLike } from '../engine/tensor.js';
+import { isTensor, tensor, tensorFromArray } from '../engine/tensor.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import type { Pull } from './run.js';
+
+export interface Batch {
+  x: Tensor;
+  y: Tensor;
+}
+
+/** What `fit`/`evaluate` accept as inputs or targets: a tensor, nested arrays, or a flat typed array. */
+export type DataLike = Tensor | TensorLike;
+
+/** A source of batches for one pass (epoch); `null` marks its end. */
+export interface BatchSource {
+  /** Batches per pass, when known (drives the progress bar). */
+  readonly steps: number | null;
+  startPass(): void;
+  nextBatch(): Pull<Batch | null>;
+}
+
+/**
+ * Converts user data to a tensor. A flat typed array or list is reshaped to `[N, ...sampleShape]` when
+ * the sample shape is known (the model's input shape for x), else to `[N]` or `[N, k]` for targets.
+ */
+export function toTensor(value: DataLike, argument: string, sampleShape: readonly (number | null)[] | null, count?: number): Tensor {
+  if (isTensor(value)) return value;
+  if (ArrayBuffer.isView(value) || (Array.isArray(value) && !Array.isArray(value[0]))) {
+    const flat = tensor(value as TensorLike);
+    const known = sampleShape && sampleShape.every((d): d is number => d !== null) ? sampleShape : null;
+    if (known) {
+      const size = known.reduce((a, b) => a * b, 1);
+      if (flat.size % size !== 0) {
+        throw new InvalidArgumentError(argument, `${flat.size} values`, `a multiple of the sample size ${size} (sample shape ${formatShape(known)})`);
+      }
+      return tensorFromArray(flat.dataSync(), [flat.size / size, ...known], flat.dtype);
+    }
+    if (count !== undefined && count > 0 && flat.size !== count) {
+      if (flat.size % count !== 0) throw new InvalidArgumentError(argument, `${flat.size} values`, `a multiple of the ${count} samples`);
+      return tensorFromArray(flat.dataSync(), [count, flat.size / count], flat.dtype);
+    }
+    return flat;
+  }
+  if (Array.isArray(value)) return tensor(value);
+  throw new InvalidArgumentError(argument, value, 'a Tensor, nested arrays of numbers, or a typed array');
+}
+
+/** Rows `indices` of a tensor along its first axis, copied into a new tensor. */
+export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
+  const rowSize = t.size / t.shape[0];
+  const src = t.dataSync();
+  const out = allocArray(t.dtype, indices.length * rowSize);
+  for (let i = 0; i < indices.length; i++) {
+    const start = indices[i] * rowSize;
+    out.set(src.subarray(start, start + rowSize), i * rowSize);
+  }
+  return tensorFromArray(out, [indices.length, ...t.shape.slice(1)], t.dtype);
+}
+
+/** Checks that x and y hold the same number of samples, naming both shapes otherwise. */
+export function assertSameSamples(x: Tensor, y: Tensor): void {
+  if (x.rank === 0 || y.rank === 0 || x.shape[0] !== y.shape[0]) {
+    throw new ShapeError(
+      `x and y must have the same number of samples (first dimension), but x has shape ${formatShape(x.shape)} and y has shape ${formatShape(y.shape)}`,
+    );
+  }
+}
+
+/** Keras's validation_split: the last fraction of the samples, taken before any shuffling. */
+export function splitValidation(x: Tensor, y: Tensor, fraction: number): { train: Batch; validation: Batch } {
+  if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) {
+    throw new InvalidArgumentError('validationSplit', fraction, 'a number strictly between 0 and 1');
+  }
+  const n = x.shape[0];
+  const splitAt = Math.floor(n * (1 - fraction));
+  if (splitAt === 0 || splitAt === n) {
+    throw new InvalidArgumentError('validationSplit', fraction, `a fraction leaving samples on both sides of the split (the data has ${n} samples)`);
+  }
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  return {
+    train: { x: takeRows(x, range(0, splitAt)), y: takeRows(y, range(0, splitAt)) },
+    validation: { x: takeRows(x, range(splitAt, n)), y: takeRows(y, range(splitAt, n)) },
+  };
+}
+
+/** In-memory samples in batches of `batchSize`, reshuffled at the start of each pass when asked. */
+export class ArraySource implements BatchSource {
+  readonly steps: number;
+  private order: Int32Array;
+  private position = 0;
+
+  constructor(
+    private readonly data: Batch,
+    private readonly batchSize: number,
+    private readonly rng: Random | null,
+  ) {
+    const n = data.x.shape[0];
+    this.steps = Math.ceil(n / batchSize);
+    this.order = Int32Array.from({ length: n }, (_, i) => i);
+  }
+
+  startPass(): void {
+    this.position = 0;
+    if (this.rng) {
+      // Fisher–Yates from the seeded generator, so `setRandomSeed` makes runs repeat exactly.
+      for (let i = this.order.length - 1; i > 0; i--) {
+        const j = Math.floor(this.rng.nextDouble() * (i + 1));
+        const t = this.order[i];
+        this.order[i] = this.order[j];
+        this.order[j] = t;
+      }
+    }
+  }
+
+  // A synchronous source: the generator returns without yielding.
+  // eslint-disable-next-line require-yield
+  *nextBatch(): Pull<Batch | null> {
+    if (this.position >= this.order.length) return null;
+    const indices = this.order.subarray(this.position, this.position + this.batchSize);
+    this.position += indices.length;
+    return { x: takeRows(this.data.x, indices), y: takeRows(this.data.y, indices) };
+  }
+}
+
+/** What a dataset yields: `[x, y]` pairs or `{ x, y }` objects. */
+export type DatasetBatch = readonly [DataLike, DataLike] | { x: DataLike; y: DataLike };
+export type Dataset = AsyncIterable<DatasetBatch> | Iterable<DatasetBatch>;
+
+export function isDataset(value: unknown): value is Dataset {
+  if (value === null || typeof value !== 'object' || isTensor(value) || Array.isArray(value) || ArrayBuffer.isView(value)) return false;
+  return Symbol.asyncIterator in value || Symbol.iterator in value;
+}
+
+/** A user's (async) iterable of batches; a fresh iterator per pass, at most `steps` batches when given. */
+export class DatasetSource implements BatchSource {
+  private iterator: AsyncIterator<DatasetBatch> | Iterator<DatasetBatch> | null = null;
+  private taken = 0;
+
+  constructor(
+    private readonly dataset: Dataset,
+    readonly steps: number | null,
+    private readonly inputShape: readonly (number | null)[] | null,
+  ) {}
+
+  startPass(): void {
+    this.taken = 0;
+    this.iterator = Symbol.asyncIterator in this.dataset ? this.dataset[Symbol.asyncIterator]() : this.dataset[Symbol.iterator]();
+  }
+
+  *nextBatch(): Pull<Batch | null> {
+    if (!this.iterator || (this.steps !== null && this.taken >= this.steps)) return null;
+    const result = (yield this.iterator.next()) as IteratorResult<DatasetBatch>;
+    if (result.done) return null;
+    this.taken++;
+    const item = result.value;
+    const [xs, ys] = Array.isArray(item) ? (item as readonly [DataLike, DataLike]) : [(item as { x: DataLike }).x, (item as { y: DataLike }).y];
+    const x = toTensor(xs, 'x', this.inputShape?.slice(1) ?? null);
+    const y = toTensor(ys, 'y', null, x.shape[0]);
+    assertSameSamples(x, y);
+    return { x, y };
+  }
+}

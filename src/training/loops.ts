@@ -1,0 +1,87 @@
+/**
+ * The fit and evaluate loops, written once as generators over a `BatchSource` (see `run.ts`), dispatching
+ * Keras's callback hooks in Keras's order.
+ */
+
+import { InvalidArgumentError } from '../errors.js';
+import type { Callback, CallbackModel, Logs , History } from './callbacks/index.js';
+import { CallbackList } from './callbacks/index.js';
+import type { BatchSource } from './data.js';
+import type { Pull } from './run.js';
+import type { Trainer } from './trainer.js';
+
+export type Verbose = 0 | 1 | 2 | 'auto';
+
+export interface LoopModel extends CallbackModel {
+  readonly name: string;
+}
+
+export interface FitLoopOptions {
+  epochs: number;
+  initialEpoch: number;
+  verbose: Verbose;
+  callbacks: readonly Callback[];
+  validation: BatchSource | null;
+}
+
+export function resolveVerbose(value: unknown, context: string): 0 | 1 | 2 {
+  if (value === undefined || value === 'auto') return 1;
+  if (value === 0 || value === 1 || value === 2) return value;
+  throw new InvalidArgumentError('verbose', value, "0, 1, 2 or 'auto'", context);
+}
+
+function prefixed(logs: Logs, prefix: string): Logs {
+  return Object.fromEntries(Object.entries(logs).map(([k, v]) => [`${prefix}${k}`, v]));
+}
+
+/** Runs the epochs; returns the History. Stops early when a callback sets `model.stopTraining`. */
+export function* fitLoop(model: LoopModel, trainer: Trainer, data: BatchSource, options: FitLoopOptions): Pull<History> {
+  const verbose = resolveVerbose(options.verbose, `${model.name}.fit`);
+  const callbacks = new CallbackList(options.callbacks, {
+    model,
+    params: { epochs: options.epochs, steps: data.steps, verbose },
+    addHistory: true,
+    addProgbar: verbose !== 0,
+  });
+  model.stopTraining = false;
+  callbacks.onTrainBegin();
+  let logs: Logs = {};
+  for (let epoch = options.initialEpoch; epoch < options.epochs; epoch++) {
+    trainer.resetMetrics();
+    callbacks.onEpochBegin(epoch);
+    data.startPass();
+    for (let step = 0; ; step++) {
+      const batch = yield* data.nextBatch();
+      if (batch === null) break;
+      callbacks.onTrainBatchBegin(step);
+      const batchLogs = trainer.trainStep(batch.x, batch.y);
+      callbacks.onTrainBatchEnd(step, batchLogs);
+      if (model.stopTraining) break;
+    }
+    logs = trainer.results();
+    if (options.validation) {
+      const validationLogs = yield* evaluateLoop(trainer, options.validation, callbacks);
+      logs = { ...logs, ...prefixed(validationLogs, 'val_') };
+    }
+    callbacks.onEpochEnd(epoch, logs);
+    if (model.stopTraining) break;
+  }
+  callbacks.onTrainEnd(logs);
+  return callbacks.history as History;
+}
+
+/** One pass over `data` in inference mode; returns the averaged logs. */
+export function* evaluateLoop(trainer: Trainer, data: BatchSource, callbacks: CallbackList): Pull<Logs> {
+  trainer.resetMetrics();
+  callbacks.onTestBegin();
+  data.startPass();
+  for (let step = 0; ; step++) {
+    const batch = yield* data.nextBatch();
+    if (batch === null) break;
+    callbacks.onTestBatchBegin(step);
+    callbacks.onTestBatchEnd(step, trainer.testStep(batch.x, batch.y));
+  }
+  const logs = trainer.results();
+  callbacks.onTestEnd(logs);
+  return logs;
+}

@@ -1,0 +1,102 @@
+/** RMSprop, as `keras.optimizers.RMSprop`. */
+
+import type { DataArray, FloatArray } from '../../engine/dtype.js';
+import type { Config } from '../../io/keras-object.js';
+import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
+import { Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
+
+export interface RMSpropOptions extends OptimizerOptions {
+  /** Default 0.001. */
+  learningRate?: OptimizerOptions['learningRate'];
+  /** Decay of the squared-gradient average, in [0, 1). Default 0.9. */
+  rho?: number;
+  /** In [0, 1]; 0 (the default) keeps no momentum slot. */
+  momentum?: number;
+  /** Added inside the square root. Default 1e-7. */
+  epsilon?: number;
+  /** Normalise by the gradient's estimated variance rather than its second moment. Default false. */
+  centered?: boolean;
+}
+
+const RMSPROP_KEYS = ['rho', 'momentum', 'epsilon', 'centered'] as const;
+
+/**
+ * Keras 3's RMSprop: `v = rho * v + (1 - rho) * g²`; centered also keeps `a = rho * a + (1 - rho) * g` and
+ * uses `v - a²`; `increment = lr * g / sqrt(v [- a²] + epsilon)` (epsilon inside the root); then
+ * `w -= increment`, or with momentum `mom = momentum * mom + increment; w -= mom`.
+ *
+ * @example
+ * ```ts
+ * const opt = new RMSprop({ learningRate: 1e-3, centered: true, momentum: 0.9 });
+ * ```
+ */
+export class RMSprop extends Optimizer {
+  readonly className: string = 'RMSprop';
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+
+  constructor(options: RMSpropOptions = {}) {
+    const ctx = 'RMSprop';
+    const rho = validateRange(options.rho ?? 0.9, 'rho', ctx, 0, 1, true);
+    const momentum = validateRange(options.momentum ?? 0, 'momentum', ctx, 0, 1);
+    const epsilon = validatePositive(options.epsilon ?? 1e-7, 'epsilon', ctx);
+    const centered = validateBoolean(options.centered ?? false, 'centered', ctx);
+    super(ctx, options, RMSPROP_KEYS, 0.001);
+    this.rho = rho;
+    this.momentum = momentum;
+    this.epsilon = epsilon;
+    this.centered = centered;
+  }
+
+  /**
+   * Builds an RMSprop from Keras's `get_config()` dict.
+   *
+   * @example
+   * ```ts
+   * RMSprop.fromConfig({ learning_rate: 0.001, rho: 0.95 });
+   * ```
+   */
+  static fromConfig(config: Config): RMSprop {
+    return new RMSprop(optionsFromConfig(config, 'RMSprop') as RMSpropOptions);
+  }
+
+  protected slotGroups(): readonly (readonly SlotSpec[])[] {
+    // Keras's build order: velocities, then momentums (if momentum > 0), then average gradients (if centered).
+    const groups: SlotSpec[][] = [[{ name: 'velocity', initialValue: 0 }]];
+    if (this.momentum > 0) groups.push([{ name: 'momentum', initialValue: 0 }]);
+    if (this.centered) groups.push([{ name: 'average_gradient', initialValue: 0 }]);
+    return groups;
+  }
+
+  protected updateStep(w: FloatArray, g: DataArray, slots: ReadonlyMap<string, FloatArray>, { learningRate: lr }: UpdateContext): void {
+    const rho = this.rho;
+    const oneMinusRho = 1 - rho;
+    const eps = this.epsilon;
+    const velocity = slots.get('velocity') as FloatArray;
+    const mom = this.momentum > 0 ? (slots.get('momentum') as FloatArray) : null;
+    const avg = this.centered ? (slots.get('average_gradient') as FloatArray) : null;
+    for (let i = 0; i < w.length; i++) {
+      velocity[i] = rho * velocity[i] + oneMinusRho * (g[i] * g[i]);
+      let denominator: number;
+      if (avg !== null) {
+        avg[i] = rho * avg[i] + oneMinusRho * g[i];
+        denominator = velocity[i] - avg[i] * avg[i] + eps;
+      } else {
+        denominator = velocity[i] + eps;
+      }
+      const increment = (lr * g[i]) / Math.sqrt(denominator);
+      if (mom !== null) {
+        mom[i] = this.momentum * mom[i] + increment;
+        w[i] = w[i] - mom[i];
+      } else {
+        w[i] = w[i] - increment;
+      }
+    }
+  }
+
+  protected ownConfig(): Config {
+    return { rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
