@@ -9,7 +9,7 @@ import { compose, splitArguments } from './compose.js';
 import type { Layer } from './layer.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
 
-export interface LayerFunction<O, L extends Layer> {
+export interface LayerCalls<O, L extends Layer> {
   /** The layer itself. */
   (options: O): L;
   /** The layer itself. */
@@ -26,8 +26,18 @@ export interface LayerFunction<O, L extends Layer> {
   (object: readonly Tensor[], options?: O): Tensor;
 }
 
+/** The same calls without options, for layers whose every option has a default. */
+export interface OptionlessCalls<O, L extends Layer> {
+  (): L;
+  (object: Sequential, options?: O): Sequential;
+  (object: SymbolicTensor, options?: O): SymbolicTensor;
+  (object: Tensor, options?: O): Tensor;
+}
+
+export type LayerFunction<O, L extends Layer> = LayerCalls<O, L> & (Partial<O> extends O ? OptionlessCalls<O, L> : unknown);
+
 export function layerFunction<O, L extends Layer>(create: (options: O) => L): LayerFunction<O, L> {
-  return ((first: unknown, second?: O) => {
+  return ((first?: unknown, second?: O) => {
     const [object, options] = splitArguments(first, second);
     return compose(object, () => create(options));
   }) as LayerFunction<O, L>;

@@ -140,7 +140,7 @@ describe('regularizers, constraints and trainable', () => {
     let checked = 0;
     const norms = () => {
       const k = model.layers[0].weights[0].dataSync();
-      return Math.sqrt(k.reduce((s, v) => s + v * v, 0));
+      return Math.sqrt(Array.from(k).reduce((s, v) => s + v * v, 0));
     };
     const { x, y } = stripeData(64, 4);
     model.fit(x, y, {
