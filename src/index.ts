@@ -30,6 +30,8 @@ export type { LayerFunction } from './layers/layer-function.js';
 export { Dense, layerDense, Flatten, layerFlatten, Reshape, layerReshape, Activation, layerActivation, ReLU, layerRelu, Dropout, layerDropout } from './layers/core/index.js';
 export type { DenseOptions, FlattenOptions, ReshapeOptions, ActivationOptions, ReLUOptions, DropoutOptions } from './layers/core/index.js';
 export { BatchNormalization, layerBatchNormalization } from './layers/normalization/index.js';
+export * from './layers/pooling/index.js';
+export * from './layers/reshaping/index.js';
 export type { BatchNormalizationOptions } from './layers/normalization/index.js';
 export { clearSession } from './layers/naming.js';
 

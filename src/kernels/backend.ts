@@ -13,6 +13,10 @@ import {
   depthwiseConv2dBackwardKernel,
   depthwiseConv2dForward,
 } from './depthwise-conv2d/js.js';
+import type { Pool2dKernels } from './pool2d/index.js';
+import { typescriptPool2dKernels } from './pool2d/index.js';
+import type { ResizeKernels } from './resize/index.js';
+import { typescriptResizeKernels } from './resize/index.js';
 
 export interface DepthwiseConv2dKernels {
   forward(p: DepthwiseConv2dParams, x: FloatArray, kernel: FloatArray, bias: FloatArray | null, out: FloatArray): void;
@@ -24,6 +28,8 @@ export interface DepthwiseConv2dKernels {
 export interface KernelBackend {
   readonly name: string;
   readonly depthwiseConv2d: DepthwiseConv2dKernels;
+  readonly pool2d: Pool2dKernels;
+  readonly resize: ResizeKernels;
 }
 
 export const typescriptBackend: KernelBackend = {
@@ -34,6 +40,8 @@ export const typescriptBackend: KernelBackend = {
     backwardKernel: depthwiseConv2dBackwardKernel,
     backwardBias: depthwiseConv2dBackwardBias,
   },
+  pool2d: typescriptPool2dKernels,
+  resize: typescriptResizeKernels,
 };
 
 let current: KernelBackend = typescriptBackend;

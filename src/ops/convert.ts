@@ -1,6 +1,7 @@
 /** Turning op arguments (tensors or plain numbers) into tensors of a common dtype. */
 
-import type { DType } from '../engine/dtype.js';
+import type { DType, FloatArray } from '../engine/dtype.js';
+import { asFloatArray } from '../engine/dtype.js';
 import { resultDType } from '../engine/dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import { fill, isTensor, Tensor } from '../engine/tensor.js';
@@ -31,4 +32,9 @@ function weakDType(dtype: DType, other: TensorOrNumber): DType {
 
 export function assertTensor(value: unknown, argument: string): asserts value is Tensor {
   if (!(value instanceof Tensor)) throw new InvalidArgumentError(argument, value, 'a Tensor');
+}
+
+/** A float tensor's elements as the typed array kernels take (checked, not cast). */
+export function floatData(t: Tensor): FloatArray {
+  return asFloatArray(t.dataSync());
 }

@@ -1,7 +1,6 @@
 /** The depthwise 2D convolution op: validates once, resolves geometry, runs the backend's kernels. */
 
-import { asFloatArray, isFloatDType, resultDType } from '../engine/dtype.js';
-import type { FloatArray } from '../engine/dtype.js';
+import { isFloatDType, resultDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { emptyTensor } from '../engine/tensor.js';
@@ -12,6 +11,7 @@ import { resolveDepthwiseConv2dParams } from '../kernels/depthwise-conv2d/params
 import type { DataFormat, IntOrTuple } from './conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from './conv-args.js';
 import { cast } from './shape-ops.js';
+import { floatData } from './convert.js';
 
 export interface DepthwiseConv2dOpOptions {
   /** Default 1. */
@@ -74,6 +74,3 @@ function depthwiseConv2dGrads(p: DepthwiseConv2dParams, x: Tensor, kernel: Tenso
   return [dx, dk, db];
 }
 
-function floatData(t: Tensor): FloatArray {
-  return asFloatArray(t.dataSync());
-}
