@@ -13,6 +13,8 @@ import {
   depthwiseConv2dBackwardKernel,
   depthwiseConv2dForward,
 } from './depthwise-conv2d/js.js';
+import type { Conv2dKernels } from './conv2d/index.js';
+import { typescriptConv2dKernels } from './conv2d/index.js';
 import type { Pool2dKernels } from './pool2d/index.js';
 import { typescriptPool2dKernels } from './pool2d/index.js';
 import type { ResizeKernels } from './resize/index.js';
@@ -28,6 +30,7 @@ export interface DepthwiseConv2dKernels {
 export interface KernelBackend {
   readonly name: string;
   readonly depthwiseConv2d: DepthwiseConv2dKernels;
+  readonly conv2d: Conv2dKernels;
   readonly pool2d: Pool2dKernels;
   readonly resize: ResizeKernels;
 }
@@ -40,6 +43,7 @@ export const typescriptBackend: KernelBackend = {
     backwardKernel: depthwiseConv2dBackwardKernel,
     backwardBias: depthwiseConv2dBackwardBias,
   },
+  conv2d: typescriptConv2dKernels,
   pool2d: typescriptPool2dKernels,
   resize: typescriptResizeKernels,
 };

@@ -64,3 +64,14 @@ export function samePadding(
   return [before, total - before];
 }
 
+
+/** First tap `t ≥ 0` with `base + t * step ≥ 0`. May exceed the tap count, meaning no tap is inside. */
+export function firstInside(base: number, step: number): number {
+  return base >= 0 ? 0 : Math.ceil(-base / step);
+}
+
+/** One past the last tap `t < taps` with `base + t * step < size`; 0 when none is. */
+export function endInside(base: number, step: number, size: number, taps: number): number {
+  const room = size - 1 - base;
+  return room < 0 ? 0 : Math.min(taps, Math.floor(room / step) + 1);
+}

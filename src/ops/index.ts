@@ -19,3 +19,7 @@ export type { Paddings } from './pad.js';
 export { slice } from './slice.js';
 export { repeat, upsample2d } from './upsample.js';
 export type { Upsample2dOptions, UpsampleInterpolation } from './upsample.js';
+export { conv2d } from './conv2d.js';
+export type { Conv2dOpOptions } from './conv2d.js';
+export { conv2dTranspose } from './conv2d-transpose.js';
+export type { Conv2dTransposeOpOptions } from './conv2d-transpose.js';

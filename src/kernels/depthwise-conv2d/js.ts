@@ -14,30 +14,12 @@
  * Layouts: input/output are NHWC or NCHW per `dataFormat`; the kernel is always Keras's
  * `[kh, kw, C, dm]`, flattened row-major; bias and output channels are indexed `c * dm + m`.
  */
-import { ShapeError } from '../../errors.js';
 import type { FloatArray } from '../float-array.js';
+import { checkLength } from '../buffer-check.js';
+import { endInside, firstInside } from '../window.js';
 import type { DepthwiseConv2dParams } from './params.js';
 import { depthwiseConv2dSizes } from './params.js';
 
-/** First tap `t ≥ 0` with `base + t * step ≥ 0`. May exceed the tap count, meaning no tap is inside. */
-function firstInside(base: number, step: number): number {
-  return base >= 0 ? 0 : Math.ceil(-base / step);
-}
-
-/** One past the last tap `t < taps` with `base + t * step < size`; 0 when none is. */
-function endInside(base: number, step: number, size: number, taps: number): number {
-  const room = size - 1 - base;
-  return room < 0 ? 0 : Math.min(taps, Math.floor(room / step) + 1);
-}
-
-// O(1) guards: a wrong-length buffer would otherwise silently read `undefined` (NaN) or leave garbage.
-function checkLength(argument: string, array: FloatArray, expected: number): void {
-  if (array.length !== expected) {
-    throw new ShapeError(
-      `depthwiseConv2d kernel: \`${argument}\` has ${array.length} elements; expected ${expected} for these params.`,
-    );
-  }
-}
 
 /**
  * Forward pass: `out[n, oy, ox, c*dm+m] = bias[c*dm+m] + Σ_{ky,kx} x[n, oy*sh - padTop + ky*dh,
@@ -54,10 +36,10 @@ export function depthwiseConv2dForward(
   out: FloatArray,
 ): void {
   const sizes = depthwiseConv2dSizes(p);
-  checkLength('x', x, sizes.input);
-  checkLength('kernel', kernel, sizes.kernel);
-  if (bias !== null) checkLength('bias', bias, sizes.bias);
-  checkLength('out', out, sizes.output);
+  checkLength('depthwiseConv2d', 'x', x, sizes.input);
+  checkLength('depthwiseConv2d', 'kernel', kernel, sizes.kernel);
+  if (bias !== null) checkLength('depthwiseConv2d', 'bias', bias, sizes.bias);
+  checkLength('depthwiseConv2d', 'out', out, sizes.output);
   if (p.dataFormat === 'channels_last') forwardNhwc(p, x, kernel, bias, out);
   else forwardNchw(p, x, kernel, bias, out);
 }
@@ -172,9 +154,9 @@ export function depthwiseConv2dBackwardInput(
   dx: FloatArray,
 ): void {
   const sizes = depthwiseConv2dSizes(p);
-  checkLength('dy', dy, sizes.output);
-  checkLength('kernel', kernel, sizes.kernel);
-  checkLength('dx', dx, sizes.input);
+  checkLength('depthwiseConv2d', 'dy', dy, sizes.output);
+  checkLength('depthwiseConv2d', 'kernel', kernel, sizes.kernel);
+  checkLength('depthwiseConv2d', 'dx', dx, sizes.input);
   dx.fill(0);
   if (p.dataFormat === 'channels_last') backwardInputNhwc(p, dy, kernel, dx);
   else backwardInputNchw(p, dy, kernel, dx);
@@ -265,9 +247,9 @@ export function depthwiseConv2dBackwardKernel(
   dkernel: FloatArray,
 ): void {
   const sizes = depthwiseConv2dSizes(p);
-  checkLength('x', x, sizes.input);
-  checkLength('dy', dy, sizes.output);
-  checkLength('dkernel', dkernel, sizes.kernel);
+  checkLength('depthwiseConv2d', 'x', x, sizes.input);
+  checkLength('depthwiseConv2d', 'dy', dy, sizes.output);
+  checkLength('depthwiseConv2d', 'dkernel', dkernel, sizes.kernel);
   dkernel.fill(0);
   if (p.dataFormat === 'channels_last') backwardKernelNhwc(p, x, dy, dkernel);
   else backwardKernelNchw(p, x, dy, dkernel);
@@ -353,8 +335,8 @@ function backwardKernelNchw(p: DepthwiseConv2dParams, x: FloatArray, dy: FloatAr
  */
 export function depthwiseConv2dBackwardBias(p: DepthwiseConv2dParams, dy: FloatArray, dbias: FloatArray): void {
   const sizes = depthwiseConv2dSizes(p);
-  checkLength('dy', dy, sizes.output);
-  checkLength('dbias', dbias, sizes.bias);
+  checkLength('depthwiseConv2d', 'dy', dy, sizes.output);
+  checkLength('depthwiseConv2d', 'dbias', dbias, sizes.bias);
   dbias.fill(0);
   const OC = p.outChannels;
   const pixels = p.outHeight * p.outWidth;

@@ -17,16 +17,10 @@
  * - average: the sum over in-bounds taps divided by the number of in-bounds taps, so 'same' windows at a
  *   border average only the real pixels (TensorFlow's rule).
  */
-import { ShapeError } from '../../errors.js';
 import type { FloatArray } from '../float-array.js';
+import { checkLength } from '../buffer-check.js';
 import type { Pool2dParams } from './params.js';
 import { pool2dSizes } from './params.js';
-
-function checkLength(argument: string, array: FloatArray, expected: number): void {
-  if (array.length !== expected) {
-    throw new ShapeError(`pool2d kernel: \`${argument}\` has ${array.length} elements; expected ${expected} for these params.`);
-  }
-}
 
 /** Images and channels of the channels-last view of the buffers (see the file comment). */
 function view(p: Pool2dParams): { images: number; C: number } {
@@ -39,8 +33,8 @@ type Mode = 'max' | 'avg';
 // Shared forward: `max` combines with NaN propagation from -∞; `avg` sums then scales by 1/count.
 function poolForward(mode: Mode, p: Pool2dParams, x: FloatArray, out: FloatArray): void {
   const sizes = pool2dSizes(p);
-  checkLength('x', x, sizes.input);
-  checkLength('out', out, sizes.output);
+  checkLength('pool2d', 'x', x, sizes.input);
+  checkLength('pool2d', 'out', out, sizes.output);
   const { images, C } = view(p);
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, poolHeight, poolWidth } = p;
   const { strideHeight, strideWidth, padTop, padLeft } = p;
@@ -104,9 +98,9 @@ export function avgPool2dForward(p: Pool2dParams, x: FloatArray, out: FloatArray
  */
 export function maxPool2dBackward(p: Pool2dParams, x: FloatArray, dy: FloatArray, dx: FloatArray): void {
   const sizes = pool2dSizes(p);
-  checkLength('x', x, sizes.input);
-  checkLength('dy', dy, sizes.output);
-  checkLength('dx', dx, sizes.input);
+  checkLength('pool2d', 'x', x, sizes.input);
+  checkLength('pool2d', 'dy', dy, sizes.output);
+  checkLength('pool2d', 'dx', dx, sizes.input);
   const { images, C } = view(p);
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, poolHeight, poolWidth } = p;
   const { strideHeight, strideWidth, padTop, padLeft } = p;
@@ -152,8 +146,8 @@ export function maxPool2dBackward(p: Pool2dParams, x: FloatArray, dy: FloatArray
  */
 export function avgPool2dBackward(p: Pool2dParams, dy: FloatArray, dx: FloatArray): void {
   const sizes = pool2dSizes(p);
-  checkLength('dy', dy, sizes.output);
-  checkLength('dx', dx, sizes.input);
+  checkLength('pool2d', 'dy', dy, sizes.output);
+  checkLength('pool2d', 'dx', dx, sizes.input);
   const { images, C } = view(p);
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, poolHeight, poolWidth } = p;
   const { strideHeight, strideWidth, padTop, padLeft } = p;

@@ -8,16 +8,10 @@
  * As for pooling, `[N, C, H, W]` is processed as `[N*C, H, W, 1]` channels-last, so both layouts share
  * one loop nest. Outputs are caller-allocated and fully overwritten; nothing is allocated here.
  */
-import { ShapeError } from '../../errors.js';
 import type { FloatArray } from '../float-array.js';
+import { checkLength } from '../buffer-check.js';
 import type { ResizeParams } from './params.js';
 import { resizeSizes } from './params.js';
-
-function checkLength(argument: string, array: FloatArray, expected: number): void {
-  if (array.length !== expected) {
-    throw new ShapeError(`resize kernel: \`${argument}\` has ${array.length} elements; expected ${expected} for these params.`);
-  }
-}
 
 /**
  * The clamped sampling coordinate along one axis: its floor is the first tap, its fraction the weight of
@@ -39,8 +33,8 @@ function prepare(p: ResizeParams): { images: number; C: number } {
  */
 export function bilinearResizeForward(p: ResizeParams, x: FloatArray, out: FloatArray): void {
   const sizes = resizeSizes(p);
-  checkLength('x', x, sizes.input);
-  checkLength('out', out, sizes.output);
+  checkLength('resize', 'x', x, sizes.input);
+  checkLength('resize', 'out', out, sizes.output);
   const { images, C } = prepare(p);
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = p;
   for (let n = 0; n < images; n++) {
@@ -74,8 +68,8 @@ export function bilinearResizeForward(p: ResizeParams, x: FloatArray, out: Float
  */
 export function bilinearResizeBackward(p: ResizeParams, dy: FloatArray, dx: FloatArray): void {
   const sizes = resizeSizes(p);
-  checkLength('dy', dy, sizes.output);
-  checkLength('dx', dx, sizes.input);
+  checkLength('resize', 'dy', dy, sizes.output);
+  checkLength('resize', 'dx', dx, sizes.input);
   const { images, C } = prepare(p);
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = p;
   dx.fill(0);
