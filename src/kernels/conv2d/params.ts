@@ -5,6 +5,7 @@
  * on the same kernels.
  */
 import { InvalidArgumentError, ShapeError, UnknownNameError, describeValue } from '../../errors.js';
+import { DATA_FORMATS, isPositiveInteger, requirePair, requireShape, shapeError } from '../param-checks.js';
 import type { DataFormat, Padding } from '../window.js';
 import { convOutputLength, samePadding } from '../window.js';
 
@@ -53,35 +54,6 @@ export interface Conv2dOptions {
 }
 
 const CONTEXT = 'conv2d';
-const DATA_FORMATS: readonly DataFormat[] = ['channels_last', 'channels_first'];
-
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
-}
-
-function shapeError(argument: string, received: unknown, expected: string): ShapeError {
-  return new ShapeError(`${CONTEXT}: invalid \`${argument}\`: received ${describeValue(received)}; expected ${expected}.`);
-}
-
-function requireShape(argument: string, shape: unknown, axes: readonly string[]): readonly number[] {
-  const layout = `[${axes.join(', ')}]`;
-  if (!Array.isArray(shape) || shape.length !== axes.length) {
-    throw shapeError(argument, shape, `a rank-${axes.length} shape ${layout}`);
-  }
-  shape.forEach((dim: unknown, i) => {
-    if (!isPositiveInteger(dim)) {
-      throw shapeError(`${argument}[${i}]`, dim, `a positive integer (${axes[i]} of ${layout}; full shape ${describeValue(shape)})`);
-    }
-  });
-  return shape as readonly number[];
-}
-
-function requirePair(argument: string, value: unknown): readonly [number, number] {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every(isPositiveInteger)) {
-    throw new InvalidArgumentError(argument, value, 'a pair of positive integers [height, width]', CONTEXT);
-  }
-  return value as unknown as readonly [number, number];
-}
 
 function isExplicitPadding(value: unknown): value is ExplicitPadding {
   return (
@@ -128,18 +100,18 @@ export function resolveConv2dParams(
   if (padding !== 'valid' && padding !== 'same' && !isExplicitPadding(padding)) {
     throw new InvalidArgumentError('padding', padding, "'valid', 'same' or integer pairs [[top, bottom], [left, right]]", CONTEXT);
   }
-  const [strideHeight, strideWidth] = requirePair('strides', options.strides);
-  const [dilationHeight, dilationWidth] = requirePair('dilationRate', options.dilationRate);
+  const [strideHeight, strideWidth] = requirePair(CONTEXT, 'strides', options.strides);
+  const [dilationHeight, dilationWidth] = requirePair(CONTEXT, 'dilationRate', options.dilationRate);
   const groups = options.groups ?? 1;
   if (!isPositiveInteger(groups)) throw new InvalidArgumentError('groups', groups, 'a positive integer', CONTEXT);
 
   const channelsLast = dataFormat === 'channels_last';
-  const input = requireShape(
+  const input = requireShape(CONTEXT, 
     'inputShape',
     inputShape,
     channelsLast ? ['batch', 'height', 'width', 'channels'] : ['batch', 'channels', 'height', 'width'],
   );
-  const [kernelHeight, kernelWidth, kernelChannels, filters] = requireShape('kernelShape', kernelShape, [
+  const [kernelHeight, kernelWidth, kernelChannels, filters] = requireShape(CONTEXT, 'kernelShape', kernelShape, [
     'kernelHeight',
     'kernelWidth',
     'inChannelsPerGroup',
@@ -148,7 +120,7 @@ export function resolveConv2dParams(
   const [batch, inHeight, inWidth, inChannels] = channelsLast ? input : [input[0], input[2], input[3], input[1]];
 
   if (inChannels % groups !== 0 || filters % groups !== 0) {
-    throw shapeError(
+    throw shapeError(CONTEXT, 
       'groups',
       groups,
       `a divisor of both the ${inChannels} input channels and the ${filters} filters (input shape ` +
@@ -156,7 +128,7 @@ export function resolveConv2dParams(
     );
   }
   if (kernelChannels * groups !== inChannels) {
-    throw shapeError(
+    throw shapeError(CONTEXT, 
       'kernelShape[2]',
       kernelChannels,
       `${inChannels / groups} (the ${inChannels} channels of input shape ${describeValue(inputShape)} (${dataFormat}) ` +

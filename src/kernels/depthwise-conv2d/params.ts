@@ -3,7 +3,8 @@
  * fully resolved integer parameters every kernel implementation (plain JS, later WebAssembly) consumes,
  * so the kernels themselves never validate or derive geometry.
  */
-import { InvalidArgumentError, ShapeError, UnknownNameError, describeValue } from '../../errors.js';
+import { ShapeError, UnknownNameError, describeValue } from '../../errors.js';
+import { DATA_FORMATS, PADDINGS, requirePair, requireShape, shapeError } from '../param-checks.js';
 
 export type { FloatArray } from '../float-array.js';
 
@@ -48,37 +49,6 @@ export interface DepthwiseConv2dOptions {
 }
 
 const CONTEXT = 'depthwiseConv2d';
-const PADDINGS: readonly Padding[] = ['valid', 'same'];
-const DATA_FORMATS: readonly DataFormat[] = ['channels_last', 'channels_first'];
-
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
-}
-
-/** Same wording as `InvalidArgumentError`, but typed as a shape problem so callers can tell them apart. */
-function shapeError(argument: string, received: unknown, expected: string): ShapeError {
-  return new ShapeError(`${CONTEXT}: invalid \`${argument}\`: received ${describeValue(received)}; expected ${expected}.`);
-}
-
-function requireShape(argument: string, shape: unknown, axes: readonly string[]): readonly number[] {
-  const layout = `[${axes.join(', ')}]`;
-  if (!Array.isArray(shape) || shape.length !== axes.length) {
-    throw shapeError(argument, shape, `a rank-${axes.length} shape ${layout}`);
-  }
-  shape.forEach((dim: unknown, i) => {
-    if (!isPositiveInteger(dim)) {
-      throw shapeError(`${argument}[${i}]`, dim, `a positive integer (${axes[i]} of ${layout}; full shape ${describeValue(shape)})`);
-    }
-  });
-  return shape as readonly number[];
-}
-
-function requirePair(argument: string, value: unknown): readonly [number, number] {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every(isPositiveInteger)) {
-    throw new InvalidArgumentError(argument, value, 'a pair of positive integers [height, width]', CONTEXT);
-  }
-  return value as unknown as readonly [number, number];
-}
 
 /**
  * Validates shapes and options and resolves the complete convolution geometry.
@@ -97,16 +67,16 @@ export function resolveDepthwiseConv2dParams(
   const { padding, dataFormat } = options;
   if (!DATA_FORMATS.includes(dataFormat)) throw new UnknownNameError('dataFormat', dataFormat, DATA_FORMATS, CONTEXT);
   if (!PADDINGS.includes(padding)) throw new UnknownNameError('padding', padding, PADDINGS, CONTEXT);
-  const [strideHeight, strideWidth] = requirePair('strides', options.strides);
-  const [dilationHeight, dilationWidth] = requirePair('dilationRate', options.dilationRate);
+  const [strideHeight, strideWidth] = requirePair(CONTEXT, 'strides', options.strides);
+  const [dilationHeight, dilationWidth] = requirePair(CONTEXT, 'dilationRate', options.dilationRate);
 
   const channelsLast = dataFormat === 'channels_last';
-  const input = requireShape(
+  const input = requireShape(CONTEXT, 
     'inputShape',
     inputShape,
     channelsLast ? ['batch', 'height', 'width', 'channels'] : ['batch', 'channels', 'height', 'width'],
   );
-  const [kernelHeight, kernelWidth, kernelChannels, depthMultiplier] = requireShape('kernelShape', kernelShape, [
+  const [kernelHeight, kernelWidth, kernelChannels, depthMultiplier] = requireShape(CONTEXT, 'kernelShape', kernelShape, [
     'kernelHeight',
     'kernelWidth',
     'inChannels',
@@ -117,7 +87,7 @@ export function resolveDepthwiseConv2dParams(
     : [input[0], input[2], input[3], input[1]];
 
   if (kernelChannels !== inChannels) {
-    throw shapeError(
+    throw shapeError(CONTEXT, 
       'kernelShape[2]',
       kernelChannels,
       `${inChannels} to match the ${inChannels} channels of input shape ${describeValue(inputShape)} (${dataFormat}); ` +

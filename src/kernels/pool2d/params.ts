@@ -2,7 +2,8 @@
  * Shape resolution for 2D max and average pooling: turns the input shape and pooling options into the
  * resolved integer geometry the kernels consume, so the kernels never validate or derive geometry.
  */
-import { InvalidArgumentError, ShapeError, UnknownNameError, describeValue } from '../../errors.js';
+import { ShapeError, UnknownNameError, describeValue } from '../../errors.js';
+import { DATA_FORMATS, PADDINGS, isPositiveInteger, requirePair } from '../param-checks.js';
 import type { DataFormat, Padding } from '../window.js';
 import { convOutputLength, samePadding } from '../window.js';
 
@@ -37,19 +38,6 @@ export interface Pool2dOptions {
 }
 
 const CONTEXT = 'pool2d';
-const PADDINGS: readonly Padding[] = ['valid', 'same'];
-const DATA_FORMATS: readonly DataFormat[] = ['channels_last', 'channels_first'];
-
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
-}
-
-function requirePair(argument: string, value: unknown): readonly [number, number] {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every(isPositiveInteger)) {
-    throw new InvalidArgumentError(argument, value, 'a pair of positive integers [height, width]', CONTEXT);
-  }
-  return value as unknown as readonly [number, number];
-}
 
 /**
  * Validates the input shape and options and resolves the pooling geometry. Padding 'same' is split
@@ -69,8 +57,8 @@ export function resolvePool2dParams(inputShape: readonly number[], options: Pool
   const { padding, dataFormat } = options;
   if (!DATA_FORMATS.includes(dataFormat)) throw new UnknownNameError('dataFormat', dataFormat, DATA_FORMATS, CONTEXT);
   if (!PADDINGS.includes(padding)) throw new UnknownNameError('padding', padding, PADDINGS, CONTEXT);
-  const [poolHeight, poolWidth] = requirePair('poolSize', options.poolSize);
-  const [strideHeight, strideWidth] = requirePair('strides', options.strides);
+  const [poolHeight, poolWidth] = requirePair(CONTEXT, 'poolSize', options.poolSize);
+  const [strideHeight, strideWidth] = requirePair(CONTEXT, 'strides', options.strides);
 
   const channelsLast = dataFormat === 'channels_last';
   const layout = channelsLast ? '[batch, height, width, channels]' : '[batch, channels, height, width]';
