@@ -31,6 +31,10 @@ export type { DenseOptions, FlattenOptions, ReshapeOptions, ActivationOptions, R
 export { BatchNormalization, layerBatchNormalization } from './layers/normalization/index.js';
 export * from './layers/pooling/index.js';
 export * from './layers/reshaping/index.js';
+export { Add, Concatenate, Merge, layerAdd, layerConcatenate } from './layers/merging/index.js';
+export type { AddOptions, ConcatenateOptions } from './layers/merging/index.js';
+export { applications } from './applications/index.js';
+export type { MobileNetOptions, MobileNetV2Options, Pooling } from './applications/index.js';
 export type { BatchNormalizationOptions } from './layers/normalization/index.js';
 export { clearSession } from './layers/naming.js';
 

@@ -101,6 +101,12 @@ export class Functional extends Model {
     }
   }
 
+  /** The graph fixes every non-batch dimension, so only the batch size comes from `inputShape`. */
+  override computeOutputShape(inputShape: readonly (number | null)[]): (number | null)[] {
+    this.assertInputCompatible(inputShape);
+    return [inputShape[0], ...this.outputTensor.shape.slice(1)];
+  }
+
   protected call(x: Tensor, options: CallOptions): Tensor {
     const values = new Map<number, Tensor>([[this.inputTensor.id, x]]);
     for (const step of this.steps) {

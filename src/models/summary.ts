@@ -1,6 +1,7 @@
 /** Renders Keras 3's `model.summary()` table. */
 
 import { formatShape } from '../engine/shape.js';
+import { formatFixed } from '../utils/python-format.js';
 import type { Layer } from '../layers/layer.js';
 import type { SymbolicShape } from '../layers/symbolic-tensor.js';
 
@@ -23,7 +24,7 @@ export interface SummaryInput {
   lineLength?: number;
 }
 
-/** Keras's `readable_memory_size`: 1024-based units with two decimals. */
+/** Keras's `readable_memory_size`: 1024-based units with two decimals, rounded half to even as Python. */
 export function readableMemorySize(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
   let size = bytes;
@@ -32,7 +33,7 @@ export function readableMemorySize(bytes: number): string {
     size /= 1024;
     unit++;
   }
-  return `${size.toFixed(2)} ${units[unit]}`;
+  return `${formatFixed(size, 2)} ${units[unit]}`;
 }
 
 /** Thousands separators, as Python's `f"{n:,}"`. */

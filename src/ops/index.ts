@@ -23,3 +23,4 @@ export { conv2d } from './conv2d.js';
 export type { Conv2dOpOptions } from './conv2d.js';
 export { conv2dTranspose } from './conv2d-transpose.js';
 export type { Conv2dTransposeOpOptions } from './conv2d-transpose.js';
+export { concat } from './concat.js';

@@ -7,7 +7,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Writer } from './callbacks/callback.js';
 import { defaultWriter } from './callbacks/callback.js';
-import { formatExponential, formatFixed } from './callbacks/python-format.js';
+import { formatExponential, formatFixed } from '../utils/python-format.js';
 
 /** Options of {@link Progbar}; all optional, defaults as `keras.utils.Progbar`. */
 export interface ProgbarOptions {

@@ -7,6 +7,7 @@ import {
   DepthwiseConv2D,
   kerasModel,
   kerasModelSequential,
+  layerAdd,
   layerDepthwiseConv2d,
   layerInput,
   ShapeError,
@@ -141,5 +142,15 @@ describe('functional models', () => {
     const a = layerInput({ shape: [3, 3, 2] });
     const b = layerInput({ shape: [3, 3, 2] });
     assert.throws(() => kerasModel({ inputs: a, outputs: layerDepthwiseConv2d(b, { kernelSize: 1 }) }), /outputs/);
+  });
+});
+
+describe('computeOutputShape of a functional graph with a merge', () => {
+  test('comes from the graph, with the batch size of the given shape', () => {
+    const inputs = layerInput({ shape: [6, 6, 2] });
+    const branch = layerDepthwiseConv2d(inputs, { kernelSize: 3, padding: 'same' });
+    const model = kerasModel({ inputs, outputs: layerAdd([inputs, branch]) });
+    assert.deepEqual(model.computeOutputShape([5, 6, 6, 2]), [5, 6, 6, 2]);
+    assert.throws(() => model.computeOutputShape([5, 7, 6, 2]), ShapeError);
   });
 });

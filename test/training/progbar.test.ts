@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { InvalidArgumentError } from '../../src/errors.js';
 import type { TrainingParams } from '../../src/training/callbacks/callback.js';
 import { ProgbarLogger } from '../../src/training/callbacks/progbar-logger.js';
-import { formatExponential, formatFixed, formatSpec, pythonFloatRepr, pythonFormat } from '../../src/training/callbacks/python-format.js';
+import { formatExponential, formatFixed, formatSpec, pythonFloatRepr, pythonFormat } from '../../src/utils/python-format.js';
 import { Progbar } from '../../src/training/progbar.js';
 import { loadKerasFixture } from '../helpers/fixtures.js';
 

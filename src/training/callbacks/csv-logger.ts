@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Logs } from './callback.js';
 import { Callback } from './callback.js';
-import { pythonFloatRepr } from './python-format.js';
+import { pythonFloatRepr } from '../../utils/python-format.js';
 
 /** Options of {@link CSVLogger}. */
 export interface CSVLoggerOptions {

@@ -7,7 +7,7 @@ import type { CallbackModel, Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage, warn } from './callback.js';
 import type { MonitorMode } from './monitor.js';
 import { isImprovement, resolveMonitorDirection, validateBoolean, validateMode, validateMonitor, validateVerbose } from './monitor.js';
-import { formatFixed, pythonFormat } from './python-format.js';
+import { formatFixed, pythonFormat } from '../../utils/python-format.js';
 
 /**
  * Writes the model (or, with `weightsOnly`, its weights) to `path`. Injected until the library has

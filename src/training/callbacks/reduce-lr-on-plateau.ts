@@ -5,7 +5,7 @@ import type { CallbackModel, Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage, warn } from './callback.js';
 import type { MonitorMode } from './monitor.js';
 import { isImprovement, resolveMonitorDirection, validateFinite, validateMode, validateMonitor, validateNonNegativeInt, validateVerbose } from './monitor.js';
-import { pythonFloatRepr } from './python-format.js';
+import { pythonFloatRepr } from '../../utils/python-format.js';
 
 /** Options of {@link ReduceLROnPlateau}; defaults as Keras 3. */
 export interface ReduceLROnPlateauOptions {

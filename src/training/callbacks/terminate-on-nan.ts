@@ -3,7 +3,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage } from './callback.js';
-import { pythonFloatRepr } from './python-format.js';
+import { pythonFloatRepr } from '../../utils/python-format.js';
 
 /** Options of {@link TerminateOnNaN}. */
 export interface TerminateOnNaNOptions {

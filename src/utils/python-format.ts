@@ -5,7 +5,7 @@
  * `e-05`), and `String(x)` switches to scientific notation at other thresholds than Python's `repr`.
  */
 
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 
 /** The exact decimal expansion of a finite, non-negative double: integer digits and fraction digits. */
 function exactDecimal(abs: number): { int: string; frac: string } {
