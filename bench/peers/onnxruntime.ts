@@ -1,0 +1,84 @@
+/**
+ * ONNX Runtime (native CPU execution provider, 1 intra-op thread) on a one-node model: a grouped `Conv`.
+ * ONNX is NCHW: the input is transposed once when the case is prepared (not timed) and the output is
+ * transposed back only for the correctness check, so ORT is timed in its own native layout.
+ */
+import type * as OrtNode from 'onnxruntime-node';
+
+import { depthwiseConvOnnx } from '../onnx-model.js';
+import type { CaseData, Implementation, Prepared } from './types.js';
+
+type Ort = typeof OrtNode;
+
+function nhwcToNchw(a: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = a[((b * h + y) * w + x) * c + k];
+  return out;
+}
+
+function nchwToNhwc(a: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++) out[((b * h + y) * w + x) * c + k] = a[((b * c + k) * h + y) * w + x];
+  return out;
+}
+
+function ortImplementation(ort: Ort): Implementation {
+  return {
+    name: 'onnxruntime-node',
+    version: ort.env.versions.node ?? 'unknown',
+    supports: (c) => c.direction === 'forward',
+    async prepare({ c, params: p, x, kernel }: CaseData): Promise<Prepared> {
+      const model = depthwiseConvOnnx({
+        batch: c.batch,
+        channels: c.channels,
+        height: c.height,
+        width: c.width,
+        kernel: c.kernel,
+        stride: c.stride,
+        dilation: c.dilation,
+        pads: [p.padTop, p.padLeft, p.padBottom, p.padRight],
+        weights: kernel,
+      });
+      const session = await ort.InferenceSession.create(model, {
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+      const input = new ort.Tensor('float32', nhwcToNchw(x, c.batch, c.height, c.width, c.channels), [
+        c.batch,
+        c.channels,
+        c.height,
+        c.width,
+      ]);
+      const feeds = { X: input };
+      return {
+        run: async () => {
+          const outputs = await session.run(feeds);
+          outputs.Y.dispose();
+        },
+        async result() {
+          const outputs = await session.run(feeds);
+          const y = outputs.Y.data as Float32Array;
+          return nchwToNhwc(y, c.batch, p.outHeight, p.outWidth, c.channels);
+        },
+        dispose: () => void session.release(),
+      };
+    },
+  };
+}
+
+export async function onnxruntimeImplementations(): Promise<Implementation[]> {
+  try {
+    const ort = await import('onnxruntime-node');
+    return [ortImplementation(ort)];
+  } catch {
+    return [];
+  }
+}

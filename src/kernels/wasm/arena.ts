@@ -1,0 +1,175 @@
+/**
+ * Tensor memory inside the WebAssembly module's linear memory, so kernels read and write tensors in place.
+ *
+ * Allocator: a bump pointer above the module's `heapBase()` plus one free list per size class. Requests
+ * are rounded up to a class (16-byte aligned for v128; four classes per power of two above 64 bytes, so
+ * at most 25% is wasted) and a freed block goes back to its class's list for reuse by the next request of
+ * that class. Blocks are never split or coalesced: tensor sizes in a network repeat from step to step, so
+ * the lists reach a steady state after the first step. When the bump pointer reaches the end, memory grows
+ * (at least by half of its size, amortising growth); growth replaces `memory.buffer`, which detaches every
+ * typed array over the old buffer, which is why `WasmStorage.view()` re-derives its view and callers must
+ * not cache views across allocations (the `Storage` contract).
+ *
+ * Lifetime: `WasmStorage.dispose()` frees at once; a storage that becomes unreachable without being
+ * disposed is freed by a FinalizationRegistry, so code written for the heap backend (which never disposes)
+ * does not leak, only holds memory longer.
+ */
+import type { DataArray, DType } from '../../engine/dtype.js';
+import type { Storage } from '../../engine/storage.js';
+
+const PAGE = 65536;
+const ALIGN = 16;
+const MIN_CLASS = 64;
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+
+/** The size class (bytes) a request of `bytes` is served from. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= MIN_CLASS) return MIN_CLASS;
+  const high = 2 ** Math.floor(Math.log2(bytes - 1));
+  const step = Math.max(ALIGN, high / 4);
+  return Math.ceil(bytes / step) * step;
+}
+
+export interface ArenaStats {
+  /** Bytes in live blocks (class sizes). */
+  bytesInUse: number;
+  /** Bytes between the heap base and the bump pointer (live + free-listed). */
+  bytesReserved: number;
+  /** Size of the linear memory. */
+  memoryBytes: number;
+  allocations: number;
+  /** Allocations served from a free list. */
+  reused: number;
+  frees: number;
+  grows: number;
+}
+
+export class WasmArena {
+  readonly memory: WebAssembly.Memory;
+  private readonly base: number;
+  private top: number;
+  private readonly free = new Map<number, number[]>();
+  private readonly live = new Map<number, number>();
+  private readonly counters = { allocations: 0, reused: 0, frees: 0, grows: 0, bytesInUse: 0 };
+  private readonly finalizer = new FinalizationRegistry<number>((offset) => {
+    if (this.live.has(offset)) this.release(offset);
+  });
+
+  constructor(memory: WebAssembly.Memory, heapBase: number) {
+    this.memory = memory;
+    this.base = Math.ceil(heapBase / ALIGN) * ALIGN;
+    this.top = this.base;
+  }
+
+  /** Reserves at least `bytes` bytes; returns the byte offset. Zero-filled when `zero` (the default). */
+  alloc(bytes: number, zero = true): number {
+    const size = sizeClass(Math.max(bytes, 1));
+    this.counters.allocations++;
+    this.counters.bytesInUse += size;
+    const list = this.free.get(size);
+    let offset = list?.pop();
+    if (offset !== undefined) {
+      this.counters.reused++;
+      if (zero) new Uint8Array(this.memory.buffer, offset, size).fill(0);
+    } else {
+      offset = this.top;
+      const end = offset + size;
+      const have = this.memory.buffer.byteLength;
+      if (end > have) {
+        const needed = Math.ceil((end - have) / PAGE);
+        const pages = Math.max(needed, Math.ceil(have / PAGE / 2));
+        this.memory.grow(pages);
+        this.counters.grows++;
+      }
+      this.top = end; // fresh pages are zero, and the bump region has never been handed out
+    }
+    this.live.set(offset, size);
+    return offset;
+  }
+
+  /** Returns a block to its size class. */
+  release(offset: number): void {
+    const size = this.live.get(offset);
+    if (size === undefined) throw new Error(`WasmArena: no live block at offset ${offset} (double free?)`);
+    this.live.delete(offset);
+    this.counters.frees++;
+    this.counters.bytesInUse -= size;
+    let list = this.free.get(size);
+    if (list === undefined) {
+      list = [];
+      this.free.set(size, list);
+    }
+    list.push(offset);
+  }
+
+  /** Allocates a zero-filled tensor storage of `length` elements. */
+  allocStorage(dtype: DType, length: number): WasmStorage {
+    const storage = new WasmStorage(this, dtype, length, this.alloc(length * BYTES[dtype]));
+    this.finalizer.register(storage, storage.byteOffset, storage);
+    return storage;
+  }
+
+  /** Copies a typed array into a new storage (the one copy a user-created tensor pays). */
+  storageFrom(array: DataArray, dtype: DType): WasmStorage {
+    const storage = this.allocStorage(dtype, array.length);
+    storage.view().set(array);
+    return storage;
+  }
+
+  /** @internal Called by `WasmStorage.dispose`. */
+  disposeStorage(storage: WasmStorage): void {
+    this.finalizer.unregister(storage);
+    this.release(storage.byteOffset);
+  }
+
+  stats(): ArenaStats {
+    return {
+      ...this.counters,
+      bytesReserved: this.top - this.base,
+      memoryBytes: this.memory.buffer.byteLength,
+    };
+  }
+}
+
+/** A tensor's elements in wasm memory. `view()` is re-derived whenever memory growth replaced the buffer. */
+export class WasmStorage implements Storage {
+  readonly dtype: DType;
+  readonly length: number;
+  readonly byteOffset: number;
+  private readonly arena: WasmArena;
+  private cached: DataArray | null = null;
+  private disposed = false;
+
+  constructor(arena: WasmArena, dtype: DType, length: number, byteOffset: number) {
+    this.arena = arena;
+    this.dtype = dtype;
+    this.length = length;
+    this.byteOffset = byteOffset;
+  }
+
+  view(): DataArray {
+    if (this.disposed) throw new Error('WasmStorage: view() after dispose()');
+    const buffer = this.arena.memory.buffer;
+    if (this.cached !== null && this.cached.buffer === buffer) return this.cached;
+    this.cached =
+      this.dtype === 'float32'
+        ? new Float32Array(buffer, this.byteOffset, this.length)
+        : this.dtype === 'float64'
+          ? new Float64Array(buffer, this.byteOffset, this.length)
+          : new Int32Array(buffer, this.byteOffset, this.length);
+    return this.cached;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Frees the block now; any view obtained earlier must no longer be used. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.cached = null;
+    this.arena.disposeStorage(this);
+  }
+}
