@@ -36,9 +36,75 @@ export function mapBinary(a: Tensor, b: Tensor, dtype: DType, f: Binary): Tensor
     const v = x[0];
     for (let i = 0; i < out.length; i++) out[i] = f(v, y[i]);
   } else {
-    broadcastLoop(x, y, out, broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape), outShape, f);
+    // Per-channel operands ([C] or [1, 1, C] over NHWC, [1, C, 1, 1] over NCHW, [N, 1, 1] ...) are the
+    // common broadcast; they index the small operand by a counter instead of the general odometer.
+    const bandB = shapesEqual(a.shape, outShape) ? broadcastBand(b.shape, outShape) : null;
+    const bandA = bandB === null && shapesEqual(b.shape, outShape) ? broadcastBand(a.shape, outShape) : null;
+    if (bandB !== null) bandLoop(x, y, out, bandB, f, false);
+    else if (bandA !== null) bandLoop(y, x, out, bandA, f, true);
+    else broadcastLoop(x, y, out, broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape), outShape, f);
   }
   return tensorFromArray(out, outShape, dtype);
+}
+
+/**
+ * The output viewed as `[outer, mid, inner]` where a broadcast operand of shape `shape` is one contiguous
+ * `[mid]` block repeated over `outer` and held constant over `inner`: its non-1 dims (after left-padding
+ * with 1s) form one run that equals the output's dims there. `null` when the operand is not of that form.
+ */
+export function broadcastBand(shape: readonly number[], outShape: readonly number[]): { outer: number; mid: number; inner: number } | null {
+  const lead = outShape.length - shape.length;
+  let lo = -1;
+  let hi = -1;
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] !== 1) {
+      if (lo < 0) lo = d + lead;
+      hi = d + lead;
+    }
+  }
+  if (lo < 0) return null;
+  let outer = 1;
+  let mid = 1;
+  let inner = 1;
+  for (let d = 0; d < outShape.length; d++) {
+    if (d < lo) outer *= outShape[d];
+    else if (d > hi) inner *= outShape[d];
+    else if (shape[d - lead] !== outShape[d]) return null;
+    else mid *= outShape[d];
+  }
+  return { outer, mid, inner };
+}
+
+/**
+ * `out = f(big, small)` (or `f(small, big)` when `swapped`) where `big` has the output's shape and `small`
+ * is a band (see {@link broadcastBand}). Same `f` on the same pairs as `broadcastLoop`, so identical results.
+ */
+function bandLoop(
+  big: DataArray,
+  small: DataArray,
+  out: DataArray,
+  band: { outer: number; mid: number; inner: number },
+  f: Binary,
+  swapped: boolean,
+): void {
+  const { outer, mid, inner } = band;
+  if (inner === 1) {
+    // The small operand is a trailing block: index it modulo its length.
+    for (let base = 0; base < out.length; base += mid) {
+      if (swapped) for (let j = 0; j < mid; j++) out[base + j] = f(small[j], big[base + j]);
+      else for (let j = 0; j < mid; j++) out[base + j] = f(big[base + j], small[j]);
+    }
+    return;
+  }
+  // Each small element is constant over a contiguous run of `inner` outputs.
+  for (let o = 0, i = 0; o < outer; o++) {
+    for (let j = 0; j < mid; j++) {
+      const v = small[j];
+      const end = i + inner;
+      if (swapped) for (; i < end; i++) out[i] = f(v, big[i]);
+      else for (; i < end; i++) out[i] = f(big[i], v);
+    }
+  }
 }
 
 function broadcastLoop(

@@ -24,3 +24,4 @@ export type { Conv2dOpOptions } from './conv2d.js';
 export { conv2dTranspose } from './conv2d-transpose.js';
 export type { Conv2dTransposeOpOptions } from './conv2d-transpose.js';
 export { concat } from './concat.js';
+export { batchNormTraining, batchNormInference } from './batch-norm.js';

@@ -1,5 +1,6 @@
 /** Reductions over axes: sum, mean, max, min. */
 
+import type { DataArray } from '../engine/dtype.js';
 import { allocArray } from '../engine/dtype.js';
 import type { Shape } from '../engine/shape.js';
 import { normalizeAxes, shapesEqual, sizeOf, stridesOf } from '../engine/shape.js';
@@ -25,9 +26,14 @@ type Combine = (acc: number, value: number) => number;
 function reduceRaw(x: Tensor, axes: readonly number[], initial: number, combine: Combine) {
   const reduced = new Set(axes);
   const keptShape = x.shape.map((d, i) => (reduced.has(i) ? 1 : d));
-  const outStrides = stridesOf(keptShape).map((s, i) => (reduced.has(i) ? 0 : s));
   const out = allocArray(x.dtype, sizeOf(keptShape)).fill(initial);
   const src = x.dataSync();
+  const band = reductionBand(x.shape, reduced);
+  if (band !== null) {
+    reduceBand(src, out, band, combine);
+    return { data: out, keptShape };
+  }
+  const outStrides = stridesOf(keptShape).map((s, i) => (reduced.has(i) ? 0 : s));
   const rank = x.rank;
   const index = new Array<number>(rank).fill(0);
   let outOffset = 0;
@@ -42,6 +48,56 @@ function reduceRaw(x: Tensor, axes: readonly number[], initial: number, combine:
     }
   }
   return { data: out, keptShape };
+}
+
+/**
+ * The input as `[outer, mid, inner]` when the reduced axes are a leading block (`outer`) and/or a trailing
+ * block (`inner`) around contiguous kept axes (`mid`), ignoring size-1 axes, which move no index: e.g.
+ * all but the last axis (per-channel sums over NHWC), the last axes (row sums), or N and H·W around C
+ * (NCHW). Output element `m` then reduces `src[(o * mid + m) * inner + k]` over `o` and `k`. `null` otherwise.
+ */
+export function reductionBand(shape: readonly number[], reduced: ReadonlySet<number>): { outer: number; mid: number; inner: number } | null {
+  let outer = 1;
+  let mid = 1;
+  let inner = 1;
+  // 0: in the leading reduced block, 1: in the kept block, 2: in the trailing reduced block.
+  let phase = 0;
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d];
+    if (n === 1) continue;
+    if (reduced.has(d)) {
+      if (phase === 0) outer *= n;
+      else {
+        phase = 2;
+        inner *= n;
+      }
+    } else {
+      if (phase === 2) return null;
+      phase = 1;
+      mid *= n;
+    }
+  }
+  return { outer, mid, inner };
+}
+
+/**
+ * Reduction over a band (see {@link reductionBand}). Visits each output's inputs in the same order as the
+ * general loop and stores every step into the output array (rounding to its dtype as that loop does), so
+ * the results are identical, not just close.
+ */
+function reduceBand(src: DataArray, out: DataArray, band: { outer: number; mid: number; inner: number }, combine: Combine): void {
+  const { outer, mid, inner } = band;
+  if (inner === 1) {
+    // Leading block: sweep rows into the [mid] accumulator.
+    for (let o = 0, i = 0; o < outer; o++) for (let m = 0; m < mid; m++, i++) out[m] = combine(out[m], src[i]);
+    return;
+  }
+  // Each output reduces contiguous runs of `inner` inputs (one run when nothing leads).
+  for (let o = 0, i = 0; o < outer; o++) {
+    for (let m = 0; m < mid; m++) {
+      for (const end = i + inner; i < end; i++) out[m] = combine(out[m], src[i]);
+    }
+  }
 }
 
 function finalShape(x: Tensor, axes: readonly number[], keepDims: boolean | undefined): number[] {

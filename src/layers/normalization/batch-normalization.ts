@@ -8,10 +8,8 @@ import type { Variable } from '../../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
 import type { Config } from '../../io/keras-object.js';
-import { add, div, mul, sub } from '../../ops/elementwise.js';
-import { sqrt, square } from '../../ops/pointwise.js';
-import { mean } from '../../ops/reduce.js';
-import { reshape } from '../../ops/shape-ops.js';
+import { batchNormInference, batchNormTraining } from '../../ops/batch-norm.js';
+import { add, mul } from '../../ops/elementwise.js';
 import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
 import type { CallOptions, LayerOptions } from '../layer.js';
 import { Layer } from '../layer.js';
@@ -165,7 +163,7 @@ export class BatchNormalization extends Layer {
     }
   }
 
-  protected override weightShapesFor(inputShape: SymbolicShape): number[][] {
+  override weightShapesFor(inputShape: SymbolicShape): number[][] {
     const features = inputShape[this.featureAxis(inputShape.length)] as number;
     return weightNames(this.scale, this.center).map(() => [features]);
   }
@@ -194,32 +192,19 @@ export class BatchNormalization extends Layer {
     const movingVariance = this.movingVariance;
     if (!movingMean || !movingVariance) throw new ShapeError(`layer '${this.name}' used before it was built`);
     const axis = this.featureAxis(x.rank);
-    const reduction = x.shape.map((_, i) => i).filter((i) => i !== axis);
-    // [C]-shaped statistics and weights are reshaped to broadcast along `axis` ([1, C, 1, 1] for NCHW).
-    const broadcastShape = x.shape.map((d, i) => (i === axis ? d : 1));
-    let batchMean: Tensor;
-    let batchVariance: Tensor;
+    const affine = { axis, epsilon: this.epsilon, gamma: this.gamma, beta: this.beta };
     if (options.training === true && this.trainable) {
-      batchMean = mean(x, { axis: reduction, keepDims: true });
-      // The biased variance (divided by the count, as jnp.var), for normalizing and for the moving average.
-      batchVariance = mean(square(sub(x, batchMean)), { axis: reduction, keepDims: true });
-      const [m, v] = [batchMean, batchVariance];
+      // The fused op normalizes with the batch mean and biased variance (as jnp.var) and differentiates
+      // through them; the same biased variance feeds the moving average, as in Keras 3.
+      const { y, mean: m, variance: v } = batchNormTraining(x, affine);
       noGrad(() => {
-        const shape = movingMean.shape;
-        movingMean.assign(add(mul(movingMean, this.momentum), mul(reshape(m, shape), 1 - this.momentum)));
-        movingVariance.assign(add(mul(movingVariance, this.momentum), mul(reshape(v, shape), 1 - this.momentum)));
+        movingMean.assign(add(mul(movingMean, this.momentum), mul(m, 1 - this.momentum)));
+        movingVariance.assign(add(mul(movingVariance, this.momentum), mul(v, 1 - this.momentum)));
       });
-    } else {
-      batchMean = reshape(movingMean, broadcastShape);
-      batchVariance = reshape(movingVariance, broadcastShape);
+      return y;
     }
     // Keras's ops.batch_normalization: inv = gamma / sqrt(var + eps); out = x * inv + (beta - mean * inv).
-    let inv = div(1, sqrt(add(batchVariance, this.epsilon)));
-    if (this.gamma) inv = mul(inv, reshape(this.gamma, broadcastShape));
-    let offset = mul(batchMean, -1);
-    offset = mul(offset, inv);
-    if (this.beta) offset = add(offset, reshape(this.beta, broadcastShape));
-    return add(mul(x, inv), offset);
+    return batchNormInference(x, movingMean, movingVariance, affine);
   }
 
   /**
