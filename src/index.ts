@@ -82,5 +82,7 @@ export { Progbar } from './training/progbar.js';
 export type { CompileOptions } from './training/trainer.js';
 export type { DataLike, Dataset, DatasetBatch } from './training/data.js';
 
+export * from './io/index.js';
+
 export { imageDataFormat, setImageDataFormat, reloadKerasConfig } from './config/keras-config.js';
 export { InvalidArgumentError, ShapeError, UnknownNameError } from './errors.js';

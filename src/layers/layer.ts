@@ -262,7 +262,7 @@ export abstract class Layer {
   }
 
   /** The weight shapes `build` would create for this input shape, so `weights` can be checked first. */
-  protected weightShapesFor(inputShape: SymbolicShape): (readonly number[])[] {
+  weightShapesFor(inputShape: SymbolicShape): (readonly number[])[] {
     void inputShape;
     return [];
   }
@@ -340,11 +340,15 @@ export abstract class Layer {
 
   /** The layer's Keras config (snake_case keys, as Keras 3's `get_config()`). */
   getConfig(): Config {
-    const config: Config = {
-      name: this.name,
-      trainable: this.trainableFlag,
-      dtype: serializeKerasObject('keras', 'DTypePolicy', { name: this.dtype }),
-    };
-    return config;
+    return baseLayerConfig(this);
   }
+}
+
+/** The keys every Keras layer config starts with: name, trainable and the dtype policy. */
+export function baseLayerConfig(layer: Layer): Config {
+  return {
+    name: layer.name,
+    trainable: layer.trainable,
+    dtype: serializeKerasObject('keras', 'DTypePolicy', { name: layer.dtype }),
+  };
 }

@@ -6,6 +6,8 @@ import type { Variable } from '../engine/variable.js';
 import { allocArray, bytesPerElement, isFloatDType } from '../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { CallOptions } from '../layers/layer.js';
+import type { Config } from '../io/keras-object.js';
+import type * as IoApi from '../io/api.js';
 import { Layer } from '../layers/layer.js';
 import type { SymbolicShape, SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { formatShape } from '../engine/shape.js';
@@ -18,6 +20,8 @@ import type { Batch, BatchSource, DataLike, Dataset } from '../training/data.js'
 import { ArraySource, assertSameSamples, DatasetSource, isDataset, splitValidation, toTensor } from '../training/data.js';
 import { evaluateLoop, fitLoop, resolveVerbose } from '../training/loops.js';
 import type { Optimizer } from '../training/optimizers/index.js';
+import type { LossIdentifier } from '../training/losses/index.js';
+import type { MetricIdentifier } from '../training/metrics/index.js';
 import { runAsync, runSync } from '../training/run.js';
 import type { CompileOptions } from '../training/trainer.js';
 import { Trainer } from '../training/trainer.js';
@@ -35,6 +39,21 @@ export interface SummaryOptions {
   printFn?: (line: string) => void;
   /** Total width of the table (Keras's `line_length`). */
   lineLength?: number;
+}
+
+/**
+ * Keras's model config lives in io/ (which builds models from configs, so models cannot import it);
+ * io installs its writer here when the package loads.
+ */
+let modelConfigWriter: ((model: Model) => Config) | null = null;
+
+export function setModelConfigWriter(writer: (model: Model) => Config): void {
+  modelConfigWriter = writer;
+}
+
+/** Loads the io layer on first use: it pulls in the HDF5 and zip libraries, which inference does not need. */
+function io(): Promise<typeof IoApi> {
+  return import('../io/api.js');
 }
 
 export abstract class Model extends Layer {
@@ -165,6 +184,11 @@ export abstract class Model extends Layer {
   /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end `fit` after the current batch or epoch. */
   stopTraining = false;
   private trainer: Trainer | null = null;
+
+  /** The loss and metric identifiers given to `compile`, or null before it (saved as Keras's compile_config). */
+  get compiledWith(): { loss: LossIdentifier; metrics: readonly MetricIdentifier[] } | null {
+    return this.trainer ? { loss: this.trainer.lossIdentifier, metrics: this.trainer.metricIdentifiers } : null;
+  }
 
   /** The compiled optimizer, or null before `compile`. */
   get optimizer(): Optimizer | null {
@@ -330,6 +354,42 @@ export abstract class Model extends Layer {
     const logs = trainer.testStep(batch.x, batch.y);
     const values = trainer.metricNames().map((name) => logs[name]);
     return values.length === 1 ? values[0] : values;
+  }
+
+  /**
+   * Keras's model config (`model.get_config()`): the layers with their configs and, for functional
+   * models, the graph.
+   */
+  override getConfig(): Config {
+    if (!modelConfigWriter) throw new Error('the model config writer is not installed: import the package from its index');
+    return modelConfigWriter(this);
+  }
+
+  /**
+   * Saves the model (architecture, weights, optimizer state) in Keras 3's `.keras` format; the old file,
+   * if any, is replaced only once the new one is complete.
+   *
+   * @example
+   * ```ts
+   * await model.save('mnist.keras');
+   * const restored = await loadModel('mnist.keras');
+   * ```
+   */
+  async save(path: string): Promise<void> {
+    await (await io()).saveModel(this, path);
+  }
+
+  /** Saves the weights only, as Keras's `.weights.h5`. @example `await model.saveWeights('w.weights.h5')` */
+  async saveWeights(path: string): Promise<void> {
+    await (await io()).saveWeights(this, path);
+  }
+
+  /**
+   * Loads weights saved by `saveWeights` (or a Keras 3 `.weights.h5`, or a Keras 2 `.h5` by layer name).
+   * @example `await model.loadWeights('w.weights.h5')`
+   */
+  async loadWeights(path: string): Promise<void> {
+    await (await io()).loadWeights(this, path);
   }
 
   /** Resets the running loss and metrics (Keras's `reset_metrics`). */

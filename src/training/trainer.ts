@@ -45,9 +45,10 @@ function resolvesFromShapes(identifier: unknown): boolean {
 
 export class Trainer {
   readonly optimizer: Optimizer;
-  private readonly lossIdentifier: LossIdentifier;
+  /** The identifiers `compile` was given, kept for saving the compile config. */
+  readonly lossIdentifier: LossIdentifier;
   private loss: Loss | null;
-  private readonly metricIdentifiers: readonly MetricIdentifier[];
+  readonly metricIdentifiers: readonly MetricIdentifier[];
   private metrics: Metric[] | null = null;
   private readonly lossTracker = new Mean({ name: 'loss' });
 

@@ -103,7 +103,7 @@ export class Conv2DTranspose extends BaseConv {
     return convTransposeOutputLength(size, this.kernelSize[axis], this.strides[axis], this.dilationRate[axis], padding, op);
   }
 
-  protected override weightShapesFor(inputShape: SymbolicShape): number[][] {
+  override weightShapesFor(inputShape: SymbolicShape): number[][] {
     const channels = inputShape[this.channelAxis()] as number;
     const kernel = [...this.kernelSize, this.filters, channels];
     return this.useBias ? [kernel, [this.filters]] : [kernel];

@@ -88,7 +88,7 @@ export abstract class Conv extends BaseConv {
     }
   }
 
-  protected override weightShapesFor(inputShape: SymbolicShape): number[][] {
+  override weightShapesFor(inputShape: SymbolicShape): number[][] {
     const channels = inputShape[this.channelAxis()] as number;
     const kernel = [...this.kernelSize, channels / this.groups, this.filters];
     return this.useBias ? [kernel, [this.filters]] : [kernel];

@@ -71,7 +71,7 @@ export abstract class DepthwiseConv extends BaseConv {
     return inputChannels * this.depthMultiplier;
   }
 
-  protected override weightShapesFor(inputShape: SymbolicShape): number[][] {
+  override weightShapesFor(inputShape: SymbolicShape): number[][] {
     const channels = inputShape[this.channelAxis()] as number;
     const kernel = [...this.kernelSize, channels, this.depthMultiplier];
     return this.useBias ? [kernel, [channels * this.depthMultiplier]] : [kernel];

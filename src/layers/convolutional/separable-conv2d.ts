@@ -86,7 +86,7 @@ export abstract class SeparableConv extends BaseConv {
     return this.filters;
   }
 
-  protected override weightShapesFor(inputShape: SymbolicShape): number[][] {
+  override weightShapesFor(inputShape: SymbolicShape): number[][] {
     const channels = inputShape[this.channelAxis()] as number;
     const shapes = [
       [...this.kernelSize, channels, this.depthMultiplier],

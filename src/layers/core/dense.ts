@@ -143,7 +143,7 @@ export class Dense extends Layer {
     }
   }
 
-  protected override weightShapesFor(inputShape: SymbolicShape): number[][] {
+  override weightShapesFor(inputShape: SymbolicShape): number[][] {
     const kernel = [inputShape[inputShape.length - 1] as number, this.units];
     return this.useBias ? [kernel, [this.units]] : [kernel];
   }

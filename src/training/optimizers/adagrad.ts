@@ -51,7 +51,7 @@ export class Adagrad extends Optimizer {
     return new Adagrad(optionsFromConfig(config, 'Adagrad') as AdagradOptions);
   }
 
-  protected slotGroups(): readonly (readonly SlotSpec[])[] {
+  slotGroups(): readonly (readonly SlotSpec[])[] {
     return [[{ name: 'accumulator', initialValue: this.initialAccumulatorValue }]];
   }
 

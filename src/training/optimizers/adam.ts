@@ -80,7 +80,7 @@ export class Adam extends Optimizer {
     return new Adam(optionsFromConfig(config, 'Adam') as AdamOptions);
   }
 
-  protected slotGroups(): readonly (readonly SlotSpec[])[] {
+  slotGroups(): readonly (readonly SlotSpec[])[] {
     const groups: SlotSpec[][] = [[{ name: 'momentum', initialValue: 0 }, { name: 'velocity', initialValue: 0 }]];
     if (this.amsgrad) groups.push([{ name: 'velocity_hat', initialValue: 0 }]);
     return groups;

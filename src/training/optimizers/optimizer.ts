@@ -255,7 +255,7 @@ export abstract class Optimizer {
   }
 
   /** The algorithm's slots, in Keras's creation groups: Keras builds `[[momentum, velocity], [velocity_hat]]` per call. */
-  protected abstract slotGroups(): readonly (readonly SlotSpec[])[];
+  abstract slotGroups(): readonly (readonly SlotSpec[])[];
 
   /**
    * Updates one variable in place. `w` is the variable's (already weight-decayed) values and the slots are

@@ -62,7 +62,7 @@ export class RMSprop extends Optimizer {
     return new RMSprop(optionsFromConfig(config, 'RMSprop') as RMSpropOptions);
   }
 
-  protected slotGroups(): readonly (readonly SlotSpec[])[] {
+  slotGroups(): readonly (readonly SlotSpec[])[] {
     // Keras's build order: velocities, then momentums (if momentum > 0), then average gradients (if centered).
     const groups: SlotSpec[][] = [[{ name: 'velocity', initialValue: 0 }]];
     if (this.momentum > 0) groups.push([{ name: 'momentum', initialValue: 0 }]);

@@ -51,7 +51,7 @@ export class SGD extends Optimizer {
     return new SGD(optionsFromConfig(config, 'SGD') as SGDOptions);
   }
 
-  protected slotGroups(): readonly (readonly SlotSpec[])[] {
+  slotGroups(): readonly (readonly SlotSpec[])[] {
     // Keras creates the momentum slots only when momentum != 0.
     return this.momentum !== 0 ? [[{ name: 'momentum', initialValue: 0 }]] : [];
   }

@@ -1,0 +1,173 @@
+/**
+ * The public save/load entry points. Each async function loads the HDF5 module on first use; the `*Sync`
+ * variants (for ModelCheckpoint inside a synchronous `fit`) need `await ioReady()` once before.
+ */
+
+import { Model } from '../models/model.js';
+import type { CallbackModel } from '../training/callbacks/index.js';
+import { readFileChecked, writeFileAtomic } from './atomic-write.js';
+import { asFileError, LIMITS, ModelFileError } from './errors.js';
+import { ioReady, writeH5 } from './hdf5.js';
+import { readH5Tree } from './h5-isolate.js';
+import type { LoadOptions } from './keras-format.js';
+import { modelFromKerasBytes, modelToKerasBytes } from './keras-format.js';
+import { loadLegacyWeights, modelFromLegacyH5 } from './legacy-h5.js';
+import { modelFromTfjs } from './tfjs.js';
+import { readModelWeights, readOptimizer, writeModelWeights } from './weights-store.js';
+
+function lower(file: string): string {
+  if (typeof file !== 'string' || file === '') throw new ModelFileError(String(file), 'a file path (string) is required');
+  return file.toLowerCase();
+}
+
+/**
+ * Saves `model` to `file` in Keras 3's `.keras` format, atomically. Synchronous; needs `await ioReady()` once.
+ *
+ * @example
+ * ```ts
+ * await ioReady();
+ * saveModelSync(model, 'model.keras');
+ * ```
+ */
+export function saveModelSync(model: Model, file: string): void {
+  if (!lower(file).endsWith('.keras')) throw new ModelFileError(file, "model files are written in the .keras format: the path must end in '.keras'");
+  let bytes: Uint8Array;
+  try {
+    bytes = modelToKerasBytes(model);
+  } catch (error) {
+    throw asFileError(file, 'cannot serialize the model', error);
+  }
+  writeFileAtomic(file, bytes);
+}
+
+/**
+ * Saves `model` (config, weights, optimizer state) to a `.keras` file, as Keras 3's `model.save`.
+ *
+ * @example
+ * ```ts
+ * await saveModel(model, 'model.keras');
+ * ```
+ */
+export async function saveModel(model: Model, file: string): Promise<void> {
+  await ioReady();
+  saveModelSync(model, file);
+}
+
+/**
+ * Loads a model from `.keras` (Keras 3), `.h5`/`.hdf5` (Keras 2 legacy full model) or a TensorFlow.js
+ * `model.json`. Synchronous; needs `await ioReady()` once.
+ *
+ * @example
+ * ```ts
+ * await ioReady();
+ * const model = loadModelSync('model.keras');
+ * ```
+ */
+export function loadModelSync(file: string, options: LoadOptions = {}): Model {
+  const name = lower(file);
+  if (name.endsWith('.json')) return modelFromTfjs(file);
+  const bytes = readFileChecked(file, LIMITS.fileBytes);
+  if (name.endsWith('.keras')) return modelFromKerasBytes(bytes, file, options);
+  if (name.endsWith('.h5') || name.endsWith('.hdf5')) return modelFromLegacyH5(bytes, file);
+  throw new ModelFileError(file, "unknown model file type: expected '.keras', '.h5', '.hdf5' or a TensorFlow.js 'model.json'");
+}
+
+/**
+ * Loads a model saved by Keras 3 (`.keras`), Keras 2 (`.h5`) or TensorFlow.js (`model.json`). Only built-in
+ * and registered layer classes load; nothing in the file is ever executed.
+ *
+ * @example
+ * ```ts
+ * const model = await loadModel('model.keras');
+ * const y = model.predict(x);
+ * ```
+ */
+export async function loadModel(file: string, options: LoadOptions = {}): Promise<Model> {
+  await ioReady();
+  return loadModelSync(file, options);
+}
+
+/**
+ * Writes the weights (and the optimizer's state, when compiled) to a `.weights.h5` file in Keras 3's layout.
+ *
+ * @example
+ * ```ts
+ * await ioReady();
+ * saveWeightsSync(model, 'model.weights.h5');
+ * ```
+ */
+export function saveWeightsSync(model: Model, file: string): void {
+  if (!lower(file).endsWith('.weights.h5')) throw new ModelFileError(file, "weights files must end in '.weights.h5' (Keras 3's rule)");
+  let bytes: Uint8Array;
+  try {
+    bytes = writeH5((root) => writeModelWeights(root, model, model.optimizer));
+  } catch (error) {
+    throw asFileError(file, 'cannot serialize the weights', error);
+  }
+  writeFileAtomic(file, bytes);
+}
+
+/**
+ * Async {@link saveWeightsSync}, as Keras's `model.save_weights`.
+ *
+ * @example
+ * ```ts
+ * await saveWeights(model, 'model.weights.h5');
+ * ```
+ */
+export async function saveWeights(model: Model, file: string): Promise<void> {
+  await ioReady();
+  saveWeightsSync(model, file);
+}
+
+/**
+ * Loads weights into `model`: a Keras 3 `.weights.h5` (by Keras's layer keys, plus the optimizer's state when
+ * the model is compiled), or a Keras 2 `.h5` (by layer name). Nothing changes unless every weight fits.
+ *
+ * @example
+ * ```ts
+ * await ioReady();
+ * loadWeightsSync(model, 'model.weights.h5');
+ * ```
+ */
+export function loadWeightsSync(model: Model, file: string): void {
+  const name = lower(file);
+  if (!name.endsWith('.h5') && !name.endsWith('.hdf5')) throw new ModelFileError(file, "weights files end in '.weights.h5' (Keras 3) or '.h5' (Keras 2)");
+  const bytes = readFileChecked(file, LIMITS.fileBytes);
+  const tree = readH5Tree(bytes, file);
+  if (tree.group('layers') !== null) {
+    readModelWeights(tree, model);
+    if (model.optimizer !== null) readOptimizer(tree, model, model.optimizer);
+  } else {
+    loadLegacyWeights(tree, model);
+  }
+}
+
+/**
+ * Async {@link loadWeightsSync}, as Keras's `model.load_weights`.
+ *
+ * @example
+ * ```ts
+ * await loadWeights(model, 'model.weights.h5');
+ * ```
+ */
+export async function loadWeights(model: Model, file: string): Promise<void> {
+  await ioReady();
+  loadWeightsSync(model, file);
+}
+
+/**
+ * The `save` function for {@link ModelCheckpoint}: `.keras` models, or `.weights.h5` weights with
+ * `saveWeightsOnly`, written atomically. Call `await ioReady()` once before `fit`.
+ *
+ * @example
+ * ```ts
+ * await ioReady();
+ * const checkpoint = new ModelCheckpoint('ckpt/{epoch:02d}.keras', { save: checkpointSave });
+ * ```
+ */
+export function checkpointSave(file: string, model: CallbackModel, options: { weightsOnly: boolean }): void {
+  if (!(model instanceof Model)) throw new ModelFileError(file, 'ModelCheckpoint can only save depthwise models');
+  if (options.weightsOnly) saveWeightsSync(model, file);
+  else saveModelSync(model, file);
+}

@@ -1,0 +1,19 @@
+/** Saving, loading and interop: what `src/index.ts` re-exports. */
+
+export { ioReady } from './hdf5.js';
+export { saveModel, saveModelSync, loadModel, loadModelSync, saveWeights, saveWeightsSync, loadWeights, loadWeightsSync, checkpointSave } from './api.js';
+export { setHdf5Timeout } from './h5-isolate.js';
+export type { LoadOptions } from './keras-format.js';
+export { modelToKerasBytes, modelFromKerasBytes, KERAS_FORMAT_VERSION } from './keras-format.js';
+export { modelToConfig, modelFromConfig } from './model-config.js';
+export { registerLayer, unregisterLayer, BUILT_IN_LAYER_CLASSES } from './layer-registry.js';
+export type { LayerFromConfig } from './layer-registry.js';
+export { exportOnnx, modelToOnnxBytes } from './onnx.js';
+export { exportTfjs, modelFromTfjs } from './tfjs.js';
+export { ModelFileError } from './errors.js';
+
+import { setModelConfigWriter } from '../models/model.js';
+import { modelToConfig as writeModelConfig } from './model-config.js';
+
+// Model.getConfig() returns Keras's inner model config; the writer lives here, beside the reader.
+setModelConfigWriter((model) => writeModelConfig(model).config);

@@ -1,0 +1,92 @@
+/** Keras 3's native `.keras` file: a stored zip of `metadata.json`, `config.json` and `model.weights.h5`. */
+
+import { InputLayer } from '../layers/input-layer.js';
+import type { Layer } from '../layers/layer.js';
+import type { Model } from '../models/model.js';
+import { applyCompileConfig, compileConfigOf } from './compile-config.js';
+import { expectObject, ModelFileError, parseJson } from './errors.js';
+import { writeH5 } from './hdf5.js';
+import { readH5Tree } from './h5-isolate.js';
+import { modelFromConfig, modelToConfig } from './model-config.js';
+import { readModelWeights, readOptimizer, writeModelWeights } from './weights-store.js';
+import { readZip, writeZip } from './zip.js';
+
+/** The Keras version whose format we write (and name in `metadata.json`). */
+export const KERAS_FORMAT_VERSION = '3.15.1';
+
+const ENTRIES = ['metadata.json', 'config.json', 'model.weights.h5'] as const;
+
+export interface LoadOptions {
+  /** Compile the model from the file's compile_config and restore the optimizer's state. Default true. */
+  compile?: boolean;
+}
+
+function dateSaved(now: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`;
+}
+
+/**
+ * The bytes of a `.keras` file for `model` (config, weights, and the optimizer's state when compiled).
+ * Needs `await ioReady()` first.
+ *
+ * @example
+ * ```ts
+ * await ioReady();
+ * const bytes = modelToKerasBytes(model);
+ * ```
+ */
+export function modelToKerasBytes(model: Model): Uint8Array {
+  const config = { ...modelToConfig(model) };
+  const compile = compileConfigOf(model);
+  config.compile_config = compile;
+  const weights = writeH5((root) => writeModelWeights(root, model, compile === null ? null : model.optimizer));
+  const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  return writeZip([
+    ['metadata.json', encode({ keras_version: KERAS_FORMAT_VERSION, date_saved: dateSaved(new Date()) })],
+    ['config.json', encode(config)],
+    ['model.weights.h5', weights],
+  ]);
+}
+
+/** The layers in the order the file's config lists them, which is the order Keras keyed the weights by. */
+function configOrder(model: Model, config: Record<string, unknown>): Layer[] {
+  const body = config.config as Record<string, unknown>;
+  const entries = Array.isArray(body.layers) ? (body.layers as unknown[]) : [];
+  const layers: Layer[] = [];
+  for (const entry of entries) {
+    const name = (entry as { config?: { name?: unknown } }).config?.name ?? (entry as { name?: unknown }).name;
+    if (typeof name !== 'string') continue;
+    const layer = model.layers.find((l) => l.name === name);
+    if (layer !== undefined) layers.push(layer);
+  }
+  // A Sequential's InputLayer is in its config but not in `model.layers`, nor in the weights file.
+  return config.class_name === 'Sequential' ? layers.filter((l) => !(l instanceof InputLayer)) : layers;
+}
+
+/**
+ * A model from the bytes of a `.keras` file. `file` names the source in errors. Needs `await ioReady()` first.
+ *
+ * @example
+ * ```ts
+ * await ioReady();
+ * const model = modelFromKerasBytes(bytes, 'upload.keras');
+ * ```
+ */
+export function modelFromKerasBytes(bytes: Uint8Array, file: string, options: LoadOptions = {}): Model {
+  const entries = readZip(bytes, file, ENTRIES);
+  const metadata = expectObject(file, 'metadata.json', parseJson(file, 'metadata.json', entries.get('metadata.json') as Uint8Array));
+  if (typeof metadata.keras_version !== 'string' || !metadata.keras_version.startsWith('3.')) {
+    throw new ModelFileError(file, `metadata.json names keras_version ${JSON.stringify(metadata.keras_version)}; the .keras format is Keras 3's`);
+  }
+  const config = expectObject(file, 'config.json', parseJson(file, 'config.json', entries.get('config.json') as Uint8Array));
+  const model = modelFromConfig(config, file);
+  const order = configOrder(model, config);
+  const compileProblem = options.compile === false ? null : applyCompileConfig(model, config.compile_config);
+  if (compileProblem !== null) console.warn(`${file}: the model is loaded uncompiled, its compile_config does not apply: ${compileProblem}`);
+  const tree = readH5Tree(entries.get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`);
+  readModelWeights(tree, model, order.length === model.layers.length ? order : null);
+  const optimizer = model.optimizer;
+  if (optimizer !== null && options.compile !== false) readOptimizer(tree, model, optimizer);
+  return model;
+}

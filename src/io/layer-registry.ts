@@ -1,0 +1,100 @@
+/**
+ * Keras class name → `fromConfig`, for every layer class this library has, plus the classes users
+ * register. Loading an untrusted file only ever calls a function found here, so a file cannot name code.
+ */
+
+import type { Config } from './keras-object.js';
+import type { Layer } from '../layers/layer.js';
+import { InvalidArgumentError } from '../errors.js';
+import { Add, Concatenate } from '../layers/merging/index.js';
+import {
+  Conv1D,
+  Conv2D,
+  Conv2DTranspose,
+  DepthwiseConv1D,
+  DepthwiseConv2D,
+  SeparableConv1D,
+  SeparableConv2D,
+} from '../layers/convolutional/index.js';
+import { Activation, Dense, Dropout, Flatten, ReLU, Reshape } from '../layers/core/index.js';
+import { BatchNormalization } from '../layers/normalization/index.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from '../layers/pooling/index.js';
+import { Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D } from '../layers/reshaping/index.js';
+
+/** Builds a layer from its Keras config (snake_case keys). */
+export type LayerFromConfig = (config: Config) => Layer;
+
+const BUILT_IN: ReadonlyMap<string, LayerFromConfig> = new Map<string, LayerFromConfig>([
+  ['Activation', (c) => Activation.fromConfig(c)],
+  ['Add', (c) => Add.fromConfig(c)],
+  ['AveragePooling2D', (c) => AveragePooling2D.fromConfig(c)],
+  ['BatchNormalization', (c) => BatchNormalization.fromConfig(c)],
+  ['Concatenate', (c) => Concatenate.fromConfig(c)],
+  ['Conv1D', (c) => Conv1D.fromConfig(c)],
+  ['Conv2D', (c) => Conv2D.fromConfig(c)],
+  ['Conv2DTranspose', (c) => Conv2DTranspose.fromConfig(c)],
+  ['Cropping1D', (c) => Cropping1D.fromConfig(c)],
+  ['Cropping2D', (c) => Cropping2D.fromConfig(c)],
+  ['Dense', (c) => Dense.fromConfig(c)],
+  ['DepthwiseConv1D', (c) => DepthwiseConv1D.fromConfig(c)],
+  ['DepthwiseConv2D', (c) => DepthwiseConv2D.fromConfig(c)],
+  ['Dropout', (c) => Dropout.fromConfig(c)],
+  ['Flatten', (c) => Flatten.fromConfig(c)],
+  ['GlobalAveragePooling2D', (c) => GlobalAveragePooling2D.fromConfig(c)],
+  ['GlobalMaxPooling2D', (c) => GlobalMaxPooling2D.fromConfig(c)],
+  ['MaxPooling2D', (c) => MaxPooling2D.fromConfig(c)],
+  ['ReLU', (c) => ReLU.fromConfig(c)],
+  ['Reshape', (c) => Reshape.fromConfig(c)],
+  ['SeparableConv1D', (c) => SeparableConv1D.fromConfig(c)],
+  ['SeparableConv2D', (c) => SeparableConv2D.fromConfig(c)],
+  ['UpSampling1D', (c) => UpSampling1D.fromConfig(c)],
+  ['UpSampling2D', (c) => UpSampling2D.fromConfig(c)],
+  ['ZeroPadding1D', (c) => ZeroPadding1D.fromConfig(c)],
+  ['ZeroPadding2D', (c) => ZeroPadding2D.fromConfig(c)],
+]);
+
+/** Keras 2 / TF.js spellings of classes Keras 3 renamed. */
+const ALIASES: ReadonlyMap<string, string> = new Map([
+  ['Convolution2D', 'Conv2D'],
+  ['Convolution1D', 'Conv1D'],
+  ['MaxPool2D', 'MaxPooling2D'],
+  ['AvgPool2D', 'AveragePooling2D'],
+  ['GlobalAvgPool2D', 'GlobalAveragePooling2D'],
+  ['GlobalMaxPool2D', 'GlobalMaxPooling2D'],
+]);
+
+const custom = new Map<string, LayerFromConfig>();
+
+/** The Keras class names that load without registration. */
+export const BUILT_IN_LAYER_CLASSES: readonly string[] = Object.freeze([...BUILT_IN.keys()]);
+
+/**
+ * Registers a custom layer class so that model files naming it load. `className` is what the file's
+ * `class_name` (or Keras's `registered_name`, `package>Name`) says; `fromConfig` gets the layer's config.
+ *
+ * @example
+ * ```ts
+ * registerLayer('MyScale', (config) => new MyScale({ name: config.name as string, factor: config.factor as number }));
+ * ```
+ */
+export function registerLayer(className: string, fromConfig: LayerFromConfig): void {
+  if (typeof className !== 'string' || className === '') throw new InvalidArgumentError('className', className, 'a non-empty string', 'registerLayer');
+  if (typeof fromConfig !== 'function') throw new InvalidArgumentError('fromConfig', fromConfig, 'a function (config) => Layer', 'registerLayer');
+  if (BUILT_IN.has(className)) throw new InvalidArgumentError('className', className, 'a name that is not a built-in layer class', 'registerLayer');
+  custom.set(className, fromConfig);
+}
+
+/** Removes a registration made with {@link registerLayer} (tests, plugins unloading). */
+export function unregisterLayer(className: string): boolean {
+  return custom.delete(className);
+}
+
+/**
+ * The `fromConfig` for a class, looking at the registered name first (Keras writes `package>Class` for
+ * registered custom objects), or null when neither is known.
+ */
+export function findLayerClass(className: string, registeredName: string | null = null): LayerFromConfig | null {
+  if (registeredName !== null && custom.has(registeredName)) return custom.get(registeredName) ?? null;
+  if (custom.has(className)) return custom.get(className) ?? null;
+  return BUILT_IN.get(className) ?? BUILT_IN.get(ALIASES.get(className) ?? '') ?? null;
+}

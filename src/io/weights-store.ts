@@ -1,0 +1,131 @@
+/**
+ * Keras 3's weights layout (`model.weights.h5` inside `.keras`, and `.weights.h5`): `layers/<key>/vars/<i>`
+ * where `<key>` is the layer's class in snake_case made unique in layer order (`conv2d`, `conv2d_1`, ...:
+ * Keras's `_save_container_state`), `vars` carries the layer's real name; the optimizer under
+ * `optimizer/vars` as `iterations`, `learning_rate`, then its slots in `optimizer.variables` order.
+ */
+
+import type { Group } from 'h5wasm';
+import { tensorFromArray } from '../engine/tensor.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { Variable } from '../engine/variable.js';
+import type { Layer } from '../layers/layer.js';
+import { classNameToSnake } from '../layers/naming.js';
+import type { Model } from '../models/model.js';
+import type { Optimizer, OptimizerSlotState } from '../training/optimizers/index.js';
+import { ModelFileError } from './errors.js';
+import { ensureGroup, writeFloatDataset } from './hdf5.js';
+import type { H5Tree } from './h5-tree.js';
+
+/** Keras's container keys for a list of layer class names, in order. */
+export function containerKeys(classNames: readonly string[]): string[] {
+  const used = new Map<string, number>();
+  return classNames.map((className) => {
+    const base = classNameToSnake(className);
+    const seen = used.get(base);
+    used.set(base, seen === undefined ? 0 : seen + 1);
+    return seen === undefined ? base : `${base}_${seen + 1}`;
+  });
+}
+
+/** The layers Keras lists in `model.layers`: a Sequential's without its InputLayer, a Functional's with. */
+export function savedLayers(model: Model): Layer[] {
+  return model.layers;
+}
+
+function writeVars(group: Group, name: string, values: readonly { data: Float32Array | Float64Array; shape: readonly number[] }[]): void {
+  const vars = ensureGroup(group, 'vars');
+  vars.create_attribute('name', name);
+  values.forEach((v, i) => writeFloatDataset(vars, String(i), v.data, v.shape));
+}
+
+/** Writes every layer's weights (and the optimizer's state when `optimizer` is given) under `root`. */
+export function writeModelWeights(root: Group, model: Model, optimizer: Optimizer | null): void {
+  const layers = savedLayers(model);
+  const keys = containerKeys(layers.map((l) => l.className));
+  const layersGroup = ensureGroup(root, 'layers');
+  layers.forEach((layer, i) => {
+    const group = ensureGroup(layersGroup, keys[i]);
+    writeVars(group, layer.name, layer.weights.map((w) => ({ data: w.dataSync() as Float32Array | Float64Array, shape: w.shape })));
+  });
+  if (optimizer !== null) writeOptimizer(root, optimizer);
+  ensureGroup(root, 'vars').create_attribute('name', model.name);
+}
+
+function writeOptimizer(root: Group, optimizer: Optimizer): void {
+  const vars = ensureGroup(root, 'optimizer/vars');
+  vars.create_attribute('name', optimizer.name);
+  const state = optimizer.getState();
+  // Keras's `iterations` is an int variable; the jax backend (x64 off) stores it as int32.
+  vars.create_dataset({ name: '0', data: new Int32Array([state.iterations]), shape: [], dtype: '<i' });
+  let index = 1;
+  const lr = optimizer.learningRate;
+  if (typeof lr === 'number') vars.create_dataset({ name: String(index++), data: new Float32Array([lr]), shape: [], dtype: '<f' });
+  for (const slot of state.slots) writeFloatDataset(vars, String(index++), slot.value.dataSync() as Float32Array | Float64Array, slot.value.shape);
+}
+
+/** The numbered datasets of a `vars` group, in index order, requiring exactly 0..n-1. */
+function numberedDatasets(tree: H5Tree, vars: string): string[] {
+  const keys = tree.group(vars)?.children ?? [];
+  const sorted = keys.map(Number).sort((a, b) => a - b);
+  if (!sorted.every((k, i) => k === i)) throw new ModelFileError(tree.file, `${vars}: expected datasets named 0..${keys.length - 1}, found ${keys.join(', ')}`);
+  return sorted.map((k) => `${vars}/${k}`);
+}
+
+/** Reads one layer's values from `vars`, checked against the layer's weights before anything is assigned. */
+function readLayerValues(tree: H5Tree, vars: string, layer: Layer): Tensor[] {
+  const paths = numberedDatasets(tree, vars);
+  const weights = layer.weights;
+  if (paths.length !== weights.length) {
+    throw new ModelFileError(tree.file, `${vars}: layer '${layer.name}' has ${weights.length} weights but the file stores ${paths.length}`);
+  }
+  return weights.map((w, i) => tensorFromArray(tree.floats(paths[i], w.shape), w.shape, w.dtype));
+}
+
+/**
+ * Assigns the weights in `tree` to `model`, matching groups to layers by Keras's container keys computed
+ * from the layers in `order` (the order the file's config lists them; defaults to the model's own order).
+ * Everything is read and checked first; nothing is assigned unless every layer fits.
+ */
+export function readModelWeights(tree: H5Tree, model: Model, order: readonly Layer[] | null = null): void {
+  const layers = order ?? savedLayers(model);
+  const keys = containerKeys(layers.map((l) => l.className));
+  if (tree.group('layers') === null) throw new ModelFileError(tree.file, "no 'layers' group: this is not a Keras 3 weights file");
+  const values = layers.map((layer, i) => {
+    const vars = `layers/${keys[i]}/vars`;
+    if (tree.group(vars) === null) {
+      if (layer.weights.length === 0) return [];
+      throw new ModelFileError(tree.file, `${vars} is missing: no weights for layer '${layer.name}' (${layer.className})`);
+    }
+    return readLayerValues(tree, vars, layer);
+  });
+  layers.forEach((layer, i) => {
+    if (values[i].length > 0) layer.setWeights(values[i]);
+  });
+}
+
+/** Slot names per creation group, as the optimizer declares them (read through its protected hook). */
+
+/** Restores `iterations` and the slots into `optimizer`, for `model`'s trainable weights, if the file has them. */
+export function readOptimizer(tree: H5Tree, model: Model, optimizer: Optimizer): boolean {
+  if (tree.group('optimizer/vars') === null) return false;
+  const paths = numberedDatasets(tree, 'optimizer/vars');
+  if (paths.length === 0) return false;
+  const iterations = tree.scalar(paths[0]);
+  if (!Number.isInteger(iterations) || iterations < 0) throw new ModelFileError(tree.file, `optimizer iterations ${iterations} is not a non-negative integer`);
+  const offset = typeof optimizer.learningRate === 'number' ? 2 : 1;
+  const slotCount = Math.max(paths.length - offset, 0);
+  const variables = model.trainableWeights;
+  const expected: { variable: Variable; name: string }[] = [];
+  for (const group of optimizer.slotGroups()) for (const variable of variables) for (const spec of group) expected.push({ variable, name: spec.name });
+  if (slotCount !== 0 && slotCount !== expected.length) {
+    throw new ModelFileError(tree.file, `optimizer/vars holds ${slotCount} slot variables; ${optimizer.className} over ${variables.length} trainable weights needs ${expected.length}`);
+  }
+  const slots: OptimizerSlotState[] = [];
+  for (let i = 0; i < slotCount; i++) {
+    const { variable, name } = expected[i];
+    slots.push({ variablePath: variable.path, name, value: tensorFromArray(tree.floats(paths[i + offset], variable.shape), variable.shape, variable.dtype) });
+  }
+  optimizer.setState({ iterations, slots }, variables);
+  return true;
+}
