@@ -12,6 +12,7 @@ import type { Constraint, ConstraintIdentifier } from '../../constraints/index.j
 import { getConstraint } from '../../constraints/index.js';
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
+import type { Variable } from '../../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
 import { getInitializer } from '../../initializers/index.js';
@@ -176,6 +177,8 @@ export abstract class BaseConv extends Layer {
   readonly biasConstraint: Constraint | null;
   /** Input channels, fixed by the first build. */
   protected inputChannels: number | null = null;
+  /** The bias, once built with `useBias`. */
+  bias: Variable | null = null;
 
   protected constructor(options: LayerOptions, args: WindowArgs, className: string) {
     super(options, className);
@@ -194,6 +197,24 @@ export abstract class BaseConv extends Layer {
 
   /** Output channels for this many input channels. */
   protected abstract outputChannels(inputChannels: number): number;
+
+  /**
+   * Creates the kernels (Keras's weight names, with their initializer, regularizer and constraint) in the
+   * order of `weightShapesFor`, then the bias when `useBias`; every variant builds through this.
+   */
+  protected buildWeights(inputShape: SymbolicShape, kernels: readonly { name: string; args: WeightArgs }[]): Variable[] {
+    const shapes = this.weightShapesFor(inputShape);
+    this.inputChannels = inputShape[this.channelAxis()] as number;
+    const created = kernels.map(({ name, args }, i) =>
+      this.addWeight({ name, shape: shapes[i], initializer: args.initializer, regularizer: args.regularizer, constraint: args.constraint }),
+    );
+    if (this.useBias) {
+      const shape = shapes[kernels.length];
+      this.bias = this.addWeight({ name: 'bias', shape, initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint });
+    }
+    this.built = true;
+    return created;
+  }
 
   /** Output length of spatial axis `axis`; the transposed convolution overrides it. */
   protected outputLength(size: number, axis: number): number {

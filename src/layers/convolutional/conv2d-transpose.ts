@@ -76,7 +76,6 @@ export class Conv2DTranspose extends BaseConv {
   readonly kernelRegularizer: WeightArgs['regularizer'];
   readonly kernelConstraint: WeightArgs['constraint'];
   kernel: Variable | null = null;
-  bias: Variable | null = null;
 
   constructor(options: Conv2DTransposeOptions) {
     const window = resolveWindowArgs(options, 2, CLASS_NAME);
@@ -110,20 +109,10 @@ export class Conv2DTranspose extends BaseConv {
   }
 
   override build(inputShape: SymbolicShape): void {
-    const [kernelShape, biasShape] = this.weightShapesFor(inputShape);
-    this.inputChannels = inputShape[this.channelAxis()] as number;
-    this.kernel = this.addWeight({
-      name: 'kernel',
-      shape: kernelShape,
-      initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer,
-      constraint: this.kernelConstraint,
-    });
-    if (biasShape) {
-      this.bias = this.addWeight({ name: 'bias', shape: biasShape, initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint });
-    }
-    this.built = true;
+    const kernel = { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint };
+    [this.kernel] = this.buildWeights(inputShape, [{ name: 'kernel', args: kernel }]);
   }
+
 
   protected call(x: Tensor, _options: CallOptions): Tensor {
     if (!this.kernel) throw new ShapeError(`layer '${this.name}' used before it was built`);

@@ -54,7 +54,6 @@ export abstract class Conv extends BaseConv {
   readonly kernelRegularizer: WeightArgs['regularizer'];
   readonly kernelConstraint: WeightArgs['constraint'];
   kernel: Variable | null = null;
-  bias: Variable | null = null;
 
   protected constructor(options: ConvOptions, rank: 1 | 2, className: string, allowCausal = false) {
     const window = resolveWindowArgs(options, rank, className, allowCausal);
@@ -95,20 +94,10 @@ export abstract class Conv extends BaseConv {
   }
 
   override build(inputShape: SymbolicShape): void {
-    const [kernelShape, biasShape] = this.weightShapesFor(inputShape);
-    this.inputChannels = inputShape[this.channelAxis()] as number;
-    this.kernel = this.addWeight({
-      name: 'kernel',
-      shape: kernelShape,
-      initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer,
-      constraint: this.kernelConstraint,
-    });
-    if (biasShape) {
-      this.bias = this.addWeight({ name: 'bias', shape: biasShape, initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint });
-    }
-    this.built = true;
+    const kernel = { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint };
+    [this.kernel] = this.buildWeights(inputShape, [{ name: 'kernel', args: kernel }]);
   }
+
 
   /** Conv1D 'causal': pad `(k - 1) * d` before the steps only, so output t never sees inputs after t. */
   private explicitPadding(): ExplicitPadding | 'valid' | 'same' {

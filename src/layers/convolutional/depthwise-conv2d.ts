@@ -52,7 +52,6 @@ export abstract class DepthwiseConv extends BaseConv {
   readonly depthwiseRegularizer: WeightArgs['regularizer'];
   readonly depthwiseConstraint: WeightArgs['constraint'];
   depthwiseKernel: Variable | null = null;
-  bias: Variable | null = null;
 
   protected constructor(options: DepthwiseConv2DOptions, rank: 1 | 2, className: string) {
     const window = resolveWindowArgs(options, rank, className);
@@ -78,21 +77,11 @@ export abstract class DepthwiseConv extends BaseConv {
   }
 
   override build(inputShape: SymbolicShape): void {
-    const [kernelShape, biasShape] = this.weightShapesFor(inputShape);
-    this.inputChannels = inputShape[this.channelAxis()] as number;
+    const kernel = { initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer, constraint: this.depthwiseConstraint };
     // Keras 3 names the depthwise kernel 'kernel' (the config and `weights` order call it depthwise).
-    this.depthwiseKernel = this.addWeight({
-      name: 'kernel',
-      shape: kernelShape,
-      initializer: this.depthwiseInitializer,
-      regularizer: this.depthwiseRegularizer,
-      constraint: this.depthwiseConstraint,
-    });
-    if (biasShape) {
-      this.bias = this.addWeight({ name: 'bias', shape: biasShape, initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint });
-    }
-    this.built = true;
+    [this.depthwiseKernel] = this.buildWeights(inputShape, [{ name: 'kernel', args: kernel }]);
   }
+
 
   protected call(x: Tensor, _options: CallOptions): Tensor {
     if (!this.depthwiseKernel) throw new ShapeError(`layer '${this.name}' used before it was built`);

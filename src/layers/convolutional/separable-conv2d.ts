@@ -63,7 +63,6 @@ export abstract class SeparableConv extends BaseConv {
   readonly pointwise: WeightArgs;
   depthwiseKernel: Variable | null = null;
   pointwiseKernel: Variable | null = null;
-  bias: Variable | null = null;
 
   protected constructor(options: SeparableConvOptions, rank: 1 | 2, className: string) {
     const window = resolveWindowArgs(options, rank, className);
@@ -96,16 +95,12 @@ export abstract class SeparableConv extends BaseConv {
   }
 
   override build(inputShape: SymbolicShape): void {
-    const [depthwiseShape, pointwiseShape, biasShape] = this.weightShapesFor(inputShape);
-    this.inputChannels = inputShape[this.channelAxis()] as number;
-    const { depthwise: d, pointwise: p } = this;
-    this.depthwiseKernel = this.addWeight({ name: 'depthwise_kernel', shape: depthwiseShape, initializer: d.initializer, regularizer: d.regularizer, constraint: d.constraint });
-    this.pointwiseKernel = this.addWeight({ name: 'pointwise_kernel', shape: pointwiseShape, initializer: p.initializer, regularizer: p.regularizer, constraint: p.constraint });
-    if (biasShape) {
-      this.bias = this.addWeight({ name: 'bias', shape: biasShape, initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint });
-    }
-    this.built = true;
+    [this.depthwiseKernel, this.pointwiseKernel] = this.buildWeights(inputShape, [
+      { name: 'depthwise_kernel', args: this.depthwise },
+      { name: 'pointwise_kernel', args: this.pointwise },
+    ]);
   }
+
 
   protected call(x: Tensor, _options: CallOptions): Tensor {
     if (!this.depthwiseKernel || !this.pointwiseKernel) throw new ShapeError(`layer '${this.name}' used before it was built`);
