@@ -3,7 +3,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import { getBackend } from '../kernels/backend.js';
 import { runWindowedOp } from './windowed-op.js';
-import { resolveDepthwiseConv2dParams } from '../kernels/depthwise-conv2d/params.js';
+import { depthwiseConv2dOutputShape, resolveDepthwiseConv2dParams } from '../kernels/depthwise-conv2d/params.js';
 import type { DataFormat, IntOrTuple } from './conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from './conv-args.js';
 
@@ -37,8 +37,6 @@ export function depthwiseConv2d(x: Tensor, kernel: Tensor, options: DepthwiseCon
   const padding = normalizePadding(options.padding ?? 'valid', CONTEXT);
   const dataFormat = normalizeDataFormat(options.dataFormat ?? 'channels_last', CONTEXT);
   const p = resolveDepthwiseConv2dParams(x.shape, kernel.shape, { strides, dilationRate, padding, dataFormat });
-  const outShape =
-    dataFormat === 'channels_last' ? [p.batch, p.outHeight, p.outWidth, p.outChannels] : [p.batch, p.outChannels, p.outHeight, p.outWidth];
-  const inputs = { x, kernel, bias: options.bias ?? null, outShape, biasLength: p.outChannels };
+  const inputs = { x, kernel, bias: options.bias ?? null, outShape: depthwiseConv2dOutputShape(p), biasLength: p.outChannels };
   return runWindowedOp(() => getBackend().depthwiseConv2d, p, inputs, CONTEXT);
 }
