@@ -173,19 +173,62 @@ function isSerializedActivation(value: unknown): value is SerializedActivation {
   );
 }
 
+/**
+ * Activations the user registered (Keras's `register_keras_serializable` / `custom_objects`). A saved file
+ * names an activation only by string, so a custom one resolves only through this map: loading never runs
+ * code the user did not hand over.
+ */
+const CUSTOM = new Map<string, Activation>();
+/** Registered function → its registered name, so a layer given the function serializes that name. */
+const CUSTOM_FUNCTIONS = new Map<ActivationFn, string>();
+
+function isBuiltinName(name: string): boolean {
+  return Object.hasOwn(BUILTINS, name) || Object.hasOwn(ALIASES, name);
+}
+
+/**
+ * Registers a custom activation under `name`, so that `getActivation(name)` (and so a model file whose
+ * layers name it) finds it. A layer built with the registered function itself serializes as `name`, so
+ * the saved file reloads wherever the same registration has been made. Built-in names cannot be taken;
+ * registering a name again replaces the earlier function.
+ *
+ * @example
+ * ```ts
+ * registerActivation('cube', (x) => ops.mul(x, ops.mul(x, x)));
+ * new Dense({ units: 4, activation: 'cube' });
+ * ```
+ */
+export function registerActivation(name: string, fn: ActivationFn): void {
+  if (typeof name !== 'string' || name === '') throw new InvalidArgumentError('name', name, 'a non-empty string', 'registerActivation');
+  if (typeof fn !== 'function') throw new InvalidArgumentError('fn', fn, 'a function (x: Tensor) => Tensor', 'registerActivation');
+  if (isBuiltinName(name)) {
+    throw new InvalidArgumentError('name', name, 'a name that is not a built-in activation (built-ins cannot be overridden)', 'registerActivation');
+  }
+  unregisterActivation(name);
+  CUSTOM.set(name, makeActivation(name, fn));
+  CUSTOM_FUNCTIONS.set(fn, name);
+}
+
+/** Removes a registration made with {@link registerActivation}; true if there was one. */
+export function unregisterActivation(name: string): boolean {
+  if (!CUSTOM.has(name)) return false;
+  for (const [fn, registered] of CUSTOM_FUNCTIONS) if (registered === name) CUSTOM_FUNCTIONS.delete(fn);
+  return CUSTOM.delete(name);
+}
+
 function byName(name: string, argument: string, identifier: unknown): Activation {
   // Own-property lookups only, so names like 'constructor' or 'toString' stay unknown.
   const canonical = Object.hasOwn(ALIASES, name) ? ALIASES[name] : name;
-  const found = Object.hasOwn(BUILTINS, canonical) ? INSTANCES.get(canonical) : undefined;
-  if (!found) throw new UnknownNameError(argument, identifier, ACTIVATION_NAMES);
+  const found = Object.hasOwn(BUILTINS, canonical) ? INSTANCES.get(canonical) : CUSTOM.get(name);
+  if (!found) throw new UnknownNameError(argument, identifier, [...ACTIVATION_NAMES, ...CUSTOM.keys()]);
   return found;
 }
 
 /**
  * Resolves an activation as `keras.activations.get` does: `null`/`undefined` → linear; a Keras name (exact,
  * case-sensitive, aliases `'swish'` and `'hard_swish'` included) → that built-in with Keras's default
- * parameters; a function → wrapped under its own name (`'custom'` if anonymous), or under the Keras name
- * if it is one of ours; an {@link Activation} → itself.
+ * parameters; a name given to {@link registerActivation} → that function; a function → wrapped under its
+ * own name (`'custom'` if anonymous), or under the Keras or registered name if it is one of ours or registered; an {@link Activation} → itself.
  *
  * @param argument - the argument name reported in errors (a layer passes `'activation'`).
  * @throws UnknownNameError for a name Keras does not define, listing every known name.
@@ -205,6 +248,8 @@ export function getActivation(identifier: ActivationIdentifier, argument = 'acti
   if (typeof identifier === 'function') {
     const builtin = FUNCTION_NAMES.get(identifier);
     if (builtin !== undefined) return byName(builtin, argument, identifier);
+    const registered = CUSTOM_FUNCTIONS.get(identifier);
+    if (registered !== undefined) return byName(registered, argument, identifier);
     return makeActivation(identifier.name || 'custom', identifier);
   }
   if (isActivation(identifier)) return identifier;

@@ -1,8 +1,9 @@
 /** `getConstraint`: Keras's `keras.constraints.get`. */
 
 import type { Tensor } from '../engine/tensor.js';
+import type { Config } from '../io/keras-object.js';
 import type { RegistryEntry } from '../regularizers/lookup.js';
-import { lookup } from '../regularizers/lookup.js';
+import { CustomRegistry, lookup } from '../regularizers/lookup.js';
 import type { ConstraintFn } from './constraint.js';
 import { Constraint, FunctionConstraint } from './constraint.js';
 import { MaxNorm, MinMaxNorm, NonNeg, UnitNorm } from './norm-constraints.js';
@@ -46,6 +47,30 @@ const REGISTRY: Readonly<Record<string, RegistryEntry<Constraint>>> = {
 /** The names `getConstraint` accepts as strings (and as `class_name`). */
 export const CONSTRAINT_NAMES: readonly string[] = Object.freeze(Object.keys(REGISTRY));
 
+const CUSTOM = new CustomRegistry<Constraint>(REGISTRY, 'constraint', 'registerConstraint');
+
+/**
+ * Registers a custom constraint class (Keras's `register_keras_serializable` / `custom_objects`), so that
+ * `getConstraint` — and so a model file — resolves `className`, as a name or a serialized `{class_name, config}`
+ * (or Keras's `registered_name`), by calling `factory(config)` with the snake_case config. The class
+ * should serialize under the same name (its `className`). Built-in names cannot be taken; registering
+ * again replaces the earlier factory.
+ *
+ * @example
+ * ```ts
+ * class Clip01 extends Constraint { override readonly className = 'Clip01'; override call(w: Tensor) { return ops.clip(w, 0, 1); } override getConfig() { return {}; } }
+ * registerConstraint('Clip01', () => new Clip01());
+ * ```
+ */
+export function registerConstraint(className: string, factory: (config: Config) => Constraint): void {
+  CUSTOM.register(className, factory);
+}
+
+/** Removes a registration made with {@link registerConstraint}; true if there was one. */
+export function unregisterConstraint(className: string): boolean {
+  return CUSTOM.map.delete(className);
+}
+
 /**
  * Resolves a constraint identifier as `keras.constraints.get`: `null`/`undefined` → `null`; a name
  * (`'max_norm'`, `'NonNeg'`, ...) → that constraint with Keras's defaults; a serialized `{ class_name, config }`
@@ -68,6 +93,7 @@ export function getConstraint(identifier: unknown, argument = 'constraint'): Con
     registry: REGISTRY,
     base: Constraint,
     isInstance: (value): value is Constraint => value instanceof Constraint,
+    custom: CUSTOM.map,
     asFunction: (fn) => new FunctionConstraint(fn as unknown as ConstraintFn),
   });
 }

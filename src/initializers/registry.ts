@@ -86,6 +86,45 @@ for (const [alias, className] of Object.entries(ALIASES)) {
  */
 export const INITIALIZER_NAMES: readonly string[] = Object.freeze([...REGISTRY.keys()].sort());
 
+/**
+ * Initializer classes the user registered (Keras's `register_keras_serializable` / `custom_objects`). A
+ * file names an initializer by class name only, so a custom one loads only through this map, never by
+ * running anything the file says.
+ */
+const CUSTOM = new Map<string, FromConfig>();
+
+/**
+ * Registers a custom initializer class so that `getInitializer` (and so a model file) resolves
+ * `className` — as a name or as a serialized `{class_name, config}` (or Keras's `registered_name`) — by
+ * calling `factory(config)`. The class should serialize under the same name, i.e. its `className` is
+ * `className`. Built-in names cannot be taken; registering again replaces the earlier factory.
+ *
+ * @example
+ * ```ts
+ * class Halves extends Initializer { readonly className = 'Halves'; call(shape: readonly number[], dtype: FloatDType = 'float32') { return fill(shape, 0.5, dtype); } }
+ * registerInitializer('Halves', () => new Halves());
+ * ```
+ */
+export function registerInitializer(className: string, factory: (config: Config) => Initializer): void {
+  if (typeof className !== 'string' || className === '') throw new InvalidArgumentError('className', className, 'a non-empty string', 'registerInitializer');
+  if (typeof factory !== 'function') throw new InvalidArgumentError('factory', factory, 'a function (config) => Initializer', 'registerInitializer');
+  if (REGISTRY.has(className) || UNSUPPORTED_KERAS_INITIALIZER_NAMES.includes(className)) {
+    throw new InvalidArgumentError('className', className, 'a name that is not a built-in initializer (built-ins cannot be overridden)', 'registerInitializer');
+  }
+  CUSTOM.set(className, factory);
+}
+
+/** Removes a registration made with {@link registerInitializer}; true if there was one. */
+export function unregisterInitializer(className: string): boolean {
+  return CUSTOM.delete(className);
+}
+
+/** A built-in or registered initializer by name (registered_name first, as Keras writes `package>Class`). */
+function findInitializer(className: string, registeredName?: string | null): FromConfig | undefined {
+  if (typeof registeredName === 'string' && CUSTOM.has(registeredName)) return CUSTOM.get(registeredName);
+  return REGISTRY.get(className) ?? CUSTOM.get(className);
+}
+
 /** Keras's form for a function: its `config` is the function's name, a string, where the shared type expects an object. */
 function functionForm(name: string): SerializedKerasObject {
   return { module: 'builtins', class_name: 'function', config: name as unknown as Config, registered_name: 'function' };
@@ -182,7 +221,7 @@ function unknownName(identifier: unknown, argument: string): UnknownNameError {
     typeof identifier === 'string' && UNSUPPORTED_KERAS_INITIALIZER_NAMES.includes(identifier)
       ? `the Keras initializer ${JSON.stringify(identifier)} is not supported by depthwise`
       : undefined;
-  return new UnknownNameError(argument, identifier, INITIALIZER_NAMES, context);
+  return new UnknownNameError(argument, identifier, [...INITIALIZER_NAMES, ...CUSTOM.keys()], context);
 }
 
 /**
@@ -195,10 +234,10 @@ function unknownName(identifier: unknown, argument: string): UnknownNameError {
  * ```
  */
 export function deserializeInitializer(
-  serialized: { class_name: string; config?: Config | null },
+  serialized: { class_name: string; config?: Config | null; registered_name?: string | null },
   argument = 'initializer',
 ): Initializer {
-  const fromConfig = REGISTRY.get(serialized.class_name);
+  const fromConfig = findInitializer(serialized.class_name, serialized.registered_name);
   if (!fromConfig) throw unknownName(serialized.class_name, `${argument}.class_name`);
   return fromConfig(serialized.config ?? {});
 }
@@ -222,7 +261,7 @@ export function deserializeInitializer(
 export function getInitializer(identifier: InitializerIdentifier, argument = 'initializer'): Initializer {
   if (identifier instanceof Initializer) return identifier;
   if (typeof identifier === 'string') {
-    const fromConfig = REGISTRY.get(identifier);
+    const fromConfig = findInitializer(identifier);
     if (!fromConfig) throw unknownName(identifier, argument);
     return fromConfig({});
   }

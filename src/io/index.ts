@@ -8,6 +8,11 @@ export { modelToKerasBytes, modelFromKerasBytes, KERAS_FORMAT_VERSION } from './
 export { modelToConfig, modelFromConfig } from './model-config.js';
 export { registerLayer, unregisterLayer, BUILT_IN_LAYER_CLASSES } from './layer-registry.js';
 export type { LayerFromConfig } from './layer-registry.js';
+// Custom objects a saved config may name: each loads only once registered, as Keras's custom_objects.
+export { registerActivation, unregisterActivation } from '../activations/registry.js';
+export { registerInitializer, unregisterInitializer } from '../initializers/registry.js';
+export { registerRegularizer, unregisterRegularizer } from '../regularizers/get.js';
+export { registerConstraint, unregisterConstraint } from '../constraints/get.js';
 export { exportOnnx, modelToOnnxBytes } from './onnx.js';
 export { exportTfjs, modelFromTfjs } from './tfjs.js';
 export { ModelFileError } from './errors.js';

@@ -1,10 +1,11 @@
 /** `getRegularizer`: Keras's `keras.regularizers.get`. */
 
 import type { Tensor } from '../engine/tensor.js';
+import type { Config } from '../io/keras-object.js';
 import { L1, L1L2, L2 } from './l1-l2.js';
 import type { L1L2Options, L1Options, L2Options } from './l1-l2.js';
 import type { RegistryEntry } from './lookup.js';
-import { lookup } from './lookup.js';
+import { CustomRegistry, lookup } from './lookup.js';
 import { OrthogonalRegularizer } from './orthogonal.js';
 import type { OrthogonalRegularizerOptions } from './orthogonal.js';
 import type { RegularizerFn } from './regularizer.js';
@@ -50,6 +51,30 @@ const REGISTRY: Readonly<Record<string, RegistryEntry<Regularizer>>> = {
 /** The names `getRegularizer` accepts as strings (and as `class_name`). */
 export const REGULARIZER_NAMES: readonly string[] = Object.freeze(Object.keys(REGISTRY));
 
+const CUSTOM = new CustomRegistry<Regularizer>(REGISTRY, 'regularizer', 'registerRegularizer');
+
+/**
+ * Registers a custom regularizer class (Keras's `register_keras_serializable` / `custom_objects`), so that
+ * `getRegularizer` — and so a model file — resolves `className`, as a name or a serialized `{class_name, config}`
+ * (or Keras's `registered_name`), by calling `factory(config)` with the snake_case config. The class
+ * should serialize under the same name (its `className`). Built-in names cannot be taken; registering
+ * again replaces the earlier factory.
+ *
+ * @example
+ * ```ts
+ * class Sum extends Regularizer { override readonly className = 'Sum'; override call(x: Tensor) { return ops.sum(x); } override getConfig() { return {}; } }
+ * registerRegularizer('Sum', () => new Sum());
+ * ```
+ */
+export function registerRegularizer(className: string, factory: (config: Config) => Regularizer): void {
+  CUSTOM.register(className, factory);
+}
+
+/** Removes a registration made with {@link registerRegularizer}; true if there was one. */
+export function unregisterRegularizer(className: string): boolean {
+  return CUSTOM.map.delete(className);
+}
+
 /**
  * Resolves a regularizer identifier as `keras.regularizers.get`: `null`/`undefined` → `null`; a name
  * (`'l1'`, `'L2'`, `'l1l2'`, ...) → that regularizer with Keras's defaults; a serialized
@@ -72,6 +97,7 @@ export function getRegularizer(identifier: unknown, argument = 'regularizer'): R
     registry: REGISTRY,
     base: Regularizer,
     isInstance: (value): value is Regularizer => value instanceof Regularizer,
+    custom: CUSTOM.map,
     asFunction: (fn) => new FunctionRegularizer(fn as unknown as RegularizerFn),
   });
 }

@@ -5,6 +5,7 @@
  */
 
 import { InvalidArgumentError, UnknownNameError } from '../errors.js';
+import type { Config } from '../io/keras-object.js';
 import { toCamelCase } from '../io/keras-object.js';
 
 /** How to build one registered class from a snake_case config. */
@@ -25,6 +26,32 @@ export interface LookupSpec<T, F> {
   readonly isInstance: (value: unknown) => value is T;
   /** Narrows a plain function after the class check. */
   readonly asFunction: (value: (...args: never[]) => unknown) => F;
+  /** Classes the user registered: name → factory from the snake_case config, as the file holds it. */
+  readonly custom: ReadonlyMap<string, (config: Config) => T>;
+}
+
+/**
+ * A registry of user classes for one kind (regularizer, constraint), refusing built-in names. A file names
+ * such an object by class name only, so a custom one loads only through this map, never by running
+ * anything the file says.
+ */
+export class CustomRegistry<T> {
+  readonly map = new Map<string, (config: Config) => T>();
+
+  constructor(
+    private readonly builtins: Readonly<Record<string, unknown>>,
+    private readonly kind: string,
+    private readonly context: string,
+  ) {}
+
+  register(className: string, factory: (config: Config) => T): void {
+    if (typeof className !== 'string' || className === '') throw new InvalidArgumentError('className', className, 'a non-empty string', this.context);
+    if (typeof factory !== 'function') throw new InvalidArgumentError('factory', factory, `a function (config) => ${this.kind}`, this.context);
+    if (Object.hasOwn(this.builtins, className) || className === 'function') {
+      throw new InvalidArgumentError('className', className, `a name that is not a built-in ${this.kind} (built-ins cannot be overridden)`, this.context);
+    }
+    this.map.set(className, factory);
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -57,11 +84,13 @@ function fromConfig<T>(entry: RegistryEntry<T>, config: unknown, argument: strin
 export function lookup<T, F>(identifier: unknown, argument: string, spec: LookupSpec<T, F>): T | F | null {
   if (identifier === undefined || identifier === null) return null;
   if (spec.isInstance(identifier)) return identifier;
-  const names = Object.keys(spec.registry);
+  const names = [...Object.keys(spec.registry), ...spec.custom.keys()];
   if (typeof identifier === 'string') {
     const entry = Object.hasOwn(spec.registry, identifier) ? spec.registry[identifier] : undefined;
-    if (!entry) throw new UnknownNameError(argument, identifier, names);
-    return entry.create({});
+    if (entry) return entry.create({});
+    const factory = spec.custom.get(identifier);
+    if (!factory) throw new UnknownNameError(argument, identifier, names);
+    return factory({});
   }
   if (typeof identifier === 'function') {
     const base = spec.base;
@@ -73,9 +102,16 @@ export function lookup<T, F>(identifier: unknown, argument: string, spec: Lookup
   }
   if (isSerializedForm(identifier)) {
     const className = identifier.class_name;
+    const registeredName = (identifier as { registered_name?: unknown }).registered_name;
+    // Keras writes `package>Class` as registered_name for registered objects; that name wins when known.
+    const factory = (typeof registeredName === 'string' ? spec.custom.get(registeredName) : undefined) ?? spec.custom.get(className);
     const entry = Object.hasOwn(spec.registry, className) ? spec.registry[className] : undefined;
-    if (!entry) throw new UnknownNameError(`${argument}.class_name`, className, names);
-    return fromConfig(entry, identifier.config, argument, identifier, spec.kind);
+    if (entry) return fromConfig(entry, identifier.config, argument, identifier, spec.kind);
+    if (!factory) throw new UnknownNameError(`${argument}.class_name`, className, names);
+    const config = identifier.config ?? {};
+    if (!isPlainObject(config)) throw new InvalidArgumentError(argument, identifier, `a ${spec.kind} whose \`config\` is an object`);
+    // The config comes from JSON (or the caller), so it holds only JSON values.
+    return factory(config as Config);
   }
   throw new InvalidArgumentError(
     argument,

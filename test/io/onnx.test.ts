@@ -5,10 +5,10 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx, ioReady, loadModelSync, ModelFileError } from '../../src/io/index.js';
-import { findLayerClass } from '../../src/io/layer-registry.js';
+import { BUILT_IN_LAYER_CLASSES, findLayerClass } from '../../src/io/layer-registry.js';
 import type { Model } from '../../src/models/model.js';
 import { Sequential } from '../../src/models/sequential.js';
-import { FIXTURES, maxAbsDiff, random, randomTensor, randomizeWeights, singleLayerModel, tempDir } from './helpers.js';
+import { FIXTURES, LAYER_CASES, maxAbsDiff, random, randomTensor, randomizeWeights, singleLayerModel, tempDir } from './helpers.js';
 
 before(async () => {
   await ioReady();
@@ -26,17 +26,130 @@ async function compare(model: Model, batch = 2): Promise<number> {
   return maxAbsDiff(result.output.data as Float32Array, expected.dataSync());
 }
 
-const EXPORTABLE = [
-  'Activation', 'Add', 'AveragePooling2D', 'BatchNormalization', 'Concatenate', 'Conv2D', 'Dense', 'DepthwiseConv2D',
-  'Dropout', 'Flatten', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'MaxPooling2D', 'ReLU', 'Reshape', 'ZeroPadding2D',
-];
+/** One export check: a one-layer model of `className` with this config on inputs of this shape. */
+interface OnnxCase {
+  label: string;
+  config: Record<string, unknown>;
+  input: number[];
+}
+
+const cl = { data_format: 'channels_last' };
+const cf = { data_format: 'channels_first' };
+
+/**
+ * Extra configurations per class beyond `LAYER_CASES` (which every class gets): both data formats, and
+ * the paddings, strides and dilations whose ONNX attributes differ.
+ */
+const ONNX_CASES: Record<string, OnnxCase[]> = {
+  Conv1D: [
+    { label: 'causal, dilated', config: { filters: 3, kernel_size: [3], padding: 'causal', dilation_rate: [2] }, input: [9, 2] },
+    { label: 'same, strided, channels_first', config: { ...cf, filters: 3, kernel_size: [4], padding: 'same', strides: [2] }, input: [2, 9] },
+    { label: 'groups', config: { filters: 4, kernel_size: [3], groups: 2, activation: 'relu' }, input: [7, 4] },
+  ],
+  Conv2D: [{ label: 'channels_first, strided, valid', config: { ...cf, filters: 3, kernel_size: [3, 2], strides: [2, 1] }, input: [2, 7, 6] }],
+  Conv2DTranspose: [
+    { label: 'same, stride 2', config: { filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same' }, input: [4, 5, 3] },
+    { label: 'same, even kernel, stride 2', config: { filters: 2, kernel_size: [4, 4], strides: [2, 2], padding: 'same' }, input: [4, 5, 3] },
+    { label: 'valid, stride 3, kernel 2', config: { filters: 2, kernel_size: [2, 2], strides: [3, 3] }, input: [3, 4, 2] },
+    { label: 'output_padding, same', config: { filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same', output_padding: [1, 0] }, input: [4, 4, 2] },
+    { label: 'output_padding, valid', config: { filters: 2, kernel_size: [3, 3], strides: [3, 2], output_padding: [2, 1] }, input: [3, 4, 2] },
+    { label: 'dilated', config: { filters: 2, kernel_size: [3, 3], dilation_rate: [2, 2], padding: 'same' }, input: [5, 5, 2] },
+    { label: 'channels_first, no bias', config: { ...cf, filters: 3, kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false }, input: [2, 4, 5] },
+  ],
+  Cropping1D: [{ label: 'asymmetric', config: { cropping: [0, 2] }, input: [6, 3] }],
+  Cropping2D: [
+    { label: 'asymmetric', config: { cropping: [[0, 2], [1, 0]] }, input: [6, 5, 3] },
+    { label: 'channels_first', config: { ...cf, cropping: [[1, 0], [2, 1]] }, input: [3, 6, 5] },
+  ],
+  DepthwiseConv1D: [
+    { label: 'same, depth multiplier, strided', config: { kernel_size: [3], depth_multiplier: 2, padding: 'same', strides: [2] }, input: [9, 3] },
+    { label: 'channels_first', config: { ...cf, kernel_size: [3], dilation_rate: [2] }, input: [3, 9] },
+  ],
+  DepthwiseConv2D: [{ label: 'channels_first', config: { ...cf, kernel_size: [3, 3], padding: 'same' }, input: [3, 5, 5] }],
+  SeparableConv1D: [
+    { label: 'same, depth multiplier, strided', config: { filters: 4, kernel_size: [3], depth_multiplier: 2, padding: 'same', strides: [2], activation: 'relu' }, input: [9, 3] },
+    { label: 'channels_first, no bias', config: { ...cf, filters: 2, kernel_size: [2], use_bias: false }, input: [3, 7] },
+  ],
+  SeparableConv2D: [
+    { label: 'same, depth multiplier, dilated', config: { filters: 4, kernel_size: [3, 3], depth_multiplier: 2, padding: 'same', dilation_rate: [2, 2] }, input: [7, 6, 3] },
+    { label: 'channels_first, strided', config: { ...cf, filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same' }, input: [3, 7, 6] },
+  ],
+  UpSampling1D: [{ label: 'size 3', config: { size: 3 }, input: [4, 2] }],
+  UpSampling2D: [
+    { label: 'nearest, [2, 3]', config: { ...cl, size: [2, 3] }, input: [3, 4, 2] },
+    { label: 'nearest, channels_first', config: { ...cf, size: [3, 2] }, input: [2, 3, 4] },
+    { label: 'bilinear, [2, 3]', config: { ...cl, size: [2, 3], interpolation: 'bilinear' }, input: [3, 4, 2] },
+    { label: 'bilinear, channels_first', config: { ...cf, size: [3, 2], interpolation: 'bilinear' }, input: [2, 3, 4] },
+  ],
+  ZeroPadding1D: [
+    { label: 'asymmetric', config: { padding: [0, 2] }, input: [4, 3] },
+    { label: 'channels_first', config: { ...cf, padding: [2, 1] }, input: [3, 4] },
+  ],
+  ZeroPadding2D: [{ label: 'channels_first, asymmetric', config: { ...cf, padding: [[0, 1], [2, 0]] }, input: [3, 4, 4] }],
+};
+
+/** Classes that compute nothing at inference, so export has nothing to check beyond passing through. */
+const NO_OPS = new Set(['InputLayer', 'Dropout']);
+
+function oneLayer(className: string, c: OnnxCase): Model {
+  const fromConfig = findLayerClass(className) as NonNullable<ReturnType<typeof findLayerClass>>;
+  const model = new Sequential({ inputShape: c.input, layers: [fromConfig({ ...c.config, dtype: 'float32' })] });
+  randomizeWeights(model);
+  return model;
+}
 
 describe('ONNX export', () => {
-  for (const className of EXPORTABLE) {
+  it('every built-in layer class has an export case', () => {
+    const missing = BUILT_IN_LAYER_CLASSES.filter((name) => !NO_OPS.has(name) && LAYER_CASES[name] === undefined);
+    assert.deepEqual(missing, [], `layer classes without an ONNX export test: ${missing.join(', ')}`);
+  });
+
+  for (const className of BUILT_IN_LAYER_CLASSES) {
     it(`${className} runs in onnxruntime as in predict`, async () => {
       assert.ok((await compare(singleLayerModel(className, 'float32'))) < 1e-5);
     });
+    for (const c of ONNX_CASES[className] ?? []) {
+      it(`${className} (${c.label}) runs in onnxruntime as in predict`, async () => {
+        assert.ok((await compare(oneLayer(className, c))) < 1e-5);
+      });
+    }
   }
+
+  it('a 1D stack (causal Conv1D, padding, separable, upsampling, cropping) exports as one graph', async () => {
+    const make = (name: string, config: Record<string, unknown>) => (findLayerClass(name) as NonNullable<ReturnType<typeof findLayerClass>>)(config as never);
+    const model = new Sequential({
+      inputShape: [10, 3],
+      layers: [
+        make('Conv1D', { filters: 4, kernel_size: [3], padding: 'causal', activation: 'relu' }),
+        make('ZeroPadding1D', { padding: [1, 2] }),
+        make('SeparableConv1D', { filters: 5, kernel_size: [3], padding: 'same' }),
+        make('UpSampling1D', { size: 2 }),
+        make('Cropping1D', { cropping: [2, 1] }),
+        make('DepthwiseConv1D', { kernel_size: [3] }),
+        make('Flatten', {}),
+        make('Dense', { units: 3 }),
+      ],
+    });
+    randomizeWeights(model);
+    assert.ok((await compare(model, 3)) < 1e-5);
+  });
+
+  it('an image decoder (transposed conv, upsampling, cropping, separable) exports as one graph', async () => {
+    const make = (name: string, config: Record<string, unknown>) => (findLayerClass(name) as NonNullable<ReturnType<typeof findLayerClass>>)(config as never);
+    const model = new Sequential({
+      inputShape: [5, 5, 3],
+      layers: [
+        make('Conv2DTranspose', { filters: 4, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' }),
+        make('UpSampling2D', { size: [2, 2], interpolation: 'bilinear' }),
+        make('Cropping2D', { cropping: [[1, 2], [0, 3]] }),
+        make('SeparableConv2D', { filters: 3, kernel_size: [3, 3], padding: 'same' }),
+        make('UpSampling2D', { size: [1, 2] }),
+        make('ZeroPadding2D', { padding: [[1, 0], [0, 1]] }),
+      ],
+    });
+    randomizeWeights(model);
+    assert.ok((await compare(model, 2)) < 1e-5);
+  });
 
   it('depthwise with strides, dilation, "same" padding and depth multiplier, NHWC through BN, pooling, Dense', async () => {
     const make = (name: string, config: Record<string, unknown>) => (findLayerClass(name) as NonNullable<ReturnType<typeof findLayerClass>>)(config as never);
@@ -62,8 +175,12 @@ describe('ONNX export', () => {
     }
   });
 
-  it('refuses layers without a mapping, naming the layer', () => {
-    const model = singleLayerModel('UpSampling2D', 'float32');
-    assert.throws(() => exportOnnx(model, path.join(tempDir(), 'x.onnx')), (e: unknown) => e instanceof ModelFileError && /UpSampling2D has no ONNX mapping/.test(e.message));
+  it('refuses what has no mapping, naming the layer', () => {
+    const model = oneLayer('Dense', { label: 'gelu', config: { units: 2, activation: 'gelu' }, input: [3] });
+    const name = model.layers[model.layers.length - 1].name;
+    assert.throws(
+      () => exportOnnx(model, path.join(tempDir(), 'x.onnx')),
+      (e: unknown) => e instanceof ModelFileError && e.message.includes(name) && /activation "gelu" has no ONNX mapping/.test(e.message),
+    );
   });
 });

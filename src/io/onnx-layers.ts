@@ -1,0 +1,301 @@
+/**
+ * The per-layer ONNX emitters: one Keras layer (its config and weights) → ONNX nodes. `onnx.ts` holds the
+ * graph builder and the walk over the model; this file only knows how each layer class maps.
+ *
+ * Spatial layers of rank 1 and 2 use ONNX's N-d Conv, ConvTranspose, Pad, Slice and Resize directly
+ * (channels-first `[N, C, L]` / `[N, C, H, W]`), so a 1D layer costs no Unsqueeze/Squeeze.
+ */
+
+import { samePadding } from '../kernels/window.js';
+import { convTransposeForwardPadding } from '../kernels/conv2d/index.js';
+import type { Layer } from '../layers/layer.js';
+import type { SymbolicShape } from '../layers/symbolic-tensor.js';
+import type { Config } from './keras-object.js';
+import { ModelFileError } from './errors.js';
+import type { AttributeValue } from './onnx-proto.js';
+import type { GraphBuilder, Layout, Value } from './onnx.js';
+
+export function fail(layer: Layer, why: string): never {
+  throw new ModelFileError(layer.name, `cannot be exported to ONNX: ${why}`);
+}
+
+/** A Keras int-or-tuple config value as `n` numbers. */
+function tuple(value: unknown, n: number): number[] {
+  return Array.isArray(value) ? Array.from({ length: n }, (_, i) => Number(value[i] ?? value[0])) : new Array<number>(n).fill(Number(value));
+}
+
+/** The spatial sizes of a Keras shape (null where unknown). */
+function spatialSizes(shape: SymbolicShape, channelsLast: boolean): (number | null)[] {
+  return channelsLast ? shape.slice(1, -1) : shape.slice(2);
+}
+
+/**
+ * Conv/pool attributes for any number of spatial axes; 'same' as explicit TensorFlow pads (extra pixel at
+ * the end) from the static sizes, 'causal' as `(k - 1) * d` before the steps. `dilations` is null for
+ * pooling, which has none.
+ */
+function windowAttrs(
+  config: Config,
+  kernel: number[],
+  inShape: SymbolicShape,
+  channelsLast: boolean,
+  dilations: number[] | null,
+): Record<string, AttributeValue> {
+  const n = kernel.length;
+  const strides = tuple(config.strides ?? kernel, n);
+  const attrs: Record<string, AttributeValue> = { kernel_shape: kernel, strides };
+  if (dilations) attrs.dilations = dilations;
+  if (config.padding === 'same') {
+    const spatial = spatialSizes(inShape, channelsLast);
+    if (spatial.some((d) => d === null)) return { ...attrs, auto_pad: 'SAME_UPPER' };
+    const pads = spatial.map((size, i) => samePadding(size as number, kernel[i], strides[i], dilations?.[i] ?? 1));
+    attrs.pads = [...pads.map((p) => p[0]), ...pads.map((p) => p[1])];
+  } else if (config.padding === 'causal') {
+    attrs.pads = [(kernel[0] - 1) * (dilations?.[0] ?? 1), 0];
+  } else if (config.padding !== 'valid' && config.padding !== undefined) {
+    throw new Error(`padding ${JSON.stringify(config.padding)}`);
+  }
+  return attrs;
+}
+
+function activation(g: GraphBuilder, v: Value, name: unknown, layer: Layer): Value {
+  const hint = layer.name;
+  const unary: Record<string, string> = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', elu: 'Elu', selu: 'Selu', softplus: 'Softplus', softsign: 'Softsign', exponential: 'Exp' };
+  if (name === undefined || name === null || name === 'linear') return v;
+  if (typeof name === 'string' && unary[name] !== undefined) return { ...v, name: g.op(unary[name], [v.name], hint) };
+  if (name === 'relu6') return { ...v, name: g.op('Clip', [v.name, g.constant(hint, [], [0]), g.constant(hint, [], [6])], hint) };
+  if (name === 'silu' || name === 'swish') return { ...v, name: g.op('Mul', [v.name, g.op('Sigmoid', [v.name], hint)], hint) };
+  if (name === 'leaky_relu') return { ...v, name: g.op('LeakyRelu', [v.name], hint, { alpha: { float: 0.2 } }) };
+  if (name === 'softmax') {
+    const k = g.as(v, 'keras');
+    return { ...k, name: g.op('Softmax', [k.name], hint, { axis: -1 }) };
+  }
+  return fail(layer, `activation ${JSON.stringify(name)} has no ONNX mapping here`);
+}
+
+function weightData(layer: Layer, index: number): Float32Array | Float64Array {
+  return layer.weights[index].dataSync() as Float32Array | Float64Array;
+}
+
+/** Keras kernel `[...k, in, out]` → ONNX `[out, in, ...k]` (any number of spatial axes). */
+function convKernel(k: ArrayLike<number>, dims: readonly number[]): number[] {
+  const [cin, cout] = dims.slice(-2);
+  const spatial = dims.slice(0, -2).reduce((a, b) => a * b, 1);
+  const out = new Array<number>(k.length);
+  for (let s = 0; s < spatial; s++) for (let c = 0; c < cin; c++) for (let o = 0; o < cout; o++) {
+    out[(o * cin + c) * spatial + s] = k[(s * cin + c) * cout + o];
+  }
+  return out;
+}
+
+/** A Conv node from a Keras kernel `[...k, in, out]` (the ONNX weight is `[out, in, ...k]`). */
+function conv(g: GraphBuilder, hint: string, x: string, dims: readonly number[], data: ArrayLike<number>, attrs: Record<string, AttributeValue>, bias: string | null): string {
+  const [cin, cout] = dims.slice(-2);
+  const w = g.constant(hint, [cout, cin, ...dims.slice(0, -2)], convKernel(data, dims));
+  return g.op('Conv', bias === null ? [x, w] : [x, w, bias], hint, attrs);
+}
+
+/**
+ * Keras's transposed convolution as ONNX ConvTranspose. Ours (as Keras/JAX) is the input gradient of a
+ * forward convolution padded by `[before, after]` (after may be negative); ONNX crops `pads` off the full
+ * `(in - 1) * s + K` result and appends `output_padding`, so the begin pad is `before` and whatever is
+ * left to reach Keras's length becomes an end pad when positive, output padding when negative.
+ */
+function convTransposeAttrs(config: Config, kernel: number[], inShape: SymbolicShape, outShape: SymbolicShape, channelsLast: boolean): Record<string, AttributeValue> {
+  const strides = tuple(config.strides ?? 1, 2);
+  const dilations = tuple(config.dilation_rate ?? 1, 2);
+  const outputPadding = Array.isArray(config.output_padding) ? (config.output_padding as number[]) : null;
+  const inSizes = spatialSizes(inShape, channelsLast);
+  const outSizes = spatialSizes(outShape, channelsLast);
+  if ([...inSizes, ...outSizes].some((d) => d === null)) throw new Error('Conv2DTranspose needs static spatial sizes');
+  const begin: number[] = [];
+  const end: number[] = [];
+  const extra: number[] = [];
+  kernel.forEach((k, i) => {
+    const [before] = convTransposeForwardPadding(k, strides[i], dilations[i], config.padding === 'same' ? 'same' : 'valid', outputPadding ? outputPadding[i] : null);
+    const full = ((inSizes[i] as number) - 1) * strides[i] + (k - 1) * dilations[i] + 1;
+    const rest = full - before - (outSizes[i] as number);
+    begin.push(before);
+    end.push(Math.max(rest, 0));
+    extra.push(Math.max(-rest, 0));
+  });
+  return { kernel_shape: kernel, strides, dilations, pads: [...begin, ...end], output_padding: extra };
+}
+
+/** Keras `[kh, kw, filters, C]` → ONNX ConvTranspose `[C, filters, kh, kw]`. */
+function convTransposeKernel(k: ArrayLike<number>, [kh, kw, filters, cin]: readonly number[]): number[] {
+  const out = new Array<number>(k.length);
+  for (let s = 0; s < kh * kw; s++) for (let f = 0; f < filters; f++) for (let c = 0; c < cin; c++) {
+    out[(c * filters + f) * kh * kw + s] = k[(s * filters + f) * cin + c];
+  }
+  return out;
+}
+
+/**
+ * The axes of `v` that hold Keras's spatial axes, for layout-independent ops (Pad, Slice, nearest
+ * Resize), so those run on whichever layout the value already has and add no Transpose.
+ */
+function spatialAxesOf(v: Value, channelsLast: boolean): number[] {
+  const r = v.shape.length;
+  const first = v.layout === 'nchw' || !channelsLast ? 2 : 1;
+  return Array.from({ length: r - 2 }, (_, i) => first + i);
+}
+
+/** Pads `[before, after]` per spatial axis with zeros (negative values would crop; Keras refuses them). */
+function padSpatial(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, pads: [number, number][]): string {
+  const r = v.shape.length;
+  const begin = new Array<number>(r).fill(0);
+  const end = new Array<number>(r).fill(0);
+  spatialAxesOf(v, channelsLast).forEach((axis, i) => {
+    [begin[axis], end[axis]] = pads[i];
+  });
+  return g.op('Pad', [v.name, g.int64(hint, [...begin, ...end])], hint);
+}
+
+/** Crops `[before, after]` per spatial axis with Slice (ends counted from the end, so any size works). */
+function cropSpatial(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, crops: [number, number][]): string {
+  const axes = spatialAxesOf(v, channelsLast);
+  const max = Number.MAX_SAFE_INTEGER;
+  const starts = crops.map(([b]) => b);
+  const ends = crops.map(([, a]) => (a === 0 ? max : -a));
+  return g.op('Slice', [v.name, g.int64(hint, starts), g.int64(hint, ends), g.int64(hint, axes)], hint);
+}
+
+/**
+ * Upsampling by integer factors with Resize. Nearest uses 'asymmetric' coordinates and floor rounding,
+ * which is exact repetition; bilinear is Keras/JAX's half-pixel interpolation, whose edge samples
+ * (outside the input) clamp to the border pixel in both.
+ */
+function resize(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, size: number[], bilinear: boolean): string {
+  const scales = new Array<number>(v.shape.length).fill(1);
+  spatialAxesOf(v, channelsLast).forEach((axis, i) => (scales[axis] = size[i]));
+  const attrs: Record<string, AttributeValue> = bilinear
+    ? { mode: 'linear', coordinate_transformation_mode: 'half_pixel' }
+    : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+  return g.op('Resize', [v.name, '', g.float32(hint, scales)], hint, attrs);
+}
+
+/** The nodes for one layer; `inputs` are its input values, `outShape` its Keras output shape. */
+export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], outShape: SymbolicShape): Value {
+  const config = layer.getConfig();
+  const [x] = inputs;
+  const channelsLast = config.data_format !== 'channels_first';
+  const spatialLayout: Layout = channelsLast ? 'nchw' : 'keras';
+  const hint = layer.name;
+  const done = (name: string, layout: Layout): Value => ({ name, layout, shape: outShape });
+  const activated = (name: string, layout: Layout): Value => ({ ...activation(g, done(name, layout), config.activation, layer), shape: outShape });
+  const bias = (index: number): string | null => (config.use_bias ? g.constant(hint, layer.weights[index].shape, weightData(layer, index)) : null);
+  switch (layer.className) {
+    case 'Dropout':
+      return { ...x, shape: outShape };
+    case 'Activation':
+      return { ...activation(g, x, config.activation, layer), shape: outShape };
+    case 'ReLU': {
+      if (config.negative_slope !== 0 || config.threshold !== 0) fail(layer, 'ReLU with negative_slope or threshold');
+      if (config.max_value === null || config.max_value === undefined) return done(g.op('Relu', [x.name], hint), x.layout);
+      return done(g.op('Clip', [x.name, g.constant(hint, [], [0]), g.constant(hint, [], [Number(config.max_value)])], hint), x.layout);
+    }
+    case 'Flatten':
+      return done(g.op('Flatten', [g.as(x, 'keras').name], hint, { axis: 1 }), 'keras');
+    case 'Reshape':
+      return done(g.op('Reshape', [g.as(x, 'keras').name, g.int64(hint, [0, ...(config.target_shape as number[])])], hint), 'keras');
+    case 'Dense': {
+      const k = g.as(x, 'keras');
+      const kernel = layer.weights[0];
+      let y = g.op('MatMul', [k.name, g.constant(hint, kernel.shape, weightData(layer, 0))], hint);
+      if (config.use_bias) y = g.op('Add', [y, g.constant(hint, layer.weights[1].shape, weightData(layer, 1))], hint);
+      return activated(y, 'keras');
+    }
+    case 'Conv1D':
+    case 'Conv2D':
+    case 'DepthwiseConv1D':
+    case 'DepthwiseConv2D': {
+      const shape = layer.weights[0].shape;
+      const n = shape.length - 2;
+      if (x.shape.length !== n + 2) fail(layer, `input is not rank ${n + 2}`);
+      const v = g.as(x, spatialLayout);
+      const depthwise = layer.className.startsWith('Depthwise');
+      // Depthwise: out channel c*dm+m convolves input channel c: a grouped Conv with C groups of W[C*dm, 1, ...k].
+      const dims = depthwise ? [...shape.slice(0, n), 1, shape[n] * shape[n + 1]] : shape;
+      const group = depthwise ? shape[n] : Number(config.groups ?? 1);
+      const attrs = windowAttrs(config, shape.slice(0, n), x.shape, channelsLast, tuple(config.dilation_rate ?? 1, n));
+      return activated(conv(g, hint, v.name, dims, weightData(layer, 0), { ...attrs, group }, bias(1)), spatialLayout);
+    }
+    case 'SeparableConv1D':
+    case 'SeparableConv2D': {
+      // A grouped (depthwise) Conv with C groups, then the pointwise 1×1 Conv that carries the bias.
+      const [dShape, pShape] = [layer.weights[0].shape, layer.weights[1].shape];
+      const n = dShape.length - 2;
+      if (x.shape.length !== n + 2) fail(layer, `input is not rank ${n + 2}`);
+      const v = g.as(x, spatialLayout);
+      const attrs = windowAttrs(config, dShape.slice(0, n), x.shape, channelsLast, tuple(config.dilation_rate ?? 1, n));
+      const dims = [...dShape.slice(0, n), 1, dShape[n] * dShape[n + 1]];
+      const mid = conv(g, hint, v.name, dims, weightData(layer, 0), { ...attrs, group: dShape[n] }, null);
+      const ones = new Array<number>(n).fill(1);
+      return activated(conv(g, hint, mid, pShape, weightData(layer, 1), { kernel_shape: ones, strides: ones }, bias(2)), spatialLayout);
+    }
+    case 'Conv2DTranspose': {
+      const shape = layer.weights[0].shape;
+      if (x.shape.length !== 4) fail(layer, 'input is not rank 4');
+      const v = g.as(x, spatialLayout);
+      const w = g.constant(hint, [shape[3], shape[2], shape[0], shape[1]], convTransposeKernel(weightData(layer, 0), shape));
+      const b = bias(1);
+      const attrs = convTransposeAttrs(config, [shape[0], shape[1]], x.shape, outShape, channelsLast);
+      return activated(g.op('ConvTranspose', b === null ? [v.name, w] : [v.name, w, b], hint, attrs), spatialLayout);
+    }
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      const v = g.as(x, spatialLayout);
+      const attrs = windowAttrs(config, tuple(config.pool_size, 2), x.shape, channelsLast, null);
+      const type = layer.className === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool';
+      return done(g.op(type, [v.name], hint, type === 'AveragePool' ? { ...attrs, count_include_pad: 0 } : attrs), spatialLayout);
+    }
+    case 'GlobalAveragePooling2D':
+    case 'GlobalMaxPooling2D': {
+      const v = g.as(x, spatialLayout);
+      const type = layer.className === 'GlobalMaxPooling2D' ? 'ReduceMax' : 'ReduceMean';
+      const keep = config.keepdims === true;
+      return done(g.op(type, [v.name], hint, { axes: [2, 3], keepdims: keep ? 1 : 0 }), keep ? spatialLayout : 'keras');
+    }
+    case 'BatchNormalization': {
+      const axis = Number(config.axis);
+      const rank = x.shape.length;
+      const lastAxis = axis === -1 || axis === rank - 1;
+      if (!(lastAxis && (rank === 2 || rank === 4)) && !(axis === 1 && rank === 4)) fail(layer, `axis ${axis} on rank ${rank}`);
+      const v = rank === 2 ? x : g.as(x, lastAxis ? 'nchw' : 'keras');
+      const c = Number(layer.weights[layer.weights.length - 1].shape[0]);
+      let i = 0;
+      const gamma = config.scale ? weightData(layer, i++) : new Float32Array(c).fill(1);
+      const beta = config.center ? weightData(layer, i++) : new Float32Array(c);
+      const [mean, variance] = [weightData(layer, i), weightData(layer, i + 1)];
+      const ins = [v.name, ...[gamma, beta, mean, variance].map((d) => g.constant(hint, [c], d))];
+      return done(g.op('BatchNormalization', ins, hint, { epsilon: { float: Number(config.epsilon) } }), v.layout);
+    }
+    case 'ZeroPadding1D':
+      return done(padSpatial(g, hint, x, channelsLast, [config.padding as [number, number]]), x.layout);
+    case 'ZeroPadding2D':
+      return done(padSpatial(g, hint, x, channelsLast, config.padding as [number, number][]), x.layout);
+    case 'Cropping1D':
+      return done(cropSpatial(g, hint, x, channelsLast, [config.cropping as [number, number]]), x.layout);
+    case 'Cropping2D':
+      return done(cropSpatial(g, hint, x, channelsLast, config.cropping as [number, number][]), x.layout);
+    case 'UpSampling1D':
+      return done(resize(g, hint, x, channelsLast, [Number(config.size)], false), x.layout);
+    case 'UpSampling2D': {
+      // onnxruntime's linear Resize wants the channels-first (or batch-first) 4D layout; nearest takes any.
+      const bilinear = config.interpolation === 'bilinear';
+      const v = bilinear ? g.as(x, spatialLayout) : x;
+      return done(resize(g, hint, v, channelsLast, tuple(config.size, 2), bilinear), v.layout);
+    }
+    case 'Add': {
+      const first = inputs[0];
+      return done(inputs.slice(1).reduce((acc, v) => g.op('Add', [acc, g.as(v, first.layout).name], hint), first.name), first.layout);
+    }
+    case 'Concatenate': {
+      const axis = Number(config.axis);
+      return done(g.op('Concat', inputs.map((v) => g.as(v, 'keras').name), hint, { axis: axis < 0 ? axis + outShape.length : axis }), 'keras');
+    }
+    default:
+      return fail(layer, `layer class ${layer.className} has no ONNX mapping`);
+  }
+}
