@@ -13,11 +13,11 @@ import type { SymbolicShape, SymbolicTensor } from '../layers/symbolic-tensor.js
 import { formatShape } from '../engine/shape.js';
 import { noGrad } from '../engine/tape.js';
 import { renderSummary } from './summary.js';
-import { globalSeedGenerator } from '../engine/random.js';
 import type { History, Logs } from '../training/callbacks/index.js';
 import { CallbackList } from '../training/callbacks/index.js';
-import type { Batch, BatchSource, DataLike, Dataset } from '../training/data.js';
-import { ArraySource, assertSameSamples, DatasetSource, isDataset, splitValidation, toTensor } from '../training/data.js';
+import type { BatchSource, DataLike, Dataset } from '../training/data.js';
+import { ArraySource, DatasetSource, isDataset } from '../training/data.js';
+import { fitSources, inMemoryBatch } from './fit-data.js';
 import { evaluateLoop, fitLoop, resolveVerbose } from '../training/loops.js';
 import type { Optimizer } from '../training/optimizers/index.js';
 import type { LossIdentifier } from '../training/losses/index.js';
@@ -215,23 +215,6 @@ export abstract class Model extends Layer {
     return this.trainer;
   }
 
-  private sampleShape(): readonly (number | null)[] | null {
-    return this.input?.shape.slice(1) ?? null;
-  }
-
-  private inMemory(x: DataLike, y: DataLike): Batch {
-    const xs = toTensor(x, 'x', this.sampleShape());
-    const ys = toTensor(y, 'y', null, xs.shape[0]);
-    assertSameSamples(xs, ys);
-    return { x: xs, y: ys };
-  }
-
-  private validationSource(value: unknown, batchSize: number, steps: number | null, context: string): BatchSource {
-    if (isDataset(value)) return new DatasetSource(value, steps, this.input?.shape ?? null);
-    if (Array.isArray(value) && value.length === 2) return new ArraySource(this.inMemory(value[0] as DataLike, value[1] as DataLike), batchSize, null);
-    throw new InvalidArgumentError('validationData', value, '[x, y] or a dataset of batches', context);
-  }
-
   /**
    * Trains for `epochs` on in-memory data and returns the History (synchronously, as Keras's `fit`); for a
    * dataset (an iterable or async iterable of `[x, y]` batches) it returns a Promise of the History.
@@ -255,34 +238,9 @@ export abstract class Model extends Layer {
     if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= Math.max(epochs, 1)) {
       throw new InvalidArgumentError('initialEpoch', options.initialEpoch, `an integer in [0, epochs) = [0, ${epochs})`, context);
     }
-    const batchSize = positiveInteger(options.batchSize, 'batchSize', 32, context);
     const callbacks = checkCallbacks(options.callbacks, context);
-    let training: BatchSource;
-    let validation: BatchSource | null = null;
-    const validationBatchSize = positiveInteger(options.validationBatchSize, 'validationBatchSize', batchSize, context);
-    if (dataset) {
-      if (options.validationSplit !== undefined) {
-        throw new InvalidArgumentError('validationSplit', options.validationSplit, 'undefined for datasets (give validationData instead)', context);
-      }
-      training = new DatasetSource(first, optionalSteps(options.stepsPerEpoch, 'stepsPerEpoch', context), this.input?.shape ?? null);
-    } else {
-      let data = this.inMemory(first as DataLike, second as DataLike);
-      if (options.validationSplit !== undefined) {
-        if (options.validationData !== undefined) {
-          throw new InvalidArgumentError('validationSplit', options.validationSplit, 'undefined when validationData is given', context);
-        }
-        const split = splitValidation(data.x, data.y, options.validationSplit);
-        data = split.train;
-        validation = new ArraySource(split.validation, validationBatchSize, null);
-      }
-      const shuffle = options.shuffle ?? true;
-      if (typeof shuffle !== 'boolean') throw new InvalidArgumentError('shuffle', shuffle, 'true or false', context);
-      training = new ArraySource(data, batchSize, shuffle ? globalSeedGenerator().nextRandom() : null);
-    }
-    if (options.validationData !== undefined) {
-      const steps = optionalSteps(options.validationSteps, 'validationSteps', context);
-      validation = this.validationSource(options.validationData, validationBatchSize, steps, context);
-    }
+    const data = dataset ? { dataset: first } : { x: first as DataLike, y: second as DataLike };
+    const { training, validation } = fitSources(data, options, this.input?.shape ?? null, context);
     const loop = fitLoop(this, trainer, training, { epochs, initialEpoch, verbose: options.verbose ?? 'auto', callbacks, validation });
     return dataset ? runAsync(loop) : runSync(loop);
   }
@@ -307,7 +265,7 @@ export abstract class Model extends Layer {
     const batchSize = positiveInteger(options.batchSize, 'batchSize', 32, context);
     const source: BatchSource = dataset
       ? new DatasetSource(first, optionalSteps(options.steps, 'steps', context), this.input?.shape ?? null)
-      : new ArraySource(this.inMemory(first as DataLike, second as DataLike), batchSize, null);
+      : new ArraySource(inMemoryBatch(first as DataLike, second as DataLike, this.input?.shape ?? null), batchSize, null);
     const verbose = resolveVerbose(options.verbose, context);
     const callbacks = new CallbackList(checkCallbacks(options.callbacks, context), {
       model: this,
@@ -332,7 +290,7 @@ export abstract class Model extends Layer {
    */
   trainOnBatch(x: DataLike, y: DataLike): number | number[] {
     const trainer = this.requireTrainer('trainOnBatch');
-    const batch = this.inMemory(x, y);
+    const batch = inMemoryBatch(x, y, this.input?.shape ?? null);
     trainer.resetMetrics();
     const logs = trainer.trainStep(batch.x, batch.y);
     const values = trainer.metricNames().map((name) => logs[name]);
@@ -349,7 +307,7 @@ export abstract class Model extends Layer {
    */
   testOnBatch(x: DataLike, y: DataLike): number | number[] {
     const trainer = this.requireTrainer('testOnBatch');
-    const batch = this.inMemory(x, y);
+    const batch = inMemoryBatch(x, y, this.input?.shape ?? null);
     trainer.resetMetrics();
     const logs = trainer.testStep(batch.x, batch.y);
     const values = trainer.metricNames().map((name) => logs[name]);
