@@ -235,7 +235,7 @@ export abstract class Model extends Layer {
     checkObject(options, 'options', context);
     const epochs = positiveInteger(options.epochs, 'epochs', 1, context);
     const initialEpoch = options.initialEpoch ?? 0;
-    if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= Math.max(epochs, 1)) {
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
       throw new InvalidArgumentError('initialEpoch', options.initialEpoch, `an integer in [0, epochs) = [0, ${epochs})`, context);
     }
     const callbacks = checkCallbacks(options.callbacks, context);
