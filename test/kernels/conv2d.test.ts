@@ -98,7 +98,26 @@ function buildCases(): ConvCase[] {
     groups: [1, 2, 4],
     dtype: ['float32', 'float64'] as Dtype[],
   }).map(({ geometry, ...rest }) => ({ ...geometry, ...rest, filters: rest.groups * 2 }));
-  return [...cases, ...explicit];
+
+  // Pointwise (1x1, stride 1, unpadded, one group) convolutions take matrix-product fast paths: channel
+  // and filter counts below, at and past the 4-wide unrolls, and pixel counts that are and are not
+  // multiples of 4; 'same' pads nothing for a 1x1 kernel, so it takes the fast path too.
+  const pointwise = product({
+    channels: [1, 3, 4, 5, 8, 17],
+    dataFormat: ['channels_last', 'channels_first'] as DataFormat[],
+    dtype: ['float32', 'float64'] as Dtype[],
+  }).map(({ channels, dataFormat, dtype }, i): ConvCase => ({
+    kernel: [1, 1],
+    strides: [1, 1],
+    dilation: [1, 1],
+    padding: i % 2 === 0 ? 'valid' : 'same',
+    dataFormat,
+    groups: 1,
+    filters: [1, 3, 4, 6, 9, 17][(i + channels) % 6],
+    dtype,
+    input: i % 3 === 0 ? [2, 3, 5, channels] : i % 3 === 1 ? [1, 4, 4, channels] : [3, 1, 3, channels],
+  }));
+  return [...cases, ...explicit, ...pointwise];
 }
 
 function inputShapeOf(c: Pick<ConvCase, 'input' | 'dataFormat'>): number[] {
@@ -170,6 +189,16 @@ describe('conv2d kernels vs naive reference', () => {
     assert.ok(CASES.length > 400);
     assert.ok(CASES.some((c) => c.groups === c.input[3] && c.groups > 2));
     assert.ok(CASES.some((c) => Array.isArray(c.padding)));
+    for (const ch of [1, 3, 4, 5, 8, 17]) {
+      for (const dataFormat of ['channels_last', 'channels_first']) {
+        for (const dtype of ['float32', 'float64']) {
+          assert.ok(
+            CASES.some((c) => c.kernel[0] === 1 && c.kernel[1] === 1 && c.groups === 1 && c.input[3] === ch && c.dataFormat === dataFormat && c.dtype === dtype),
+            `a pointwise case with ${ch} channels, ${dataFormat}, ${dtype}`,
+          );
+        }
+      }
+    }
   });
   CASES.forEach((c, caseIndex) => {
     const [n, h, w, ch] = c.input;
