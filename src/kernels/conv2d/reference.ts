@@ -6,18 +6,9 @@
  * (each gradient element sums the terms that touch it) while `js.ts` scatters, so the two cannot share
  * a mistake by construction.
  */
+import { inputIndexer, inputPixel, inside, outputIndexer } from '../reference-geometry.js';
 import type { Conv2dParams } from './params.js';
 
-type Index4 = (n: number, y: number, x: number, c: number) => number;
-
-function indexer(format: Conv2dParams['dataFormat'], H: number, W: number, C: number): Index4 {
-  return format === 'channels_last'
-    ? (n, y, x, c) => ((n * H + y) * W + x) * C + c
-    : (n, y, x, c) => ((n * C + c) * H + y) * W + x;
-}
-
-const inputIndexer = (p: Conv2dParams): Index4 => indexer(p.dataFormat, p.inHeight, p.inWidth, p.inChannels);
-const outputIndexer = (p: Conv2dParams): Index4 => indexer(p.dataFormat, p.outHeight, p.outWidth, p.outChannels);
 
 function kernelIndex(p: Conv2dParams, ky: number, kx: number, ci: number, f: number): number {
   return ((ky * p.kernelWidth + kx) * p.inChannelsPerGroup + ci) * p.outChannels + f;
@@ -26,14 +17,6 @@ function kernelIndex(p: Conv2dParams, ky: number, kx: number, ci: number, f: num
 /** The input channel that kernel slice `ci` of filter `f` reads. */
 function inputChannel(p: Conv2dParams, f: number, ci: number): number {
   return Math.floor(f / p.outChannelsPerGroup) * p.inChannelsPerGroup + ci;
-}
-
-function inputPixel(p: Conv2dParams, oy: number, ox: number, ky: number, kx: number): [number, number] {
-  return [oy * p.strideHeight - p.padTop + ky * p.dilationHeight, ox * p.strideWidth - p.padLeft + kx * p.dilationWidth];
-}
-
-function inside(p: Conv2dParams, iy: number, ix: number): boolean {
-  return iy >= 0 && iy < p.inHeight && ix >= 0 && ix < p.inWidth;
 }
 
 /** Forward pass; returns a new output-shaped Float64Array. */

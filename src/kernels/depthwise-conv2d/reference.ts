@@ -6,34 +6,11 @@
  * are written as *gathers* (each gradient element sums the terms that touch it), whereas `js.ts`
  * scatters, so the two cannot share a mistake by construction.
  */
+import { inputIndexer, inputPixel, inside, outputIndexer } from '../reference-geometry.js';
 import type { DepthwiseConv2dParams } from './params.js';
-
-type Index4 = (n: number, y: number, x: number, c: number) => number;
-
-function inputIndexer(p: DepthwiseConv2dParams): Index4 {
-  const { inHeight: H, inWidth: W, inChannels: C } = p;
-  return p.dataFormat === 'channels_last'
-    ? (n, y, x, c) => ((n * H + y) * W + x) * C + c
-    : (n, y, x, c) => ((n * C + c) * H + y) * W + x;
-}
-
-function outputIndexer(p: DepthwiseConv2dParams): Index4 {
-  const { outHeight: H, outWidth: W, outChannels: C } = p;
-  return p.dataFormat === 'channels_last'
-    ? (n, y, x, c) => ((n * H + y) * W + x) * C + c
-    : (n, y, x, c) => ((n * C + c) * H + y) * W + x;
-}
 
 function kernelIndex(p: DepthwiseConv2dParams, ky: number, kx: number, c: number, m: number): number {
   return ((ky * p.kernelWidth + kx) * p.inChannels + c) * p.depthMultiplier + m;
-}
-
-function inputPixel(p: DepthwiseConv2dParams, oy: number, ox: number, ky: number, kx: number): [number, number] {
-  return [oy * p.strideHeight - p.padTop + ky * p.dilationHeight, ox * p.strideWidth - p.padLeft + kx * p.dilationWidth];
-}
-
-function inside(p: DepthwiseConv2dParams, iy: number, ix: number): boolean {
-  return iy >= 0 && iy < p.inHeight && ix >= 0 && ix < p.inWidth;
 }
 
 /** Forward pass; returns a new output-shaped Float64Array. */
