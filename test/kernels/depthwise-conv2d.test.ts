@@ -26,11 +26,11 @@ import {
   referenceDepthwiseConv2dBackwardInput,
   referenceDepthwiseConv2dBackwardKernel,
 } from '../../src/kernels/depthwise-conv2d/reference.js';
-import type { Tolerance } from '../helpers/close.js';
-import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
+import { assertAllClose, mulberry32 } from '../helpers/close.js';
 import { caseName, product } from '../helpers/product.js';
+import type { Dtype } from '../helpers/kernel-arrays.js';
+import { alloc, dot, random, sumAbsProducts, tolerance } from '../helpers/kernel-arrays.js';
 
-type Dtype = 'float32' | 'float64';
 type Pair = readonly [number, number];
 
 /** `[batch, height, width, channels]`, whatever the data format. */
@@ -121,33 +121,6 @@ function inputShapeOf(c: Pick<ConvCase, 'input' | 'dataFormat'>): number[] {
 
 function optionsOf(c: ConvCase): DepthwiseConv2dOptions {
   return { strides: c.strides, dilationRate: c.dilation, padding: c.padding, dataFormat: c.dataFormat };
-}
-
-function alloc(dtype: Dtype, n: number): FloatArray {
-  // NaN-filled, so any element a kernel forgets to write shows up as a mismatch.
-  return (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)).fill(Number.NaN);
-}
-
-function random(dtype: Dtype, n: number, rng: () => number): FloatArray {
-  const values = randomArray(n, rng);
-  return dtype === 'float32' ? Float32Array.from(values) : values;
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function sumAbsProducts(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] * b[i]);
-  return s;
-}
-
-/** Tolerances: float32 kernels accumulate in float32, so scale the absolute part with the sum length. */
-function tolerance(dtype: Dtype, terms: number): Tolerance {
-  return dtype === 'float64' ? { rtol: 1e-12, atol: 1e-12 * terms } : { rtol: 1e-5, atol: 2e-7 * Math.max(4, terms) };
 }
 
 function runForward(p: DepthwiseConv2dParams, dtype: Dtype, x: FloatArray, k: FloatArray, b: FloatArray | null) {
