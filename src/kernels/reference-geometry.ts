@@ -3,26 +3,9 @@
  * tensor of either data format, and which input pixel a tap reads. Written plainly, with bounds checked
  * by the caller, and independent of the fast kernels' hoisted loop bounds.
  */
-import type { DataFormat } from './window.js';
+import type { ConvGeometry2d, DataFormat } from './window.js';
 
 export type Index4 = (n: number, y: number, x: number, c: number) => number;
-
-/** The geometry fields a windowed reference loop reads. */
-export interface ReferenceGeometry {
-  readonly dataFormat: DataFormat;
-  readonly inHeight: number;
-  readonly inWidth: number;
-  readonly inChannels: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly outChannels: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly dilationHeight: number;
-  readonly dilationWidth: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-}
 
 function indexer(format: DataFormat, H: number, W: number, C: number): Index4 {
   return format === 'channels_last'
@@ -30,14 +13,14 @@ function indexer(format: DataFormat, H: number, W: number, C: number): Index4 {
     : (n, y, x, c) => ((n * C + c) * H + y) * W + x;
 }
 
-export const inputIndexer = (p: ReferenceGeometry): Index4 => indexer(p.dataFormat, p.inHeight, p.inWidth, p.inChannels);
-export const outputIndexer = (p: ReferenceGeometry): Index4 => indexer(p.dataFormat, p.outHeight, p.outWidth, p.outChannels);
+export const inputIndexer = (p: ConvGeometry2d): Index4 => indexer(p.dataFormat, p.inHeight, p.inWidth, p.inChannels);
+export const outputIndexer = (p: ConvGeometry2d): Index4 => indexer(p.dataFormat, p.outHeight, p.outWidth, p.outChannels);
 
 /** The input pixel that tap (ky, kx) of output pixel (oy, ox) reads; it may lie in the padding. */
-export function inputPixel(p: ReferenceGeometry, oy: number, ox: number, ky: number, kx: number): [number, number] {
+export function inputPixel(p: ConvGeometry2d, oy: number, ox: number, ky: number, kx: number): [number, number] {
   return [oy * p.strideHeight - p.padTop + ky * p.dilationHeight, ox * p.strideWidth - p.padLeft + kx * p.dilationWidth];
 }
 
-export function inside(p: ReferenceGeometry, iy: number, ix: number): boolean {
+export function inside(p: ConvGeometry2d, iy: number, ix: number): boolean {
   return iy >= 0 && iy < p.inHeight && ix >= 0 && ix < p.inWidth;
 }

@@ -10,6 +10,31 @@ export type DataFormat = 'channels_last' | 'channels_first';
 /** Keras padding modes. `same` pads TensorFlow-style, with any odd pixel going after (bottom/right). */
 export type Padding = 'valid' | 'same';
 
+/**
+ * The resolved geometry every 2D convolution kernel works from: input and output sizes, kernel window,
+ * strides, dilation and the four paddings. Each algorithm's params extend it with their channel layout.
+ */
+export interface ConvGeometry2d {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padBottom: number;
+  readonly padLeft: number;
+  readonly padRight: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly dataFormat: DataFormat;
+}
+
 const PADDINGS: readonly Padding[] = ['valid', 'same'];
 const CONTEXT = 'window';
 

@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError, ShapeError, UnknownNameError, describeValue } from '../../errors.js';
 import { DATA_FORMATS, isPositiveInteger, requirePair, requireShape, shapeError } from '../param-checks.js';
-import type { DataFormat, Padding } from '../window.js';
+import type { ConvGeometry2d, DataFormat, Padding } from '../window.js';
 import { convOutputLength, samePadding } from '../window.js';
 
 export type { DataFormat, Padding };
@@ -19,28 +19,10 @@ export type ExplicitPadding = readonly [readonly [number, number], readonly [num
  * `g = floor(f / outChannelsPerGroup)` and reads input channels `g * inChannelsPerGroup + ci`
  * through kernel slice `[:, :, ci, f]`.
  */
-export interface Conv2dParams {
-  readonly batch: number;
-  readonly inHeight: number;
-  readonly inWidth: number;
-  readonly inChannels: number;
-  readonly kernelHeight: number;
-  readonly kernelWidth: number;
+export interface Conv2dParams extends ConvGeometry2d {
   readonly groups: number;
   readonly inChannelsPerGroup: number;
   readonly outChannelsPerGroup: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly dilationHeight: number;
-  readonly dilationWidth: number;
-  readonly padTop: number;
-  readonly padBottom: number;
-  readonly padLeft: number;
-  readonly padRight: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly outChannels: number;
-  readonly dataFormat: DataFormat;
 }
 
 export interface Conv2dOptions {

@@ -8,7 +8,7 @@ import { DATA_FORMATS, PADDINGS, requirePair, requireShape, shapeError } from '.
 
 export type { FloatArray } from '../float-array.js';
 
-import type { DataFormat, Padding } from '../window.js';
+import type { ConvGeometry2d, DataFormat, Padding } from '../window.js';
 import { convOutputLength, samePadding } from '../window.js';
 
 export type { DataFormat, Padding };
@@ -18,26 +18,8 @@ export { convOutputLength, samePadding };
  * Fully resolved geometry of one depthwise convolution. Output channel `c * depthMultiplier + m` is
  * input channel `c` convolved with kernel slice `[:, :, c, m]`.
  */
-export interface DepthwiseConv2dParams {
-  readonly batch: number;
-  readonly inHeight: number;
-  readonly inWidth: number;
-  readonly inChannels: number;
-  readonly kernelHeight: number;
-  readonly kernelWidth: number;
+export interface DepthwiseConv2dParams extends ConvGeometry2d {
   readonly depthMultiplier: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly dilationHeight: number;
-  readonly dilationWidth: number;
-  readonly padTop: number;
-  readonly padBottom: number;
-  readonly padLeft: number;
-  readonly padRight: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly outChannels: number;
-  readonly dataFormat: DataFormat;
 }
 
 /** The convolution options, as a layer holds them after its own argument normalisation. */
