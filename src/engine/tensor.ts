@@ -54,6 +54,24 @@ export class Tensor {
     return this.storage.length;
   }
 
+  /** @internal The storage, for scopes and ops that share it (reshape). */
+  get storageHandle(): Storage {
+    return this.storage;
+  }
+
+  /**
+   * Frees the elements now when they live in backend (WebAssembly) memory; a no-op for heap storage.
+   * Tensors sharing the storage (reshapes) are freed with it. Using the tensor afterwards throws.
+   */
+  dispose(): void {
+    this.storage.dispose?.();
+  }
+
+  /** Whether `dispose()` freed this tensor's elements. */
+  get isDisposed(): boolean {
+    return this.storage.isDisposed === true;
+  }
+
   /**
    * The elements in row-major order. This is the tensor's own storage (no copy): treat it as read-only.
    */
@@ -92,6 +110,11 @@ export class Tensor {
 /** Builds a tensor around freshly computed data without copying. Internal to ops and kernels. */
 export function tensorFromArray(data: DataArray, shape: Shape, dtype: DType = dtypeOfArray(data)): Tensor {
   return new Tensor(wrapStorage(data, dtype), shape);
+}
+
+/** The same elements seen with another shape of the same size (no copy; lifetimes are shared). */
+export function tensorWithShape(source: Tensor, shape: Shape): Tensor {
+  return new Tensor(source.storageHandle, shape);
 }
 
 /** A zero-filled tensor whose storage an op writes into. */

@@ -2,9 +2,10 @@
 
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { DType } from './dtype.js';
-import { allocArray } from './dtype.js';
 import { formatShape, shapesEqual } from './shape.js';
-import { wrapStorage } from './storage.js';
+import { releaseAtScopeEnd } from './scope.js';
+import type { Storage } from './storage.js';
+import { allocStorage } from './storage.js';
 import { Tensor } from './tensor.js';
 
 export interface VariableOptions {
@@ -25,7 +26,7 @@ export class Variable extends Tensor {
   trainable: boolean;
 
   constructor(initial: Tensor, options: VariableOptions) {
-    super(wrapStorage(copyAs(initial, initial.dtype), initial.dtype), initial.shape);
+    super(copyAs(initial, initial.dtype), initial.shape);
     this.name = options.name;
     this.path = options.path;
     this.trainable = options.trainable ?? true;
@@ -41,12 +42,16 @@ export class Variable extends Tensor {
     if (this.dtype === 'int32' && value.dtype !== 'int32') {
       throw new InvalidArgumentError('value', value.dtype, `an int32 tensor for int32 variable '${this.path}'`);
     }
-    this.storage = wrapStorage(copyAs(value, this.dtype), this.dtype);
+    const previous = this.storage;
+    this.storage = copyAs(value, this.dtype);
+    // Freed once the current step's scope ends (tensors of that step may still read the old value).
+    releaseAtScopeEnd(previous);
   }
 }
 
-function copyAs(source: Tensor, dtype: DType) {
-  const out = allocArray(dtype, source.size);
-  out.set(source.dataSync());
-  return out;
+/** A persistent copy: a variable's value outlives every scope. */
+function copyAs(source: Tensor, dtype: DType): Storage {
+  const storage = allocStorage(dtype, source.size, true);
+  storage.view().set(source.dataSync());
+  return storage;
 }

@@ -1,9 +1,9 @@
 /** What Sequential and functional models share: layers, weights, prediction and the summary. */
 
 import type { Tensor } from '../engine/tensor.js';
-import { isTensor, tensorFromArray } from '../engine/tensor.js';
+import { emptyTensor, isTensor, tensorFromArray } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
-import { allocArray, bytesPerElement, isFloatDType } from '../engine/dtype.js';
+import { bytesPerElement, isFloatDType } from '../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { CallOptions } from '../layers/layer.js';
 import type { Config } from '../io/keras-object.js';
@@ -11,6 +11,7 @@ import type * as IoApi from '../io/api.js';
 import { Layer } from '../layers/layer.js';
 import type { SymbolicShape, SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { formatShape } from '../engine/shape.js';
+import { tidy } from '../engine/scope.js';
 import { noGrad } from '../engine/tape.js';
 import { renderSummary } from './summary.js';
 import type { History, Logs } from '../training/callbacks/index.js';
@@ -143,16 +144,19 @@ export abstract class Model extends Layer {
     if (x.rank === 0) throw new ShapeError(`${this.name}.predict: x must have a batch axis, got shape ${formatShape(x.shape)}`);
     const n = x.shape[0];
     const sampleSize = x.size / Math.max(n, 1);
+    // Each batch runs in a scope that frees its intermediate activations as soon as it is done.
     return noGrad(() => {
-      if (n <= batchSize) return this.apply(x, { training: false });
-      const parts: Tensor[] = [];
-      const data = x.dataSync();
-      for (let start = 0; start < n; start += batchSize) {
-        const count = Math.min(batchSize, n - start);
-        const slice = tensorFromArray(data.slice(start * sampleSize, (start + count) * sampleSize), [count, ...x.shape.slice(1)], x.dtype);
-        parts.push(this.apply(slice, { training: false }));
-      }
-      return concatBatches(parts);
+      if (n <= batchSize) return tidy(() => this.apply(x, { training: false }));
+      return tidy(() => {
+        const parts: Tensor[] = [];
+        const data = x.dataSync();
+        for (let start = 0; start < n; start += batchSize) {
+          const count = Math.min(batchSize, n - start);
+          const slice = tensorFromArray(data.slice(start * sampleSize, (start + count) * sampleSize), [count, ...x.shape.slice(1)], x.dtype);
+          parts.push(tidy(() => this.apply(slice, { training: false })));
+        }
+        return concatBatches(parts);
+      });
     });
   }
 
@@ -366,11 +370,12 @@ function tally(weights: readonly Variable[]): ParamTally {
 function concatBatches(parts: Tensor[]): Tensor {
   const first = parts[0];
   const total = parts.reduce((n, p) => n + p.shape[0], 0);
-  const out = allocArray(first.dtype, parts.reduce((n, p) => n + p.size, 0));
+  const result = emptyTensor([total, ...first.shape.slice(1)], first.dtype);
+  const out = result.dataSync();
   let offset = 0;
   for (const p of parts) {
     out.set(p.dataSync(), offset);
     offset += p.size;
   }
-  return tensorFromArray(out, [total, ...first.shape.slice(1)], first.dtype);
+  return result;
 }

@@ -5,10 +5,10 @@
 
 import type { DataArray, DType } from '../engine/dtype.js';
 import { allocArray } from '../engine/dtype.js';
-import { broadcastShapes, shapesEqual, sizeOf, stridesOf } from '../engine/shape.js';
+import { broadcastShapes, shapesEqual, stridesOf } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { tensorFromArray } from '../engine/tensor.js';
+import { emptyTensor, tensorFromArray } from '../engine/tensor.js';
 import type { TensorOrNumber } from './convert.js';
 import { asTensor, binaryDType } from './convert.js';
 import { sumToShape } from './reduce.js';
@@ -24,7 +24,8 @@ function broadcastStrides(shape: readonly number[], outShape: readonly number[])
 /** Applies `f` elementwise over the broadcast shape of `a` and `b`, computing in `dtype`. */
 export function mapBinary(a: Tensor, b: Tensor, dtype: DType, f: Binary): Tensor {
   const outShape = broadcastShapes(a.shape, b.shape);
-  const out = allocArray(dtype, sizeOf(outShape));
+  const result = emptyTensor(outShape, dtype);
+  const out = result.dataSync();
   const x = a.dataSync();
   const y = b.dataSync();
   if (shapesEqual(a.shape, b.shape)) {
@@ -44,7 +45,7 @@ export function mapBinary(a: Tensor, b: Tensor, dtype: DType, f: Binary): Tensor
     else if (bandA !== null) bandLoop(y, x, out, bandA, f, true);
     else broadcastLoop(x, y, out, broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape), outShape, f);
   }
-  return tensorFromArray(out, outShape, dtype);
+  return result;
 }
 
 /**
@@ -240,13 +241,13 @@ export function where(condition: Tensor, a: TensorOrNumber, b: TensorOrNumber): 
   const m = broadcastTo(stopGradient(condition), shape).dataSync();
   const xs = broadcastTo(stopGradient(x), shape).dataSync();
   const ys = broadcastTo(stopGradient(y), shape).dataSync();
-  const picked = allocArray(dtype, m.length);
+  const out = emptyTensor(shape, dtype);
+  const picked = out.dataSync();
   const maskA = allocArray(dtype, m.length);
   for (let i = 0; i < m.length; i++) {
     maskA[i] = m[i] !== 0 ? 1 : 0;
     picked[i] = m[i] !== 0 ? xs[i] : ys[i];
   }
-  const out = tensorFromArray(picked, shape, dtype);
   recordOp([x, y], out, (dy) => {
     const mask = tensorFromArray(maskA, shape, dtype);
     return [sumToShape(mul(dy, mask), x.shape), sumToShape(sub(dy, mul(dy, mask)), y.shape)];

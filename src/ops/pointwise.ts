@@ -3,10 +3,10 @@
  * and records `dy * f'(x)`, so a new function (an activation, say) needs no gradient code of its own.
  */
 
-import { allocArray, isFloatDType } from '../engine/dtype.js';
+import { isFloatDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { tensorFromArray } from '../engine/tensor.js';
+import { emptyTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { erf } from './erf.js';
 
@@ -24,14 +24,15 @@ export function mapPointwise(x: Tensor, fn: PointwiseFn): Tensor {
     throw new InvalidArgumentError('x', x.dtype, `a float32 or float64 tensor for ${fn.name}`);
   }
   const src = x.dataSync();
-  const dst = allocArray(x.dtype, src.length);
+  const out = emptyTensor(x.shape, x.dtype);
+  const dst = out.dataSync();
   for (let i = 0; i < src.length; i++) dst[i] = fn.f(src[i]);
-  const out = tensorFromArray(dst, x.shape, x.dtype);
   recordOp([x], out, (dy) => {
     const g = dy.dataSync();
-    const dx = allocArray(x.dtype, src.length);
+    const dxTensor = emptyTensor(x.shape, x.dtype);
+    const dx = dxTensor.dataSync();
     for (let i = 0; i < src.length; i++) dx[i] = g[i] === 0 ? 0 : g[i] * fn.df(src[i], dst[i]);
-    return [tensorFromArray(dx, x.shape, x.dtype)];
+    return [dxTensor];
   });
   return out;
 }

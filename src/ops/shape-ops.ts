@@ -1,12 +1,12 @@
 /** Ops that move or reinterpret elements without arithmetic: reshape, transpose, broadcast, cast. */
 
 import type { DType } from '../engine/dtype.js';
-import { allocArray, parseDType } from '../engine/dtype.js';
+import { parseDType } from '../engine/dtype.js';
 import type { Shape } from '../engine/shape.js';
 import { broadcastShapes, formatShape, shapesEqual, sizeOf, stridesOf } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { tensorFromArray } from '../engine/tensor.js';
+import { emptyTensor, tensorWithShape } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { sumToShape } from './reduce.js';
 
@@ -24,7 +24,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (!resolved.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(resolved) !== x.size) {
     throw new ShapeError(`cannot reshape a tensor of shape ${formatShape(x.shape)} to ${formatShape(shape)}`);
   }
-  const out = tensorFromArray(x.dataSync(), resolved, x.dtype);
+  const out = tensorWithShape(x, resolved);
   recordOp([x], out, (dy) => [reshape(dy, x.shape)]);
   return out;
 }
@@ -41,7 +41,8 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const inStrides = stridesOf(x.shape);
   const permutedStrides = order.map((a) => inStrides[a]);
   const src = x.dataSync();
-  const dst = allocArray(x.dtype, x.size);
+  const out = emptyTensor(outShape, x.dtype);
+  const dst = out.dataSync();
   const index = new Array<number>(rank).fill(0);
   let srcOffset = 0;
   for (let i = 0; i < dst.length; i++) {
@@ -54,7 +55,6 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
       index[d] = 0;
     }
   }
-  const out = tensorFromArray(dst, outShape, x.dtype);
   const inverse = new Array<number>(rank);
   order.forEach((a, i) => (inverse[a] = i));
   recordOp([x], out, (dy) => [transpose(dy, inverse)]);
@@ -72,7 +72,8 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   const padded = [...new Array<number>(rank - x.rank).fill(1), ...x.shape];
   const inStrides = stridesOf(padded).map((s, d) => (padded[d] === 1 ? 0 : s));
   const src = x.dataSync();
-  const dst = allocArray(x.dtype, sizeOf(shape));
+  const out = emptyTensor(shape, x.dtype);
+  const dst = out.dataSync();
   const index = new Array<number>(rank).fill(0);
   let srcOffset = 0;
   for (let i = 0; i < dst.length; i++) {
@@ -85,7 +86,6 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
       index[d] = 0;
     }
   }
-  const out = tensorFromArray(dst, shape, x.dtype);
   recordOp([x], out, (dy) => [sumToShape(dy, x.shape)]);
   return out;
 }
@@ -94,16 +94,16 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
 export function cast(x: Tensor, dtype: DType): Tensor {
   parseDType(dtype);
   if (x.dtype === dtype) return x;
-  const dst = allocArray(dtype, x.size);
+  const out = emptyTensor(x.shape, dtype);
+  const dst = out.dataSync();
   const src = x.dataSync();
   if (dtype === 'int32') for (let i = 0; i < src.length; i++) dst[i] = Math.trunc(src[i]);
   else dst.set(src);
-  const out = tensorFromArray(dst, x.shape, dtype);
   if (dtype !== 'int32' && x.dtype !== 'int32') recordOp([x], out, (dy) => [cast(dy, x.dtype)]);
   return out;
 }
 
 /** The same values with no gradient flowing through. */
 export function stopGradient(x: Tensor): Tensor {
-  return tensorFromArray(x.dataSync(), x.shape, x.dtype);
+  return tensorWithShape(x, x.shape);
 }

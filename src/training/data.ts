@@ -8,7 +8,7 @@ import { allocArray } from '../engine/dtype.js';
 import type { Random } from '../engine/random.js';
 import { formatShape } from '../engine/shape.js';
 import type { Tensor, TensorLike } from '../engine/tensor.js';
-import { isTensor, tensor, tensorFromArray } from '../engine/tensor.js';
+import { isTensor, tensor, tensorFromArray, tensorWithShape } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { Pull } from './run.js';
 
@@ -42,11 +42,11 @@ export function toTensor(value: DataLike, argument: string, sampleShape: readonl
       if (flat.size % size !== 0) {
         throw new InvalidArgumentError(argument, `${flat.size} values`, `a multiple of the sample size ${size} (sample shape ${formatShape(known)})`);
       }
-      return tensorFromArray(flat.dataSync(), [flat.size / size, ...known], flat.dtype);
+      return tensorWithShape(flat, [flat.size / size, ...known]);
     }
     if (count !== undefined && count > 0 && flat.size !== count) {
       if (flat.size % count !== 0) throw new InvalidArgumentError(argument, `${flat.size} values`, `a multiple of the ${count} samples`);
-      return tensorFromArray(flat.dataSync(), [count, flat.size / count], flat.dtype);
+      return tensorWithShape(flat, [count, flat.size / count]);
     }
     return flat;
   }

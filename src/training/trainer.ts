@@ -5,6 +5,7 @@
  */
 
 import { valueAndGrads } from '../engine/autograd.js';
+import { tidy } from '../engine/scope.js';
 import { noGrad } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
@@ -82,27 +83,30 @@ export class Trainer {
 
   /** One optimizer step on a batch; returns the running logs of the epoch so far. */
   trainStep(x: Tensor, y: Tensor): Logs {
-    const params = this.model.trainableWeights;
-    let prediction: Tensor | null = null;
-    const { value, grads } = valueAndGrads(() => {
-      const yPred = this.model.apply(x, { training: true });
-      prediction = yPred;
-      const dataLoss = this.prepare(y, yPred).call(y, yPred);
-      return this.model.losses.reduce((total, penalty) => add(total, penalty), dataLoss);
-    }, params);
-    this.optimizer.applyGradients(grads.map((g, i) => [g, params[i]] as const));
-    this.model.applyConstraints();
-    this.record(value, y, prediction as unknown as Tensor);
+    // The step's activations, gradients and replaced weight values are freed when it ends.
+    tidy(() => {
+      const params = this.model.trainableWeights;
+      let prediction: Tensor | null = null;
+      const { value, grads } = valueAndGrads(() => {
+        const yPred = this.model.apply(x, { training: true });
+        prediction = yPred;
+        const dataLoss = this.prepare(y, yPred).call(y, yPred);
+        return this.model.losses.reduce((total, penalty) => add(total, penalty), dataLoss);
+      }, params);
+      this.optimizer.applyGradients(grads.map((g, i) => [g, params[i]] as const));
+      this.model.applyConstraints();
+      this.record(value, y, prediction as unknown as Tensor);
+    });
     return this.results();
   }
 
   /** Loss and metrics on a batch in inference mode, accumulated into the running logs. */
   testStep(x: Tensor, y: Tensor): Logs {
-    noGrad(() => {
+    tidy(() => noGrad(() => {
       const yPred = this.model.apply(x, { training: false });
       const dataLoss = this.prepare(y, yPred).call(y, yPred);
       this.record(this.model.losses.reduce((total, penalty) => add(total, penalty), dataLoss), y, yPred);
-    });
+    }));
     return this.results();
   }
 

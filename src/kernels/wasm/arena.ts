@@ -15,7 +15,7 @@
  * does not leak, only holds memory longer.
  */
 import type { DataArray, DType } from '../../engine/dtype.js';
-import type { Storage } from '../../engine/storage.js';
+import type { Storage, StorageAllocator } from '../../engine/storage.js';
 
 const PAGE = 65536;
 const ALIGN = 16;
@@ -51,6 +51,13 @@ export class WasmArena {
   private top: number;
   private readonly free = new Map<number, number[]>();
   private readonly live = new Map<number, number>();
+  /** The storage object of each live tensor block, to resolve a view back to its owner. */
+  private readonly owners = new Map<number, WeakRef<WasmStorage>>();
+  /** Every buffer object `memory.buffer` has returned (growth of shared memory returns a new one). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private currentBuffer: ArrayBufferLike;
+  /** Shared memory never detaches views on growth, so they can be cached for the storage's lifetime. */
+  readonly shared: boolean;
   private readonly counters = { allocations: 0, reused: 0, frees: 0, grows: 0, bytesInUse: 0 };
   private readonly finalizer = new FinalizationRegistry<number>((offset) => {
     if (this.live.has(offset)) this.release(offset);
@@ -58,8 +65,26 @@ export class WasmArena {
 
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
+    this.currentBuffer = memory.buffer;
+    this.buffers.add(this.currentBuffer);
+    this.shared = typeof SharedArrayBuffer !== 'undefined' && this.currentBuffer instanceof SharedArrayBuffer;
     this.base = Math.ceil(heapBase / ALIGN) * ALIGN;
     this.top = this.base;
+  }
+
+  /** The memory's current buffer (recorded, so views over it are recognised as ours). */
+  buffer(): ArrayBufferLike {
+    const buffer = this.memory.buffer;
+    if (buffer !== this.currentBuffer) {
+      this.currentBuffer = buffer;
+      this.buffers.add(buffer);
+    }
+    return buffer;
+  }
+
+  /** Whether `array` is a view of this arena's memory. */
+  contains(array: ArrayBufferView): boolean {
+    return array.buffer === this.currentBuffer || this.buffers.has(array.buffer);
   }
 
   /** Reserves at least `bytes` bytes; returns the byte offset. Zero-filled when `zero` (the default). */
@@ -71,11 +96,11 @@ export class WasmArena {
     let offset = list?.pop();
     if (offset !== undefined) {
       this.counters.reused++;
-      if (zero) new Uint8Array(this.memory.buffer, offset, size).fill(0);
+      if (zero) new Uint8Array(this.buffer(), offset, size).fill(0);
     } else {
       offset = this.top;
       const end = offset + size;
-      const have = this.memory.buffer.byteLength;
+      const have = this.buffer().byteLength;
       if (end > have) {
         const needed = Math.ceil((end - have) / PAGE);
         const pages = Math.max(needed, Math.ceil(have / PAGE / 2));
@@ -93,6 +118,7 @@ export class WasmArena {
     const size = this.live.get(offset);
     if (size === undefined) throw new Error(`WasmArena: no live block at offset ${offset} (double free?)`);
     this.live.delete(offset);
+    this.owners.delete(offset);
     this.counters.frees++;
     this.counters.bytesInUse -= size;
     let list = this.free.get(size);
@@ -107,6 +133,7 @@ export class WasmArena {
   allocStorage(dtype: DType, length: number): WasmStorage {
     const storage = new WasmStorage(this, dtype, length, this.alloc(length * BYTES[dtype]));
     this.finalizer.register(storage, storage.byteOffset, storage);
+    this.owners.set(storage.byteOffset, new WeakRef(storage));
     return storage;
   }
 
@@ -115,6 +142,22 @@ export class WasmArena {
     const storage = this.allocStorage(dtype, array.length);
     storage.view().set(array);
     return storage;
+  }
+
+  /** The live storage whose view `array` is (same start), `'inside'` for another view of this memory, else null. */
+  ownerOf(array: ArrayBufferView): WasmStorage | 'inside' | null {
+    if (!this.contains(array)) return null;
+    const owner = this.owners.get(array.byteOffset)?.deref();
+    return owner !== undefined && !owner.isDisposed ? owner : 'inside';
+  }
+
+  /** This arena as the engine's tensor allocator (`setStorageAllocator`). */
+  storageAllocator(): StorageAllocator {
+    return {
+      name: 'wasm',
+      alloc: (dtype, length) => this.allocStorage(dtype, length),
+      ownerOf: (array) => this.ownerOf(array),
+    };
   }
 
   /** @internal Called by `WasmStorage.dispose`. */
@@ -149,8 +192,9 @@ export class WasmStorage implements Storage {
   }
 
   view(): DataArray {
-    if (this.disposed) throw new Error('WasmStorage: view() after dispose()');
-    const buffer = this.arena.memory.buffer;
+    if (this.disposed) throw new Error('WasmStorage: the tensor was disposed (view() after dispose())');
+    if (this.cached !== null && this.arena.shared) return this.cached;
+    const buffer = this.arena.buffer();
     if (this.cached !== null && this.cached.buffer === buffer) return this.cached;
     this.cached =
       this.dtype === 'float32'
