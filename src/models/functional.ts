@@ -1,5 +1,6 @@
 /** Keras's functional `Model`: a graph of layer calls from symbolic inputs to symbolic outputs. */
 
+import { isRecording } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { CallOptions } from '../layers/layer.js';
@@ -8,6 +9,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { isSymbolicTensor } from '../layers/symbolic-tensor.js';
 import { formatShape } from '../engine/shape.js';
+import { matchFusedChain } from './inference-fusion.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import { assertUniqueLayerNames } from './unique-names.js';
@@ -59,6 +61,7 @@ export class Functional extends Model {
   private readonly inputTensor: SymbolicTensor;
   private readonly outputTensor: SymbolicTensor;
   private readonly steps: SymbolicTensor[];
+  private soleConsumerCache: Map<number, SymbolicTensor> | null = null;
 
   constructor(options: FunctionalOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -108,17 +111,60 @@ export class Functional extends Model {
   }
 
   protected call(x: Tensor, options: CallOptions): Tensor {
+    const inference = options.training !== true && !isRecording();
     const values = new Map<number, Tensor>([[this.inputTensor.id, x]]);
+    const fusedAway = new Set<number>();
     for (const step of this.steps) {
-      if (step === this.inputTensor) continue;
+      if (step === this.inputTensor || fusedAway.has(step.id)) continue;
       const inputs = step.producer.inputs.map((t) => values.get(t.id));
       if (!inputs.every((t) => t !== undefined)) {
         throw new ShapeError(`model '${this.name}': layer '${step.producer.layer.name}' has no computed input`);
       }
       const computed = inputs as Tensor[];
+      if (inference && !step.producer.listInput) {
+        // Conv → BatchNormalization → ReLU runs as one fused kernel call when no one else reads the
+        // intermediate outputs.
+        const chainSteps = this.soleConsumerChain(step);
+        const chain = matchFusedChain(chainSteps.map((t) => t.producer.layer), computed[0]);
+        if (chain !== null) {
+          const last = chainSteps[chain.length - 1];
+          for (const skipped of chainSteps.slice(1, chain.length)) fusedAway.add(skipped.id);
+          values.set(last.id, chain.run(computed[0]));
+          continue;
+        }
+      }
       values.set(step.id, step.producer.layer.apply(step.producer.listInput ? computed : computed[0], options));
     }
     return values.get(this.outputTensor.id) as Tensor;
+  }
+
+  /** `step` followed by up to two steps that each are the only reader of the previous one's output. */
+  private soleConsumerChain(step: SymbolicTensor): SymbolicTensor[] {
+    const chain = [step];
+    for (let current = step; chain.length < 3; ) {
+      const next = this.soleConsumers.get(current.id);
+      if (next === undefined) break;
+      chain.push(next);
+      current = next;
+    }
+    return chain;
+  }
+
+  /** For each step output read by exactly one single-input step (and not the model output): that step. */
+  private get soleConsumers(): Map<number, SymbolicTensor> {
+    if (this.soleConsumerCache !== null) return this.soleConsumerCache;
+    const readers = new Map<number, SymbolicTensor[]>();
+    for (const step of this.steps) {
+      for (const input of step.producer.inputs) readers.set(input.id, [...(readers.get(input.id) ?? []), step]);
+    }
+    const sole = new Map<number, SymbolicTensor>();
+    for (const [id, list] of readers) {
+      if (list.length === 1 && id !== this.outputTensor.id && list[0].producer.inputs.length === 1 && !list[0].producer.listInput) {
+        sole.set(id, list[0]);
+      }
+    }
+    this.soleConsumerCache = sole;
+    return sole;
   }
 
   protected summaryRows(): SummaryRow[] {

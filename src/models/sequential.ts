@@ -1,6 +1,7 @@
 /** Keras's `Sequential` model: a stack of single-input layers. */
 
 import type { FloatDType } from '../engine/dtype.js';
+import { isRecording } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
@@ -9,6 +10,7 @@ import { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { isSymbolicTensor } from '../layers/symbolic-tensor.js';
 import { formatShape } from '../engine/shape.js';
+import { matchFusedChain } from './inference-fusion.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import { assertUniqueLayerNames } from './unique-names.js';
@@ -123,7 +125,20 @@ export class Sequential extends Model {
   }
 
   protected call(x: Tensor, options: CallOptions): Tensor {
-    return this.stack.reduce((value, layer) => layer.apply(value, options), x);
+    if (options.training === true || isRecording()) return this.stack.reduce((value, layer) => layer.apply(value, options), x);
+    // Inference: Conv → BatchNormalization → ReLU runs as one fused kernel call.
+    let value = x;
+    for (let i = 0; i < this.stack.length; ) {
+      const chain = matchFusedChain(this.stack.slice(i, i + 3), value);
+      if (chain === null) {
+        value = this.stack[i].apply(value, options);
+        i += 1;
+      } else {
+        value = chain.run(value);
+        i += chain.length;
+      }
+    }
+    return value;
   }
 
   protected summaryRows(): SummaryRow[] {

@@ -2,7 +2,8 @@
 
 import type { Tensor } from '../engine/tensor.js';
 import { getBackend } from '../kernels/backend.js';
-import { runWindowedOp } from './windowed-op.js';
+import type { EpilogueTensors } from './windowed-op.js';
+import { runWindowedWithEpilogue } from './windowed-op.js';
 import type { Conv2dKernels, ExplicitPadding } from '../kernels/conv2d/index.js';
 import { conv2dOutputShape, resolveConv2dParams } from '../kernels/conv2d/index.js';
 import type { DataFormat, IntOrTuple, Padding } from './conv-args.js';
@@ -24,6 +25,11 @@ export interface Conv2dOpOptions {
   groups?: number;
   /** Added per filter inside the kernel (shape [filters]). */
   bias?: Tensor | null;
+  /**
+   * `activation(conv * scale + shift)` per output channel, fused into the kernel outside gradient
+   * recording (how inference runs Conv → BatchNormalization → ReLU as one pass).
+   */
+  epilogue?: EpilogueTensors;
 }
 
 const CONTEXT = 'conv2d';
@@ -55,6 +61,9 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOpOptions = {})
   const dataFormat = normalizeDataFormat(options.dataFormat ?? 'channels_last', CONTEXT);
   const groups = options.groups ?? 1;
   const p = resolveConv2dParams(x.shape, kernel.shape, { strides, dilationRate, padding, dataFormat, groups });
-  const inputs = { x, kernel, bias: options.bias ?? null, outShape: conv2dOutputShape(p), biasLength: p.outChannels };
-  return runWindowedOp(conv2dKernels, p, inputs, CONTEXT);
+  const outShape = conv2dOutputShape(p);
+  const channelsLast = dataFormat === 'channels_last';
+  const layout = { channels: p.outChannels, channelsLast, spatial: p.outHeight * p.outWidth };
+  const inputs = { x, kernel, bias: options.bias ?? null, outShape, layout };
+  return runWindowedWithEpilogue(conv2dKernels, p, inputs, options.epilogue, CONTEXT);
 }

@@ -2,7 +2,8 @@
 
 import type { Tensor } from '../engine/tensor.js';
 import { getBackend } from '../kernels/backend.js';
-import { runWindowedOp } from './windowed-op.js';
+import type { EpilogueTensors } from './windowed-op.js';
+import { runWindowedWithEpilogue } from './windowed-op.js';
 import { depthwiseConv2dOutputShape, resolveDepthwiseConv2dParams } from '../kernels/depthwise-conv2d/params.js';
 import type { DataFormat, IntOrTuple } from './conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from './conv-args.js';
@@ -18,6 +19,11 @@ export interface DepthwiseConv2dOpOptions {
   dataFormat?: DataFormat;
   /** Added per output channel inside the kernel (shape [inChannels * depthMultiplier]). */
   bias?: Tensor | null;
+  /**
+   * `activation(conv * scale + shift)` per output channel, fused into the kernel outside gradient
+   * recording (how inference runs Conv → BatchNormalization → ReLU as one pass).
+   */
+  epilogue?: EpilogueTensors;
 }
 
 const CONTEXT = 'depthwiseConv2d';
@@ -37,6 +43,9 @@ export function depthwiseConv2d(x: Tensor, kernel: Tensor, options: DepthwiseCon
   const padding = normalizePadding(options.padding ?? 'valid', CONTEXT);
   const dataFormat = normalizeDataFormat(options.dataFormat ?? 'channels_last', CONTEXT);
   const p = resolveDepthwiseConv2dParams(x.shape, kernel.shape, { strides, dilationRate, padding, dataFormat });
-  const inputs = { x, kernel, bias: options.bias ?? null, outShape: depthwiseConv2dOutputShape(p), biasLength: p.outChannels };
-  return runWindowedOp(() => getBackend().depthwiseConv2d, p, inputs, CONTEXT);
+  const outShape = depthwiseConv2dOutputShape(p);
+  const channelsLast = dataFormat === 'channels_last';
+  const layout = { channels: p.outChannels, channelsLast, spatial: p.outHeight * p.outWidth };
+  const inputs = { x, kernel, bias: options.bias ?? null, outShape, layout };
+  return runWindowedWithEpilogue(() => getBackend().depthwiseConv2d, p, inputs, options.epilogue, CONTEXT);
 }

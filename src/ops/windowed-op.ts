@@ -10,8 +10,12 @@ import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { emptyTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
+import type { ChannelLayout, Epilogue } from '../kernels/epilogue.js';
+import { applyEpilogue } from '../kernels/epilogue.js';
 import { floatData } from './convert.js';
-import { cast } from './shape-ops.js';
+import { isRecording } from '../engine/tape.js';
+import { add, maximum, minimum, mul } from './elementwise.js';
+import { cast, reshape } from './shape-ops.js';
 
 /** The four kernels of a convolution-like algorithm with resolved params `P`. */
 export interface WindowedKernels<P> {
@@ -19,6 +23,8 @@ export interface WindowedKernels<P> {
   backwardInput(p: P, dy: FloatArray, kernel: FloatArray, dx: FloatArray): void;
   backwardKernel(p: P, x: FloatArray, dy: FloatArray, dkernel: FloatArray): void;
   backwardBias(p: P, dy: FloatArray, dbias: FloatArray): void;
+  /** Forward with a fused epilogue (no bias argument: it is folded into `epilogue.shift`). Optional. */
+  forwardEpilogue?(p: P, x: FloatArray, kernel: FloatArray, epilogue: Epilogue, out: FloatArray): void;
 }
 
 /** The common float dtype of two operands, or an error naming `argument` and the context. */
@@ -65,5 +71,81 @@ export function runWindowedOp<P>(
     k.backwardBias(p, g, floatData(db));
     return [dx, dk, db];
   });
+  return y;
+}
+
+/** A fused epilogue's operands as tensors (see `kernels/epilogue.ts`). */
+export interface EpilogueTensors {
+  scale: Tensor | null;
+  shift: Tensor | null;
+  activation: Epilogue['activation'];
+}
+
+/**
+ * Inference only (nothing is recorded for gradients): `activation(conv(x, kernel) * scale + shift)`,
+ * through the backend's fused kernel when it has one, else the plain forward kernel and one pass over
+ * the output.
+ */
+export function runWindowedInference<P>(
+  kernels: WindowedKernels<P>,
+  p: P,
+  inputs: { x: Tensor; kernel: Tensor; outShape: readonly number[]; layout: ChannelLayout },
+  epilogue: EpilogueTensors,
+  context: string,
+): Tensor {
+  checkBias(epilogue.scale, inputs.layout.channels, context);
+  checkBias(epilogue.shift, inputs.layout.channels, context);
+  const dtype = floatResultDType(inputs.x, inputs.kernel, 'x', context);
+  const x = cast(inputs.x, dtype);
+  const kernel = cast(inputs.kernel, dtype);
+  const e: Epilogue = {
+    scale: epilogue.scale === null ? null : floatData(cast(epilogue.scale, dtype)),
+    shift: epilogue.shift === null ? null : floatData(cast(epilogue.shift, dtype)),
+    activation: epilogue.activation,
+  };
+  const y = emptyTensor(inputs.outShape, dtype);
+  const out = floatData(y);
+  if (kernels.forwardEpilogue) {
+    kernels.forwardEpilogue(p, floatData(x), floatData(kernel), e, out);
+  } else if (e.scale === null) {
+    // A shift alone is a bias: the kernel adds it exactly as the unfused layer does (same rounding).
+    kernels.forward(p, floatData(x), floatData(kernel), e.shift, out);
+    applyEpilogue(out, inputs.layout, { scale: null, shift: null, activation: e.activation });
+  } else {
+    kernels.forward(p, floatData(x), floatData(kernel), null, out);
+    applyEpilogue(out, inputs.layout, e);
+  }
+  return y;
+}
+
+/**
+ * An op's forward with an optional epilogue: fused when no gradient is being recorded, otherwise the
+ * same arithmetic as separate differentiable ops (so the fused form never changes what training sees).
+ * A bias is folded into the epilogue's shift (`(acc + b) * s + t = acc * s + (b * s + t)`).
+ */
+export function runWindowedWithEpilogue<P>(
+  kernels: () => WindowedKernels<P>,
+  p: P,
+  inputs: { x: Tensor; kernel: Tensor; bias: Tensor | null; outShape: readonly number[]; layout: ChannelLayout },
+  epilogue: EpilogueTensors | undefined,
+  context: string,
+): Tensor {
+  const { x, kernel, bias, outShape, layout } = inputs;
+  if (epilogue === undefined) return runWindowedOp(kernels, p, { x, kernel, bias, outShape, biasLength: layout.channels }, context);
+  if (!isRecording()) {
+    checkBias(bias, layout.channels, context);
+    let shift = epilogue.shift;
+    if (bias !== null) {
+      const scaledBias = epilogue.scale === null ? bias : mul(bias, epilogue.scale);
+      shift = shift === null ? scaledBias : add(scaledBias, shift);
+    }
+    return runWindowedInference(kernels(), p, { x, kernel, outShape, layout }, { ...epilogue, shift }, context);
+  }
+  const channelShape = layout.channelsLast ? [layout.channels] : [layout.channels, 1, 1];
+  let y = runWindowedOp(kernels, p, { x, kernel, bias, outShape, biasLength: layout.channels }, context);
+  if (epilogue.scale !== null) y = mul(y, reshape(epilogue.scale, channelShape));
+  if (epilogue.shift !== null) y = add(y, reshape(epilogue.shift, channelShape));
+  if (epilogue.activation !== 'linear') y = maximum(y, 0);
+  if (epilogue.activation === 'relu6') y = minimum(y, 6);
   return y;
 }

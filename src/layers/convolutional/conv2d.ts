@@ -9,6 +9,7 @@ import type { InitializerIdentifier } from '../../initializers/index.js';
 import type { Config } from '../../io/keras-object.js';
 import type { ExplicitPadding } from '../../kernels/conv2d/index.js';
 import { conv2d } from '../../ops/conv2d.js';
+import type { EpilogueTensors } from '../../ops/windowed-op.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import type { CallOptions } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
@@ -106,16 +107,25 @@ export abstract class Conv extends BaseConv {
   }
 
   protected call(x: Tensor, _options: CallOptions): Tensor {
+    return this.finish(this.convolve(x));
+  }
+
+  /** @internal Inference with a fused per-channel epilogue (see `models/inference-fusion.ts`); 2D only. */
+  callFused(x: Tensor, epilogue: EpilogueTensors): Tensor {
+    return this.convolve(x, epilogue);
+  }
+
+  private convolve(x: Tensor, epilogue?: EpilogueTensors): Tensor {
     if (!this.kernel) throw new ShapeError(`layer '${this.name}' used before it was built`);
-    const y = conv2d(this.to2d(x), this.kernel2d(this.kernel), {
+    return conv2d(this.to2d(x), this.kernel2d(this.kernel), {
       strides: this.pair(this.strides),
       dilationRate: this.pair(this.dilationRate),
       padding: this.explicitPadding(),
       dataFormat: this.dataFormat,
       groups: this.groups,
       bias: this.bias,
+      epilogue,
     });
-    return this.finish(y);
   }
 
   override getConfig(): Config {

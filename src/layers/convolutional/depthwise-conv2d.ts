@@ -10,6 +10,7 @@ import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { InitializerIdentifier } from '../../initializers/index.js';
 import type { Config } from '../../io/keras-object.js';
 import { depthwiseConv2d } from '../../ops/depthwise-conv2d.js';
+import type { EpilogueTensors } from '../../ops/windowed-op.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import type { CallOptions } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
@@ -84,15 +85,24 @@ export abstract class DepthwiseConv extends BaseConv {
 
 
   protected call(x: Tensor, _options: CallOptions): Tensor {
+    return this.finish(this.convolve(x));
+  }
+
+  /** @internal Inference with a fused per-channel epilogue (see `models/inference-fusion.ts`); 2D only. */
+  callFused(x: Tensor, epilogue: EpilogueTensors): Tensor {
+    return this.convolve(x, epilogue);
+  }
+
+  private convolve(x: Tensor, epilogue?: EpilogueTensors): Tensor {
     if (!this.depthwiseKernel) throw new ShapeError(`layer '${this.name}' used before it was built`);
-    const y = depthwiseConv2d(this.to2d(x), this.kernel2d(this.depthwiseKernel), {
+    return depthwiseConv2d(this.to2d(x), this.kernel2d(this.depthwiseKernel), {
       strides: this.pair(this.strides),
       padding: this.padding === 'causal' ? 'same' : this.padding,
       dilationRate: this.pair(this.dilationRate),
       dataFormat: this.dataFormat,
       bias: this.bias,
+      epilogue,
     });
-    return this.finish(y);
   }
 
   override getConfig(): Config {
