@@ -71,7 +71,7 @@ describe('inference fusion in Sequential models', () => {
           ? new DepthwiseConv2D({ kernelSize: 3, padding: 'same', strides: 2, dataFormat, dtype, useBias, biasInitializer: 'ones' })
           : new Conv2D({ filters: 9, kernelSize: c.conv === 'pointwise' ? 1 : 3, dataFormat, dtype, useBias, biasInitializer: 'ones' });
       const rest = tail[c.chain](dtype);
-      const model = kerasModelSequential({ inputShape, dtype });
+      const model = kerasModelSequential({ inputShape });
       for (const layer of [conv, ...rest]) model.add(layer);
       for (const [i, layer] of rest.entries()) if (layer instanceof BatchNormalization) randomizeBatchNorm(layer, 10 + i);
       const fusedCalls = countFusedCalls([conv]);
