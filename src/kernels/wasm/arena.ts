@@ -51,8 +51,11 @@ export class WasmArena {
   private top: number;
   private readonly free = new Map<number, number[]>();
   private readonly live = new Map<number, number>();
-  /** The storage object of each live tensor block, to resolve a view back to its owner. */
-  private readonly owners = new Map<number, WeakRef<WasmStorage>>();
+  /**
+   * The storage each view was made by, to resolve a view back to its owner. A WeakMap (not WeakRefs,
+   * which stay alive until the current job ends, i.e. all through a synchronous `fit`).
+   */
+  private readonly owners = new WeakMap<ArrayBufferView, WasmStorage>();
   /** Every buffer object `memory.buffer` has returned (growth of shared memory returns a new one). */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private currentBuffer: ArrayBufferLike;
@@ -118,7 +121,6 @@ export class WasmArena {
     const size = this.live.get(offset);
     if (size === undefined) throw new Error(`WasmArena: no live block at offset ${offset} (double free?)`);
     this.live.delete(offset);
-    this.owners.delete(offset);
     this.counters.frees++;
     this.counters.bytesInUse -= size;
     let list = this.free.get(size);
@@ -133,7 +135,6 @@ export class WasmArena {
   allocStorage(dtype: DType, length: number): WasmStorage {
     const storage = new WasmStorage(this, dtype, length, this.alloc(length * BYTES[dtype]));
     this.finalizer.register(storage, storage.byteOffset, storage);
-    this.owners.set(storage.byteOffset, new WeakRef(storage));
     return storage;
   }
 
@@ -147,8 +148,13 @@ export class WasmArena {
   /** The live storage whose view `array` is (same start), `'inside'` for another view of this memory, else null. */
   ownerOf(array: ArrayBufferView): WasmStorage | 'inside' | null {
     if (!this.contains(array)) return null;
-    const owner = this.owners.get(array.byteOffset)?.deref();
+    const owner = this.owners.get(array);
     return owner !== undefined && !owner.isDisposed ? owner : 'inside';
+  }
+
+  /** @internal Records the storage a view belongs to (see `ownerOf`). */
+  registerView(view: ArrayBufferView, storage: WasmStorage): void {
+    this.owners.set(view, storage);
   }
 
   /** This arena as the engine's tensor allocator (`setStorageAllocator`). */
@@ -202,6 +208,7 @@ export class WasmStorage implements Storage {
         : this.dtype === 'float64'
           ? new Float64Array(buffer, this.byteOffset, this.length)
           : new Int32Array(buffer, this.byteOffset, this.length);
+    this.arena.registerView(this.cached, this);
     return this.cached;
   }
 
