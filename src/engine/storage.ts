@@ -43,8 +43,8 @@ export class HeapStorage implements Storage {
 /** Places tensors in memory a faster backend can read in place. */
 export interface StorageAllocator {
   readonly name: string;
-  /** Zero-filled storage of `length` elements. */
-  alloc(dtype: DType, length: number): Storage;
+  /** Storage of `length` elements, zero-filled when `zeroed` (else whatever the memory held). */
+  alloc(dtype: DType, length: number, zeroed: boolean): Storage;
   /**
    * For an array inside this allocator's memory: the live storage whose view it is exactly, or `'inside'`
    * when it is some other part of the memory (a sub-range, a freed block). `null` for any other array.
@@ -64,12 +64,13 @@ export function getStorageAllocator(): StorageAllocator | null {
 }
 
 /**
- * Allocates zero-filled storage: the single allocation point a faster backend replaces. The storage
- * belongs to the innermost open scope unless `persistent` (a variable's value).
+ * Allocates storage: the single allocation point a faster backend replaces. Zero-filled unless
+ * `zeroed` is false (for outputs a kernel overwrites entirely; heap storage is zero-filled anyway). The
+ * storage belongs to the innermost open scope unless `persistent` (a variable's value).
  */
-export function allocStorage(dtype: DType, length: number, persistent = false): Storage {
+export function allocStorage(dtype: DType, length: number, persistent = false, zeroed = true): Storage {
   if (allocator === null) return new HeapStorage(allocArray(dtype, length), dtype);
-  const storage = allocator.alloc(dtype, length);
+  const storage = allocator.alloc(dtype, length, zeroed);
   if (!persistent) trackInScope(storage);
   return storage;
 }

@@ -117,6 +117,14 @@ export function tensorWithShape(source: Tensor, shape: Shape): Tensor {
   return new Tensor(source.storageHandle, shape);
 }
 
+/**
+ * A tensor whose every element the caller is about to write (a kernel output): its contents start
+ * undefined, which saves clearing memory that is overwritten anyway.
+ */
+export function uninitializedTensor(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocStorage(dtype, sizeOf(shape), false, false), shape);
+}
+
 /** A zero-filled tensor whose storage an op writes into. */
 export function emptyTensor(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocStorage(dtype, sizeOf(shape)), shape);

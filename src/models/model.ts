@@ -1,7 +1,7 @@
 /** What Sequential and functional models share: layers, weights, prediction and the summary. */
 
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor, isTensor, tensorFromArray } from '../engine/tensor.js';
+import { uninitializedTensor, isTensor, tensorFromArray } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
 import { bytesPerElement, isFloatDType } from '../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
@@ -370,7 +370,7 @@ function tally(weights: readonly Variable[]): ParamTally {
 function concatBatches(parts: Tensor[]): Tensor {
   const first = parts[0];
   const total = parts.reduce((n, p) => n + p.shape[0], 0);
-  const result = emptyTensor([total, ...first.shape.slice(1)], first.dtype);
+  const result = uninitializedTensor([total, ...first.shape.slice(1)], first.dtype);
   const out = result.dataSync();
   let offset = 0;
   for (const p of parts) {

@@ -9,7 +9,7 @@ import type { DType } from '../engine/dtype.js';
 import { isFloatDType, resultDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor } from '../engine/tensor.js';
+import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import {
   batchNormAffine,
@@ -66,7 +66,7 @@ function computeDType(tensors: readonly (Tensor | null)[]): DType {
 }
 
 function fromFloat64(values: Float64Array, dtype: DType): Tensor {
-  const t = emptyTensor([values.length], dtype);
+  const t = uninitializedTensor([values.length], dtype);
   floatData(t).set(values);
   return t;
 }
@@ -97,12 +97,12 @@ export function batchNormTraining(x: Tensor, options: BatchNormOpOptions = {}): 
   const mean = new Float64Array(C);
   const variance = new Float64Array(C);
   const invstd = new Float64Array(C);
-  const y = emptyTensor(x.shape, dtype);
+  const y = uninitializedTensor(x.shape, dtype);
   batchNormTrainingForward(p, floatData(xs), gs && floatData(gs), bs && floatData(bs), epsilon, floatData(y), mean, variance, invstd);
 
   const inputs = [xs, ...(gs ? [gs] : []), ...(bs ? [bs] : [])];
   recordOp(inputs, y, (dy) => {
-    const dx = emptyTensor(xs.shape, dtype);
+    const dx = uninitializedTensor(xs.shape, dtype);
     const dgamma = new Float64Array(C);
     const dbeta = new Float64Array(C);
     batchNormTrainingBackward(p, floatData(xs), floatData(cast(dy, dtype)), gs && floatData(gs), mean, invstd, floatData(dx), dgamma, dbeta);
@@ -141,12 +141,12 @@ export function batchNormInference(x: Tensor, movingMean: Tensor, movingVariance
   const bs = betaIn === null ? null : cast(betaIn, dtype);
 
   const folded = foldInference(p, movingMean, movingVariance, gs, bs, epsilon);
-  const y = emptyTensor(x.shape, dtype);
+  const y = uninitializedTensor(x.shape, dtype);
   batchNormAffine(p, floatData(xs), folded.scale, folded.shift, floatData(y));
 
   const inputs = [xs, ...(gs ? [gs] : []), ...(bs ? [bs] : [])];
   recordOp(inputs, y, (dy) => {
-    const dx = emptyTensor(xs.shape, dtype);
+    const dx = uninitializedTensor(xs.shape, dtype);
     const dgamma = new Float64Array(p.channels);
     const dbeta = new Float64Array(p.channels);
     batchNormInferenceBackward(p, floatData(xs), floatData(cast(dy, dtype)), folded.scale, folded.mean, folded.invstd, floatData(dx), dgamma, dbeta);

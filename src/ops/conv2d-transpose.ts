@@ -6,7 +6,7 @@
 
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor } from '../engine/tensor.js';
+import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { describeValue } from '../errors.js';
 import type { Conv2dParams } from '../kernels/conv2d/index.js';
@@ -92,7 +92,7 @@ export function conv2dTranspose(x: Tensor, kernel: Tensor, options: Conv2dTransp
   const dtype = floatResultDType(x, kernel, 'x', CONTEXT);
   const xs = cast(x, dtype);
   const ks = cast(kernel, dtype);
-  const z = emptyTensor(conv2dInputShape(p), dtype);
+  const z = uninitializedTensor(conv2dInputShape(p), dtype);
   conv2dKernels().backwardInput(p, floatData(xs), floatData(ks), floatData(z));
   recordOp([xs, ks], z, (dz) => conv2dTransposeGrads(p, xs, ks, dz));
   if (biasIn === null) return z;
@@ -103,9 +103,9 @@ export function conv2dTranspose(x: Tensor, kernel: Tensor, options: Conv2dTransp
 function conv2dTransposeGrads(p: Conv2dParams, x: Tensor, kernel: Tensor, dz: Tensor): Tensor[] {
   const kernels = conv2dKernels();
   const g = floatData(cast(dz, x.dtype));
-  const dx = emptyTensor(x.shape, x.dtype);
+  const dx = uninitializedTensor(x.shape, x.dtype);
   kernels.forward(p, g, floatData(kernel), null, floatData(dx));
-  const dk = emptyTensor(kernel.shape, x.dtype);
+  const dk = uninitializedTensor(kernel.shape, x.dtype);
   kernels.backwardKernel(p, g, floatData(x), floatData(dk));
   return [dx, dk];
 }

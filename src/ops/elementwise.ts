@@ -8,7 +8,7 @@ import { allocArray } from '../engine/dtype.js';
 import { broadcastShapes, shapesEqual, stridesOf } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor, tensorFromArray } from '../engine/tensor.js';
+import { uninitializedTensor, tensorFromArray } from '../engine/tensor.js';
 import type { TensorOrNumber } from './convert.js';
 import { asTensor, binaryDType } from './convert.js';
 import { sumToShape } from './reduce.js';
@@ -24,7 +24,7 @@ function broadcastStrides(shape: readonly number[], outShape: readonly number[])
 /** Applies `f` elementwise over the broadcast shape of `a` and `b`, computing in `dtype`. */
 export function mapBinary(a: Tensor, b: Tensor, dtype: DType, f: Binary): Tensor {
   const outShape = broadcastShapes(a.shape, b.shape);
-  const result = emptyTensor(outShape, dtype);
+  const result = uninitializedTensor(outShape, dtype);
   const out = result.dataSync();
   const x = a.dataSync();
   const y = b.dataSync();
@@ -241,7 +241,7 @@ export function where(condition: Tensor, a: TensorOrNumber, b: TensorOrNumber): 
   const m = broadcastTo(stopGradient(condition), shape).dataSync();
   const xs = broadcastTo(stopGradient(x), shape).dataSync();
   const ys = broadcastTo(stopGradient(y), shape).dataSync();
-  const out = emptyTensor(shape, dtype);
+  const out = uninitializedTensor(shape, dtype);
   const picked = out.dataSync();
   const maskA = allocArray(dtype, m.length);
   for (let i = 0; i < m.length; i++) {

@@ -6,7 +6,7 @@
 import { isFloatDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor } from '../engine/tensor.js';
+import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { erf } from './erf.js';
 
@@ -24,12 +24,12 @@ export function mapPointwise(x: Tensor, fn: PointwiseFn): Tensor {
     throw new InvalidArgumentError('x', x.dtype, `a float32 or float64 tensor for ${fn.name}`);
   }
   const src = x.dataSync();
-  const out = emptyTensor(x.shape, x.dtype);
+  const out = uninitializedTensor(x.shape, x.dtype);
   const dst = out.dataSync();
   for (let i = 0; i < src.length; i++) dst[i] = fn.f(src[i]);
   recordOp([x], out, (dy) => {
     const g = dy.dataSync();
-    const dxTensor = emptyTensor(x.shape, x.dtype);
+    const dxTensor = uninitializedTensor(x.shape, x.dtype);
     const dx = dxTensor.dataSync();
     for (let i = 0; i < src.length; i++) dx[i] = g[i] === 0 ? 0 : g[i] * fn.df(src[i], dst[i]);
     return [dxTensor];

@@ -3,7 +3,7 @@
 import { isFloatDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor } from '../engine/tensor.js';
+import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Pool2dParams } from '../kernels/pool2d/index.js';
 import { getBackend } from '../kernels/backend.js';
@@ -47,10 +47,10 @@ function resolve(x: Tensor, options: Pool2dOpOptions, context: string): Pool2dPa
  */
 export function maxPool2d(x: Tensor, options: Pool2dOpOptions = {}): Tensor {
   const p = resolve(x, options, 'maxPool2d');
-  const y = emptyTensor(pool2dOutputShape(p), x.dtype);
+  const y = uninitializedTensor(pool2dOutputShape(p), x.dtype);
   getBackend().pool2d.maxForward(p, floatData(x), floatData(y));
   recordOp([x], y, (dy) => {
-    const dx = emptyTensor(x.shape, x.dtype);
+    const dx = uninitializedTensor(x.shape, x.dtype);
     getBackend().pool2d.maxBackward(p, floatData(x), floatData(cast(dy, x.dtype)), floatData(dx));
     return [dx];
   });
@@ -68,10 +68,10 @@ export function maxPool2d(x: Tensor, options: Pool2dOpOptions = {}): Tensor {
  */
 export function avgPool2d(x: Tensor, options: Pool2dOpOptions = {}): Tensor {
   const p = resolve(x, options, 'avgPool2d');
-  const y = emptyTensor(pool2dOutputShape(p), x.dtype);
+  const y = uninitializedTensor(pool2dOutputShape(p), x.dtype);
   getBackend().pool2d.avgForward(p, floatData(x), floatData(y));
   recordOp([x], y, (dy) => {
-    const dx = emptyTensor(x.shape, x.dtype);
+    const dx = uninitializedTensor(x.shape, x.dtype);
     getBackend().pool2d.avgBackward(p, floatData(cast(dy, x.dtype)), floatData(dx));
     return [dx];
   });

@@ -6,7 +6,7 @@ import type { Shape } from '../engine/shape.js';
 import { broadcastShapes, formatShape, shapesEqual, sizeOf, stridesOf } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor, tensorWithShape } from '../engine/tensor.js';
+import { tensorWithShape, uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { sumToShape } from './reduce.js';
 
@@ -41,7 +41,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const inStrides = stridesOf(x.shape);
   const permutedStrides = order.map((a) => inStrides[a]);
   const src = x.dataSync();
-  const out = emptyTensor(outShape, x.dtype);
+  const out = uninitializedTensor(outShape, x.dtype);
   const dst = out.dataSync();
   const index = new Array<number>(rank).fill(0);
   let srcOffset = 0;
@@ -72,7 +72,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   const padded = [...new Array<number>(rank - x.rank).fill(1), ...x.shape];
   const inStrides = stridesOf(padded).map((s, d) => (padded[d] === 1 ? 0 : s));
   const src = x.dataSync();
-  const out = emptyTensor(shape, x.dtype);
+  const out = uninitializedTensor(shape, x.dtype);
   const dst = out.dataSync();
   const index = new Array<number>(rank).fill(0);
   let srcOffset = 0;
@@ -94,7 +94,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
 export function cast(x: Tensor, dtype: DType): Tensor {
   parseDType(dtype);
   if (x.dtype === dtype) return x;
-  const out = emptyTensor(x.shape, dtype);
+  const out = uninitializedTensor(x.shape, dtype);
   const dst = out.dataSync();
   const src = x.dataSync();
   if (dtype === 'int32') for (let i = 0; i < src.length; i++) dst[i] = Math.trunc(src[i]);

@@ -8,7 +8,7 @@ import { floatData } from './convert.js';
 import { sizeOf } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor, tensorFromArray } from '../engine/tensor.js';
+import { uninitializedTensor, tensorFromArray } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { getBackend } from '../kernels/backend.js';
 import { resizeOutputShape, resolveResizeParams } from '../kernels/resize/index.js';
@@ -88,10 +88,10 @@ export function upsample2d(x: Tensor, options: Upsample2dOptions = {}): Tensor {
   }
   if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor for bilinear interpolation', context);
   const p = resolveResizeParams(x.shape, [x.shape[hAxis] * sh, x.shape[wAxis] * sw], dataFormat);
-  const y = emptyTensor(resizeOutputShape(p), x.dtype);
+  const y = uninitializedTensor(resizeOutputShape(p), x.dtype);
   getBackend().resize.bilinearForward(p, floatData(x), floatData(y));
   recordOp([x], y, (dy) => {
-    const dx = emptyTensor(x.shape, x.dtype);
+    const dx = uninitializedTensor(x.shape, x.dtype);
     getBackend().resize.bilinearBackward(p, floatData(cast(dy, x.dtype)), floatData(dx));
     return [dx];
   });

@@ -8,7 +8,7 @@ import type { FloatArray, FloatDType } from '../engine/dtype.js';
 import { isFloatDType, resultDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor } from '../engine/tensor.js';
+import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ChannelLayout, Epilogue } from '../kernels/epilogue.js';
 import { applyEpilogue } from '../kernels/epilogue.js';
@@ -57,17 +57,17 @@ export function runWindowedOp<P>(
   const x = cast(inputs.x, dtype);
   const kernel = cast(inputs.kernel, dtype);
   const bias = inputs.bias === null ? null : cast(inputs.bias, dtype);
-  const y = emptyTensor(inputs.outShape, dtype);
+  const y = uninitializedTensor(inputs.outShape, dtype);
   kernels().forward(p, floatData(x), floatData(kernel), bias ? floatData(bias) : null, floatData(y));
   recordOp(bias ? [x, kernel, bias] : [x, kernel], y, (dy) => {
     const k = kernels();
     const g = floatData(cast(dy, x.dtype));
-    const dx = emptyTensor(x.shape, x.dtype);
+    const dx = uninitializedTensor(x.shape, x.dtype);
     k.backwardInput(p, g, floatData(kernel), floatData(dx));
-    const dk = emptyTensor(kernel.shape, x.dtype);
+    const dk = uninitializedTensor(kernel.shape, x.dtype);
     k.backwardKernel(p, floatData(x), g, floatData(dk));
     if (!bias) return [dx, dk];
-    const db = emptyTensor(bias.shape, x.dtype);
+    const db = uninitializedTensor(bias.shape, x.dtype);
     k.backwardBias(p, g, floatData(db));
     return [dx, dk, db];
   });
@@ -103,7 +103,7 @@ export function runWindowedInference<P>(
     shift: epilogue.shift === null ? null : floatData(cast(epilogue.shift, dtype)),
     activation: epilogue.activation,
   };
-  const y = emptyTensor(inputs.outShape, dtype);
+  const y = uninitializedTensor(inputs.outShape, dtype);
   const out = floatData(y);
   if (kernels.forwardEpilogue) {
     kernels.forwardEpilogue(p, floatData(x), floatData(kernel), e, out);

@@ -131,9 +131,9 @@ export class WasmArena {
     list.push(offset);
   }
 
-  /** Allocates a zero-filled tensor storage of `length` elements. */
-  allocStorage(dtype: DType, length: number): WasmStorage {
-    const storage = new WasmStorage(this, dtype, length, this.alloc(length * BYTES[dtype]));
+  /** Allocates a tensor storage of `length` elements (zero-filled unless `zeroed` is false). */
+  allocStorage(dtype: DType, length: number, zeroed = true): WasmStorage {
+    const storage = new WasmStorage(this, dtype, length, this.alloc(length * BYTES[dtype], zeroed));
     this.finalizer.register(storage, storage.byteOffset, storage);
     return storage;
   }
@@ -161,7 +161,7 @@ export class WasmArena {
   storageAllocator(): StorageAllocator {
     return {
       name: 'wasm',
-      alloc: (dtype, length) => this.allocStorage(dtype, length),
+      alloc: (dtype, length, zeroed) => this.allocStorage(dtype, length, zeroed),
       ownerOf: (array) => this.ownerOf(array),
     };
   }
