@@ -55,7 +55,8 @@ function backpropagate(tape: Tape, value: Tensor): Map<number, Tensor> {
     const node = tape.nodes[i];
     const dy = grads.get(node.output.id);
     if (!dy) continue;
-    const inputGrads = node.backward(dy);
+    grads.delete(node.output.id); // read once: free it for the scope as early as possible
+    const inputGrads = node.backward(dy, node.inputs.map((input) => tape.isTracked(input)));
     node.inputs.forEach((input, k) => {
       const g = inputGrads[k];
       if (!g || !tape.isTracked(input)) return;

@@ -7,8 +7,12 @@
 
 import type { Tensor } from './tensor.js';
 
-/** Maps the gradient of an op's output to one gradient per input (`null` where none flows). */
-export type BackwardFn = (dy: Tensor) => readonly (Tensor | null)[];
+/**
+ * Maps the gradient of an op's output to one gradient per input (`null` where none flows). `needed[k]`
+ * says whether input `k` depends on a watched tensor at all: an op may skip (return null for) the
+ * gradients nobody will read, such as a first convolution's gradient w.r.t. the input images.
+ */
+export type BackwardFn = (dy: Tensor, needed: readonly boolean[]) => readonly (Tensor | null)[];
 
 export interface TapeNode {
   readonly inputs: readonly Tensor[];

@@ -59,14 +59,20 @@ export function runWindowedOp<P>(
   const bias = inputs.bias === null ? null : cast(inputs.bias, dtype);
   const y = uninitializedTensor(inputs.outShape, dtype);
   kernels().forward(p, floatData(x), floatData(kernel), bias ? floatData(bias) : null, floatData(y));
-  recordOp(bias ? [x, kernel, bias] : [x, kernel], y, (dy) => {
+  recordOp(bias ? [x, kernel, bias] : [x, kernel], y, (dy, needed) => {
     const k = kernels();
     const g = floatData(cast(dy, x.dtype));
-    const dx = uninitializedTensor(x.shape, x.dtype);
-    k.backwardInput(p, g, floatData(kernel), floatData(dx));
-    const dk = uninitializedTensor(kernel.shape, x.dtype);
-    k.backwardKernel(p, floatData(x), g, floatData(dk));
-    if (!bias) return [dx, dk];
+    let dx: Tensor | null = null;
+    if (needed[0]) {
+      dx = uninitializedTensor(x.shape, x.dtype);
+      k.backwardInput(p, g, floatData(kernel), floatData(dx));
+    }
+    let dk: Tensor | null = null;
+    if (needed[1]) {
+      dk = uninitializedTensor(kernel.shape, x.dtype);
+      k.backwardKernel(p, floatData(x), g, floatData(dk));
+    }
+    if (!bias || !needed[2]) return [dx, dk];
     const db = uninitializedTensor(bias.shape, x.dtype);
     k.backwardBias(p, g, floatData(db));
     return [dx, dk, db];
