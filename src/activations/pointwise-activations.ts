@@ -11,6 +11,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { PointwiseFn } from '../ops/pointwise.js';
 import { mapPointwise, POINTWISE, softplusValue } from '../ops/pointwise.js';
+import { clippedRelu } from '../ops/clipped-relu.js';
 import { erfc } from '../ops/erf.js';
 
 /** Logistic sigmoid without overflow for either sign. */
@@ -216,9 +217,9 @@ function assertFinite(argument: string, value: number): void {
 /** Keras's `linear`: the input itself, unchanged (any dtype). */
 export const linear = (x: Tensor): Tensor => x;
 /** max(x, 0); slope 0 at 0. */
-export const relu = (x: Tensor): Tensor => mapPointwise(x, ACTIVATION_POINTWISE.relu);
+export const relu = (x: Tensor): Tensor => clippedRelu(x, null);
 /** min(max(x, 0), 6). */
-export const relu6 = (x: Tensor): Tensor => mapPointwise(x, ACTIVATION_POINTWISE.relu6);
+export const relu6 = (x: Tensor): Tensor => clippedRelu(x, 6, 'propagate');
 /** Logistic sigmoid. */
 export const sigmoid = (x: Tensor): Tensor => mapPointwise(x, ACTIVATION_POINTWISE.sigmoid);
 /** Hyperbolic tangent. */

@@ -7,6 +7,7 @@ export { reshape, transpose, broadcastTo, cast, stopGradient } from './shape-ops
 export { exp, log, log1p, sqrt, square, abs, sign, tanh, sigmoid, relu, clip, mapPointwise } from './pointwise.js';
 export { erfOp as erf } from './pointwise.js';
 export type { PointwiseFn } from './pointwise.js';
+export { clippedRelu } from './clipped-relu.js';
 export { depthwiseConv2d } from './depthwise-conv2d.js';
 export type { DepthwiseConv2dOpOptions } from './depthwise-conv2d.js';
 export { oneHot } from './one-hot.js';

@@ -3,6 +3,7 @@
  * and records `dy * f'(x)`, so a new function (an activation, say) needs no gradient code of its own.
  */
 
+import { clippedRelu } from './clipped-relu.js';
 import { isFloatDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -96,7 +97,7 @@ export const tanh = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.tanh);
 /** Logistic sigmoid, computed without overflow. */
 export const sigmoid = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.sigmoid);
 /** max(x, 0). */
-export const relu = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.relu);
+export const relu = (x: Tensor): Tensor => clippedRelu(x, null);
 /** The error function. */
 export const erfOp = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.erf);
 

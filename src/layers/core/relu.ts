@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { Config } from '../../io/keras-object.js';
 import type { PointwiseFn } from '../../ops/pointwise.js';
 import { mapPointwise } from '../../ops/pointwise.js';
+import { clippedRelu } from '../../ops/clipped-relu.js';
 import type { CallOptions, LayerOptions } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
@@ -89,6 +90,7 @@ export class ReLU extends Layer {
   }
 
   protected call(x: Tensor, _options: CallOptions): Tensor {
+    if (this.threshold === 0 && this.negativeSlope === 0) return clippedRelu(x, this.maxValue);
     return mapPointwise(x, this.fn);
   }
 
