@@ -1,13 +1,27 @@
 /**
- * Finds and instantiates the compiled AssemblyScript kernels (`dist/kernels/wasm/depthwise.wasm`, built by
- * `scripts/build-wasm.mjs`). In Node the file is read from disk relative to this module; in a browser it
- * is fetched (the `new URL('./depthwise.wasm', import.meta.url)` form is the one bundlers rewrite).
+ * Finds and instantiates the compiled AssemblyScript kernels, built by `scripts/build-wasm.mjs` in two
+ * variants of the same source:
  *
- * Run from the compiled package, the .wasm sits next to this module (dist/kernels/wasm/); run from source
- * (tsx, tests), the same file is found in the repository's dist/ folder.
+ * - `depthwise.wasm` imports a *shared* memory (and may use atomics): the same module and memory can be
+ *   instantiated again in worker threads (see `thread-pool.ts`). Needs `SharedArrayBuffer`: always there
+ *   in Node, in browsers only on cross-origin isolated pages.
+ * - `depthwise-single.wasm` imports a plain memory, for every other browser page.
+ *
+ * Both import their memory (`env.memory`) rather than define it, so the loader creates the
+ * `WebAssembly.Memory` (with the limits the module declares) and hands it to every instance; the module
+ * also re-exports it as `memory`.
+ *
+ * Node loads synchronously (`readFileSync` + `new WebAssembly.Module`; the module is about 10 KB), so the
+ * library can switch to the wasm kernels at import time without `await`; browsers fetch asynchronously.
+ * Run from the compiled package, the .wasm files sit next to this module (dist/kernels/wasm/); run from
+ * source (tsx, tests), the same files are found in the repository's dist/ folder.
  */
 
-/** The functions and memory `assembly/depthwise-conv2d.ts` exports. Pointers are byte offsets. */
+/**
+ * The functions and memory every build exports that this file relies on, plus the depthwise kernels of
+ * `assembly/depthwise-conv2d.ts`. Pointers are byte offsets. Other kernel families look their exports up
+ * by name (`exports[name]`) and check them in their own wrappers.
+ */
 export interface DepthwiseWasmExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
@@ -17,61 +31,221 @@ export interface DepthwiseWasmExports {
   backwardBiasNhwc(params: number, dy: number, dbias: number): void;
   nchwToNhwc(src: number, dst: number, batch: number, channels: number, spatial: number): void;
   nhwcToNchw(src: number, dst: number, batch: number, channels: number, spatial: number): void;
+  readonly [name: string]: WebAssembly.ExportValue;
 }
 
-const FUNCTIONS = [
-  'heapBase',
-  'forwardNhwc',
-  'backwardInputNhwc',
-  'backwardKernelNhwc',
-  'backwardBiasNhwc',
-  'nchwToNhwc',
-  'nhwcToNchw',
-] as const;
+/** A loaded kernel module: what a thread pool needs to instantiate it again on other threads. */
+export interface DepthwiseWasmModule {
+  readonly module: WebAssembly.Module;
+  /** The module's (imported) memory; `exports.memory` is the same object. */
+  readonly memory: WebAssembly.Memory;
+  readonly exports: DepthwiseWasmExports;
+  /** Whether `memory` is shared (the threaded variant): only then can a thread pool use it. */
+  readonly shared: boolean;
+}
 
-/** Where the module is looked for, best first. */
-export function wasmModuleUrls(): URL[] {
-  return [
-    new URL('./depthwise.wasm', import.meta.url),
-    new URL('../../../dist/kernels/wasm/depthwise.wasm', import.meta.url),
-  ];
+/** Which build: `shared` (threads, needs SharedArrayBuffer) or `single` (plain memory). */
+export type WasmVariant = 'shared' | 'single';
+
+interface NodeProcess {
+  versions?: { node?: string };
+  getBuiltinModule?: (id: string) => unknown;
+}
+interface NodeFs {
+  readFileSync(path: URL): Uint8Array;
+  existsSync(path: URL): boolean;
+}
+
+function nodeProcess(): NodeProcess | undefined {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  return proc?.versions?.node === undefined ? undefined : proc;
 }
 
 function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions === 'object' && process.versions.node !== undefined;
+  return nodeProcess() !== undefined;
 }
 
-function checkExports(instance: WebAssembly.Instance): DepthwiseWasmExports {
+/**
+ * Whether this environment can create a shared `WebAssembly.Memory`: Node always; a browser only where
+ * `SharedArrayBuffer` exists and the page (or worker) is cross-origin isolated.
+ */
+export function sharedMemorySupported(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  if (isNode()) return true;
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
+/** Where the module of `variant` (default: the best this environment supports) is looked for, best first. */
+export function wasmModuleUrls(variant: WasmVariant = sharedMemorySupported() ? 'shared' : 'single'): URL[] {
+  // Spelled out per file so bundlers see the literal `new URL('./x.wasm', import.meta.url)`.
+  return variant === 'shared'
+    ? [new URL('./depthwise.wasm', import.meta.url), new URL('../../../dist/kernels/wasm/depthwise.wasm', import.meta.url)]
+    : [
+        new URL('./depthwise-single.wasm', import.meta.url),
+        new URL('../../../dist/kernels/wasm/depthwise-single.wasm', import.meta.url),
+      ];
+}
+
+/** The limits of a module's imported memory, read from its import section. */
+export interface MemoryImport {
+  readonly initial: number;
+  readonly maximum: number | undefined;
+  readonly shared: boolean;
+}
+
+/**
+ * Reads the `env.memory` import's limits from the module bytes (the JS API cannot tell whether an import
+ * is shared). `null` when the module imports no memory.
+ */
+export function memoryImportOf(bytes: BufferSource): MemoryImport | null {
+  const b = ArrayBuffer.isView(bytes)
+    ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    : new Uint8Array(bytes);
+  let at = 8; // magic + version
+  const u32 = (): number => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      if (at >= b.length) throw new Error('depthwise.wasm: truncated module');
+      const byte = b[at++];
+      result += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return result;
+      shift += 7;
+    }
+  };
+  const limits = (): MemoryImport => {
+    const flags = b[at++];
+    const initial = u32();
+    const maximum = (flags & 1) !== 0 ? u32() : undefined;
+    return { initial, maximum, shared: (flags & 2) !== 0 };
+  };
+  while (at < b.length) {
+    const id = b[at++];
+    const size = u32();
+    const end = at + size;
+    if (id === 2) {
+      const count = u32();
+      for (let i = 0; i < count; i++) {
+        for (let name = 0; name < 2; name++) {
+          const length = u32(); // module name, then field name
+          at += length;
+        }
+        const kind = b[at++];
+        if (kind === 0) u32(); // function: type index
+        else if (kind === 1) {
+          at++; // table: element type
+          limits();
+        } else if (kind === 2) return limits();
+        else if (kind === 3) at += 2; // global: value type, mutability
+        else if (kind === 4) {
+          at++; // tag: attribute
+          u32();
+        } else throw new Error(`depthwise.wasm: unknown import kind ${kind}`);
+      }
+      return null;
+    }
+    at = end;
+  }
+  return null;
+}
+
+/** A fresh memory matching a module's memory import. */
+export function createMemoryFor(imported: MemoryImport): WebAssembly.Memory {
+  if (imported.shared && !sharedMemorySupported()) {
+    throw new Error('depthwise.wasm: this module needs a shared memory, which this environment cannot create (a browser page must be cross-origin isolated); load depthwise-single.wasm instead');
+  }
+  const descriptor: WebAssembly.MemoryDescriptor = { initial: imported.initial };
+  if (imported.maximum !== undefined) descriptor.maximum = imported.maximum;
+  if (imported.shared) descriptor.shared = true;
+  return new WebAssembly.Memory(descriptor);
+}
+
+function checkExports(instance: WebAssembly.Instance, memory: WebAssembly.Memory): DepthwiseWasmExports {
   const exports = instance.exports;
-  if (!(exports.memory instanceof WebAssembly.Memory)) {
-    throw new Error('depthwise.wasm: the module does not export its memory');
-  }
-  for (const name of FUNCTIONS) {
-    if (typeof exports[name] !== 'function') throw new Error(`depthwise.wasm: missing export \`${name}\``);
-  }
+  if (exports.memory !== memory) throw new Error('depthwise.wasm: the module does not re-export its imported memory');
+  if (typeof exports.heapBase !== 'function') throw new Error('depthwise.wasm: missing export `heapBase`');
   return exports as unknown as DepthwiseWasmExports;
 }
 
-/** Instantiates the kernels from the bytes of a .wasm file (any environment). */
-export async function instantiateDepthwiseWasm(bytes: BufferSource): Promise<DepthwiseWasmExports> {
-  const { instance } = await WebAssembly.instantiate(bytes, {});
-  return checkExports(instance);
+function fromModule(module: WebAssembly.Module, memory: WebAssembly.Memory, instance: WebAssembly.Instance): DepthwiseWasmModule {
+  return {
+    module,
+    memory,
+    exports: checkExports(instance, memory),
+    shared: typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer,
+  };
 }
 
-/** Compiles and instantiates synchronously; fine in Node for a module this small (about 5 KB). */
+function memoryForBytes(bytes: BufferSource): WebAssembly.Memory {
+  const imported = memoryImportOf(bytes);
+  if (imported === null) throw new Error('depthwise.wasm: the module does not import its memory (rebuild with `npm run build:wasm`)');
+  return createMemoryFor(imported);
+}
+
+/** Compiles and instantiates synchronously with a new memory (any environment; fine for a module this small). */
+export function instantiateDepthwiseWasmModuleSync(bytes: BufferSource): DepthwiseWasmModule {
+  const memory = memoryForBytes(bytes);
+  const module = new WebAssembly.Module(bytes);
+  return fromModule(module, memory, new WebAssembly.Instance(module, { env: { memory } }));
+}
+
+/** Compiles and instantiates asynchronously with a new memory (any environment). */
+export async function instantiateDepthwiseWasmModule(bytes: BufferSource): Promise<DepthwiseWasmModule> {
+  const memory = memoryForBytes(bytes);
+  const module = await WebAssembly.compile(bytes);
+  return fromModule(module, memory, await WebAssembly.instantiate(module, { env: { memory } }));
+}
+
+/** The exports only, from the bytes of either variant (kept for callers that need no threads). */
 export function instantiateDepthwiseWasmSync(bytes: BufferSource): DepthwiseWasmExports {
-  return checkExports(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
+  return instantiateDepthwiseWasmModuleSync(bytes).exports;
+}
+
+/** The exports only, asynchronously. */
+export async function instantiateDepthwiseWasm(bytes: BufferSource): Promise<DepthwiseWasmExports> {
+  return (await instantiateDepthwiseWasmModule(bytes)).exports;
+}
+
+export interface LoadOptions {
+  /** Load this file instead of searching the default places. */
+  readonly url?: URL | string;
+  /** Force a variant; default: `shared` where {@link sharedMemorySupported}, else `single`. */
+  readonly variant?: WasmVariant;
+}
+
+function candidates(options: LoadOptions): URL[] {
+  return options.url === undefined ? wasmModuleUrls(options.variant) : [new URL(options.url, import.meta.url)];
+}
+
+function nodeFs(): NodeFs | undefined {
+  return nodeProcess()?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
+}
+
+/**
+ * Loads the kernels synchronously. Node only (Node 20.16 or later, which has `process.getBuiltinModule`):
+ * returns `null` in browsers, on older Node, or when no built module is found; throws if a module is
+ * found but is invalid.
+ */
+export function loadDepthwiseWasmModuleSync(options: LoadOptions = {}): DepthwiseWasmModule | null {
+  const fs = nodeFs();
+  if (fs === undefined) return null;
+  for (const candidate of candidates(options)) {
+    if (candidate.protocol !== 'file:' || !fs.existsSync(candidate)) continue;
+    return instantiateDepthwiseWasmModuleSync(fs.readFileSync(candidate) as Uint8Array<ArrayBuffer>);
+  }
+  return null;
 }
 
 /**
  * Loads the kernels: Node reads the file, a browser fetches it. Resolves to `null` when no built module
  * is found (the TypeScript kernels remain the fallback); rejects if a module is found but is invalid.
  */
-export async function loadDepthwiseWasm(url?: URL | string): Promise<DepthwiseWasmExports | null> {
-  const candidates = url === undefined ? wasmModuleUrls() : [new URL(url, import.meta.url)];
+export async function loadDepthwiseWasmModule(options: LoadOptions = {}): Promise<DepthwiseWasmModule | null> {
   if (isNode()) {
+    const sync = loadDepthwiseWasmModuleSync(options);
+    if (sync !== null || nodeFs() !== undefined) return sync;
     const { readFile } = await import('node:fs/promises');
-    for (const candidate of candidates) {
+    for (const candidate of candidates(options)) {
       if (candidate.protocol !== 'file:') continue;
       let bytes: Uint8Array<ArrayBuffer>;
       try {
@@ -79,28 +253,30 @@ export async function loadDepthwiseWasm(url?: URL | string): Promise<DepthwiseWa
       } catch {
         continue;
       }
-      return instantiateDepthwiseWasm(bytes);
+      return instantiateDepthwiseWasmModule(bytes);
     }
     return null;
   }
-  for (const candidate of candidates) {
+  for (const candidate of candidates(options)) {
     const response = await fetch(candidate).catch(() => null);
     if (response === null || !response.ok) continue;
-    if (typeof WebAssembly.instantiateStreaming === 'function' && response.headers.get('content-type') === 'application/wasm') {
-      const { instance } = await WebAssembly.instantiateStreaming(response, {});
-      return checkExports(instance);
-    }
-    return instantiateDepthwiseWasm(await response.arrayBuffer());
+    // The bytes are needed anyway (to read the memory import), so no instantiateStreaming.
+    return instantiateDepthwiseWasmModule(await response.arrayBuffer());
   }
   return null;
 }
 
+/** The exports only (kept for existing callers); see {@link loadDepthwiseWasmModule}. */
+export async function loadDepthwiseWasm(url?: URL | string): Promise<DepthwiseWasmExports | null> {
+  return (await loadDepthwiseWasmModule(url === undefined ? {} : { url }))?.exports ?? null;
+}
+
 /** Node only: the path of the module {@link loadDepthwiseWasm} would read, or `null` if none is built. */
-export async function wasmModulePath(): Promise<string | null> {
+export async function wasmModulePath(variant?: WasmVariant): Promise<string | null> {
   if (!isNode()) return null;
   const { existsSync } = await import('node:fs');
   const { fileURLToPath } = await import('node:url');
-  for (const candidate of wasmModuleUrls()) {
+  for (const candidate of wasmModuleUrls(variant)) {
     const path = fileURLToPath(candidate);
     if (existsSync(path)) return path;
   }
