@@ -2,3 +2,5 @@
 export type { MatmulParams } from './params.js';
 export { resolveMatmulParams } from './params.js';
 export { matmulForward } from './js.js';
+export type { MatmulKernels } from './kernels.js';
+export { typescriptMatmulKernels } from './kernels.js';
