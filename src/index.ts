@@ -10,6 +10,10 @@ export { Variable } from './engine/variable.js';
 export { valueAndGrads } from './engine/autograd.js';
 export type { ValueAndGrads } from './engine/autograd.js';
 export { noGrad } from './engine/tape.js';
+export { tidy } from './engine/scope.js';
+export { getBackendName, memoryInfo, ready, setBackend } from './kernels/backend.js';
+export type { KernelBackend, MemoryInfo } from './kernels/backend.js';
+export { getNumThreads, setNumThreads } from './kernels/wasm/thread-pool.js';
 export { setRandomSeed } from './engine/random.js';
 
 export * as ops from './ops/index.js';

@@ -1,60 +1,119 @@
 /**
- * The kernel interface. A backend supplies kernels that read typed-array views of their inputs and write
- * into outputs the caller allocated through `allocStorage`; the TypeScript kernels are the default and the
- * fallback. A WebAssembly backend fills the same slots and allocates in its own linear memory, which is why
- * kernels never allocate their outputs.
+ * Which kernels the ops run, and where tensors live. At import, in Node, the WebAssembly SIMD kernels
+ * are loaded synchronously and become the default, with tensors allocated in the module's shared memory
+ * (zero copy) and a thread pool; elsewhere the TypeScript kernels run until `ready()` has loaded the
+ * module. `DEPTHWISE_BACKEND=typescript` in the environment (or `setBackend('typescript')`) opts out.
  */
 
-import type { FloatArray } from '../engine/dtype.js';
-import type { DepthwiseConv2dParams } from './depthwise-conv2d/params.js';
-import {
-  depthwiseConv2dBackwardBias,
-  depthwiseConv2dBackwardInput,
-  depthwiseConv2dBackwardKernel,
-  depthwiseConv2dForward,
-} from './depthwise-conv2d/js.js';
-import type { Conv2dKernels } from './conv2d/index.js';
-import { typescriptConv2dKernels } from './conv2d/index.js';
-import type { Pool2dKernels } from './pool2d/index.js';
-import { typescriptPool2dKernels } from './pool2d/index.js';
-import type { ResizeKernels } from './resize/index.js';
-import { typescriptResizeKernels } from './resize/index.js';
+import { setStorageAllocator } from '../engine/storage.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { KernelBackend } from './typescript-backend.js';
+import { typescriptBackend } from './typescript-backend.js';
+import type { WasmBackend } from './wasm/index.js';
+import { createWasmBackend, createWasmBackendSync } from './wasm/index.js';
 
-export interface DepthwiseConv2dKernels {
-  forward(p: DepthwiseConv2dParams, x: FloatArray, kernel: FloatArray, bias: FloatArray | null, out: FloatArray): void;
-  backwardInput(p: DepthwiseConv2dParams, dy: FloatArray, kernel: FloatArray, dx: FloatArray): void;
-  backwardKernel(p: DepthwiseConv2dParams, x: FloatArray, dy: FloatArray, dkernel: FloatArray): void;
-  backwardBias(p: DepthwiseConv2dParams, dy: FloatArray, dbias: FloatArray): void;
-}
-
-export interface KernelBackend {
-  readonly name: string;
-  readonly depthwiseConv2d: DepthwiseConv2dKernels;
-  readonly conv2d: Conv2dKernels;
-  readonly pool2d: Pool2dKernels;
-  readonly resize: ResizeKernels;
-}
-
-export const typescriptBackend: KernelBackend = {
-  name: 'typescript',
-  depthwiseConv2d: {
-    forward: depthwiseConv2dForward,
-    backwardInput: depthwiseConv2dBackwardInput,
-    backwardKernel: depthwiseConv2dBackwardKernel,
-    backwardBias: depthwiseConv2dBackwardBias,
-  },
-  conv2d: typescriptConv2dKernels,
-  pool2d: typescriptPool2dKernels,
-  resize: typescriptResizeKernels,
-};
+export type { DepthwiseConv2dKernels, KernelBackend } from './typescript-backend.js';
+export { typescriptBackend } from './typescript-backend.js';
 
 let current: KernelBackend = typescriptBackend;
+/** The loaded WebAssembly backend (kept when switching away, so switching back is free). */
+let wasm: WasmBackend | null = null;
+let wasmError: unknown = null;
+
+function environmentChoice(): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DEPTHWISE_BACKEND;
+}
+
+function install(backend: KernelBackend): void {
+  current = backend;
+  // Tensors go to wasm memory only when it is shared: its views then never detach as memory grows.
+  const arena = backend === wasm && wasm.arena.shared ? wasm.arena : null;
+  setStorageAllocator(arena === null ? null : arena.storageAllocator());
+}
 
 export function getBackend(): KernelBackend {
   return current;
 }
 
-/** Selects the kernels every op uses from now on. */
-export function setBackend(backend: KernelBackend): void {
-  current = backend;
+/** The active backend's name: `'wasm-simd'` or `'typescript'`. */
+export function getBackendName(): string {
+  return current.name;
 }
+
+/**
+ * Selects the kernels every op uses from now on: `'wasm'` (the SIMD kernels; throws if they could not be
+ * loaded), `'typescript'`, or a backend object. Tensors created before keep their storage.
+ *
+ * @example
+ * ```ts
+ * setBackend('typescript'); // plain TypeScript kernels, tensors on the JavaScript heap
+ * ```
+ */
+export function setBackend(backend: 'wasm' | 'typescript' | KernelBackend): void {
+  if (backend === 'typescript') return install(typescriptBackend);
+  if (backend === 'wasm') {
+    if (wasm === null) {
+      throw new InvalidArgumentError('backend', backend, `'typescript': the WebAssembly kernels are not loaded (${wasmError === null ? 'call `await ready()` first' : String(wasmError)})`, 'setBackend');
+    }
+    return install(wasm);
+  }
+  if (typeof backend !== 'object' || backend === null || typeof backend.name !== 'string') {
+    throw new InvalidArgumentError('backend', backend, "'wasm', 'typescript' or a KernelBackend object", 'setBackend');
+  }
+  install(backend);
+}
+
+/**
+ * Resolves once the WebAssembly kernels are loaded and active (immediately in Node, where they load at
+ * import). In a browser call it once before heavy work; without it the TypeScript kernels run.
+ *
+ * @example
+ * ```ts
+ * await ready();
+ * ```
+ */
+export async function ready(): Promise<string> {
+  if (wasm === null && wasmError === null && environmentChoice() !== 'typescript') {
+    try {
+      wasm = await createWasmBackend();
+      if (wasm !== null && current === typescriptBackend) install(wasm);
+    } catch (error) {
+      wasmError = error;
+    }
+  }
+  return current.name;
+}
+
+export interface MemoryInfo {
+  /** The active backend. */
+  backend: string;
+  /** Bytes of live tensors in WebAssembly memory (0 when tensors live on the JavaScript heap). */
+  wasmBytesInUse: number;
+  /** Size of the WebAssembly memory (it grows, it never shrinks). */
+  wasmMemoryBytes: number;
+}
+
+/**
+ * Where tensor memory stands; a long training run should show `wasmBytesInUse` flat between epochs.
+ *
+ * @example
+ * ```ts
+ * console.log(memoryInfo().wasmBytesInUse);
+ * ```
+ */
+export function memoryInfo(): MemoryInfo {
+  const stats = wasm?.arena.stats();
+  return { backend: current.name, wasmBytesInUse: stats?.bytesInUse ?? 0, wasmMemoryBytes: stats?.memoryBytes ?? 0 };
+}
+
+function initialize(): void {
+  if (environmentChoice() === 'typescript') return;
+  try {
+    wasm = createWasmBackendSync();
+  } catch (error) {
+    wasmError = error; // an invalid module: keep the TypeScript kernels, and say why on setBackend('wasm')
+  }
+  if (wasm !== null) install(wasm);
+}
+
+initialize();

@@ -12,6 +12,9 @@ import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
+import { getBackend } from '../kernels/backend.js';
+import type { FloatArray } from '../kernels/float-array.js';
+import { cast } from './shape-ops.js';
 
 /**
  * ReLU with an optional ceiling (`null`: none; 6: ReLU6), differentiable in `x`.
@@ -28,29 +31,10 @@ export function clippedRelu(x: Tensor, maxValue: number | null = null, nan: 'zer
   const src = x.dataSync();
   const out = uninitializedTensor(x.shape, x.dtype);
   const dst = out.dataSync();
-  if (nan === 'zero') {
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      dst[i] = v > 0 ? (v < cap ? v : cap) : 0;
-    }
-  } else {
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      dst[i] = v < 0 ? 0 : v > cap ? cap : v;
-    }
-  }
+  getBackend().activation.clippedReluForward(src as FloatArray, dst as FloatArray, cap, nan === 'propagate');
   recordOp([x], out, (dy) => {
-    const g = dy.dataSync();
     const dx = uninitializedTensor(x.shape, x.dtype);
-    const d = dx.dataSync();
-    if (maxValue === null) {
-      for (let i = 0; i < src.length; i++) d[i] = src[i] > 0 ? g[i] : 0; // +Infinity passes its gradient
-    } else {
-      for (let i = 0; i < src.length; i++) {
-        const v = src[i];
-        d[i] = v > 0 && v < cap ? g[i] : 0;
-      }
-    }
+    getBackend().activation.clippedReluBackward(src as FloatArray, cast(dy, x.dtype).dataSync() as FloatArray, dx.dataSync() as FloatArray, cap);
     return [dx];
   });
   return out;

@@ -3,9 +3,9 @@
 import { asFloatArray, isFloatDType, resultDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor, isTensor } from '../engine/tensor.js';
+import { uninitializedTensor, isTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import { matmulForward } from '../kernels/matmul/js.js';
+import { getBackend } from '../kernels/backend.js';
 import { resolveMatmulParams } from '../kernels/matmul/params.js';
 import { sumToShape } from './reduce.js';
 import { cast } from './shape-ops.js';
@@ -47,8 +47,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const p = resolveMatmulParams(a.shape, b.shape, { transposeA, transposeB }, CONTEXT);
   const x = cast(a, dtype);
   const y = cast(b, dtype);
-  const out = emptyTensor([...p.batchShape, p.m, p.n], dtype);
-  matmulForward(p, asFloatArray(x.dataSync()), asFloatArray(y.dataSync()), asFloatArray(out.dataSync()));
+  const out = uninitializedTensor([...p.batchShape, p.m, p.n], dtype);
+  getBackend().matmul.forward(p, asFloatArray(x.dataSync()), asFloatArray(y.dataSync()), asFloatArray(out.dataSync()));
   recordOp([x, y], out, (dy) => {
     // C = op(A) op(B). Each gradient is itself a product, arranged so no explicit transpose is needed;
     // broadcast batch axes are then summed back to the operand's shape.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, test } from 'node:test';
-import { kerasModelSequential, layerDepthwiseConv2d, ops, optimizers, ProgbarLogger } from '../../src/index.js';
+import { kerasModelSequential, layerDepthwiseConv2d, memoryInfo, ops, optimizers, ProgbarLogger } from '../../src/index.js';
 import { stripes } from './stripes.js';
 
 setFlagsFromString('--expose-gc');
@@ -35,8 +35,14 @@ describe('memory', () => {
     };
     m.fit(x, y, { epochs: 60, batchSize: 16, verbose: 0 }); // warm-up: JIT and first allocations
     const before = used();
+    const wasmBefore = memoryInfo();
     for (let i = 0; i < 3; i++) m.fit(x, y, { epochs: 60, batchSize: 16, verbose: 0 }); // 1,440 steps
     const growth = used() - before;
+    // Tensors in WebAssembly memory are freed by each step's scope, not by the garbage collector: the
+    // bytes in use return exactly to where they were, and the memory never had to grow.
+    const wasmAfter = memoryInfo();
+    assert.equal(wasmAfter.wasmBytesInUse, wasmBefore.wasmBytesInUse, 'wasm bytes in use after 1,440 more steps');
+    assert.equal(wasmAfter.wasmMemoryBytes, wasmBefore.wasmMemoryBytes, 'wasm memory size');
     // Measured noise between such points is about ±150 KiB. Keeping one batch (4 KiB) or even one small
     // tensor (~0.7 KiB) per step would add more than the 1 MiB allowed.
     assert.ok(growth < 1024 * 1024, `memory grew by ${(growth / 1024).toFixed(0)} KiB over 1,440 steps`);

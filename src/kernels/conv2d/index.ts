@@ -1,4 +1,5 @@
 /** Grouped 2D convolution kernels on plain typed arrays (the naive reference is test-only). */
+import type { Epilogue } from '../epilogue.js';
 import type { FloatArray } from '../float-array.js';
 import { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardKernel, conv2dForward } from './js.js';
 import type { Conv2dParams } from './params.js';
@@ -21,6 +22,8 @@ export interface Conv2dKernels {
   backwardInput(p: Conv2dParams, dy: FloatArray, kernel: FloatArray, dx: FloatArray): void;
   backwardKernel(p: Conv2dParams, x: FloatArray, dy: FloatArray, dkernel: FloatArray): void;
   backwardBias(p: Conv2dParams, dy: FloatArray, dbias: FloatArray): void;
+  /** Forward with a fused per-channel epilogue (optional: ops fall back to forward + one pass). */
+  forwardEpilogue?(p: Conv2dParams, x: FloatArray, kernel: FloatArray, epilogue: Epilogue, out: FloatArray): void;
 }
 
 /**

@@ -1,50 +1,78 @@
 /**
- * The WebAssembly (SIMD) kernels: loading, tensor memory inside the module, and a `KernelBackend` whose
- * depthwise slots run in WebAssembly (pool2d and resize stay TypeScript). Nothing here changes the
- * library's default backend or allocation; see `createWasmBackend`.
+ * The WebAssembly (SIMD) kernels: loading, tensor memory inside the module, the thread pool, and the
+ * `KernelBackend` whose depthwise, conv2d and matmul slots run in WebAssembly (pool2d and resize stay
+ * TypeScript). `kernels/backend.ts` makes it the default where it loads.
  */
-import type { KernelBackend } from '../backend.js';
-import { typescriptBackend } from '../backend.js';
+import type { KernelBackend } from '../typescript-backend.js';
+import { typescriptBackend } from '../typescript-backend.js';
+import { createWasmActivationKernels } from './activations.js';
 import { WasmArena } from './arena.js';
 import type { WasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
 import { createWasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
-import type { DepthwiseWasmExports } from './loader.js';
-import { loadDepthwiseWasm } from './loader.js';
+import type { GemmWasmExports, WasmConv2dKernels, WasmMatmulKernels } from './gemm.js';
+import { createWasmConv2dKernels, createWasmMatmulKernels } from './gemm.js';
+import type { DepthwiseWasmExports, DepthwiseWasmModule, LoadOptions } from './loader.js';
+import { loadDepthwiseWasmModule, loadDepthwiseWasmModuleSync } from './loader.js';
+import type { ThreadPool } from './thread-pool.js';
+import { createThreadPool } from './thread-pool.js';
 
 export type { ArenaStats } from './arena.js';
 export { WasmArena, WasmStorage, sizeClass } from './arena.js';
 export type { FusedActivation, WasmDepthwiseConv2dKernels, WasmKernelStats } from './depthwise-conv2d.js';
 export { createWasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
-export type { DepthwiseWasmExports } from './loader.js';
-export {
-  instantiateDepthwiseWasm,
-  instantiateDepthwiseWasmSync,
-  loadDepthwiseWasm,
-  wasmModulePath,
-  wasmModuleUrls,
-} from './loader.js';
+export type { GemmWasmExports, WasmConv2dKernels, WasmMatmulKernels } from './gemm.js';
+export { createWasmConv2dKernels, createWasmMatmulKernels } from './gemm.js';
+export type { DepthwiseWasmExports, DepthwiseWasmModule, LoadOptions, WasmVariant } from './loader.js';
+export * from './loader.js';
+export type { ThreadPool, ThreadPoolStats } from './thread-pool.js';
+export { createThreadPool, defaultNumThreads, getNumThreads, setNumThreads } from './thread-pool.js';
 
 export interface WasmBackend extends KernelBackend {
   readonly depthwiseConv2d: WasmDepthwiseConv2dKernels;
-  /** Allocates tensors in the module's memory; pass `arena.allocStorage` where storage is allocated. */
+  readonly conv2d: WasmConv2dKernels;
+  readonly matmul: WasmMatmulKernels;
+  /** Tensors in the module's memory; `arena.storageAllocator()` is what the engine allocates through. */
   readonly arena: WasmArena;
   readonly exports: DepthwiseWasmExports;
+  /** Splits kernel calls across threads (`setNumThreads`); runs serially where memory is not shared. */
+  readonly pool: ThreadPool;
 }
 
-/** Wraps instantiated kernels as a backend (its own arena over the module's memory). */
-export function wasmBackendFromExports(exports: DepthwiseWasmExports): WasmBackend {
-  const arena = new WasmArena(exports.memory, exports.heapBase());
+/** Wraps a loaded module as a backend: its own arena over the module's memory and a thread pool. */
+export function wasmBackendFromModule(loaded: DepthwiseWasmModule): WasmBackend {
+  const { module, memory, exports } = loaded;
+  const arena = new WasmArena(memory, exports.heapBase());
+  const pool = createThreadPool({ module, memory, exports: exports as unknown as WebAssembly.Exports, arena });
+  const gemm = exports as unknown as GemmWasmExports;
+  const depthwise = createWasmDepthwiseConv2dKernels(exports, arena, pool);
+  const conv2d = createWasmConv2dKernels(gemm, arena, pool);
   return {
-    ...typescriptBackend, // every other kernel family stays TypeScript
+    ...typescriptBackend, // pool2d and resize stay TypeScript
     name: 'wasm-simd',
-    depthwiseConv2d: createWasmDepthwiseConv2dKernels(exports, arena),
+    depthwiseConv2d: {
+      ...depthwise,
+      forwardEpilogue: (p, x, kernel, e, out) => depthwise.forwardScaleShift(p, x, kernel, e.scale, e.shift, out, e.activation),
+    },
+    conv2d: {
+      ...conv2d,
+      forwardEpilogue: (p, x, kernel, e, out) => conv2d.forwardFused(p, x, kernel, e.scale, e.shift, out, e.activation),
+    },
+    matmul: createWasmMatmulKernels(gemm, arena, pool),
+    activation: createWasmActivationKernels(exports as unknown as WebAssembly.Exports, arena, pool),
     arena,
     exports,
+    pool,
   };
 }
 
-/** Loads the module and builds the backend; `null` when no built module is found (use TypeScript). */
-export async function createWasmBackend(url?: URL | string): Promise<WasmBackend | null> {
-  const exports = await loadDepthwiseWasm(url);
-  return exports === null ? null : wasmBackendFromExports(exports);
+/** Loads the module synchronously (Node) and builds the backend; `null` where that is not possible. */
+export function createWasmBackendSync(options?: LoadOptions): WasmBackend | null {
+  const loaded = loadDepthwiseWasmModuleSync(options);
+  return loaded === null ? null : wasmBackendFromModule(loaded);
+}
+
+/** Loads the module (fetch in browsers) and builds the backend; `null` when no built module is found. */
+export async function createWasmBackend(options?: LoadOptions): Promise<WasmBackend | null> {
+  const loaded = await loadDepthwiseWasmModule(options);
+  return loaded === null ? null : wasmBackendFromModule(loaded);
 }

@@ -93,8 +93,9 @@ describe('op argument checks', () => {
 });
 
 describe('kernels come from the backend', () => {
-  test("the TypeScript kernels by default; a backend's conv2d slot is what the op runs", () => {
-    assert.equal(conv2dKernels(), typescriptConv2dKernels);
+  test("the active backend's conv2d slot is what the op runs (wasm by default in Node, else TypeScript)", () => {
+    assert.equal(conv2dKernels(), getBackend().conv2d);
+    assert.equal(getBackend().name, process.env.DEPTHWISE_BACKEND === 'typescript' ? 'typescript' : 'wasm-simd');
     const previous = getBackend();
     let calls = 0;
     const counting: Conv2dKernels = {
