@@ -1,10 +1,16 @@
-/** The benchmark cases: MobileNetV1's 13 depthwise layers at 224x224, larger windows, and backward passes. */
+/**
+ * The per-layer benchmark cases: MobileNetV1's 13 depthwise layers at 224x224, larger windows, backward
+ * passes, and the 1x1 pointwise convolution that carries most of a MobileNet's FLOPs. (Whole-model cases
+ * are in `mobilenet/`.)
+ */
 
 export type Direction = 'forward' | 'backwardInput' | 'backwardKernel';
 
 export interface BenchCase {
   /** Stable identifier, used as the key in the JSON result. */
   id: string;
+  /** 'depthwise': `kernel`x`kernel` depthwise; 'pointwise': 1x1 convolution `channels` -> `filters`. */
+  op: 'depthwise' | 'pointwise';
   direction: Direction;
   batch: number;
   height: number;
@@ -13,6 +19,8 @@ export interface BenchCase {
   kernel: number;
   stride: number;
   dilation: number;
+  /** Output channels (equal to `channels` for depthwise). */
+  filters: number;
   /** Multiply-accumulates of the direct algorithm (for GMAC/s). */
   macs: number;
 }
@@ -48,6 +56,7 @@ function makeCase(
   const dir = direction === 'forward' ? 'fwd' : direction === 'backwardInput' ? 'bwd-input' : 'bwd-kernel';
   return {
     id: `${dir}/${layer}/b${batch}/${size}x${size}x${channels}/k${kernel}s${stride}d${dilation}`,
+    op: 'depthwise',
     direction,
     batch,
     height: size,
@@ -56,7 +65,26 @@ function makeCase(
     kernel,
     stride,
     dilation,
+    filters: channels,
     macs: batch * out * out * channels * kernel * kernel,
+  };
+}
+
+/** A 1x1 stride-1 convolution `channels` -> `filters` (a GEMM over the pixels). */
+function pointwiseCase(batch: number, size: number, channels: number, filters: number): BenchCase {
+  return {
+    id: `fwd/pointwise/b${batch}/${size}x${size}x${channels}/to${filters}`,
+    op: 'pointwise',
+    direction: 'forward',
+    batch,
+    height: size,
+    width: size,
+    channels,
+    kernel: 1,
+    stride: 1,
+    dilation: 1,
+    filters,
+    macs: batch * size * size * channels * filters,
   };
 }
 
@@ -71,6 +99,7 @@ export function benchCases(quick: boolean): BenchCase[] {
     cases.push(makeCase('forward', 'k7', batch, 56, 128, 7, 1, 1));
     cases.push(makeCase('forward', 'k3-dilated2', batch, 56, 128, 3, 1, 2));
   }
+  for (const batch of forwardBatches) cases.push(pointwiseCase(batch, 56, 128, 128));
   const backwardLayers = quick ? layers.filter((_, i) => i === 6) : layers;
   const backwardBatch = quick ? 2 : 8;
   for (const direction of ['backwardInput', 'backwardKernel'] as const) {

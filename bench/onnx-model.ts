@@ -1,6 +1,6 @@
 /**
- * A minimal protobuf writer for one ONNX model: a single grouped (depthwise) `Conv` node with its weight
- * as an initializer, NCHW float32. Only the fields ONNX Runtime needs are written (onnx.proto, proto2:
+ * A minimal protobuf writer for one ONNX model: a single `Conv` node (depthwise: group = channels; or
+ * pointwise: group 1) with its weight as an initializer, NCHW float32. Only the fields ONNX Runtime needs are written (onnx.proto, proto2:
  * repeated scalars unpacked).
  */
 
@@ -67,9 +67,13 @@ function valueInfo(w: Writer, name: string, shape: readonly number[]): void {
   );
 }
 
-export interface DepthwiseConvModel {
+export interface ConvModel {
   batch: number;
   channels: number;
+  /** Output channels (= `channels` for depthwise). */
+  filters: number;
+  /** `channels` for depthwise, 1 for an ordinary convolution. */
+  group: number;
   height: number;
   width: number;
   kernel: number;
@@ -77,17 +81,20 @@ export interface DepthwiseConvModel {
   dilation: number;
   /** [top, left, bottom, right] as ONNX orders `pads`. */
   pads: readonly [number, number, number, number];
-  /** Keras layout `[kh, kw, C, 1]`; transposed here to ONNX's `[C, 1, kh, kw]`. */
+  /** Keras layout `[kh, kw, C / group, filters]`; transposed here to ONNX's `[filters, C / group, kh, kw]`. */
   weights: Float32Array;
 }
 
-/** Serialized ModelProto: `Y = Conv(X, W, group=C)`, X `[N, C, H, W]`. */
-export function depthwiseConvOnnx(m: DepthwiseConvModel): Uint8Array {
-  const { channels: C, kernel: K } = m;
-  const w = new Float32Array(C * K * K);
+/** Serialized ModelProto: `Y = Conv(X, W, group)`, X `[N, C, H, W]`. */
+export function convOnnx(m: ConvModel): Uint8Array {
+  const { filters: F, kernel: K } = m;
+  const cin = m.channels / m.group;
+  const w = new Float32Array(F * cin * K * K);
   for (let ky = 0; ky < K; ky++) {
     for (let kx = 0; kx < K; kx++) {
-      for (let c = 0; c < C; c++) w[(c * K + ky) * K + kx] = m.weights[(ky * K + kx) * C + c];
+      for (let ci = 0; ci < cin; ci++) {
+        for (let f = 0; f < F; f++) w[((f * cin + ci) * K + ky) * K + kx] = m.weights[((ky * K + kx) * cin + ci) * F + f];
+      }
     }
   }
   const span = (K - 1) * m.dilation + 1;
@@ -99,7 +106,7 @@ export function depthwiseConvOnnx(m: DepthwiseConvModel): Uint8Array {
   model.message(8, (op) => op.string(1, '').int(2, 13)); // opset_import
   model.message(7, (g) => {
     g.message(1, (node) => {
-      node.string(1, 'X').string(1, 'W').string(2, 'Y').string(3, 'dwconv').string(4, 'Conv');
+      node.string(1, 'X').string(1, 'W').string(2, 'Y').string(3, 'conv').string(4, 'Conv');
       const attr = (name: string, values: readonly number[] | number): void => {
         node.message(5, (a) => {
           a.string(1, name);
@@ -107,19 +114,19 @@ export function depthwiseConvOnnx(m: DepthwiseConvModel): Uint8Array {
           else a.ints(8, values).int(20, ATTR_INTS);
         });
       };
-      attr('group', C);
+      attr('group', m.group);
       attr('kernel_shape', [K, K]);
       attr('strides', [m.stride, m.stride]);
       attr('dilations', [m.dilation, m.dilation]);
       attr('pads', m.pads);
     });
-    g.string(2, 'dwconv-graph');
+    g.string(2, 'conv-graph');
     g.message(5, (t) => {
-      t.ints(1, [C, 1, K, K]).int(2, FLOAT).string(8, 'W');
+      t.ints(1, [F, cin, K, K]).int(2, FLOAT).string(8, 'W');
       t.bytesField(9, new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
     });
-    g.message(11, (v) => valueInfo(v, 'X', [m.batch, C, m.height, m.width]));
-    g.message(12, (v) => valueInfo(v, 'Y', [m.batch, C, outH, outW]));
+    g.message(11, (v) => valueInfo(v, 'X', [m.batch, m.channels, m.height, m.width]));
+    g.message(12, (v) => valueInfo(v, 'Y', [m.batch, F, outH, outW]));
   });
   return model.finish();
 }

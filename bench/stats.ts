@@ -9,6 +9,8 @@ export interface Summary {
   iqrMs: number;
   minMs: number;
   maxMs: number;
+  /** True when the first (cold) run was counted as a sample because each run takes seconds. */
+  countedWarmup?: boolean;
 }
 
 /** Linear-interpolated quantile of sorted values. */
@@ -41,23 +43,33 @@ export interface TimingOptions {
   maxReps: number;
   /** Stop adding repetitions once this much time was measured (after `minReps`). */
   budgetMs: number;
+  /** Timed runs for a case whose single run exceeds the budget (default 3). */
+  slowReps?: number;
+  /**
+   * A warm-up run longer than this counts as the first sample (default: never). At seconds per run,
+   * JIT warm-up is noise, and a second untimed run of tfjs-cpu's training step would cost a minute.
+   */
+  countWarmupAboveMs?: number;
 }
 
 /** Warm-up runs, then timed repetitions (each timed alone) until the budget or `maxReps` is reached. */
 export async function measure(run: () => void | Promise<void>, options: TimingOptions): Promise<Summary> {
   let minReps = options.minReps;
+  const samples: number[] = [];
   for (let i = 0; i < options.warmup; i++) {
     const t0 = performance.now();
     await run();
+    const dt = performance.now() - t0;
     // A run slower than the whole budget (tfjs-cpu's kernel gradient takes seconds): one warm-up and
-    // three timed runs are enough to place it, and keep the full benchmark within minutes.
-    if (performance.now() - t0 > options.budgetMs) {
-      minReps = Math.min(minReps, 3);
+    // a few timed runs are enough to place it, and keep the full benchmark within minutes.
+    if (dt > options.budgetMs) {
+      minReps = Math.min(minReps, options.slowReps ?? 3);
+      if (dt > (options.countWarmupAboveMs ?? Number.POSITIVE_INFINITY)) samples.push(dt);
       break;
     }
   }
-  const samples: number[] = [];
-  let total = 0;
+  const countedWarmup = samples.length > 0;
+  let total = samples.reduce((a, b) => a + b, 0);
   while (samples.length < options.maxReps && (samples.length < minReps || total < options.budgetMs)) {
     const t0 = performance.now();
     const pending = run();
@@ -66,5 +78,5 @@ export async function measure(run: () => void | Promise<void>, options: TimingOp
     samples.push(dt);
     total += dt;
   }
-  return summarize(samples);
+  return countedWarmup ? { ...summarize(samples), countedWarmup } : summarize(samples);
 }

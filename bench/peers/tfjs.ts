@@ -6,7 +6,15 @@ import type { CaseData, Implementation, Prepared } from './types.js';
 
 type Tf = typeof TfCore;
 
-async function loadTf(): Promise<Tf | null> {
+/** tfjs-core with the cpu and wasm backends registered (wasm at 1 thread); null when not installed. */
+export function loadTf(): Promise<Tf | null> {
+  loading ??= importTf();
+  return loading;
+}
+
+let loading: Promise<Tf | null> | null = null;
+
+async function importTf(): Promise<Tf | null> {
   try {
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-cpu');
@@ -27,12 +35,13 @@ function tfImplementation(tf: Tf, backend: 'cpu' | 'wasm'): Implementation {
     async prepare({ c, x, kernel, dy }: CaseData): Promise<Prepared> {
       if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to initialise`);
       const xt = tf.tensor4d(x, [c.batch, c.height, c.width, c.channels]);
-      const ft = tf.tensor4d(kernel, [c.kernel, c.kernel, c.channels, 1]);
+      const ft = tf.tensor4d(kernel, [c.kernel, c.kernel, c.channels, c.op === 'pointwise' ? c.filters : 1]);
       const outSize = Math.ceil(c.height / c.stride);
-      const dyt = tf.tensor4d(dy, [c.batch, outSize, outSize, c.channels]);
+      const dyt = tf.tensor4d(dy, [c.batch, outSize, outSize, c.filters]);
       const strides: [number, number] = [c.stride, c.stride];
       const dilations: [number, number] = [c.dilation, c.dilation];
       const once = (): TfCore.Tensor => {
+        if (c.op === 'pointwise') return tf.conv2d(xt, ft, strides, 'same', 'NHWC', dilations);
         if (c.direction === 'forward') return tf.depthwiseConv2d(xt, ft, strides, 'same', 'NHWC', dilations);
         if (c.direction === 'backwardInput') {
           return tf.engine().runKernel(
