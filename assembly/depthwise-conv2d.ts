@@ -21,7 +21,12 @@
  * `C < 4` takes a scalar path; accumulating kernels (kernel and bias gradients) use a scalar tail.
  * Padding is never materialised in the input: rows outside the image point at a zero row in scratch, and
  * output columns whose window leaves the image horizontally take a bounds-checked border path (except in
- * the channel-tiled 3x3 forward, whose per-tile row copies carry zero columns).
+ * the channel-tiled forwards, whose per-tile row copies carry zero columns).
+ *
+ * Forward paths, by geometry: undilated windows with enough channels (see TILE_CHANNELS_*) run channel-tiled
+ * on per-tile copies of their input rows, 3x3 in forwardTiled3x3 and any other window in forwardTiled,
+ * whose four-pixel blocks slide along the row (stride 1: a 7-wide row costs 10 column loads instead of
+ * 28; stride 2: even and odd columns slide separately); the rest run row by row straight from the input.
  */
 
 // Word offsets into the params block.
@@ -45,14 +50,29 @@ const P_OUT_C = 17;
 const BLOCK_CHANNELS_MAX = 512;
 
 /**
- * forwardTiled3x3: at most this many channels per tile (a ring of three padded rows of 64 channels stays
- * in L1 up to ~28 pixels wide), and the channel counts from which it is used with stride 1 and with any
- * other stride (measured on MobileNetV1 layers: stride 2 gains from 256 channels up and loses ~5% at 128).
+ * Channel-tiled forwards (forwardTiled3x3, forwardTiled): at most TILE_CHANNELS_MAX channels per tile (a
+ * ring of three padded rows of 64 channels stays in L1 up to ~28 pixels wide); a strided 3x3 takes tiles
+ * of up to TILE_CHANNELS_MAX_STRIDED, so 128 channels copy their rows once (measured on MobileNetV1
+ * layers, one thread: 112x112x64 and 56x56x128 stride 2 batch 8 1.5x and 1.05x faster than the row path,
+ * 28x28x256 1.05x faster than with tiles of 64). The tiled paths are taken from TILE_CHANNELS_MIN channels
+ * at stride 1 and TILE_CHANNELS_MIN_STRIDED otherwise; windows of more than nine taps (5x5, 7x7) reuse
+ * each loaded column across four pixels, which beats the row path from 4 channels at stride 1 (56x56x4
+ * 7x7: 1.5x) and 8 otherwise.
  * Keep in step with `tiledScratchBytes` in src/kernels/wasm/depthwise-conv2d.ts.
  */
 const TILE_CHANNELS_MAX = 64;
+const TILE_CHANNELS_MAX_STRIDED = 128;
 const TILE_CHANNELS_MIN = 32;
-const TILE_CHANNELS_MIN_STRIDED = 256;
+const TILE_CHANNELS_MIN_STRIDED = 64;
+const TILE_CHANNELS_MIN_LARGE = 4;
+const TILE_CHANNELS_MIN_LARGE_STRIDED = 8;
+
+/** The channel count from which forwardNhwc takes forwardTiled for an undilated window. */
+@inline function tiledChannelsMin(KH: i32, KW: i32, SW: i32): i32 {
+  // More taps reuse each loaded column more often, so the copy pays off sooner.
+  if (KH * KW > 9) return SW === 1 ? TILE_CHANNELS_MIN_LARGE : TILE_CHANNELS_MIN_LARGE_STRIDED;
+  return SW === 1 ? TILE_CHANNELS_MIN : TILE_CHANNELS_MIN_STRIDED;
+}
 
 // Activation codes: 0 none, 1 relu, 2 relu6.
 const ACT_RELU = 1;
@@ -133,7 +153,8 @@ export function heapBase(): usize {
  * `out = act(conv(x, kernel) * scale[c] + shift[c])`, NHWC, depth multiplier 1. `scale`/`shift` 0 mean
  * none (1 and 0); a bias is a shift without scale. `act`: 0 none, 1 relu, 2 relu6.
  * Units: output rows over the batch (`N * OH`). Scratch: a row-pointer table
- * (`KH` words, padded to 16 bytes) then a zero row of `W * C` floats.
+ * (`KH` words, padded to 16 bytes) then a zero row of `W * C` floats, or the channel-tiled layout
+ * (`tiledScratchBytes` in the wrapper).
  */
 export function forwardNhwc(
   pp: usize, x: usize, k: usize, scale: usize, shift: usize, out: usize, act: i32,
@@ -165,13 +186,13 @@ export function forwardNhwc(
   const lo = lowerClamp(act);
   const hi = upperClamp(act);
 
-  // Wide 3x3 rows read the kernel tap-interleaved per channel group (9 consecutive vectors) from scratch,
-  // so its loads stream from three lines instead of nine lines 2-4 KiB apart that share an L1 set.
-  if (
-    KH === 3 && KW === 3 && DH === 1 && DW === 1 && PL >= 0 &&
-    C >= (SW === 1 ? TILE_CHANNELS_MIN : TILE_CHANNELS_MIN_STRIDED)
-  ) {
-    forwardTiled3x3(scratch, x, k, scale, shift, lo, hi, out, H, W, C, SH, SW, PT, PL, OH, OW, start, end);
+  // Undilated windows over enough channels run channel-tiled on padded row copies (see forwardTiled).
+  if (DH === 1 && DW === 1 && PL >= 0 && C >= tiledChannelsMin(KH, KW, SW)) {
+    if (KH === 3 && KW === 3) {
+      forwardTiled3x3(scratch, x, k, scale, shift, lo, hi, out, H, W, C, SH, SW, PT, PL, OH, OW, start, end);
+      return;
+    }
+    forwardTiled(scratch, x, k, scale, shift, lo, hi, out, H, W, C, KH, KW, SH, SW, PT, PL, OH, OW, start, end);
     return;
   }
   const packed = zero + (<usize>(W * C) << 2);
@@ -192,36 +213,40 @@ export function forwardNhwc(
 }
 
 /**
- * Undilated 3x3 window, many channels: channel tiles of `TILE_CHANNELS` outermost. For C >= 512 pixels
+ * Undilated 3x3 window, many channels: channel tiles of at most `TILE_CHANNELS_MAX` (stride 1) or
+ * `TILE_CHANNELS_MAX_STRIDED` outermost. For C >= 512 pixels
  * are 2-4 KiB apart, so the nine input lines, the kernel lines and the output line at one channel offset
  * all compete for the same L1 set, and a 4 KiB stride defeats the prefetchers. Each tile therefore copies
  * the input rows its output rows need into a ring of three rows in scratch, `tileChannels(C) * 4` bytes per
  * pixel, with the horizontal padding as zero columns (so no border path), and the tile's kernel into nine
  * contiguous rows; the 4-pixel blocked loop of the narrow layers then runs on those L1-resident copies.
  * Ring slot `iy % 3` holds input row `iy` (three consecutive rows never share a slot), tagged with its
- * global row so consecutive output rows of the range reuse it. Scratch layout: `tileScratchBytes`.
+ * global row so consecutive output rows of the range reuse it. Scratch layout: `tiledScratchBytes` in the
+ * wrapper (forwardTiled's layout for a 3x3 window, without its row table).
  */
 function forwardTiled3x3(
   scratch: usize, x: usize, k: usize, scale: usize, shift: usize, lo: f32, hi: f32, out: usize,
   H: i32, W: i32, C: i32, SH: i32, SW: i32, PT: i32, PL: i32, OH: i32, OW: i32, start: i32, end: i32,
 ): void {
-  const T = tileChannels(C);
+  const T = tileChannels(C, SW === 1 ? TILE_CHANNELS_MAX : TILE_CHANNELS_MAX_STRIDED);
   // A literal tile width lets the compiler fold the tile offsets and bound the channel loop (~7% faster).
-  if (T === TILE_CHANNELS_MAX) {
-    tiledPasses(scratch, x, k, scale, shift, lo, hi, out, H, W, C, SH, SW, PT, PL, OH, OW, start, end, TILE_CHANNELS_MAX);
+  if (T === TILE_CHANNELS_MAX_STRIDED) {
+    tiledPasses3x3(scratch, x, k, scale, shift, lo, hi, out, H, W, C, SH, SW, PT, PL, OH, OW, start, end, TILE_CHANNELS_MAX_STRIDED);
+  } else if (T === TILE_CHANNELS_MAX) {
+    tiledPasses3x3(scratch, x, k, scale, shift, lo, hi, out, H, W, C, SH, SW, PT, PL, OH, OW, start, end, TILE_CHANNELS_MAX);
   } else {
-    tiledPasses(scratch, x, k, scale, shift, lo, hi, out, H, W, C, SH, SW, PT, PL, OH, OW, start, end, T);
+    tiledPasses3x3(scratch, x, k, scale, shift, lo, hi, out, H, W, C, SH, SW, PT, PL, OH, OW, start, end, T);
   }
 }
 
 /** The body of forwardTiled3x3 for tiles of `T` channels. */
-@inline function tiledPasses(
+@inline function tiledPasses3x3(
   scratch: usize, x: usize, k: usize, scale: usize, shift: usize, lo: f32, hi: f32, out: usize,
   H: i32, W: i32, C: i32, SH: i32, SW: i32, PT: i32, PL: i32, OH: i32, OW: i32, start: i32, end: i32, T: i32,
 ): void {
   const ts = <usize>T << 2;
   const cs = <usize>C << 2;
-  const Wp = tileRowPixels(W, SW, PL, OW);
+  const Wp = tileRowPixels(W, 3, SW, PL, OW);
   const rowBytes = <usize>Wp * ts;
   const kpk = scratch;
   const ring = kpk + 9 * ts;
@@ -246,9 +271,9 @@ function forwardTiled3x3(
       const n = u / OH;
       const oy = u - n * OH;
       const iy0 = oy * SH - PT;
-      const p0 = tileRow(ring, zrow, tags, x, n, iy0, H, W, cs, tb, ts, rowBytes, PL);
-      const p1 = tileRow(ring, zrow, tags, x, n, iy0 + 1, H, W, cs, tb, ts, rowBytes, PL);
-      const p2 = tileRow(ring, zrow, tags, x, n, iy0 + 2, H, W, cs, tb, ts, rowBytes, PL);
+      const p0 = tileRow(ring, zrow, tags, x, n, iy0, H, W, 3, cs, tb, ts, rowBytes, PL);
+      const p1 = tileRow(ring, zrow, tags, x, n, iy0 + 1, H, W, 3, cs, tb, ts, rowBytes, PL);
+      const p2 = tileRow(ring, zrow, tags, x, n, iy0 + 2, H, W, 3, cs, tb, ts, rowBytes, PL);
       const o = out + <usize>(u * OW) * cs + tb;
       let ox = 0;
       for (; ox + 4 <= OW; ox += 4) {
@@ -354,13 +379,215 @@ function forwardTiled3x3(
   }
 }
 
+/**
+ * Undilated window of any other size: channel tiles of at most `TILE_CHANNELS_MAX` outermost. For
+ * C >= 512 pixels are 2-4 KiB apart, so a window's input lines, the kernel lines and the output line at one
+ * channel offset all compete for the same L1 set, and a 4 KiB stride defeats the prefetchers. Each tile
+ * therefore copies the input rows its output rows need into a ring of `KH` rows in scratch,
+ * `tileChannels(C) * 4` bytes per pixel, with the horizontal padding as zero columns (so no border path),
+ * and the tile's kernel into `KH * KW` contiguous rows; blocks of four output pixels then run on those
+ * cache-resident copies (the kernel tile of a 7x7 is 12.5 KiB, the ring of seven 56-pixel rows in L2).
+ * Ring slot `iy % KH` holds input row `iy` (`KH` consecutive rows never share a
+ * slot), tagged with its global row so consecutive output rows of the range reuse it.
+ * Scratch layout: `tiledScratchBytes` in the wrapper.
+ */
+function forwardTiled(
+  scratch: usize, x: usize, k: usize, scale: usize, shift: usize, lo: f32, hi: f32, out: usize,
+  H: i32, W: i32, C: i32, KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, OH: i32, OW: i32,
+  start: i32, end: i32,
+): void {
+  const T = tileChannels(C, TILE_CHANNELS_MAX);
+  // A literal tile width lets the compiler fold the tile offsets and bound the channel loop (as in
+  // forwardTiled3x3; literal window widths measured no faster, so they are not specialised).
+  if (T === TILE_CHANNELS_MAX) {
+    tiledPasses(scratch, x, k, scale, shift, lo, hi, out, H, W, C, KH, KW, SH, SW, PT, PL, OH, OW, start, end, TILE_CHANNELS_MAX);
+  } else {
+    tiledPasses(scratch, x, k, scale, shift, lo, hi, out, H, W, C, KH, KW, SH, SW, PT, PL, OH, OW, start, end, T);
+  }
+}
+
+/** The body of forwardTiled for tiles of `T` channels. */
+@inline function tiledPasses(
+  scratch: usize, x: usize, k: usize, scale: usize, shift: usize, lo: f32, hi: f32, out: usize,
+  H: i32, W: i32, C: i32, KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, OH: i32, OW: i32,
+  start: i32, end: i32, T: i32,
+): void {
+  const ts = <usize>T << 2;
+  const cs = <usize>C << 2;
+  const Wp = tileRowPixels(W, KW, SW, PL, OW);
+  const rowBytes = <usize>Wp * ts;
+  const taps = KH * KW;
+  const kpk = scratch;
+  const ring = kpk + <usize>taps * ts;
+  const zrow = ring + <usize>KH * rowBytes;
+  const tags = zrow + rowBytes;
+  const rtab = tags + ((<usize>KH * 4 + 15) & ~15);
+  const pix = <usize>SW * ts;
+  const kRow = <usize>KW * ts;
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  // Padding columns and the zero row are never written after this.
+  memory.fill(ring, 0, <usize>(KH + 1) * rowBytes);
+  for (let t0 = 0; t0 < C; t0 += T) {
+    const tb = <usize>min(t0, C - T) << 2;
+    for (let tap = 0; tap < taps; tap++) {
+      const src = k + <usize>tap * cs + tb;
+      const dst = kpk + <usize>tap * ts;
+      for (let c: usize = 0; c < ts; c += 16) v128.store(dst + c, v128.load(src + c));
+    }
+    for (let ky = 0; ky < KH; ky++) store<i32>(tags + (<usize>ky << 2), -1);
+    for (let u = start; u < end; u++) {
+      const n = u / OH;
+      const oy = u - n * OH;
+      const iy0 = oy * SH - PT;
+      for (let ky = 0; ky < KH; ky++) {
+        store<usize>(rtab + (<usize>ky << 2), tileRow(ring, zrow, tags, x, n, iy0 + ky, H, W, KH, cs, tb, ts, rowBytes, PL));
+      }
+      const o = out + <usize>(u * OW) * cs + tb;
+      let ox = 0;
+      for (; ox + 4 <= OW; ox += 4) {
+        const xoff = <usize>ox * pix;
+        const op = o + <usize>ox * cs;
+        for (let cb: usize = 0; cb < ts; cb += 16) {
+          let a0 = f32x4.splat(0);
+          let a1 = f32x4.splat(0);
+          let a2 = f32x4.splat(0);
+          let a3 = f32x4.splat(0);
+          let kp = kpk + cb;
+          for (let ky = 0; ky < KH; ky++) {
+            const xp = load<usize>(rtab + (<usize>ky << 2)) + xoff + cb;
+            if (SW === 1) {
+              // Sliding window over taps in pairs: columns c0..c3 are the four pixels' inputs at tap kx,
+              // so a pair of taps loads two new columns (KW + 4 loads per row instead of 4 * KW).
+              let c0 = v128.load(xp);
+              let c1 = v128.load(xp + ts);
+              let c2 = v128.load(xp + 2 * ts);
+              let c3 = v128.load(xp + 3 * ts);
+              let q = xp + 4 * ts;
+              let kx = 0;
+              for (; kx + 1 < KW; kx += 2) {
+                const k0 = v128.load(kp);
+                const k1 = v128.load(kp + ts);
+                const c4 = v128.load(q);
+                const c5 = v128.load(q + ts);
+                a0 = f32x4.add(a0, f32x4.add(f32x4.mul(c0, k0), f32x4.mul(c1, k1)));
+                a1 = f32x4.add(a1, f32x4.add(f32x4.mul(c1, k0), f32x4.mul(c2, k1)));
+                a2 = f32x4.add(a2, f32x4.add(f32x4.mul(c2, k0), f32x4.mul(c3, k1)));
+                a3 = f32x4.add(a3, f32x4.add(f32x4.mul(c3, k0), f32x4.mul(c4, k1)));
+                c0 = c2;
+                c1 = c3;
+                c2 = c4;
+                c3 = c5;
+                q += 2 * ts;
+                kp += 2 * ts;
+              }
+              if (kx < KW) {
+                const k0 = v128.load(kp);
+                a0 = f32x4.add(a0, f32x4.mul(c0, k0));
+                a1 = f32x4.add(a1, f32x4.mul(c1, k0));
+                a2 = f32x4.add(a2, f32x4.mul(c2, k0));
+                a3 = f32x4.add(a3, f32x4.mul(c3, k0));
+                kp += ts;
+              }
+              continue;
+            } else if (SW === 2) {
+              // Even and odd columns slide separately: pixel i reads column 2i + kx, so a pair of taps
+              // loads two new columns (KW + 7 loads per row instead of 4 * KW).
+              let e0 = v128.load(xp);
+              let e1 = v128.load(xp + 2 * ts);
+              let e2 = v128.load(xp + 4 * ts);
+              let e3 = v128.load(xp + 6 * ts);
+              let d0 = v128.load(xp + ts);
+              let d1 = v128.load(xp + 3 * ts);
+              let d2 = v128.load(xp + 5 * ts);
+              let d3 = v128.load(xp + 7 * ts);
+              let q = xp + 8 * ts;
+              let kx = 0;
+              for (; kx + 1 < KW; kx += 2) {
+                const k0 = v128.load(kp);
+                const k1 = v128.load(kp + ts);
+                a0 = f32x4.add(a0, f32x4.add(f32x4.mul(e0, k0), f32x4.mul(d0, k1)));
+                a1 = f32x4.add(a1, f32x4.add(f32x4.mul(e1, k0), f32x4.mul(d1, k1)));
+                a2 = f32x4.add(a2, f32x4.add(f32x4.mul(e2, k0), f32x4.mul(d2, k1)));
+                a3 = f32x4.add(a3, f32x4.add(f32x4.mul(e3, k0), f32x4.mul(d3, k1)));
+                e0 = e1;
+                e1 = e2;
+                e2 = e3;
+                e3 = v128.load(q);
+                d0 = d1;
+                d1 = d2;
+                d2 = d3;
+                d3 = v128.load(q + ts);
+                q += 2 * ts;
+                kp += 2 * ts;
+              }
+              if (kx < KW) {
+                const k0 = v128.load(kp);
+                a0 = f32x4.add(a0, f32x4.mul(e0, k0));
+                a1 = f32x4.add(a1, f32x4.mul(e1, k0));
+                a2 = f32x4.add(a2, f32x4.mul(e2, k0));
+                a3 = f32x4.add(a3, f32x4.mul(e3, k0));
+                kp += ts;
+              }
+              continue;
+            } else {
+              let q = xp;
+              for (let kx = 0; kx < KW; kx++) {
+                const kv = v128.load(kp + <usize>kx * ts);
+                a0 = f32x4.add(a0, f32x4.mul(v128.load(q), kv));
+                a1 = f32x4.add(a1, f32x4.mul(v128.load(q + pix), kv));
+                a2 = f32x4.add(a2, f32x4.mul(v128.load(q + 2 * pix), kv));
+                a3 = f32x4.add(a3, f32x4.mul(v128.load(q + 3 * pix), kv));
+                q += ts;
+              }
+            }
+            kp += kRow;
+          }
+          const sc = scale !== 0 ? v128.load(scale + tb + cb) : f32x4.splat(1);
+          const sh = shift !== 0 ? v128.load(shift + tb + cb) : f32x4.splat(0);
+          v128.store(op + cb, epilogue4(a0, sc, sh, vlo, vhi));
+          v128.store(op + cb + cs, epilogue4(a1, sc, sh, vlo, vhi));
+          v128.store(op + cb + 2 * cs, epilogue4(a2, sc, sh, vlo, vhi));
+          v128.store(op + cb + 3 * cs, epilogue4(a3, sc, sh, vlo, vhi));
+        }
+      }
+      for (; ox < OW; ox++) {
+        const xoff = <usize>ox * pix;
+        const op = o + <usize>ox * cs;
+        for (let cb: usize = 0; cb < ts; cb += 16) {
+          let a0 = f32x4.splat(0);
+          let a1 = f32x4.splat(0);
+          let kp = kpk + cb;
+          for (let ky = 0; ky < KH; ky++) {
+            let q = load<usize>(rtab + (<usize>ky << 2)) + xoff + cb;
+            let kx = 0;
+            for (; kx + 1 < KW; kx += 2) {
+              a0 = f32x4.add(a0, f32x4.mul(v128.load(q), v128.load(kp)));
+              a1 = f32x4.add(a1, f32x4.mul(v128.load(q + ts), v128.load(kp + ts)));
+              q += 2 * ts;
+              kp += 2 * ts;
+            }
+            if (kx < KW) {
+              a0 = f32x4.add(a0, f32x4.mul(v128.load(q), v128.load(kp)));
+              kp += ts;
+            }
+          }
+          const sc = scale !== 0 ? v128.load(scale + tb + cb) : f32x4.splat(1);
+          const sh = shift !== 0 ? v128.load(shift + tb + cb) : f32x4.splat(0);
+          v128.store(op + cb, epilogue4(f32x4.add(a0, a1), sc, sh, vlo, vhi));
+        }
+      }
+    }
+  }
+}
+
 /** Ring row holding input row `iy` of image `n` for the tile at byte offset `tb` (copied on a tag miss), or the zero row. */
 @inline function tileRow(
-  ring: usize, zrow: usize, tags: usize, x: usize, n: i32, iy: i32, H: i32, W: i32, cs: usize, tb: usize, ts: usize,
-  rowBytes: usize, PL: i32,
+  ring: usize, zrow: usize, tags: usize, x: usize, n: i32, iy: i32, H: i32, W: i32, KH: i32, cs: usize, tb: usize,
+  ts: usize, rowBytes: usize, PL: i32,
 ): usize {
   if (iy < 0 || iy >= H) return zrow;
-  const slot = <usize>(iy % 3);
+  const slot = <usize>(iy % KH);
   const r = ring + slot * rowBytes;
   const g = n * H + iy;
   if (load<i32>(tags + (slot << 2)) !== g) {
@@ -377,17 +604,20 @@ function forwardTiled3x3(
 }
 
 /**
- * Channels per tile: `C` split into equal tiles of at most TILE_CHANNELS_MAX, rounded up to whole vectors
+ * Channels per tile: `C` split into equal tiles of at most `tmax`, rounded up to whole vectors
  * (the last tile then overlaps its neighbour by fewer than four channels per tile), never above `C`.
  */
-@inline function tileChannels(C: i32): i32 {
-  const tiles = (C + TILE_CHANNELS_MAX - 1) / TILE_CHANNELS_MAX;
+@inline function tileChannels(C: i32, tmax: i32): i32 {
+  const tiles = (C + tmax - 1) / tmax;
   return min(((C + tiles - 1) / tiles + 3) & ~3, C & ~3);
 }
 
-/** Pixels per ring row of forwardTiled3x3: the image plus the zero columns every window reaches. */
-@inline function tileRowPixels(W: i32, SW: i32, PL: i32, OW: i32): i32 {
-  return PL + max(W, (OW - 1) * SW + 3 - PL);
+/**
+ * Pixels per ring row of the tiled forwards: the image plus the zero columns every window reaches, plus two
+ * columns that the sliding loops may load past the last tap (and never use).
+ */
+@inline function tileRowPixels(W: i32, KW: i32, SW: i32, PL: i32, OW: i32): i32 {
+  return PL + max(W, (OW - 1) * SW + KW - PL) + 2;
 }
 
 /**

@@ -6,6 +6,11 @@
  * 1-3, dilations 1-3 (never both above 1 on one axis: not a valid combination in this library), both
  * paddings, batch 1 and 3, and float64 (served by the TypeScript kernels through the same interface).
  *
+ * Wide channel counts (36 to 517, not multiples of 4) exercise the channel-tiled forwards: 3x3 with
+ * strides and dilations, and 5x5, 7x7, 7x5 and 2x4 windows at strides 1, 2, (1, 2) and 3 with 'same',
+ * 'valid' and explicit asymmetric padding (the smaller channel counts of the window suite reach the same
+ * path for windows of more than nine taps).
+ *
  * Then the parallel convention: running each export over its work units split into several calls, in
  * any order, each with its own garbage-filled scratch block, must give bit-identical results.
  *
@@ -377,8 +382,9 @@ describe('wasm depthwise: export checks', () => {
   );
 });
 
-// Many channels take other paths (channel tiles of up to 64 with a 3-row ring in scratch, and a wide
-// path for dilated windows): channel counts around the tile width and not a multiple of 4.
+// Many channels take other paths (channel tiles of up to 64, or 128 for a strided 3x3, with a 3-row ring
+// in scratch, and a wide path for dilated windows): channel counts around the tile widths and not a
+// multiple of 4.
 describe('wasm depthwise conformance: wide channel counts (the channel-tiled paths)', () => {
   const cases = product({
     img: [[1, 7, 7], [2, 6, 5], [1, 14, 14]] as const,
@@ -431,6 +437,64 @@ describe('wasm depthwise conformance: wide channel counts (the channel-tiled pat
         assert.deepEqual(r.dx, whole.dx, `backwardInput, ${r.pieces} pieces`);
       }
       assert.ok(whole.out.every((v) => !Number.isNaN(v)));
+    }));
+  }
+});
+
+// Undilated windows other than 3x3 over many channels take the generic channel-tiled path (a ring of KH
+// rows, sliding 4-pixel blocks for strides 1 and 2, per-tap loads for larger strides; even widths load a
+// column past the window): channel counts around the tile width and not a multiple of 4.
+describe('wasm depthwise conformance: wide channel counts, larger windows (the generic channel-tiled path)', () => {
+  const IMGS = [[1, 9, 11], [2, 8, 7]] as const;
+  const cases = product({
+    ch: [36, 68, 130] as const,
+    kernel: [[5, 5], [7, 7], [7, 5], [2, 4]] as const,
+    strides: [[1, 1], [2, 2], [1, 2], [3, 3]] as const,
+    padding: ['same', 'valid', [3, 1, 4, 2]] as const,
+  })
+    .map((c, i) => ({ img: IMGS[i % IMGS.length], ...c }))
+    .filter((c) => {
+      const [n, h, w] = c.img;
+      try {
+        const p = resolve({ input: [n, h, w, c.ch], kernel: c.kernel, strides: c.strides, dilation: [1, 1], dm: 1, dataFormat: 'channels_last', padding: c.padding });
+        return p.outHeight > 0 && p.outWidth > 0;
+      } catch {
+        return false; // e.g. a 'valid' window larger than the image
+      }
+    });
+  cases.forEach((c, i) => {
+    const [n, h, w] = c.img;
+    test(caseName(c), withWasm((b) => {
+      const dataFormat = i % 5 === 0 ? 'channels_first' : 'channels_last';
+      const p = resolve({ input: [n, h, w, c.ch], kernel: c.kernel, strides: c.strides, dilation: [1, 1], dm: 1, dataFormat, padding: c.padding });
+      checkAllVariants(b.depthwiseConv2d, p, 6000 + i, f32, ACTIVATION_NAMES[i % 3]);
+    }));
+  });
+  for (const [kernel, s] of [[[7, 7], 1], [[7, 7], 2], [[5, 4], 1]] as const) {
+    test(`split ranges are bit-identical with 130 channels, kernel ${kernel.join('x')}, stride ${s}`, withWasm((b) => {
+      const p = resolve({ input: [3, 9, 7, 130], kernel, strides: [s, s], dilation: [1, 1], dm: 1, dataFormat: 'channels_last', padding: 'same' });
+      const sizes = depthwiseConv2dSizes(p);
+      const rng = mulberry32(91 + s);
+      const x = f32(randomArray(sizes.input, rng));
+      const k0 = f32(randomArray(sizes.kernel, rng));
+      const shift = f32(randomArray(sizes.bias, rng));
+      const scale = f32(randomArray(sizes.bias, rng));
+      const dy = f32(randomArray(sizes.output, rng));
+      const exports = b.exports as unknown as WebAssembly.Exports;
+      const results = [1, 2, 3, 7].map((pieces) => {
+        const k = createWasmDepthwiseConv2dKernels(b.exports, b.arena, splittingRunner(exports, b.arena, pieces));
+        const out = nanArray(sizes.output);
+        k.forwardScaleShift(p, x, k0, scale, shift, out, 'relu6');
+        const dx = nanArray(sizes.input);
+        k.backwardInput(p, dy, k0, dx);
+        return { pieces, out, dx };
+      });
+      const [whole, ...split] = results;
+      for (const r of split) {
+        assert.deepEqual(r.out, whole.out, `forward, ${r.pieces} pieces`);
+        assert.deepEqual(r.dx, whole.dx, `backwardInput, ${r.pieces} pieces`);
+      }
+      assert.ok(whole.out.every((v) => !Number.isNaN(v)) && whole.dx.every((v) => !Number.isNaN(v)));
     }));
   }
 });

@@ -178,7 +178,7 @@ function transposedGeometry(p: DepthwiseConv2dParams): Geometry {
 
 /**
  * Scratch bytes per thread of `forwardNhwc` / `backwardKernelNhwc`: row-pointer table, a zero row, and the
- * forward's tap-interleaved copy of a 3x3 kernel.
+ * forward's tap-interleaved copy of a 3x3 kernel, or the channel-tiled forward's layout when larger.
  */
 function convScratchBytes(g: Geometry): number {
   const packed = g.kernelHeight === 3 && g.kernelWidth === 3 ? 9 * 16 * Math.ceil(g.channels / 4) : 0;
@@ -186,28 +186,36 @@ function convScratchBytes(g: Geometry): number {
   return Math.max(rowPath, tiledScratchBytes(g));
 }
 
-/** Mirrors the constants of the same names in assembly/depthwise-conv2d.ts (`forwardTiled3x3`). */
+/** Mirrors the constants of the same names in assembly/depthwise-conv2d.ts (`forwardTiled`). */
 const TILE_CHANNELS_MAX = 64;
+const TILE_CHANNELS_MAX_STRIDED = 128;
 const TILE_CHANNELS_MIN = 32;
-const TILE_CHANNELS_MIN_STRIDED = 256;
+const TILE_CHANNELS_MIN_STRIDED = 64;
+const TILE_CHANNELS_MIN_LARGE = 4;
+const TILE_CHANNELS_MIN_LARGE_STRIDED = 8;
+
+/** Mirrors `tiledChannelsMin` in assembly/depthwise-conv2d.ts. */
+function tiledChannelsMin(g: Geometry): number {
+  if (g.kernelHeight * g.kernelWidth > 9) return g.strideWidth === 1 ? TILE_CHANNELS_MIN_LARGE : TILE_CHANNELS_MIN_LARGE_STRIDED;
+  return g.strideWidth === 1 ? TILE_CHANNELS_MIN : TILE_CHANNELS_MIN_STRIDED;
+}
 
 /**
- * Scratch bytes of the channel-tiled 3x3 forward (0 when the geometry does not take it): the tile's kernel
- * (9 rows), a ring of three padded input rows, a zero row and three row tags, for the largest tile.
- * Mirrors the dispatch in `forwardNhwc` and `tileRowPixels`.
+ * Scratch bytes of the channel-tiled forward (0 when the geometry does not take it): the tile's kernel
+ * (`KH * KW` rows), a ring of `KH` padded input rows, a zero row, `KH` row tags and a `KH`-entry row table
+ * (each padded to 16 bytes), for the largest tile. Mirrors the dispatch in `forwardNhwc` and
+ * `tileRowPixels`.
  */
 function tiledScratchBytes(g: Geometry): number {
   const tiled =
-    g.kernelHeight === 3 &&
-    g.kernelWidth === 3 &&
-    g.dilationHeight === 1 &&
-    g.dilationWidth === 1 &&
-    g.padLeft >= 0 &&
-    g.channels >= (g.strideWidth === 1 ? TILE_CHANNELS_MIN : TILE_CHANNELS_MIN_STRIDED);
+    g.dilationHeight === 1 && g.dilationWidth === 1 && g.padLeft >= 0 && g.channels >= tiledChannelsMin(g);
   if (!tiled) return 0;
-  const rowPixels = g.padLeft + Math.max(g.inWidth, (g.outWidth - 1) * g.strideWidth + 3 - g.padLeft);
-  const tileBytes = TILE_CHANNELS_MAX * 4;
-  return 9 * tileBytes + 4 * rowPixels * tileBytes + 16;
+  const kh = g.kernelHeight;
+  const kw = g.kernelWidth;
+  const rowPixels = g.padLeft + Math.max(g.inWidth, (g.outWidth - 1) * g.strideWidth + kw - g.padLeft) + 2;
+  const tileBytes = (kh === 3 && kw === 3 && g.strideWidth !== 1 ? TILE_CHANNELS_MAX_STRIDED : TILE_CHANNELS_MAX) * 4;
+  const table = Math.ceil((kh * 4) / 16) * 16;
+  return kh * kw * tileBytes + (kh + 1) * rowPixels * tileBytes + 2 * table;
 }
 
 interface Slot {
