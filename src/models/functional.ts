@@ -138,10 +138,10 @@ export class Functional extends Model {
     return values.get(this.outputTensor.id) as Tensor;
   }
 
-  /** `step` followed by up to two steps that each are the only reader of the previous one's output. */
+  /** `step` followed by up to three steps that each are the only reader of the previous one's output. */
   private soleConsumerChain(step: SymbolicTensor): SymbolicTensor[] {
     const chain = [step];
-    for (let current = step; chain.length < 3; ) {
+    for (let current = step; chain.length < 4; ) {
       const next = this.soleConsumers.get(current.id);
       if (next === undefined) break;
       chain.push(next);

@@ -13,6 +13,10 @@ import type { Tensor } from '../engine/tensor.js';
 import { tensorFromArray } from '../engine/tensor.js';
 import { allocArray } from '../engine/dtype.js';
 import type { EpilogueActivation } from '../kernels/epilogue.js';
+import { ShapeError } from '../errors.js';
+import { depthwiseConv2d } from '../ops/depthwise-conv2d.js';
+import type { EpilogueTensors } from '../ops/windowed-op.js';
+import { ZeroPadding2D } from '../layers/reshaping/zero-padding.js';
 import { Conv } from '../layers/convolutional/conv2d.js';
 import { DepthwiseConv } from '../layers/convolutional/depthwise-conv2d.js';
 import { Activation as ActivationLayer } from '../layers/core/activation.js';
@@ -73,30 +77,88 @@ function bnMatches(bn: Layer, conv: FusableConv): bn is BatchNormalization {
   return axis === (conv.dataFormat === 'channels_last' ? 3 : 1);
 }
 
-/**
- * The longest fusable chain starting at `layers[0]` (conv, optionally BN, optionally ReLU/ReLU6), or
- * null. `layers` are consecutive, each consuming only the previous one's output; `x` is the input.
- */
-export function matchFusedChain(layers: readonly Layer[], x: Tensor): FusedChain | null {
+/** A Conv [→ BN] [→ ReLU] chain: how many layers it covers and its epilogue (built per call). */
+interface ConvChain {
+  readonly conv: FusableConv;
+  readonly length: number;
+  epilogue(): EpilogueTensors;
+}
+
+/** The longest fusable chain starting at the conv `layers[0]` (conv, optionally BN, optionally ReLU/ReLU6). */
+function matchConvChain(layers: readonly Layer[]): ConvChain | null {
   const conv = convOf(layers[0]);
-  // Conv layers autocast their input (Layer.apply), so the input's own dtype does not matter.
-  if (conv === null || !plain(conv, conv.dtype) || x.rank !== 4) return null;
+  if (conv === null || !plain(conv, conv.dtype)) return null;
   const ownActivation = conv.activation.name;
   if (ownActivation === 'relu' || ownActivation === 'relu6') {
-    return { length: 1, run: (input) => conv.callFused(cast(input, conv.dtype), { scale: null, shift: null, activation: ownActivation }) };
+    return { conv, length: 1, epilogue: () => ({ scale: null, shift: null, activation: ownActivation }) };
   }
   if (ownActivation !== 'linear') return null;
   const next = layers[1];
   const bn = next !== undefined && bnMatches(next, conv) ? next : null;
   const afterBn = layers[bn === null ? 1 : 2];
   const activation = afterBn !== undefined && plain(afterBn, conv.dtype) ? activationOf(afterBn) : null;
-  if (bn === null && activation === null) return null;
   const length = 1 + (bn === null ? 0 : 1) + (activation === null ? 0 : 1);
   return {
+    conv,
     length,
-    run: (input) => {
+    epilogue: () => {
+      // Recomputed per call: the moving statistics change with every training step.
       const affine = bn === null ? null : batchNormAffine(bn, conv.dtype as 'float32' | 'float64');
-      return conv.callFused(cast(input, conv.dtype), { scale: affine?.scale ?? null, shift: affine?.shift ?? null, activation: activation ?? 'linear' });
+      return { scale: affine?.scale ?? null, shift: affine?.shift ?? null, activation: activation ?? 'linear' };
     },
   };
+}
+
+/** Conv [→ BN] [→ ReLU] layers at most, after an optional leading ZeroPadding2D. */
+const MAX_CONV_CHAIN = 3;
+
+/**
+ * ZeroPadding2D → DepthwiseConv2D ('valid') [→ BN] [→ ReLU]: the padding becomes the convolution's explicit
+ * padding, so the padded copy is never made. Taken only when the conv chain after the padding is complete
+ * (its full length, or it stopped before the end of `layers`): with too short a window, swallowing the
+ * padding could otherwise cost the chain its activation, which would then run as a separate pass.
+ */
+function matchPaddedChain(layers: readonly Layer[]): FusedChain | null {
+  const padLayer = layers[0];
+  if (!(padLayer instanceof ZeroPadding2D)) return null;
+  const chain = matchConvChain(layers.slice(1));
+  if (chain === null || !(chain.conv instanceof DepthwiseConv) || chain.conv.padding !== 'valid') return null;
+  const conv = chain.conv;
+  if (!plain(padLayer, conv.dtype) || padLayer.dataFormat !== conv.dataFormat) return null;
+  if (chain.length < MAX_CONV_CHAIN && chain.length === layers.length - 1) return null;
+  const [h, w] = padLayer.padding;
+  const explicitPadding: [number, number][] = [[h[0], h[1]], [w[0], w[1]]];
+  return {
+    length: 1 + chain.length,
+    run: (input) => {
+      const kernel = conv.depthwiseKernel;
+      if (kernel === null) throw new ShapeError(`layer '${conv.name}' used before it was built`);
+      return depthwiseConv2d(cast(input, conv.dtype), kernel, {
+        strides: [conv.strides[0], conv.strides[1]],
+        padding: 'valid',
+        explicitPadding,
+        dilationRate: [conv.dilationRate[0], conv.dilationRate[1]],
+        dataFormat: conv.dataFormat,
+        bias: conv.bias,
+        epilogue: chain.epilogue(),
+      });
+    },
+  };
+}
+
+/**
+ * The longest fusable chain starting at `layers[0]` (an optional ZeroPadding2D before a depthwise
+ * convolution, the conv, optionally BN, optionally ReLU/ReLU6), or null. `layers` are consecutive, each
+ * consuming only the previous one's output; `x` is the input.
+ */
+export function matchFusedChain(layers: readonly Layer[], x: Tensor): FusedChain | null {
+  // Conv layers autocast their input (Layer.apply), so the input's own dtype does not matter.
+  if (x.rank !== 4) return null;
+  const padded = matchPaddedChain(layers);
+  if (padded !== null) return padded;
+  const chain = matchConvChain(layers);
+  // A lone linear conv gains nothing from the fused path.
+  if (chain === null || (chain.length === 1 && chain.conv.activation.name === 'linear')) return null;
+  const conv = chain.conv;
+  return { length: chain.length, run: (input) => conv.callFused(cast(input, conv.dtype), chain.epilogue()) };
 }

@@ -129,7 +129,7 @@ export class Sequential extends Model {
     // Inference: Conv → BatchNormalization → ReLU runs as one fused kernel call.
     let value = x;
     for (let i = 0; i < this.stack.length; ) {
-      const chain = matchFusedChain(this.stack.slice(i, i + 3), value);
+      const chain = matchFusedChain(this.stack.slice(i, i + 4), value);
       if (chain === null) {
         value = this.stack[i].apply(value, options);
         i += 1;

@@ -19,6 +19,9 @@ export interface ReduceOptions {
 
 type Combine = (acc: number, value: number) => number;
 
+/** The sum's combine; `reduceBand` recognises it and runs an inlined loop (a call per element costs ~10 ns). */
+const ADD: Combine = (acc, v) => acc + v;
+
 /**
  * Reduces the given axes with `combine`, starting each output element from `initial`. The output index is
  * derived from the input's by zeroing the stride of each reduced axis, which covers any axis set in one pass.
@@ -87,6 +90,10 @@ export function reductionBand(shape: readonly number[], reduced: ReadonlySet<num
  */
 function reduceBand(src: DataArray, out: DataArray, band: { outer: number; mid: number; inner: number }, combine: Combine): void {
   const { outer, mid, inner } = band;
+  if (combine === ADD) {
+    addBand(src, out, outer, mid, inner);
+    return;
+  }
   if (inner === 1) {
     // Leading block: sweep rows into the [mid] accumulator.
     for (let o = 0, i = 0; o < outer; o++) for (let m = 0; m < mid; m++, i++) out[m] = combine(out[m], src[i]);
@@ -100,6 +107,19 @@ function reduceBand(src: DataArray, out: DataArray, band: { outer: number; mid: 
   }
 }
 
+/** `reduceBand` for sums, the same stores in the same order. */
+function addBand(src: DataArray, out: DataArray, outer: number, mid: number, inner: number): void {
+  if (inner === 1) {
+    for (let o = 0, i = 0; o < outer; o++) for (let m = 0; m < mid; m++, i++) out[m] += src[i];
+    return;
+  }
+  for (let o = 0, i = 0; o < outer; o++) {
+    for (let m = 0; m < mid; m++) {
+      for (const end = i + inner; i < end; i++) out[m] += src[i];
+    }
+  }
+}
+
 function finalShape(x: Tensor, axes: readonly number[], keepDims: boolean | undefined): number[] {
   return keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
 }
@@ -107,7 +127,7 @@ function finalShape(x: Tensor, axes: readonly number[], keepDims: boolean | unde
 /** Sum over axes. @example `sum(x, { axis: -1, keepDims: true })` */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   const axes = normalizeAxes(options.axis, x.rank);
-  const { data, keptShape } = reduceRaw(x, axes, 0, (acc, v) => acc + v);
+  const { data, keptShape } = reduceRaw(x, axes, 0, ADD);
   const out = tensorFromArray(data, finalShape(x, axes, options.keepDims), x.dtype);
   recordOp([x], out, (dy) => [broadcastTo(reshape(dy, keptShape), x.shape)]);
   return out;
