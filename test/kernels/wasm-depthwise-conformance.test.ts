@@ -17,12 +17,10 @@
  * Skips (visibly) when dist/kernels/wasm/depthwise.wasm has not been built (`npm run build:wasm`).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import type { TestContext } from 'node:test';
 import { describe, test } from 'node:test';
 
 import type { DataFormat, DepthwiseConv2dParams } from '../../src/kernels/depthwise-conv2d/index.js';
-import { depthwiseConv2dSizes, resolveDepthwiseConv2dParams } from '../../src/kernels/depthwise-conv2d/index.js';
+import { depthwiseConv2dSizes } from '../../src/kernels/depthwise-conv2d/index.js';
 import {
   referenceDepthwiseConv2d,
   referenceDepthwiseConv2dBackwardBias,
@@ -32,55 +30,16 @@ import {
 import type { WasmArena } from '../../src/kernels/wasm/arena.js';
 import type { FusedActivation, WasmDepthwiseConv2dKernels } from '../../src/kernels/wasm/depthwise-conv2d.js';
 import { createWasmDepthwiseConv2dKernels } from '../../src/kernels/wasm/depthwise-conv2d.js';
-import type { WasmBackend } from '../../src/kernels/wasm/index.js';
-import { instantiateDepthwiseWasmModuleSync, wasmBackendFromModule, wasmModulePath } from '../../src/kernels/wasm/index.js';
 import type { ParallelRunner } from '../../src/kernels/wasm/parallel.js';
 import type { Tolerance } from '../helpers/close.js';
 import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
 import { caseName, product } from '../helpers/product.js';
+import type { DepthwiseCase } from '../helpers/wasm-depthwise-cases.js';
+import { resolveCase, withWasm } from '../helpers/wasm-depthwise-cases.js';
 
-const modulePath = await wasmModulePath();
-const backend: WasmBackend | null =
-  modulePath === null ? null : wasmBackendFromModule(instantiateDepthwiseWasmModuleSync(readFileSync(modulePath)));
-
-function withWasm(body: (b: WasmBackend, t: TestContext) => void): (t: TestContext) => void {
-  return (t) => {
-    if (backend === null) {
-      // `npm test` builds the module first (pretest): a missing module is a failure, never a skip.
-      assert.fail('depthwise.wasm is not built: run `npm run build:wasm`');
-    }
-    body(backend, t);
-  };
-}
-
-type Pair = readonly [number, number];
-
-interface Case {
-  /** `[N, H, W, C]` whatever the format. */
-  input: readonly [number, number, number, number];
-  kernel: Pair;
-  strides: Pair;
-  dilation: Pair;
-  dm: number;
-  dataFormat: DataFormat;
-  /** 'same' / 'valid', or explicit [top, bottom, left, right] wide enough for all-padding windows. */
-  padding: 'same' | 'valid' | readonly [number, number, number, number];
-}
-
+type Case = DepthwiseCase;
+const resolve = resolveCase;
 const span = (k: number, d: number): number => (k - 1) * d + 1;
-
-function resolve(c: Case): DepthwiseConv2dParams {
-  const [n, h, w, ch] = c.input;
-  const inputShape = c.dataFormat === 'channels_last' ? [n, h, w, ch] : [n, ch, h, w];
-  const kernelShape = [c.kernel[0], c.kernel[1], ch, c.dm];
-  const options = { strides: c.strides, dilationRate: c.dilation, dataFormat: c.dataFormat };
-  if (typeof c.padding === 'string') return resolveDepthwiseConv2dParams(inputShape, kernelShape, { ...options, padding: c.padding });
-  const [padTop, padBottom, padLeft, padRight] = c.padding;
-  const base = resolveDepthwiseConv2dParams(inputShape, kernelShape, { ...options, padding: 'same' });
-  const outHeight = Math.floor((h + padTop + padBottom - span(c.kernel[0], c.dilation[0])) / c.strides[0]) + 1;
-  const outWidth = Math.floor((w + padLeft + padRight - span(c.kernel[1], c.dilation[1])) / c.strides[1]) + 1;
-  return { ...base, padTop, padBottom, padLeft, padRight, outHeight, outWidth };
-}
 
 function tolerance(terms: number): Tolerance {
   return { rtol: 2e-5, atol: 3e-7 * Math.max(4, terms) };

@@ -4,81 +4,30 @@
  * multipliers and both data formats (channels-first goes through an NHWC transpose inside the kernels);
  * plus the zero-copy path, the copy fallback, the fused activations, and the wasm memory allocator.
  *
- * Skips (visibly) when dist/kernels/wasm/depthwise.wasm has not been built (`npm run build:wasm`).
+ * Fails when dist/kernels/wasm/depthwise.wasm has not been built (`npm test` builds it first).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import type { TestContext } from 'node:test';
 import { describe, test } from 'node:test';
 
-import type { DataFormat, DepthwiseConv2dParams } from '../../src/kernels/depthwise-conv2d/index.js';
-import { depthwiseConv2dSizes, resolveDepthwiseConv2dParams } from '../../src/kernels/depthwise-conv2d/index.js';
+import type { DataFormat } from '../../src/kernels/depthwise-conv2d/index.js';
+import { depthwiseConv2dSizes } from '../../src/kernels/depthwise-conv2d/index.js';
 import {
   referenceDepthwiseConv2d,
   referenceDepthwiseConv2dBackwardBias,
   referenceDepthwiseConv2dBackwardInput,
   referenceDepthwiseConv2dBackwardKernel,
 } from '../../src/kernels/depthwise-conv2d/reference.js';
-import type { WasmBackend } from '../../src/kernels/wasm/index.js';
-import { instantiateDepthwiseWasmModuleSync, sizeClass, wasmBackendFromModule, wasmModulePath } from '../../src/kernels/wasm/index.js';
+import { sizeClass } from '../../src/kernels/wasm/index.js';
 import type { Tolerance } from '../helpers/close.js';
 import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
+import type { DepthwiseCase } from '../helpers/wasm-depthwise-cases.js';
+import { resolveCase, withWasm } from '../helpers/wasm-depthwise-cases.js';
 
-const modulePath = await wasmModulePath();
-const backend: WasmBackend | null =
-  modulePath === null ? null : wasmBackendFromModule(instantiateDepthwiseWasmModuleSync(readFileSync(modulePath)));
-
-/** Runs `body` with the backend; fails when the module is not built. */
-function withWasm(body: (b: WasmBackend, t: TestContext) => void): (t: TestContext) => void {
-  return (t) => {
-    if (backend === null) {
-      // `npm test` builds the module first (pretest): a missing module is a failure, never a skip.
-      assert.fail('depthwise.wasm is not built: run `npm run build:wasm`');
-    }
-    body(backend, t);
-  };
-}
-
-type Pair = readonly [number, number];
-
-interface Case {
+interface Case extends DepthwiseCase {
   name: string;
-  /** `[N, H, W, C]` whatever the format. */
-  input: readonly [number, number, number, number];
-  kernel: Pair;
-  strides: Pair;
-  dilation: Pair;
-  dm: number;
-  dataFormat: DataFormat;
-  /** Explicit [top, bottom, left, right] padding (beyond what 'same' gives), or 'same' / 'valid'. */
-  padding: 'same' | 'valid' | readonly [number, number, number, number];
 }
 
-function resolve(c: Case): DepthwiseConv2dParams {
-  const [n, h, w, ch] = c.input;
-  const inputShape = c.dataFormat === 'channels_last' ? [n, h, w, ch] : [n, ch, h, w];
-  const kernelShape = [c.kernel[0], c.kernel[1], ch, c.dm];
-  if (typeof c.padding === 'string') {
-    return resolveDepthwiseConv2dParams(inputShape, kernelShape, {
-      strides: c.strides,
-      dilationRate: c.dilation,
-      padding: c.padding,
-      dataFormat: c.dataFormat,
-    });
-  }
-  // Explicit padding wide enough that some windows lie wholly in padding: build the params directly.
-  const [padTop, padBottom, padLeft, padRight] = c.padding;
-  const base = resolveDepthwiseConv2dParams(inputShape, kernelShape, {
-    strides: c.strides,
-    dilationRate: c.dilation,
-    padding: 'same',
-    dataFormat: c.dataFormat,
-  });
-  const span = (k: number, d: number): number => (k - 1) * d + 1;
-  const outHeight = Math.floor((h + padTop + padBottom - span(c.kernel[0], c.dilation[0])) / c.strides[0]) + 1;
-  const outWidth = Math.floor((w + padLeft + padRight - span(c.kernel[1], c.dilation[1])) / c.strides[1]) + 1;
-  return { ...base, padTop, padBottom, padLeft, padRight, outHeight, outWidth };
-}
+const resolve = resolveCase;
 
 const CHANNELS = [1, 3, 4, 5, 7, 8, 9, 16, 17];
 
