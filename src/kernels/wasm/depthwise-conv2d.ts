@@ -34,6 +34,7 @@ import {
   depthwiseConv2dForward,
 } from '../depthwise-conv2d/js.js';
 import type { WasmArena } from './arena.js';
+import { argumentBinder } from './bind.js';
 import type { DepthwiseWasmExports } from './loader.js';
 import type { ParallelRunner } from './parallel.js';
 import { serialRunner } from './parallel.js';
@@ -218,14 +219,6 @@ function tiledScratchBytes(g: Geometry): number {
   return kh * kw * tileBytes + (kh + 1) * rowPixels * tileBytes + 2 * table;
 }
 
-interface Slot {
-  array: Float32Array;
-  /** Byte offset in wasm memory. */
-  ptr: number;
-  resident: boolean;
-  output: boolean;
-}
-
 /**
  * Builds the kernels over an instantiated module and its arena. `runner` splits each call across threads
  * (default: this thread only).
@@ -259,41 +252,8 @@ export function createWasmDepthwiseConv2dKernels(
     return paramsPtr;
   }
 
-  /**
-   * Resolves every argument to a pointer: residents first (growth would detach them), then scratch
-   * blocks for the rest, copying inputs in. Returns the pointers and a function that copies outputs back
-   * and frees the scratch.
-   */
-  function bind(inputs: readonly Float32Array[], outputs: readonly Float32Array[]): { ptrs: number[]; done(): void } {
-    const slots: Slot[] = [
-      ...inputs.map((array) => ({ array, ptr: 0, resident: arena.contains(array), output: false })),
-      ...outputs.map((array) => ({ array, ptr: 0, resident: arena.contains(array), output: true })),
-    ];
-    const scratch: number[] = [];
-    for (const slot of slots) {
-      if (slot.resident) {
-        slot.ptr = slot.array.byteOffset;
-        counters.zeroCopyArguments++;
-      }
-    }
-    for (const slot of slots) {
-      if (slot.resident) continue;
-      slot.ptr = arena.alloc(slot.array.byteLength, false);
-      scratch.push(slot.ptr);
-      counters.copiedArguments++;
-      counters.copiedBytes += slot.array.byteLength;
-      if (!slot.output) new Float32Array(memory.buffer, slot.ptr, slot.array.length).set(slot.array);
-    }
-    return {
-      ptrs: slots.map((s) => s.ptr),
-      done(): void {
-        for (const slot of slots) {
-          if (slot.output && !slot.resident) slot.array.set(new Float32Array(memory.buffer, slot.ptr, slot.array.length));
-        }
-        for (const ptr of scratch) arena.release(ptr);
-      },
-    };
-  }
+  const binder = argumentBinder(arena, counters);
+  const bind = (inputs: readonly (Float32Array | null)[], outputs: readonly Float32Array[]) => binder('depthwiseConv2d', inputs, outputs);
 
   /** Temporary blocks of one call, released together. */
   function temps(): { alloc(floats: number): number; release(): void } {

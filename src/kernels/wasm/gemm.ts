@@ -23,6 +23,7 @@ import { matmulForward } from '../matmul/js.js';
 import type { MatmulKernels } from '../matmul/kernels.js';
 import type { MatmulParams } from '../matmul/params.js';
 import type { WasmArena } from './arena.js';
+import { argumentBinder } from './bind.js';
 import type { FusedActivation } from './depthwise-conv2d.js';
 import type { ParallelRunner } from './parallel.js';
 
@@ -138,13 +139,6 @@ interface GemmCall {
   act: number;
 }
 
-interface Slot {
-  array: Float32Array;
-  ptr: number;
-  resident: boolean;
-  output: boolean;
-}
-
 function newStats(): GemmKernelStats {
   return { wasmCalls: 0, typescriptCalls: 0, zeroCopyArguments: 0, copiedArguments: 0, copiedBytes: 0 };
 }
@@ -163,51 +157,7 @@ function checkLength(kernel: string, argument: string, array: FloatArray, expect
 function gemmContext(wasm: GemmWasmExports, arena: WasmArena, runner: ParallelRunner) {
   const counters = newStats();
 
-  /**
-   * Resolves every argument to a pointer: residents first (allocating scratch may grow memory), then
-   * scratch blocks for the rest, copying inputs in. `done()` copies outputs back and frees the scratch.
-   */
-  function bind(kernel: string, inputs: readonly (Float32Array | null)[], outputs: readonly Float32Array[]): { ptrs: number[]; done(): void } {
-    arena.buffer(); // records the current buffer object, so views made over it are recognised
-    const slots: (Slot | null)[] = [
-      ...inputs.map((array) => (array === null ? null : { array, ptr: 0, resident: arena.contains(array), output: false })),
-      ...outputs.map((array) => ({ array, ptr: 0, resident: arena.contains(array), output: true })),
-    ];
-    for (const slot of slots) {
-      if (slot?.resident !== true) continue;
-      slot.ptr = slot.array.byteOffset;
-      counters.zeroCopyArguments++;
-    }
-    for (const out of slots) {
-      if (out === null || !out.output || !out.resident) continue;
-      for (const other of slots) {
-        if (other === null || other === out || !other.resident || other.array.byteLength === 0) continue;
-        if (other.ptr < out.ptr + out.array.byteLength && out.ptr < other.ptr + other.array.byteLength) {
-          throw new ShapeError(`${kernel} wasm kernel: the output overlaps an input in memory; pass a separate output array.`);
-        }
-      }
-    }
-    const scratch: number[] = [];
-    for (const slot of slots) {
-      if (slot === null || slot.resident) continue;
-      slot.ptr = arena.alloc(slot.array.byteLength, false);
-      scratch.push(slot.ptr);
-      counters.copiedArguments++;
-      counters.copiedBytes += slot.array.byteLength;
-      if (!slot.output) new Float32Array(arena.buffer(), slot.ptr, slot.array.length).set(slot.array);
-    }
-    return {
-      ptrs: slots.map((s) => (s === null ? 0 : s.ptr)),
-      done(): void {
-        for (const slot of slots) {
-          if (slot?.output === true && !slot.resident) {
-            slot.array.set(new Float32Array(arena.buffer(), slot.ptr, slot.array.length));
-          }
-        }
-        for (const ptr of scratch) arena.release(ptr);
-      },
-    };
-  }
+  const bind = argumentBinder(arena, counters);
 
   /**
    * Splits by rows of C, or by 8-column panels when C has few rows for its width (m < 2n): every call
