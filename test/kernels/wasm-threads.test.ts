@@ -362,7 +362,7 @@ describe('thread pool over shared memory', () => {
   );
 
   test(
-    'changing the thread count retires and starts workers; one thread runs serially',
+    'changing the thread count pauses, resumes and starts workers; one thread runs serially',
     withPool(async (f) => {
       const units = 128;
       const out = f.arena.alloc(units * 4);
@@ -384,6 +384,19 @@ describe('thread pool over shared memory', () => {
       await waitForWorkers(f.pool, 1);
       for (let j = 0; j < 500; j++) f.pool.run('poolCount', [out], units, { costPerUnit: 1 });
       assert.ok(i32(f, out, units).every((v) => v === 1000));
+
+      // Down to one thread and back: the paused worker resumes at once, no new worker is started.
+      const spawned = f.pool.stats().workers;
+      f.pool.setThreads(1);
+      const serial = f.pool.stats().serialJobs;
+      f.pool.run('poolCount', [out], units, { costPerUnit: 1 });
+      assert.equal(f.pool.stats().serialJobs, serial + 1, 'one thread: serial');
+      f.pool.setThreads(3);
+      const parallelJobs = f.pool.stats().parallelJobs;
+      f.pool.run('poolCount', [out], units, { costPerUnit: 1 });
+      assert.equal(f.pool.stats().parallelJobs, parallelJobs + 1, 'split at once, with no worker to wait for');
+      assert.equal(f.pool.stats().workers, spawned, 'no new worker');
+      assert.ok(i32(f, out, units).every((v) => v === 1002));
       f.arena.release(out);
     }),
   );

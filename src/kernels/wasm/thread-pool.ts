@@ -39,16 +39,17 @@
  * throw on the calling thread is handled the same way, so the job is always closed cleanly.
  *
  * Scratch: each thread index has its own block of `scratchBytes` (allocated from the arena, reused, grown
- * when a job asks for more), its pointer passed as the `scratch` argument. Thread indices of workers
- * that were asked to quit are not reused until they can no longer take part: a quitting worker checks its
- * private quit flag after its ACTIVE increment, and jobs only open while the caller is inside `run`.
+ * when a job asks for more), its pointer passed as the `scratch` argument; a worker keeps its index for
+ * life. Lowering the thread count pauses the surplus workers (their private flag), raising it resumes
+ * them: a worker checks its flag after its ACTIVE increment and skips the job unless it says RUN, and
+ * `setThreads` only runs between jobs (jobs open only while the caller is inside `run`).
  */
 import type * as WorkerThreadsModule from 'node:worker_threads';
 import type { Worker as NodeWorker } from 'node:worker_threads';
 
 import type { WasmArena } from './arena.js';
 import type { ParallelOptions, ParallelRunner } from './parallel.js';
-import { BROWSER_WORKER_SOURCE, CONTROL, NODE_WORKER_SOURCE } from './worker-source.js';
+import { BROWSER_WORKER_SOURCE, CONTROL, NODE_WORKER_SOURCE, WORKER_FLAG } from './worker-source.js';
 
 const C = CONTROL;
 
@@ -63,7 +64,7 @@ const C = CONTROL;
  */
 export const DEFAULT_SERIAL_THRESHOLD = 400_000;
 
-/** Chunks per participating thread: enough to even out a worker that joins late, few enough to be cheap. */
+/** Default chunks per participating thread: enough to even out a worker that joins late, few enough to be cheap. */
 const CHUNKS_PER_THREAD = 4;
 
 /**
@@ -96,8 +97,10 @@ export interface ThreadPoolStats {
   parallelJobs: number;
   /** Jobs run on the calling thread alone (small, one unit, or no worker ready). */
   serialJobs: number;
-  /** Workers that have started and take part in jobs. */
+  /** Workers that have started (paused ones included). */
   readyWorkers: number;
+  /** Workers spawned and not terminated (paused ones included). */
+  workers: number;
 }
 
 export interface ThreadPool extends ParallelRunner {
@@ -213,12 +216,17 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
   function setThreads(n: number): void {
     threads = checkThreadCount(n, 'threads');
     if (!parallel || terminated) return;
-    while (workers.length > threads - 1) {
-      // Not terminate(): killing a worker between its ACTIVE increment and decrement would leave ACTIVE
-      // stuck and hang the next job. The quit flag makes it leave its loop at a safe point instead.
-      Atomics.store((workers.pop() as PoolWorker).quit, 0, 1);
-    }
-    // Wake quitting workers so they exit now rather than at the next job.
+    // Workers beyond the count are paused, not stopped: they sleep on their flag and skip every job (a
+    // worker that increments ACTIVE re-checks its flag before working), and resume at once when the
+    // count rises again. (Killing a worker between its ACTIVE increment and decrement would leave ACTIVE
+    // stuck and hang the next job; only terminate() stops them, through the QUIT flag.)
+    workers.forEach((w, i) => {
+      const wanted = i < threads - 1 ? WORKER_FLAG.RUN : WORKER_FLAG.PAUSED;
+      if (Atomics.load(w.quit, 0) === wanted) return;
+      Atomics.store(w.quit, 0, wanted);
+      Atomics.notify(w.quit, 0);
+    });
+    // Wake workers polling or sleeping on STATE, so newly paused ones go to sleep on their flag now.
     Atomics.notify(ctl, C.STATE);
     while (workers.length < threads - 1) {
       const index = workers.length + 1;
@@ -293,7 +301,7 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
     ensureScratch(bytes, workers.length + 1);
     // 2. Parameters.
     const participants = helpers + 1;
-    const chunk = Math.max(1, Math.ceil(units / (participants * CHUNKS_PER_THREAD)));
+    const chunk = Math.max(1, Math.ceil(units / (participants * (runOptions.chunksPerThread ?? CHUNKS_PER_THREAD))));
     for (let i = 0; i < args.length; i++) argArea[i] = args[i];
     Atomics.store(ctl, C.FN, fnIndex.get(fn) as number);
     Atomics.store(ctl, C.NARGS, args.length);
@@ -350,14 +358,15 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
       terminated = true;
       pools.delete(pool);
       for (const w of workers) {
-        Atomics.store(w.quit, 0, 1);
+        Atomics.store(w.quit, 0, WORKER_FLAG.QUIT);
+        Atomics.notify(w.quit, 0);
         w.stop();
       }
       workers.length = 0;
       Atomics.notify(ctl, C.STATE);
     },
     stats(): ThreadPoolStats {
-      return { ...counters, readyWorkers: Math.min(Atomics.load(ctl, C.READY), workers.length) };
+      return { ...counters, readyWorkers: Math.min(Atomics.load(ctl, C.READY), workers.length), workers: workers.length };
     },
   };
   pools.add(pool);

@@ -49,9 +49,14 @@ export const CONTROL = {
  */
 export const WORKER_SPIN_MS = 0.2;
 
+/** Values of a worker's private flag word. */
+export const WORKER_FLAG = { RUN: 0, QUIT: 1, PAUSED: 2 } as const;
+
 /**
  * `start(data)` with `data = { module, memory, control, quit, index, stallMs }`: instantiates `module` on the shared
- * `memory` and serves jobs until its private `quit` flag is set.
+ * `memory` and serves jobs until its private flag says QUIT. While it says PAUSED (the thread count was
+ * lowered) the worker sleeps on the flag itself and takes part in no job, so raising the count again
+ * needs no new worker (starting one takes tens of milliseconds).
  */
 const START = `
 function start(data) {
@@ -109,9 +114,14 @@ function start(data) {
   Atomics.add(ctl, C.READY, 1);
   let seen = -1;
   for (;;) {
-    if (Atomics.load(quit, 0) !== 0) {
+    const flag = Atomics.load(quit, 0);
+    if (flag === ${WORKER_FLAG.QUIT}) {
       Atomics.sub(ctl, C.READY, 1);
       return;
+    }
+    if (flag === ${WORKER_FLAG.PAUSED}) {
+      Atomics.wait(quit, 0, flag);
+      continue;
     }
     const state = Atomics.load(ctl, C.STATE);
     if ((state & 1) === 0 || state === seen) {
