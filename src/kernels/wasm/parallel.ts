@@ -14,11 +14,6 @@ export interface ParallelOptions {
   readonly costPerUnit: number;
   /** Bytes of private scratch each participating thread needs (0 or absent: none, `scratch` is 0). */
   readonly scratchBytes?: number;
-  /**
-   * Chunks per participating thread (default 4: a thread that joins late still finds work). Exports that
-   * pay a set-up cost per call (the GEMM packs B, the tiled depthwise paths fill row rings) pass 1.
-   */
-  readonly chunksPerThread?: number;
 }
 
 export interface ParallelRunner {
