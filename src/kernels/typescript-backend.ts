@@ -14,6 +14,14 @@ import {
   depthwiseConv2dForward,
 } from './depthwise-conv2d/js.js';
 import type { ActivationKernels } from './activation/index.js';
+import type { BatchNormParams } from './batch-norm/params.js';
+import {
+  batchNormAffine,
+  batchNormInferenceBackward,
+  batchNormMoments,
+  batchNormTrainingBackward,
+  batchNormTrainingForward,
+} from './batch-norm/js.js';
 import { typescriptActivationKernels } from './activation/index.js';
 import type { Conv2dKernels } from './conv2d/index.js';
 import { typescriptConv2dKernels } from './conv2d/index.js';
@@ -34,6 +42,57 @@ export interface DepthwiseConv2dKernels {
   forwardEpilogue?(p: DepthwiseConv2dParams, x: FloatArray, kernel: FloatArray, epilogue: Epilogue, out: FloatArray): void;
 }
 
+/**
+ * Batch normalization over the `[outer, channels, inner]` view (see `batch-norm/js.ts` for each kernel's
+ * contract); per-channel statistics and gradient sums are float64 arrays owned by the caller.
+ */
+export interface BatchNormKernels {
+  moments(p: BatchNormParams, x: FloatArray, epsilon: number, mean: Float64Array, variance: Float64Array, invstd: Float64Array): void;
+  trainingForward(
+    p: BatchNormParams,
+    x: FloatArray,
+    gamma: FloatArray | null,
+    beta: FloatArray | null,
+    epsilon: number,
+    y: FloatArray,
+    mean: Float64Array,
+    variance: Float64Array,
+    invstd: Float64Array,
+  ): void;
+  trainingBackward(
+    p: BatchNormParams,
+    x: FloatArray,
+    dy: FloatArray,
+    gamma: FloatArray | null,
+    mean: Float64Array,
+    invstd: Float64Array,
+    dx: FloatArray,
+    dgamma: Float64Array,
+    dbeta: Float64Array,
+  ): void;
+  affine(p: BatchNormParams, x: FloatArray, scale: Float64Array, shift: Float64Array, y: FloatArray): void;
+  inferenceBackward(
+    p: BatchNormParams,
+    x: FloatArray,
+    dy: FloatArray,
+    scale: Float64Array,
+    mean: Float64Array,
+    invstd: Float64Array,
+    dx: FloatArray,
+    dgamma: Float64Array,
+    dbeta: Float64Array,
+  ): void;
+}
+
+/** The TypeScript batch-norm kernels (any layout, float32 or float64). */
+export const typescriptBatchNormKernels: BatchNormKernels = {
+  moments: batchNormMoments,
+  trainingForward: batchNormTrainingForward,
+  trainingBackward: batchNormTrainingBackward,
+  affine: batchNormAffine,
+  inferenceBackward: batchNormInferenceBackward,
+};
+
 export interface KernelBackend {
   readonly name: string;
   readonly depthwiseConv2d: DepthwiseConv2dKernels;
@@ -42,6 +101,7 @@ export interface KernelBackend {
   readonly pool2d: Pool2dKernels;
   readonly resize: ResizeKernels;
   readonly activation: ActivationKernels;
+  readonly batchNorm: BatchNormKernels;
 }
 
 export const typescriptBackend: KernelBackend = {
@@ -57,4 +117,5 @@ export const typescriptBackend: KernelBackend = {
   pool2d: typescriptPool2dKernels,
   resize: typescriptResizeKernels,
   activation: typescriptActivationKernels,
+  batchNorm: typescriptBatchNormKernels,
 };

@@ -11,12 +11,7 @@ import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import {
-  batchNormAffine,
-  batchNormInferenceBackward,
-  batchNormTrainingBackward,
-  batchNormTrainingForward,
-} from '../kernels/batch-norm/js.js';
+import { getBackend } from '../kernels/backend.js';
 import type { BatchNormParams } from '../kernels/batch-norm/params.js';
 import { resolveBatchNormParams } from '../kernels/batch-norm/params.js';
 import { floatData } from './convert.js';
@@ -98,14 +93,14 @@ export function batchNormTraining(x: Tensor, options: BatchNormOpOptions = {}): 
   const variance = new Float64Array(C);
   const invstd = new Float64Array(C);
   const y = uninitializedTensor(x.shape, dtype);
-  batchNormTrainingForward(p, floatData(xs), gs && floatData(gs), bs && floatData(bs), epsilon, floatData(y), mean, variance, invstd);
+  getBackend().batchNorm.trainingForward(p, floatData(xs), gs && floatData(gs), bs && floatData(bs), epsilon, floatData(y), mean, variance, invstd);
 
   const inputs = [xs, ...(gs ? [gs] : []), ...(bs ? [bs] : [])];
   recordOp(inputs, y, (dy) => {
     const dx = uninitializedTensor(xs.shape, dtype);
     const dgamma = new Float64Array(C);
     const dbeta = new Float64Array(C);
-    batchNormTrainingBackward(p, floatData(xs), floatData(cast(dy, dtype)), gs && floatData(gs), mean, invstd, floatData(dx), dgamma, dbeta);
+    getBackend().batchNorm.trainingBackward(p, floatData(xs), floatData(cast(dy, dtype)), gs && floatData(gs), mean, invstd, floatData(dx), dgamma, dbeta);
     return gradients(dx, gs, bs, dgamma, dbeta, dtype);
   });
   return { y, mean: fromFloat64(mean, dtype), variance: fromFloat64(variance, dtype) };
@@ -142,14 +137,14 @@ export function batchNormInference(x: Tensor, movingMean: Tensor, movingVariance
 
   const folded = foldInference(p, movingMean, movingVariance, gs, bs, epsilon);
   const y = uninitializedTensor(x.shape, dtype);
-  batchNormAffine(p, floatData(xs), folded.scale, folded.shift, floatData(y));
+  getBackend().batchNorm.affine(p, floatData(xs), folded.scale, folded.shift, floatData(y));
 
   const inputs = [xs, ...(gs ? [gs] : []), ...(bs ? [bs] : [])];
   recordOp(inputs, y, (dy) => {
     const dx = uninitializedTensor(xs.shape, dtype);
     const dgamma = new Float64Array(p.channels);
     const dbeta = new Float64Array(p.channels);
-    batchNormInferenceBackward(p, floatData(xs), floatData(cast(dy, dtype)), folded.scale, folded.mean, folded.invstd, floatData(dx), dgamma, dbeta);
+    getBackend().batchNorm.inferenceBackward(p, floatData(xs), floatData(cast(dy, dtype)), folded.scale, folded.mean, folded.invstd, floatData(dx), dgamma, dbeta);
     return gradients(dx, gs, bs, dgamma, dbeta, dtype);
   });
   return y;

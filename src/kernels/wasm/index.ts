@@ -1,12 +1,13 @@
 /**
  * The WebAssembly (SIMD) kernels: loading, tensor memory inside the module, the thread pool, and the
- * `KernelBackend` whose depthwise, conv2d and matmul slots run in WebAssembly (pool2d and resize stay
- * TypeScript). `kernels/backend.ts` makes it the default where it loads.
+ * `KernelBackend` whose depthwise, conv2d, matmul, activation and channels-last batch-norm training slots
+ * run in WebAssembly (pool2d and resize stay TypeScript). `kernels/backend.ts` makes it the default where it loads.
  */
 import type { KernelBackend } from '../typescript-backend.js';
 import { typescriptBackend } from '../typescript-backend.js';
 import { createWasmActivationKernels } from './activations.js';
 import { WasmArena } from './arena.js';
+import { createWasmBatchNormKernels } from './batch-norm.js';
 import type { WasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
 import { createWasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
 import type { GemmWasmExports, WasmConv2dKernels, WasmMatmulKernels } from './gemm.js';
@@ -59,6 +60,7 @@ export function wasmBackendFromModule(loaded: DepthwiseWasmModule): WasmBackend 
     },
     matmul: createWasmMatmulKernels(gemm, arena, pool),
     activation: createWasmActivationKernels(exports as unknown as WebAssembly.Exports, arena, pool),
+    batchNorm: createWasmBatchNormKernels(exports as unknown as WebAssembly.Exports, arena, pool),
     arena,
     exports,
     pool,

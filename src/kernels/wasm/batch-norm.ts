@@ -1,0 +1,107 @@
+/**
+ * The batch-norm training kernels of `assembly/batch-norm.ts` behind `BatchNormKernels`: channels-last
+ * (`inner === 1`) float32 tensors that live in wasm memory run in SIMD, split across threads by groups of
+ * 4 channels. Anything else (float64, other layouts, arrays on the JavaScript heap) and the inference-mode
+ * kernels take the TypeScript loops.
+ *
+ * The float64 statistics arrays belong to the caller (JavaScript heap, O(channels)); they are copied
+ * through one scratch block per call, which costs nothing next to the passes over the activations.
+ */
+import type { BatchNormKernels } from '../typescript-backend.js';
+import { typescriptBatchNormKernels } from '../typescript-backend.js';
+import { batchNormSizes } from '../batch-norm/params.js';
+import type { BatchNormParams } from '../batch-norm/params.js';
+import { checkLength } from '../buffer-check.js';
+import type { FloatArray } from '../float-array.js';
+import type { WasmArena } from './arena.js';
+import type { ParallelRunner } from './parallel.js';
+
+const NAME = 'batchNorm';
+const EXPORTS = ['batchNormForwardNHWC', 'batchNormBackwardNHWC'];
+
+/** Batch-norm kernels that run channels-last float32 training passes in WebAssembly. */
+export function createWasmBatchNormKernels(exports: WebAssembly.Exports, arena: WasmArena, runner: ParallelRunner): BatchNormKernels {
+  for (const name of EXPORTS) {
+    if (typeof exports[name] !== 'function') throw new Error(`depthwise.wasm: missing export \`${name}\` (rebuild with npm run build:wasm)`);
+  }
+  const ts = typescriptBatchNormKernels;
+  const resident = (p: BatchNormParams, ...arrays: (FloatArray | null)[]): boolean => {
+    if (p.inner !== 1) return false;
+    arena.buffer(); // records the current buffer object, so views made over it are recognised
+    return arrays.every((a) => a === null || (a instanceof Float32Array && arena.contains(a)));
+  };
+  const groups = (p: BatchNormParams): number => Math.ceil(p.channels / 4);
+  const checkStats = (p: BatchNormParams, stats: Record<string, Float64Array>): void => {
+    for (const [name, a] of Object.entries(stats)) checkLength(NAME, name, a, p.channels);
+  };
+  /** Runs `body` with `count` float64 arrays of `channels` values in wasm memory; returns their offsets. */
+  const withStats = (C: number, count: number, body: (ptrs: number[], view: () => Float64Array) => void): void => {
+    const block = arena.alloc(Math.max(1, C * count * 8), false);
+    try {
+      const ptrs = Array.from({ length: count }, (_, i) => block + i * C * 8);
+      body(ptrs, () => new Float64Array(arena.buffer(), block, C * count));
+    } finally {
+      arena.release(block);
+    }
+  };
+
+  const forward = (
+    p: BatchNormParams,
+    x: FloatArray,
+    gamma: FloatArray | null,
+    beta: FloatArray | null,
+    epsilon: number,
+    y: FloatArray | null,
+    mean: Float64Array,
+    variance: Float64Array,
+    invstd: Float64Array,
+  ): void => {
+    const { input } = batchNormSizes(p);
+    checkLength(NAME, 'x', x, input);
+    if (y !== null) checkLength(NAME, 'y', y, input);
+    if (gamma !== null) checkLength(NAME, 'gamma', gamma, p.channels);
+    if (beta !== null) checkLength(NAME, 'beta', beta, p.channels);
+    checkStats(p, { mean, variance, invstd });
+    const C = p.channels;
+    withStats(C, 3, ([m, v, s], view) => {
+      const args = [x.byteOffset, p.outer, C, epsilon, m, v, s, gamma?.byteOffset ?? 0, beta?.byteOffset ?? 0, y?.byteOffset ?? 0];
+      runner.run('batchNormForwardNHWC', args, groups(p), { costPerUnit: p.outer * 4 * (y === null ? 2 : 3), scratchBytes: groups(p) * 64 });
+      const out = view();
+      mean.set(out.subarray(0, C));
+      variance.set(out.subarray(C, 2 * C));
+      invstd.set(out.subarray(2 * C, 3 * C));
+    });
+  };
+
+  return {
+    ...ts,
+    moments(p, x, epsilon, mean, variance, invstd): void {
+      if (!resident(p, x) || p.count === 0) return ts.moments(p, x, epsilon, mean, variance, invstd);
+      forward(p, x, null, null, epsilon, null, mean, variance, invstd);
+    },
+    trainingForward(p, x, gamma, beta, epsilon, y, mean, variance, invstd): void {
+      if (!resident(p, x, gamma, beta, y) || p.count === 0) return ts.trainingForward(p, x, gamma, beta, epsilon, y, mean, variance, invstd);
+      forward(p, x, gamma, beta, epsilon, y, mean, variance, invstd);
+    },
+    trainingBackward(p, x, dy, gamma, mean, invstd, dx, dgamma, dbeta): void {
+      if (!resident(p, x, dy, gamma, dx) || p.count === 0) return ts.trainingBackward(p, x, dy, gamma, mean, invstd, dx, dgamma, dbeta);
+      const { input } = batchNormSizes(p);
+      checkLength(NAME, 'x', x, input);
+      checkLength(NAME, 'dy', dy, input);
+      checkLength(NAME, 'dx', dx, input);
+      if (gamma !== null) checkLength(NAME, 'gamma', gamma, p.channels);
+      checkStats(p, { mean, invstd, dgamma, dbeta });
+      const C = p.channels;
+      withStats(C, 4, ([m, s, dg, db], view) => {
+        const stats = view();
+        stats.set(mean, 0);
+        stats.set(invstd, C);
+        const args = [x.byteOffset, dy.byteOffset, p.outer, C, m, s, gamma?.byteOffset ?? 0, dx.byteOffset, dg, db];
+        runner.run('batchNormBackwardNHWC', args, groups(p), { costPerUnit: p.outer * 4 * 4, scratchBytes: groups(p) * 80 });
+        const out = view();
+        dgamma.set(out.subarray(2 * C, 3 * C));
+        dbeta.set(out.subarray(3 * C, 4 * C));
+      });
+    },
+  };
+}

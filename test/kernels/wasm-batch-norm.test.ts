@@ -1,0 +1,190 @@
+// The SIMD channels-last batch-norm training kernels against the naive float64 reference and the
+// TypeScript kernels: channel counts around the 4-lane group, pixel counts around the 32-row float32
+// chunk, with and without gamma/beta, channel ranges split across calls (as threads would), and the
+// TypeScript fallback for arrays outside wasm memory, float64 and other layouts.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { BatchNormParams } from '../../src/kernels/batch-norm/params.js';
+import { resolveBatchNormParams } from '../../src/kernels/batch-norm/params.js';
+import { referenceBatchNormTraining, referenceBatchNormTrainingBackward } from '../../src/kernels/batch-norm/reference.js';
+import { typescriptBatchNormKernels } from '../../src/kernels/typescript-backend.js';
+import type { BatchNormKernels } from '../../src/kernels/typescript-backend.js';
+import { createWasmBatchNormKernels } from '../../src/kernels/wasm/batch-norm.js';
+import { createWasmBackendSync } from '../../src/kernels/wasm/index.js';
+import type { ParallelRunner } from '../../src/kernels/wasm/parallel.js';
+import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
+import { product } from '../helpers/product.js';
+
+// Its own backend (module, arena, pool), so the test runs whatever the default backend is.
+const loaded = createWasmBackendSync();
+if (loaded === null) throw new Error('depthwise.wasm is not built: run `npm run build:wasm`');
+const backend = loaded;
+const exportsObject = backend.exports as unknown as WebAssembly.Exports;
+const EPS = 1e-3;
+const TOL = { rtol: 2e-5, atol: 2e-5 };
+
+function inWasm(values: ArrayLike<number>): Float32Array {
+  const view = backend.arena.allocStorage('float32', values.length).view() as Float32Array;
+  view.set(values);
+  return view;
+}
+
+/**
+ * Runs every export call as the given number of consecutive sub-ranges, as a thread pool would, each with
+ * its own scratch block filled with NaN (so a range that read scratch it did not write would show).
+ */
+function splittingRunner(pieces: number): ParallelRunner {
+  return {
+    threads: pieces,
+    run(fn, args, units, options): void {
+      const f = exportsObject[fn] as (...a: number[]) => void;
+      const bytes = Math.max(16, options.scratchBytes ?? 0);
+      for (let i = 0; i < pieces; i++) {
+        const start = Math.floor((units * i) / pieces);
+        const end = Math.floor((units * (i + 1)) / pieces);
+        if (end <= start) continue;
+        const scratch = backend.arena.alloc(bytes, false);
+        new Float32Array(backend.arena.buffer(), scratch, bytes >> 2).fill(Number.NaN);
+        f(...args, start, end, scratch);
+        backend.arena.release(scratch);
+      }
+    },
+  };
+}
+
+interface Case {
+  p: BatchNormParams;
+  shape: number[];
+  x: Float64Array;
+  dy: Float64Array;
+  gamma: Float64Array | null;
+  beta: Float64Array | null;
+}
+
+function makeCase(rows: number, channels: number, affine: boolean, seed: number): Case {
+  const rng = mulberry32(seed);
+  const shape = [rows, channels];
+  // An offset per channel, so the mean subtraction matters.
+  const x = randomArray(rows * channels, rng).map((v, i) => 3 * ((i % channels) - 2) + v);
+  const f32 = (a: Float64Array): Float64Array => Float64Array.from(Float32Array.from(a));
+  return {
+    p: resolveBatchNormParams(shape, -1),
+    shape,
+    x: f32(x),
+    dy: f32(randomArray(rows * channels, rng)),
+    gamma: affine ? f32(randomArray(channels, rng, 0.5, 2)) : null,
+    beta: affine ? f32(randomArray(channels, rng)) : null,
+  };
+}
+
+interface Result {
+  y: Float32Array;
+  mean: Float64Array;
+  variance: Float64Array;
+  invstd: Float64Array;
+  dx: Float32Array;
+  dgamma: Float64Array;
+  dbeta: Float64Array;
+  moments: Float64Array[];
+}
+
+function run(kernels: BatchNormKernels, c: Case, place: (a: ArrayLike<number>) => Float32Array): Result {
+  const C = c.p.channels;
+  const n = c.x.length;
+  const stats = (): Float64Array => new Float64Array(C).fill(Number.NaN);
+  const [mean, variance, invstd, dgamma, dbeta] = [stats(), stats(), stats(), stats(), stats()];
+  const x = place(c.x);
+  const gamma = c.gamma && place(c.gamma);
+  const beta = c.beta && place(c.beta);
+  const y = place(new Float32Array(n).fill(Number.NaN));
+  kernels.trainingForward(c.p, x, gamma, beta, EPS, y, mean, variance, invstd);
+  const dx = place(new Float32Array(n).fill(Number.NaN));
+  kernels.trainingBackward(c.p, x, place(c.dy), gamma, mean, invstd, dx, dgamma, dbeta);
+  const moments = [stats(), stats(), stats()];
+  kernels.moments(c.p, x, EPS, moments[0], moments[1], moments[2]);
+  return { y: Float32Array.from(y), mean, variance, invstd, dx: Float32Array.from(dx), dgamma, dbeta, moments };
+}
+
+const bits = (a: Float32Array | Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+describe('wasm batch-norm training kernels (channels last)', () => {
+  const cases = product({ channels: [1, 3, 4, 5, 8, 17, 32], rows: [1, 2, 7, 32, 33, 100], affine: [true, false] });
+  for (const k of cases) {
+    test(`rows=${k.rows} channels=${k.channels} gamma/beta=${k.affine}: matches the float64 reference and the TypeScript kernels`, () => {
+      const c = makeCase(k.rows, k.channels, k.affine, k.rows * 100 + k.channels);
+      const got = run(backend.batchNorm, c, inWasm);
+      const ref = referenceBatchNormTraining(c.x, c.shape, -1, c.gamma, c.beta, EPS);
+      assertAllClose(got.mean, ref.mean, { rtol: 1e-7, atol: 1e-7 }, 'mean');
+      assertAllClose(got.variance, ref.variance, { rtol: 1e-6, atol: 1e-7 }, 'variance');
+      assertAllClose(got.invstd, Array.from(ref.variance, (v) => 1 / Math.sqrt(v + EPS)), { rtol: 1e-6, atol: 0 }, 'invstd');
+      assertAllClose(got.y, ref.y, TOL, 'y');
+      const grads = referenceBatchNormTrainingBackward(c.x, c.shape, -1, c.gamma, EPS, c.dy);
+      assertAllClose(got.dx, grads.dx, TOL, 'dx');
+      assertAllClose(got.dgamma, grads.dgamma, TOL, 'dgamma');
+      assertAllClose(got.dbeta, grads.dbeta, TOL, 'dbeta');
+      assert.equal(bits(got.moments[0]), bits(got.mean), 'moments() mean equals the forward pass mean');
+      assert.equal(bits(got.moments[1]), bits(got.variance), 'moments() variance');
+      assert.equal(bits(got.moments[2]), bits(got.invstd), 'moments() invstd');
+
+      const ts = run(typescriptBatchNormKernels, c, (a) => Float32Array.from(a));
+      for (const key of ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'] as const) assertAllClose(got[key], ts[key], TOL, `${key} vs TypeScript`);
+
+      for (const pieces of [2, 3]) {
+        const split = run(createWasmBatchNormKernels(exportsObject, backend.arena, splittingRunner(pieces)), c, inWasm);
+        for (const key of ['y', 'mean', 'variance', 'invstd', 'dx', 'dgamma', 'dbeta'] as const) {
+          assert.equal(bits(split[key]), bits(got[key]), `${key}: ${pieces} sub-ranges give the same bits as one call`);
+        }
+      }
+    });
+  }
+
+  test('float32 statistics of many values near a large offset keep float64 accuracy', () => {
+    const rows = 100_000;
+    const rng = mulberry32(9);
+    const x = Float32Array.from(randomArray(rows * 2, rng, 0, 1), (v) => 1000 + v);
+    const p = resolveBatchNormParams([rows, 2], -1);
+    const [mean, variance, invstd] = [new Float64Array(2), new Float64Array(2), new Float64Array(2)];
+    backend.batchNorm.moments(p, inWasm(x), EPS, mean, variance, invstd);
+    const ref = referenceBatchNormTraining(x, [rows, 2], -1, null, null, EPS);
+    assertAllClose(mean, ref.mean, { rtol: 1e-9, atol: 0 }, 'mean');
+    assertAllClose(variance, ref.variance, { rtol: 1e-6, atol: 0 }, 'variance');
+  });
+
+  test('arrays outside wasm memory, float64 arrays and channels-first layouts take the TypeScript kernels', () => {
+    const c = makeCase(9, 5, true, 7);
+    const ts = run(typescriptBatchNormKernels, c, (a) => Float32Array.from(a));
+    const heap = run(backend.batchNorm, c, (a) => Float32Array.from(a));
+    for (const key of ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'] as const) assert.equal(bits(heap[key]), bits(ts[key]), `${key} on the heap`);
+
+    // One resident operand is not enough: x in wasm memory, y on the heap.
+    const mixed = new Float32Array(c.x.length);
+    const stats = [new Float64Array(5), new Float64Array(5), new Float64Array(5)] as const;
+    backend.batchNorm.trainingForward(c.p, inWasm(c.x), null, null, EPS, mixed, ...stats);
+    const tsMixed = new Float32Array(c.x.length);
+    typescriptBatchNormKernels.trainingForward(c.p, Float32Array.from(c.x), null, null, EPS, tsMixed, new Float64Array(5), new Float64Array(5), new Float64Array(5));
+    assert.equal(bits(mixed), bits(tsMixed), 'mixed residency');
+
+    const ts64 = run(typescriptBatchNormKernels, c, (a) => Float64Array.from(a) as unknown as Float32Array);
+    const wasm64 = run(backend.batchNorm, c, (a) => Float64Array.from(a) as unknown as Float32Array);
+    assert.equal(bits(wasm64.dx), bits(ts64.dx), 'float64 dx');
+
+    // [N, C, H, W] with axis 1: inner > 1, so the SIMD channels-last kernels do not apply.
+    const shape = [2, 3, 2, 2];
+    const p = resolveBatchNormParams(shape, 1);
+    const x = Float32Array.from(randomArray(24, mulberry32(3)));
+    const y = inWasm(new Float32Array(24));
+    const mean = new Float64Array(3);
+    backend.batchNorm.trainingForward(p, inWasm(x), null, null, EPS, y, mean, new Float64Array(3), new Float64Array(3));
+    assertAllClose(y, referenceBatchNormTraining(x, shape, 1, null, null, EPS).y, TOL, 'NCHW y');
+  });
+
+  test('length mismatches name the argument', () => {
+    const p = resolveBatchNormParams([4, 4], -1);
+    const x = inWasm(new Float32Array(16));
+    assert.throws(
+      () => backend.batchNorm.trainingForward(p, x, null, null, EPS, inWasm(new Float32Array(15)), new Float64Array(4), new Float64Array(4), new Float64Array(4)),
+      /\by\b/,
+    );
+    assert.throws(() => backend.batchNorm.moments(p, x, EPS, new Float64Array(3), new Float64Array(4), new Float64Array(4)), /mean/);
+  });
+});
