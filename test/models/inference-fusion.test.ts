@@ -14,24 +14,10 @@ import {
   Activation,
   tensor,
 } from '../../src/index.js';
-import type { FloatDType, Layer, Tensor } from '../../src/index.js';
+import type { FloatDType, Layer } from '../../src/index.js';
 import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
+import { randomizeBatchNorm, unfused } from '../helpers/fusion.js';
 import { product } from '../helpers/product.js';
-
-/** Gives a batch normalization non-trivial statistics, so the folded scale and shift matter. */
-function randomizeBatchNorm(bn: BatchNormalization, seed: number): void {
-  const rng = mulberry32(seed);
-  for (const v of [bn.gamma, bn.beta, bn.movingMean, bn.movingVariance]) {
-    if (v === null) continue;
-    const values = randomArray(v.size, rng).map((x, i) => (v === bn.movingVariance ? 0.5 + Math.abs(x) : x + i * 0.01));
-    v.assign(tensor(values, v.shape, v.dtype));
-  }
-}
-
-/** Layer-by-layer reference: each layer's own `apply`, which never fuses. */
-function unfused(layers: readonly Layer[], x: Tensor): Tensor {
-  return layers.reduce((value, layer) => layer.apply(value, { training: false }), x);
-}
 
 function countFusedCalls(layers: readonly Layer[]): () => number {
   let calls = 0;

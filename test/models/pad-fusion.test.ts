@@ -16,25 +16,13 @@ import {
   ZeroPadding2D,
   ops,
 } from '../../src/index.js';
-import type { FloatDType, Layer, Tensor } from '../../src/index.js';
+import type { FloatDType, Layer } from '../../src/index.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { matchFusedChain } from '../../src/models/inference-fusion.js';
 import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
+import { randomizeBatchNorm, unfused } from '../helpers/fusion.js';
 import { product } from '../helpers/product.js';
 
-function randomizeBatchNorm(bn: BatchNormalization, seed: number): void {
-  const rng = mulberry32(seed);
-  for (const v of [bn.gamma, bn.beta, bn.movingMean, bn.movingVariance]) {
-    if (v === null) continue;
-    const values = randomArray(v.size, rng).map((x, i) => (v === bn.movingVariance ? 0.5 + Math.abs(x) : x + i * 0.01));
-    v.assign(tensor(values, v.shape, v.dtype));
-  }
-}
-
-/** Layer-by-layer reference: each layer's own `apply`, which never fuses. */
-function unfused(layers: readonly Layer[], x: Tensor): Tensor {
-  return layers.reduce((value, layer) => layer.apply(value, { training: false }), x);
-}
 
 /** Counts the calls of a layer's `apply` (a fused layer is never applied). */
 function countApplies(layer: Layer): () => number {
