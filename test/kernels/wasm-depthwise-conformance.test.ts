@@ -20,6 +20,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import type { DataFormat, DepthwiseConv2dParams } from '../../src/kernels/depthwise-conv2d/index.js';
+import type { WasmBackend } from '../../src/kernels/wasm/index.js';
 import { depthwiseConv2dSizes } from '../../src/kernels/depthwise-conv2d/index.js';
 import {
   referenceDepthwiseConv2d,
@@ -277,6 +278,46 @@ function splittingRunner(exports: WebAssembly.Exports, arena: WasmArena, pieces:
   return runner;
 }
 
+/**
+ * Every kernel run over its units in 1, 2, 3 and 7 ranges (see `splittingRunner`) gives the same bits,
+ * the splits really make more calls, and every output element is written.
+ */
+function assertSplitsAgree(b: WasmBackend, p: DepthwiseConv2dParams, seed: number): void {
+  const sizes = depthwiseConv2dSizes(p);
+  const rng = mulberry32(seed);
+  const x = f32(randomArray(sizes.input, rng));
+  const kernel = f32(randomArray(sizes.kernel, rng));
+  const bias = f32(randomArray(sizes.bias, rng));
+  const scale = f32(randomArray(sizes.bias, rng));
+  const dy = f32(randomArray(sizes.output, rng));
+  const exports = b.exports as unknown as WebAssembly.Exports;
+  const results = [1, 2, 3, 7].map((pieces) => {
+    const runner = splittingRunner(exports, b.arena, pieces);
+    const k = createWasmDepthwiseConv2dKernels(b.exports, b.arena, runner);
+    const out = nanArray(sizes.output);
+    k.forwardScaleShift(p, x, kernel, scale, bias, out, 'relu6');
+    const dx = nanArray(sizes.input);
+    k.backwardInput(p, dy, kernel, dx);
+    const dk = nanArray(sizes.kernel);
+    k.backwardKernel(p, x, dy, dk);
+    const db = nanArray(sizes.bias);
+    k.backwardBias(p, dy, db);
+    return { pieces, calls: runner.calls, out, dx, dk, db };
+  });
+  const [whole, ...split] = results;
+  for (const r of split) {
+    assert.ok(r.calls > whole.calls, `${r.pieces} pieces made more calls than one`);
+    assert.deepEqual(r.out, whole.out, `forward, ${r.pieces} pieces`);
+    assert.deepEqual(r.dx, whole.dx, `backwardInput, ${r.pieces} pieces`);
+    assert.deepEqual(r.dk, whole.dk, `backwardKernel, ${r.pieces} pieces`);
+    assert.deepEqual(r.db, whole.db, `backwardBias, ${r.pieces} pieces`);
+  }
+  for (const [name, values] of Object.entries({ out: whole.out, dx: whole.dx, dk: whole.dk, db: whole.db })) {
+    assert.ok(values.every((v) => !Number.isNaN(v)), `${name}: every element written`);
+  }
+}
+
+
 describe('wasm depthwise conformance: splitting work units across calls gives identical results', () => {
   const cases = product({
     window: [
@@ -293,36 +334,7 @@ describe('wasm depthwise conformance: splitting work units across calls gives id
       withWasm((b) => {
         const full: Case = { input: [3, 9, 7, 13], ...c.window, dm: c.dm, dataFormat: c.dataFormat, padding: 'same' };
         const p = resolve(full);
-        const sizes = depthwiseConv2dSizes(p);
-        const rng = mulberry32(2100 + i);
-        const x = f32(randomArray(sizes.input, rng));
-        const kernel = f32(randomArray(sizes.kernel, rng));
-        const bias = f32(randomArray(sizes.bias, rng));
-        const scale = f32(randomArray(sizes.bias, rng));
-        const dy = f32(randomArray(sizes.output, rng));
-        const exports = b.exports as unknown as WebAssembly.Exports;
-        const results = [1, 2, 3, 7].map((pieces) => {
-          const runner = splittingRunner(exports, b.arena, pieces);
-          const k = createWasmDepthwiseConv2dKernels(b.exports, b.arena, runner);
-          const out = nanArray(sizes.output);
-          k.forwardScaleShift(p, x, kernel, scale, bias, out, 'relu6');
-          const dx = nanArray(sizes.input);
-          k.backwardInput(p, dy, kernel, dx);
-          const dk = nanArray(sizes.kernel);
-          k.backwardKernel(p, x, dy, dk);
-          const db = nanArray(sizes.bias);
-          k.backwardBias(p, dy, db);
-          return { pieces, calls: runner.calls, out, dx, dk, db };
-        });
-        const [whole, ...split] = results;
-        for (const r of split) {
-          assert.ok(r.calls > whole.calls, `${r.pieces} pieces made more calls than one`);
-          assert.deepEqual(r.out, whole.out, `forward, ${r.pieces} pieces`);
-          assert.deepEqual(r.dx, whole.dx, `backwardInput, ${r.pieces} pieces`);
-          assert.deepEqual(r.dk, whole.dk, `backwardKernel, ${r.pieces} pieces`);
-          assert.deepEqual(r.db, whole.db, `backwardBias, ${r.pieces} pieces`);
-        }
-        assert.ok(whole.out.every((v) => !Number.isNaN(v)) && whole.dk.every((v) => !Number.isNaN(v)));
+        assertSplitsAgree(b, p, 2100 + i);
       }),
     );
   });
@@ -374,28 +386,7 @@ describe('wasm depthwise conformance: wide channel counts (the channel-tiled pat
   for (const s of [1, 2]) {
     test(`split ranges are bit-identical with 264 channels, stride ${s}`, withWasm((b) => {
       const p = resolve({ input: [3, 9, 7, 264], kernel: [3, 3], strides: [s, s], dilation: [1, 1], dm: 1, dataFormat: 'channels_last', padding: 'same' });
-      const sizes = depthwiseConv2dSizes(p);
-      const rng = mulberry32(77 + s);
-      const x = f32(randomArray(sizes.input, rng));
-      const kernel = f32(randomArray(sizes.kernel, rng));
-      const shift = f32(randomArray(sizes.bias, rng));
-      const scale = f32(randomArray(sizes.bias, rng));
-      const dy = f32(randomArray(sizes.output, rng));
-      const exports = b.exports as unknown as WebAssembly.Exports;
-      const results = [1, 2, 3, 7].map((pieces) => {
-        const k = createWasmDepthwiseConv2dKernels(b.exports, b.arena, splittingRunner(exports, b.arena, pieces));
-        const out = nanArray(sizes.output);
-        k.forwardScaleShift(p, x, kernel, scale, shift, out, 'relu6');
-        const dx = nanArray(sizes.input);
-        k.backwardInput(p, dy, kernel, dx);
-        return { pieces, out, dx };
-      });
-      const [whole, ...split] = results;
-      for (const r of split) {
-        assert.deepEqual(r.out, whole.out, `forward, ${r.pieces} pieces`);
-        assert.deepEqual(r.dx, whole.dx, `backwardInput, ${r.pieces} pieces`);
-      }
-      assert.ok(whole.out.every((v) => !Number.isNaN(v)));
+      assertSplitsAgree(b, p, 77 + s);
     }));
   }
 });
@@ -432,28 +423,7 @@ describe('wasm depthwise conformance: wide channel counts, larger windows (the g
   for (const [kernel, s] of [[[7, 7], 1], [[7, 7], 2], [[5, 4], 1]] as const) {
     test(`split ranges are bit-identical with 130 channels, kernel ${kernel.join('x')}, stride ${s}`, withWasm((b) => {
       const p = resolve({ input: [3, 9, 7, 130], kernel, strides: [s, s], dilation: [1, 1], dm: 1, dataFormat: 'channels_last', padding: 'same' });
-      const sizes = depthwiseConv2dSizes(p);
-      const rng = mulberry32(91 + s);
-      const x = f32(randomArray(sizes.input, rng));
-      const k0 = f32(randomArray(sizes.kernel, rng));
-      const shift = f32(randomArray(sizes.bias, rng));
-      const scale = f32(randomArray(sizes.bias, rng));
-      const dy = f32(randomArray(sizes.output, rng));
-      const exports = b.exports as unknown as WebAssembly.Exports;
-      const results = [1, 2, 3, 7].map((pieces) => {
-        const k = createWasmDepthwiseConv2dKernels(b.exports, b.arena, splittingRunner(exports, b.arena, pieces));
-        const out = nanArray(sizes.output);
-        k.forwardScaleShift(p, x, k0, scale, shift, out, 'relu6');
-        const dx = nanArray(sizes.input);
-        k.backwardInput(p, dy, k0, dx);
-        return { pieces, out, dx };
-      });
-      const [whole, ...split] = results;
-      for (const r of split) {
-        assert.deepEqual(r.out, whole.out, `forward, ${r.pieces} pieces`);
-        assert.deepEqual(r.dx, whole.dx, `backwardInput, ${r.pieces} pieces`);
-      }
-      assert.ok(whole.out.every((v) => !Number.isNaN(v)) && whole.dx.every((v) => !Number.isNaN(v)));
+      assertSplitsAgree(b, p, 91 + s);
     }));
   }
 });
