@@ -25,7 +25,7 @@ export { constraints } from './constraints/index.js';
 
 export { Layer } from './layers/layer.js';
 export type { LayerOptions, CallOptions } from './layers/layer.js';
-export { SymbolicTensor } from './layers/symbolic-tensor.js';
+export { SymbolicTensor } from './layers/layer.js';
 export { InputLayer, layerInput } from './layers/input-layer.js';
 export type { InputOptions } from './layers/input-layer.js';
 export * from './layers/convolutional/index.js';

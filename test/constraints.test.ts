@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { Tensor } from '../src/engine/tensor.js';
 import { tensor } from '../src/engine/tensor.js';
 import { InvalidArgumentError, UnknownNameError } from '../src/errors.js';
-import type { Config } from '../src/io/keras-object.js';
+import type { Config } from '../src/serialization/keras-object.js';
 import * as ops from '../src/ops/index.js';
 import {
   applyConstraint,
@@ -308,8 +308,8 @@ describe('constraint errors', () => {
     for (const bad of [3, false, {}, { max_value: 2 }, [0], { class_name: 'MaxNorm', config: [1] }]) {
       expectInvalid(() => getConstraint(bad, 'bias_constraint'), 'bias_constraint');
     }
-    expectInvalid(() => getConstraint({ class_name: 'MaxNorm', config: { maxValue: 2 } }, 'kernel_constraint'), 'kernel_constraint');
-    expectInvalid(() => getConstraint({ class_name: 'NonNeg', config: { axis: 0 } }, 'kernel_constraint'), 'kernel_constraint');
+    expectInvalid(() => getConstraint({ class_name: 'MaxNorm', config: { maxValue: 2 } }, 'kernel_constraint'), 'kernel_constraint.config', 'maxValue');
+    expectInvalid(() => getConstraint({ class_name: 'NonNeg', config: { axis: 0 } }, 'kernel_constraint'), 'kernel_constraint.config', 'axis');
     expectInvalid(() => getConstraint({ class_name: 'MaxNorm', config: { max_value: -2 } }), 'max_value', -2);
     expectInvalid(() => getConstraint({ class_name: 'unit_norm', config: { axis: 'x' } }), 'axis', 'x');
   });

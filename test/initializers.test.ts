@@ -7,7 +7,7 @@ import { SeedGenerator, setRandomSeed } from '../src/engine/random.js';
 import { fill, tensor } from '../src/engine/tensor.js';
 import type { Tensor } from '../src/engine/tensor.js';
 import { InvalidArgumentError, ShapeError, UnknownNameError } from '../src/errors.js';
-import type { Config, ConfigValue, SerializedKerasObject } from '../src/io/keras-object.js';
+import type { Config, ConfigValue, SerializedKerasObject } from '../src/serialization/keras-object.js';
 import type { FanAxesOptions, Initializer, VarianceScalingOptions } from '../src/initializers/index.js';
 import {
   Constant,

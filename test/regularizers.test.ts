@@ -7,7 +7,7 @@ import { valueAndGrads } from '../src/engine/autograd.js';
 import type { Tensor } from '../src/engine/tensor.js';
 import { tensor } from '../src/engine/tensor.js';
 import { InvalidArgumentError, ShapeError, UnknownNameError } from '../src/errors.js';
-import type { Config } from '../src/io/keras-object.js';
+import type { Config } from '../src/serialization/keras-object.js';
 import * as ops from '../src/ops/index.js';
 import {
   applyRegularizer,
@@ -332,7 +332,7 @@ describe('regularizer errors', () => {
   });
 
   it('refuses config keys Keras’s constructors would not take, and bad values inside configs', () => {
-    expectInvalid(() => getRegularizer({ class_name: 'L1', config: { l3: 1 } }, 'kernel_regularizer'), 'kernel_regularizer');
+    expectInvalid(() => getRegularizer({ class_name: 'L1', config: { l3: 1 } }, 'kernel_regularizer'), 'kernel_regularizer.config', 'l3');
     expectInvalid(() => getRegularizer({ class_name: 'L1', config: { l1: -1 } }), 'l1', -1);
     expectInvalid(() => getRegularizer({ class_name: 'L1L2', config: { l2: 'x' } }), 'l2', 'x');
   });

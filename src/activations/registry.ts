@@ -5,6 +5,7 @@
 
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError, UnknownNameError } from '../errors.js';
+import { Registry } from '../serialization/registry.js';
 import { glu, logSoftmax, softmax, sparsemax } from './axis-activations.js';
 import {
   celu,
@@ -107,17 +108,29 @@ const BUILTINS: Readonly<Record<string, ActivationFn>> = {
 /** Extra names Keras accepts, mapped to the function (and serialized name) they stand for. */
 const ALIASES: Readonly<Record<string, string>> = { swish: 'silu', hard_swish: 'hard_silu' };
 
-/** Every name `getActivation` accepts, aliases included, sorted (the keys of Keras's ALL_OBJECTS_DICT). */
-export const ACTIVATION_NAMES: readonly string[] = Object.freeze(
-  [...Object.keys(BUILTINS), ...Object.keys(ALIASES)].sort(),
-);
-
 function makeActivation(name: string, fn: ActivationFn): Activation {
   return Object.freeze({ name, apply: (x: Tensor) => fn(x) });
 }
 
-/** One shared instance per built-in, so `getActivation('swish') === getActivation('silu')`. */
-const INSTANCES = new Map<string, Activation>(Object.entries(BUILTINS).map(([name, fn]) => [name, makeActivation(name, fn)]));
+/**
+ * One shared instance per built-in (so `getActivation('swish') === getActivation('silu')`), and the user's
+ * registrations. A saved file names an activation only by string, so a custom one resolves only through
+ * a registration: loading never runs code the user did not hand over.
+ */
+const REGISTRY = new Registry<Activation>({
+  kind: 'activation',
+  registerFunction: 'registerActivation',
+  nameArgument: 'name',
+  value: ['fn', 'a function (x: Tensor) => Tensor'],
+  isValue: (value) => isActivation(value),
+});
+for (const [name, fn] of Object.entries(BUILTINS)) {
+  const aliases = Object.keys(ALIASES).filter((alias) => ALIASES[alias] === name);
+  REGISTRY.builtin([name, ...aliases], makeActivation(name, fn));
+}
+
+/** Every name `getActivation` accepts, aliases included, sorted (the keys of Keras's ALL_OBJECTS_DICT). */
+export const ACTIVATION_NAMES: readonly string[] = Object.freeze(REGISTRY.builtinNames().sort());
 
 /**
  * Our exported functions, recognised when passed directly, so `getActivation(relu6)` serializes as
@@ -173,18 +186,8 @@ function isSerializedActivation(value: unknown): value is SerializedActivation {
   );
 }
 
-/**
- * Activations the user registered (Keras's `register_keras_serializable` / `custom_objects`). A saved file
- * names an activation only by string, so a custom one resolves only through this map: loading never runs
- * code the user did not hand over.
- */
-const CUSTOM = new Map<string, Activation>();
 /** Registered function → its registered name, so a layer given the function serializes that name. */
 const CUSTOM_FUNCTIONS = new Map<ActivationFn, string>();
-
-function isBuiltinName(name: string): boolean {
-  return Object.hasOwn(BUILTINS, name) || Object.hasOwn(ALIASES, name);
-}
 
 /**
  * Registers a custom activation under `name`, so that `getActivation(name)` (and so a model file whose
@@ -199,28 +202,21 @@ function isBuiltinName(name: string): boolean {
  * ```
  */
 export function registerActivation(name: string, fn: ActivationFn): void {
-  if (typeof name !== 'string' || name === '') throw new InvalidArgumentError('name', name, 'a non-empty string', 'registerActivation');
   if (typeof fn !== 'function') throw new InvalidArgumentError('fn', fn, 'a function (x: Tensor) => Tensor', 'registerActivation');
-  if (isBuiltinName(name)) {
-    throw new InvalidArgumentError('name', name, 'a name that is not a built-in activation (built-ins cannot be overridden)', 'registerActivation');
-  }
-  unregisterActivation(name);
-  CUSTOM.set(name, makeActivation(name, fn));
+  REGISTRY.register(name, makeActivation(name, fn));
+  for (const [registered, registeredName] of CUSTOM_FUNCTIONS) if (registeredName === name) CUSTOM_FUNCTIONS.delete(registered);
   CUSTOM_FUNCTIONS.set(fn, name);
 }
 
 /** Removes a registration made with {@link registerActivation}; true if there was one. */
 export function unregisterActivation(name: string): boolean {
-  if (!CUSTOM.has(name)) return false;
   for (const [fn, registered] of CUSTOM_FUNCTIONS) if (registered === name) CUSTOM_FUNCTIONS.delete(fn);
-  return CUSTOM.delete(name);
+  return REGISTRY.unregister(name);
 }
 
 function byName(name: string, argument: string, identifier: unknown): Activation {
-  // Own-property lookups only, so names like 'constructor' or 'toString' stay unknown.
-  const canonical = Object.hasOwn(ALIASES, name) ? ALIASES[name] : name;
-  const found = Object.hasOwn(BUILTINS, canonical) ? INSTANCES.get(canonical) : CUSTOM.get(name);
-  if (!found) throw new UnknownNameError(argument, identifier, [...ACTIVATION_NAMES, ...CUSTOM.keys()]);
+  const found = REGISTRY.get(name);
+  if (!found) throw new UnknownNameError(argument, identifier, [...ACTIVATION_NAMES, ...REGISTRY.customNames()]);
   return found;
 }
 

@@ -8,9 +8,9 @@ import { imageDataFormat } from '../config/keras-config.js';
 import { formatShape } from '../engine/shape.js';
 import { InvalidArgumentError } from '../errors.js';
 import { InputLayer, layerInput } from '../layers/input-layer.js';
-import type { SymbolicShape, SymbolicTensor } from '../layers/symbolic-tensor.js';
-import { isSymbolicTensor } from '../layers/symbolic-tensor.js';
 import type { DataFormat } from '../ops/conv-args.js';
+import type { SymbolicShape, SymbolicTensor } from '../layers/layer.js';
+import { isSymbolicTensor } from '../layers/layer.js';
 
 export type Pooling = 'avg' | 'max' | null;
 

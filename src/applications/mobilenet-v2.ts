@@ -8,7 +8,6 @@ import { layerAdd } from '../layers/merging/index.js';
 import { layerBatchNormalization } from '../layers/normalization/index.js';
 import { layerGlobalAveragePooling2d, layerGlobalMaxPooling2d } from '../layers/pooling/index.js';
 import { layerZeroPadding2d } from '../layers/reshaping/index.js';
-import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import type { Functional } from '../models/functional.js';
 import { formatFixed } from '../utils/python-format.js';
 import { kerasModel } from '../models/functional.js';
@@ -26,6 +25,7 @@ import {
   resolveInput,
   rowsCols,
 } from './imagenet-utils.js';
+import type { SymbolicTensor } from '../layers/layer.js';
 
 export interface MobileNetV2Options {
   /** Shape without the batch axis, e.g. [224, 224, 3]; sides ≥ 32. Default 224×224×3 with the top, else unknown sides. */

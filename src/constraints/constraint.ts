@@ -2,19 +2,15 @@
 
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Config, SerializedKerasObject } from '../io/keras-object.js';
-import { serializeKerasObject } from '../io/keras-object.js';
+import type { Config, SerializedKerasObject } from '../serialization/keras-object.js';
+import { serializeKerasObject } from '../serialization/keras-object.js';
 import { sqrt, square, sum } from '../ops/index.js';
 import { assertTensor } from '../ops/convert.js';
 
 /** The `module` Keras 3 writes in a serialized constraint. */
 export const CONSTRAINTS_MODULE = 'keras.constraints';
 
-/**
- * Keras's `backend.epsilon()` default (1e-7), the fuzz factor the norm constraints add to their denominators
- * so an all-zero slice maps to zero instead of NaN.
- */
-export const EPSILON = 1e-7;
+export { EPSILON } from '../config/epsilon.js';
 
 /**
  * Any function from weights to projected weights. Keras accepts plain functions wherever it accepts a

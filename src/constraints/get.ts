@@ -1,9 +1,10 @@
 /** `getConstraint`: Keras's `keras.constraints.get`. */
 
 import type { Tensor } from '../engine/tensor.js';
-import type { Config } from '../io/keras-object.js';
-import type { RegistryEntry } from '../regularizers/lookup.js';
-import { CustomRegistry, lookup } from '../regularizers/lookup.js';
+import type { Config } from '../serialization/keras-object.js';
+import type { ConfigFactory } from '../serialization/object-lookup.js';
+import { classFactory, lookupObject } from '../serialization/object-lookup.js';
+import { Registry } from '../serialization/registry.js';
 import type { ConstraintFn } from './constraint.js';
 import { Constraint, FunctionConstraint } from './constraint.js';
 import { MaxNorm, MinMaxNorm, NonNeg, UnitNorm } from './norm-constraints.js';
@@ -18,36 +19,26 @@ export type ConstraintIdentifier =
   | null
   | undefined;
 
-const maxNormEntry: RegistryEntry<Constraint> = {
-  keys: ['max_value', 'axis'],
-  create: (o) => new MaxNorm(o as MaxNormOptions),
-};
-const minMaxNormEntry: RegistryEntry<Constraint> = {
-  keys: ['min_value', 'max_value', 'rate', 'axis'],
-  create: (o) => new MinMaxNorm(o as MinMaxNormOptions),
-};
-const unitNormEntry: RegistryEntry<Constraint> = { keys: ['axis'], create: (o) => new UnitNorm(o as UnitNormOptions) };
-const nonNegEntry: RegistryEntry<Constraint> = { keys: [], create: () => new NonNeg() };
-const baseEntry: RegistryEntry<Constraint> = { keys: [], create: () => new Constraint() };
+const maxNormEntry = classFactory<Constraint>('MaxNorm', ['max_value', 'axis'], (o) => new MaxNorm(o as MaxNormOptions));
+const minMaxNormEntry = classFactory<Constraint>('MinMaxNorm', ['min_value', 'max_value', 'rate', 'axis'], (o) => new MinMaxNorm(o as MinMaxNormOptions));
+const unitNormEntry = classFactory<Constraint>('UnitNorm', ['axis'], (o) => new UnitNorm(o as UnitNormOptions));
+const nonNegEntry = classFactory<Constraint>('NonNeg', [], () => new NonNeg());
+const baseEntry = classFactory<Constraint>('Constraint', [], () => new Constraint());
 
 /** Keras 3.15's `ALL_OBJECTS_DICT`: each class under its name and `to_snake_case` of it. */
-const REGISTRY: Readonly<Record<string, RegistryEntry<Constraint>>> = {
-  MaxNorm: maxNormEntry,
-  max_norm: maxNormEntry,
-  MinMaxNorm: minMaxNormEntry,
-  min_max_norm: minMaxNormEntry,
-  UnitNorm: unitNormEntry,
-  unit_norm: unitNormEntry,
-  NonNeg: nonNegEntry,
-  non_neg: nonNegEntry,
-  Constraint: baseEntry,
-  constraint: baseEntry,
-};
+const REGISTRY = new Registry<ConfigFactory<Constraint>>({
+  kind: 'constraint',
+  registerFunction: 'registerConstraint',
+  value: ['factory', 'a function (config) => constraint'],
+})
+  .builtin(['MaxNorm', 'max_norm'], maxNormEntry)
+  .builtin(['MinMaxNorm', 'min_max_norm'], minMaxNormEntry)
+  .builtin(['UnitNorm', 'unit_norm'], unitNormEntry)
+  .builtin(['NonNeg', 'non_neg'], nonNegEntry)
+  .builtin(['Constraint', 'constraint'], baseEntry);
 
 /** The names `getConstraint` accepts as strings (and as `class_name`). */
-export const CONSTRAINT_NAMES: readonly string[] = Object.freeze(Object.keys(REGISTRY));
-
-const CUSTOM = new CustomRegistry<Constraint>(REGISTRY, 'constraint', 'registerConstraint');
+export const CONSTRAINT_NAMES: readonly string[] = Object.freeze(REGISTRY.builtinNames());
 
 /**
  * Registers a custom constraint class (Keras's `register_keras_serializable` / `custom_objects`), so that
@@ -63,12 +54,12 @@ const CUSTOM = new CustomRegistry<Constraint>(REGISTRY, 'constraint', 'registerC
  * ```
  */
 export function registerConstraint(className: string, factory: (config: Config) => Constraint): void {
-  CUSTOM.register(className, factory);
+  REGISTRY.register(className, factory);
 }
 
 /** Removes a registration made with {@link registerConstraint}; true if there was one. */
 export function unregisterConstraint(className: string): boolean {
-  return CUSTOM.map.delete(className);
+  return REGISTRY.unregister(className);
 }
 
 /**
@@ -88,12 +79,9 @@ export function unregisterConstraint(className: string): boolean {
  * ```
  */
 export function getConstraint(identifier: unknown, argument = 'constraint'): Constraint | null {
-  return lookup<Constraint, Constraint>(identifier, argument, {
-    kind: 'constraint',
-    registry: REGISTRY,
+  return lookupObject<Constraint, Constraint>(identifier, argument, REGISTRY, {
     base: Constraint,
     isInstance: (value): value is Constraint => value instanceof Constraint,
-    custom: CUSTOM.map,
     asFunction: (fn) => new FunctionConstraint(fn as unknown as ConstraintFn),
   });
 }

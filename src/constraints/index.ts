@@ -1,8 +1,8 @@
 /** Weight projections applied after each optimizer step, as `keras.constraints`. */
 
 import { InvalidArgumentError } from '../errors.js';
-import type { SerializedKerasObject } from '../io/keras-object.js';
-import { isSerializedForm } from '../regularizers/lookup.js';
+import type { SerializedKerasObject } from '../serialization/keras-object.js';
+import { isSerializedForm } from '../serialization/keras-object.js';
 import { Constraint } from './constraint.js';
 import { applyConstraint, CONSTRAINT_NAMES, getConstraint } from './get.js';
 import { MaxNorm, maxNorm, MinMaxNorm, minMaxNorm, NonNeg, nonNeg, UnitNorm, unitNorm } from './norm-constraints.js';

@@ -14,8 +14,8 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
-import type { Config, SerializedKerasObject } from '../io/keras-object.js';
-import { serializeKerasObject } from '../io/keras-object.js';
+import type { Config, SerializedKerasObject } from '../serialization/keras-object.js';
+import { serializeKerasObject } from '../serialization/keras-object.js';
 import type { FloatArray, FloatDType } from './dtype.js';
 import { FLOAT_DTYPES, allocArray, parseDType } from './dtype.js';
 import { assertValidShape, sizeOf } from './shape.js';

@@ -8,9 +8,12 @@
  * safety net for tensors created outside any scope.
  */
 
-import type { Storage } from './storage.js';
+/** What a scope needs of a storage (see `storage.ts`): storages that are not garbage collected can be freed. */
+export interface ScopedStorage {
+  dispose?(): void;
+}
 
-interface DisposableStorage extends Storage {
+interface DisposableStorage extends ScopedStorage {
   dispose(): void;
 }
 
@@ -20,18 +23,18 @@ interface Scope {
 
 const scopes: Scope[] = [];
 
-function isDisposable(storage: Storage): storage is DisposableStorage {
+function isDisposable(storage: ScopedStorage): storage is DisposableStorage {
   return typeof storage.dispose === 'function';
 }
 
 /** @internal Called by `allocStorage` for every non-persistent storage. */
-export function trackInScope(storage: Storage): void {
+export function trackInScope(storage: ScopedStorage): void {
   const scope = scopes[scopes.length - 1];
   if (scope !== undefined && isDisposable(storage)) scope.tracked.add(storage);
 }
 
 /** @internal Frees `storage` when the innermost scope ends, or now when no scope is open. */
-export function releaseAtScopeEnd(storage: Storage): void {
+export function releaseAtScopeEnd(storage: ScopedStorage): void {
   if (!isDisposable(storage)) return;
   const scope = scopes[scopes.length - 1];
   if (scope !== undefined) scope.tracked.add(storage);
@@ -47,14 +50,14 @@ export function beginScope(): number {
 /** Something that holds storages: tensors expose theirs through this hook (see `Tensor`). */
 export interface HoldsStorage {
   /** @internal */
-  readonly storageHandle: Storage;
+  readonly storageHandle: ScopedStorage;
 }
 
 function holdsStorage(value: unknown): value is HoldsStorage {
   return typeof value === 'object' && value !== null && 'storageHandle' in value;
 }
 
-function collectKept(value: unknown, into: Set<Storage>, seen: Set<unknown>): void {
+function collectKept(value: unknown, into: Set<ScopedStorage>, seen: Set<unknown>): void {
   if (typeof value !== 'object' || value === null || seen.has(value)) return;
   seen.add(value);
   if (holdsStorage(value)) {
@@ -75,7 +78,7 @@ export function endScope(depth: number, keep?: unknown): void {
     throw new Error(`endScope: scope ${depth} is not the innermost open scope (${scopes.length} open)`);
   }
   const scope = scopes.pop() as Scope;
-  const kept = new Set<Storage>();
+  const kept = new Set<ScopedStorage>();
   collectKept(keep, kept, new Set());
   const parent = scopes[scopes.length - 1];
   for (const storage of scope.tracked) {
@@ -107,7 +110,7 @@ export function tidy<T>(fn: () => T): T {
 }
 
 /** Removes `storage` from every open scope, so only `dispose()` or its finalizer frees it. */
-export function untrack(storage: Storage): void {
+export function untrack(storage: ScopedStorage): void {
   for (const scope of scopes) scope.tracked.delete(storage as DisposableStorage);
 }
 

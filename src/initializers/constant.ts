@@ -4,7 +4,7 @@ import type { DType } from '../engine/dtype.js';
 import type { Tensor } from '../engine/tensor.js';
 import { fill } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Config } from '../io/keras-object.js';
+import type { Config } from '../serialization/keras-object.js';
 import { Initializer, checkCallArgs } from './initializer.js';
 import { checkOptionKeys, optionsFromConfig } from './options.js';
 

@@ -4,8 +4,8 @@ import type { DType, FloatDType } from '../engine/dtype.js';
 import { DTYPES, FLOAT_DTYPES, parseDType } from '../engine/dtype.js';
 import { assertValidShape } from '../engine/shape.js';
 import type { Tensor } from '../engine/tensor.js';
-import type { Config, SerializedKerasObject } from '../io/keras-object.js';
-import { serializeKerasObject } from '../io/keras-object.js';
+import type { Config, SerializedKerasObject } from '../serialization/keras-object.js';
+import { serializeKerasObject } from '../serialization/keras-object.js';
 
 /** The Keras module every built-in initializer serializes under. */
 export const INITIALIZERS_MODULE = 'keras.initializers';

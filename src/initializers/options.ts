@@ -4,8 +4,8 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
-import type { Config, ConfigValue } from '../io/keras-object.js';
-import { isSerializedKerasObject, toCamelCase, toSnakeCase } from '../io/keras-object.js';
+import type { Config, ConfigValue } from '../serialization/keras-object.js';
+import { isSerializedKerasObject, toCamelCase, toSnakeCase } from '../serialization/keras-object.js';
 import { SeedGenerator, parseSeed } from '../engine/random.js';
 
 /** What an initializer accepts as `seed`. */

@@ -6,7 +6,7 @@ import { formatShape } from '../engine/shape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { emptyTensor } from '../engine/tensor.js';
 import { ShapeError } from '../errors.js';
-import type { Config } from '../io/keras-object.js';
+import type { Config } from '../serialization/keras-object.js';
 import { checkCallArgs } from './initializer.js';
 import { checkOptionKeys, finiteNumber, optionsFromConfig } from './options.js';
 import type { SeedOptions } from './random.js';

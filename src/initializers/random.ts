@@ -5,7 +5,7 @@ import type { SeedGenerator } from '../engine/random.js';
 import { makeDefaultSeed, sampleNormal, sampleTruncatedNormal, sampleUniform } from '../engine/random.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Config } from '../io/keras-object.js';
+import type { Config } from '../serialization/keras-object.js';
 import { Initializer, checkCallArgs } from './initializer.js';
 import type { InitializerSeed } from './options.js';
 import { checkOptionKeys, finiteNumber, initializerSeed, nonNegativeNumber, optionsFromConfig, seedToConfig } from './options.js';

@@ -4,9 +4,10 @@ import type { FloatDType } from '../engine/dtype.js';
 import { formatShape, shapesEqual } from '../engine/shape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { isTensor, tensor } from '../engine/tensor.js';
-import { InvalidArgumentError, ShapeError, UnknownNameError } from '../errors.js';
-import type { Config, SerializedKerasObject } from '../io/keras-object.js';
-import { isSerializedKerasObject } from '../io/keras-object.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import type { Config, SerializedKerasObject } from '../serialization/keras-object.js';
+import { isSerializedKerasObject } from '../serialization/keras-object.js';
+import { Registry } from '../serialization/registry.js';
 import { Constant, Ones, Zeros } from './constant.js';
 import { Identity } from './identity.js';
 import type { InitializerFunction } from './initializer.js';
@@ -65,14 +66,15 @@ export const UNSUPPORTED_KERAS_INITIALIZER_NAMES: readonly string[] = [
   'STFTInitializer',
 ];
 
-const REGISTRY = new Map<string, FromConfig>();
+const REGISTRY = new Registry<FromConfig>({
+  kind: 'initializer',
+  registerFunction: 'registerInitializer',
+  value: ['factory', 'a function (config) => Initializer'],
+  reserved: UNSUPPORTED_KERAS_INITIALIZER_NAMES,
+});
 for (const [className, snakeName, fromConfig] of CLASSES) {
-  REGISTRY.set(className, fromConfig);
-  REGISTRY.set(snakeName, fromConfig);
-}
-for (const [alias, className] of Object.entries(ALIASES)) {
-  const fromConfig = REGISTRY.get(className);
-  if (fromConfig) REGISTRY.set(alias, fromConfig);
+  const aliases = Object.keys(ALIASES).filter((alias) => ALIASES[alias] === className);
+  REGISTRY.builtin([className, snakeName, ...aliases], fromConfig);
 }
 
 /**
@@ -84,14 +86,7 @@ for (const [alias, className] of Object.entries(ALIASES)) {
  * INITIALIZER_NAMES.includes('he_normal'); // true
  * ```
  */
-export const INITIALIZER_NAMES: readonly string[] = Object.freeze([...REGISTRY.keys()].sort());
-
-/**
- * Initializer classes the user registered (Keras's `register_keras_serializable` / `custom_objects`). A
- * file names an initializer by class name only, so a custom one loads only through this map, never by
- * running anything the file says.
- */
-const CUSTOM = new Map<string, FromConfig>();
+export const INITIALIZER_NAMES: readonly string[] = Object.freeze(REGISTRY.builtinNames().sort());
 
 /**
  * Registers a custom initializer class so that `getInitializer` (and so a model file) resolves
@@ -106,23 +101,12 @@ const CUSTOM = new Map<string, FromConfig>();
  * ```
  */
 export function registerInitializer(className: string, factory: (config: Config) => Initializer): void {
-  if (typeof className !== 'string' || className === '') throw new InvalidArgumentError('className', className, 'a non-empty string', 'registerInitializer');
-  if (typeof factory !== 'function') throw new InvalidArgumentError('factory', factory, 'a function (config) => Initializer', 'registerInitializer');
-  if (REGISTRY.has(className) || UNSUPPORTED_KERAS_INITIALIZER_NAMES.includes(className)) {
-    throw new InvalidArgumentError('className', className, 'a name that is not a built-in initializer (built-ins cannot be overridden)', 'registerInitializer');
-  }
-  CUSTOM.set(className, factory);
+  REGISTRY.register(className, factory);
 }
 
 /** Removes a registration made with {@link registerInitializer}; true if there was one. */
 export function unregisterInitializer(className: string): boolean {
-  return CUSTOM.delete(className);
-}
-
-/** A built-in or registered initializer by name (registered_name first, as Keras writes `package>Class`). */
-function findInitializer(className: string, registeredName?: string | null): FromConfig | undefined {
-  if (typeof registeredName === 'string' && CUSTOM.has(registeredName)) return CUSTOM.get(registeredName);
-  return REGISTRY.get(className) ?? CUSTOM.get(className);
+  return REGISTRY.unregister(className);
 }
 
 /** Keras's form for a function: its `config` is the function's name, a string, where the shared type expects an object. */
@@ -216,14 +200,6 @@ export type InitializerIdentifier =
   | { class_name: string; config?: Config; module?: string | null; registered_name?: string | null }
   | (new () => Initializer);
 
-function unknownName(identifier: unknown, argument: string): UnknownNameError {
-  const context =
-    typeof identifier === 'string' && UNSUPPORTED_KERAS_INITIALIZER_NAMES.includes(identifier)
-      ? `the Keras initializer ${JSON.stringify(identifier)} is not supported by depthwise`
-      : undefined;
-  return new UnknownNameError(argument, identifier, [...INITIALIZER_NAMES, ...CUSTOM.keys()], context);
-}
-
 /**
  * Rebuilds an initializer from Keras's serialized form `{class_name, config}` (Keras's `deserialize`).
  * `class_name` may be any name in {@link INITIALIZER_NAMES}.
@@ -237,9 +213,7 @@ export function deserializeInitializer(
   serialized: { class_name: string; config?: Config | null; registered_name?: string | null },
   argument = 'initializer',
 ): Initializer {
-  const fromConfig = findInitializer(serialized.class_name, serialized.registered_name);
-  if (!fromConfig) throw unknownName(serialized.class_name, `${argument}.class_name`);
-  return fromConfig(serialized.config ?? {});
+  return REGISTRY.require(serialized.class_name, `${argument}.class_name`, serialized.registered_name)(serialized.config ?? {});
 }
 
 /**
@@ -261,9 +235,7 @@ export function deserializeInitializer(
 export function getInitializer(identifier: InitializerIdentifier, argument = 'initializer'): Initializer {
   if (identifier instanceof Initializer) return identifier;
   if (typeof identifier === 'string') {
-    const fromConfig = findInitializer(identifier);
-    if (!fromConfig) throw unknownName(identifier, argument);
-    return fromConfig({});
+    return REGISTRY.require(identifier, argument)({});
   }
   if (isTensor(identifier)) return new TensorInitializer(identifier);
   if (typeof identifier === 'function') {

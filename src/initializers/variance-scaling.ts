@@ -4,7 +4,7 @@ import type { FloatDType } from '../engine/dtype.js';
 import { sampleNormal, sampleTruncatedNormal, sampleUniform } from '../engine/random.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Config } from '../io/keras-object.js';
+import type { Config } from '../serialization/keras-object.js';
 import { computeFans } from './fans.js';
 import { checkCallArgs } from './initializer.js';
 import { axesToConfig, checkOptionKeys, finiteNumber, optionsFromConfig, parseAxes, seedToConfig } from './options.js';

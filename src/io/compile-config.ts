@@ -1,7 +1,7 @@
 /** Keras's `compile_config` in `config.json`: the optimizer, loss and metrics, so a loaded model resumes training. */
 
 import type { Model } from '../models/model.js';
-import type { Config, ConfigValue } from './keras-object.js';
+import type { Config, ConfigValue } from '../serialization/keras-object.js';
 import type { CompileOptions } from '../training/trainer.js';
 import type { LossIdentifier } from '../training/losses/index.js';
 import type { MetricIdentifier } from '../training/metrics/index.js';

@@ -1,8 +1,7 @@
 /** Rebuilding a functional model from Keras's `layers` + `inbound_nodes` (Keras 3 and Keras 2 node forms). */
 
 import { InputLayer } from '../layers/input-layer.js';
-import type { Layer } from '../layers/layer.js';
-import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
+import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import type { FunctionalOptions } from '../models/functional.js';
 import type { Model } from '../models/model.js';
 import { LIMITS, ModelFileError } from './errors.js';

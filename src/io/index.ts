@@ -6,8 +6,8 @@ export { setHdf5Timeout } from './h5-isolate.js';
 export type { LoadOptions } from './keras-format.js';
 export { modelToKerasBytes, modelFromKerasBytes, KERAS_FORMAT_VERSION } from './keras-format.js';
 export { modelToConfig, modelFromConfig } from './model-config.js';
-export { registerLayer, unregisterLayer, BUILT_IN_LAYER_CLASSES } from './layer-registry.js';
-export type { LayerFromConfig } from './layer-registry.js';
+export { registerLayer, unregisterLayer, BUILT_IN_LAYER_CLASSES } from '../layers/registry.js';
+export type { LayerFromConfig } from '../layers/registry.js';
 // Custom objects a saved config may name: each loads only once registered, as Keras's custom_objects.
 export { registerActivation, unregisterActivation } from '../activations/registry.js';
 export { registerInitializer, unregisterInitializer } from '../initializers/registry.js';
@@ -17,8 +17,9 @@ export { exportOnnx, modelToOnnxBytes } from './onnx.js';
 export { exportTfjs, modelFromTfjs } from './tfjs.js';
 export { ModelFileError } from './errors.js';
 
-import { setModelConfigWriter } from '../models/model.js';
+import { installModelPersistence } from '../models/model.js';
+import { loadWeights, saveModel, saveWeights } from './api.js';
 import { modelToConfig as writeModelConfig } from './model-config.js';
 
-// Model.getConfig() returns Keras's inner model config; the writer lives here, beside the reader.
-setModelConfigWriter((model) => writeModelConfig(model).config);
+// Model.getConfig(), save, saveWeights and loadWeights reach the formats through this hook (models sit below io).
+installModelPersistence({ modelConfig: (model) => writeModelConfig(model).config, saveModel, saveWeights, loadWeights });

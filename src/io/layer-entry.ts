@@ -2,9 +2,9 @@
 
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
-import type { Config } from './keras-object.js';
+import type { Config } from '../serialization/keras-object.js';
 import { LIMITS, ModelFileError } from './errors.js';
-import { findLayerClass } from './layer-registry.js';
+import { findLayerClass } from '../layers/registry.js';
 
 /**
  * Refuses a layer whose weights, for this input, would exceed the element cap, before it is built: a

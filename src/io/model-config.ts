@@ -4,16 +4,15 @@
  * each layer with `build_config`. Reading also accepts Keras 2's spellings (TF.js and legacy `.h5`).
  */
 
-import type { Layer } from '../layers/layer.js';
+import type { Layer, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
 import { InputLayer } from '../layers/input-layer.js';
-import type { SymbolicShape, SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { baseLayerConfig } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { Functional } from '../models/functional.js';
-import type { Config, ConfigValue, SerializedKerasObject } from './keras-object.js';
+import type { Config, ConfigValue, SerializedKerasObject } from '../serialization/keras-object.js';
 import { ModelFileError } from './errors.js';
-import { BUILT_IN_LAYER_CLASSES } from './layer-registry.js';
+import { BUILT_IN_LAYER_CLASSES } from '../layers/registry.js';
 import { functionalFromConfig } from './functional-config.js';
 import { assertBuildable, checkShape, layerFromEntry } from './layer-entry.js';
 

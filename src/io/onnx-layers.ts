@@ -8,12 +8,11 @@
 
 import { samePadding } from '../kernels/window.js';
 import { convTransposeForwardPadding } from '../kernels/conv2d/index.js';
-import type { Layer } from '../layers/layer.js';
-import type { SymbolicShape } from '../layers/symbolic-tensor.js';
-import type { Config } from './keras-object.js';
+import type { Layer, SymbolicShape } from '../layers/layer.js';
+import type { Config } from '../serialization/keras-object.js';
 import { ModelFileError } from './errors.js';
 import type { AttributeValue } from './onnx-proto.js';
-import type { GraphBuilder, Layout, Value } from './onnx.js';
+import type { GraphBuilder, Layout, Value } from './onnx-graph.js';
 
 export function fail(layer: Layer, why: string): never {
   throw new ModelFileError(layer.name, `cannot be exported to ONNX: ${why}`);

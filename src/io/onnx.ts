@@ -8,68 +8,13 @@
  */
 
 import type { Model } from '../models/model.js';
-import type { SymbolicShape } from '../layers/symbolic-tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { ModelFileError } from './errors.js';
 import { graphSteps } from './model-config.js';
-import type { AttributeValue, ProtoWriter } from './onnx-proto.js';
+import type { Value } from './onnx-graph.js';
+import { GraphBuilder } from './onnx-graph.js';
 import { convertLayer } from './onnx-layers.js';
-import { modelProto, node, ONNX_DOUBLE, ONNX_FLOAT, tensorProto, valueInfo } from './onnx-proto.js';
-
-/** Where a value's axes are: as Keras holds it, or a channels_last tensor transposed to channels-first. */
-export type Layout = 'keras' | 'nchw';
-export interface Value {
-  name: string;
-  layout: Layout;
-  shape: SymbolicShape;
-}
-
-/** Collects the nodes and initializers of the graph being written. */
-export class GraphBuilder {
-  readonly nodes: ProtoWriter[] = [];
-  readonly initializers: ProtoWriter[] = [];
-  private count = 0;
-
-  constructor(readonly float64: boolean) {}
-
-  fresh(hint: string): string {
-    return `${hint}_${this.count++}`;
-  }
-
-  op(type: string, inputs: readonly string[], hint: string, attrs: Record<string, AttributeValue> = {}): string {
-    const out = this.fresh(hint);
-    this.nodes.push(node(type, inputs, [out], `${hint}/${type}_${this.count}`, attrs));
-    return out;
-  }
-
-  constant(hint: string, dims: readonly number[], data: ArrayLike<number>): string {
-    const name = this.fresh(hint);
-    this.initializers.push(tensorProto(name, dims, this.float64 ? Float64Array.from(data) : Float32Array.from(data)));
-    return name;
-  }
-
-  /** A float32 tensor whatever the model's dtype: Resize's scales must be float32. */
-  float32(hint: string, values: readonly number[]): string {
-    const name = this.fresh(hint);
-    this.initializers.push(tensorProto(name, [values.length], Float32Array.from(values)));
-    return name;
-  }
-
-  int64(hint: string, values: readonly number[]): string {
-    const name = this.fresh(hint);
-    this.initializers.push(tensorProto(name, [values.length], BigInt64Array.from(values.map(BigInt))));
-    return name;
-  }
-
-  /** The value in the wanted layout, transposing a rank-4 (or rank-3) channels_last tensor as needed. */
-  as(v: Value, layout: Layout): Value {
-    if (v.layout === layout) return v;
-    const r = v.shape.length;
-    const toFirst = [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
-    const toLast = [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
-    return { ...v, layout, name: this.op('Transpose', [v.name], 'transpose', { perm: layout === 'nchw' ? toFirst : toLast }) };
-  }
-}
+import { modelProto, node, ONNX_DOUBLE, ONNX_FLOAT, valueInfo } from './onnx-proto.js';
 
 /**
  * The ONNX model bytes of `model`. The input is named `input`, the output `output`, both with the model's

@@ -10,7 +10,7 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
-import type { ConfigValue } from './keras-object.js';
+import type { ConfigValue } from '../serialization/keras-object.js';
 import { readFileChecked, writeFileAtomic } from './atomic-write.js';
 import { expectObject, LIMITS, ModelFileError, parseJson } from './errors.js';
 import { modelFromConfig, modelToConfig } from './model-config.js';

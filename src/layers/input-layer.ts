@@ -4,11 +4,9 @@ import type { FloatDType } from '../engine/dtype.js';
 import { isFloatDType, parseDType } from '../engine/dtype.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Config, ConfigValue } from '../io/keras-object.js';
-import type { CallOptions } from './layer.js';
-import { Layer } from './layer.js';
-import type { SymbolicShape } from './symbolic-tensor.js';
-import { SymbolicTensor } from './symbolic-tensor.js';
+import type { Config, ConfigValue } from '../serialization/keras-object.js';
+import type { CallOptions, SymbolicShape } from './layer.js';
+import { Layer, SymbolicTensor } from './layer.js';
 
 export interface InputOptions {
   /** Shape without the batch axis; `null` entries for sizes known only at run time. */

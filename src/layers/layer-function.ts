@@ -4,10 +4,9 @@
  */
 
 import type { Tensor } from '../engine/tensor.js';
-import type { Sequential } from '../models/sequential.js';
 import { compose, splitArguments } from './compose.js';
-import type { Layer } from './layer.js';
-import type { SymbolicTensor } from './symbolic-tensor.js';
+import type { Layer, SymbolicTensor } from './layer.js';
+import type { LayerStack } from './layer-stack.js';
 
 export interface LayerCalls<O, L extends Layer> {
   /** The layer itself. */
@@ -15,7 +14,7 @@ export interface LayerCalls<O, L extends Layer> {
   /** The layer itself. */
   (object: null | undefined, options: O): L;
   /** The same model, with the layer appended. */
-  (object: Sequential, options: O): Sequential;
+  <S extends LayerStack>(object: S, options: O): S;
   /** The output placeholder of the layer applied to `object` (functional API). */
   (object: SymbolicTensor, options: O): SymbolicTensor;
   /** The layer's output computed on `object`. */
@@ -29,7 +28,7 @@ export interface LayerCalls<O, L extends Layer> {
 /** The same calls without options, for layers whose every option has a default. */
 export interface OptionlessCalls<O, L extends Layer> {
   (): L;
-  (object: Sequential, options?: O): Sequential;
+  <S extends LayerStack>(object: S, options?: O): S;
   (object: SymbolicTensor, options?: O): SymbolicTensor;
   (object: Tensor, options?: O): Tensor;
 }

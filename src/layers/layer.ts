@@ -11,16 +11,53 @@ import { isTensor, tensorFromArray } from '../engine/tensor.js';
 import { Variable } from '../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { Initializer } from '../initializers/index.js';
-import type { Config } from '../io/keras-object.js';
-import { serializeKerasObject } from '../io/keras-object.js';
+import type { Config } from '../serialization/keras-object.js';
+import { serializeKerasObject } from '../serialization/keras-object.js';
 import { div } from '../ops/elementwise.js';
 import { cast } from '../ops/shape-ops.js';
 import type { Constraint } from '../constraints/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import { getRegularizer } from '../regularizers/index.js';
 import { classNameToSnake, uniqueName } from './naming.js';
-import type { SymbolicShape } from './symbolic-tensor.js';
-import { isSymbolicTensor, SymbolicTensor } from './symbolic-tensor.js';
+
+export type SymbolicShape = readonly (number | null)[];
+
+/** The recorded call that produced a symbolic tensor. */
+export interface LayerCall {
+  readonly layer: Layer;
+  readonly inputs: readonly SymbolicTensor[];
+  /** Whether the layer was given an array (merge layers) rather than a single placeholder. */
+  readonly listInput?: boolean;
+}
+
+let nextSymbolicId = 0;
+
+export class SymbolicTensor {
+  readonly id = nextSymbolicId++;
+  readonly shape: SymbolicShape;
+  readonly dtype: FloatDType;
+  /** The call that produced this tensor; for a model input, the InputLayer's call with no inputs. */
+  readonly producer: LayerCall;
+
+  constructor(shape: SymbolicShape, dtype: FloatDType, producer: LayerCall) {
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.producer = producer;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  toString(): string {
+    return `<SymbolicTensor shape=${formatShape(this.shape)}, dtype=${this.dtype}, source=${this.producer.layer.name}>`;
+  }
+}
+
+export function isSymbolicTensor(value: unknown): value is SymbolicTensor {
+  return value instanceof SymbolicTensor;
+}
+
 
 /** Options every layer accepts (Keras's base `Layer` arguments, Keras 2's input arguments included). */
 export interface LayerOptions {

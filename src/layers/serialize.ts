@@ -1,8 +1,8 @@
 /** Writing layer configs and reading them back. */
 
 import { InvalidArgumentError } from '../errors.js';
-import type { Config, ConfigValue, SerializedKerasObject } from '../io/keras-object.js';
-import { isSerializedKerasObject, toCamelCase } from '../io/keras-object.js';
+import type { Config, ConfigValue, SerializedKerasObject } from '../serialization/keras-object.js';
+import { isSerializedKerasObject, toCamelCase } from '../serialization/keras-object.js';
 
 export function serializeOrNull(value: { serialize(): SerializedKerasObject } | null): SerializedKerasObject | null {
   return value ? value.serialize() : null;

@@ -5,11 +5,11 @@
 
 import { globalSeedGenerator } from '../engine/random.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { SymbolicShape } from '../layers/symbolic-tensor.js';
 import type { Batch, BatchSource, DataLike, Dataset } from '../training/data.js';
 import { ArraySource, assertSameSamples, DatasetSource, isDataset, splitValidation, toTensor } from '../training/data.js';
 import type { FitOptions } from './training-options.js';
 import { optionalSteps, positiveInteger } from './training-options.js';
+import type { SymbolicShape } from '../layers/layer.js';
 
 /** x and y as tensors of equal sample counts; flat arrays take the model's input shape (when known). */
 export function inMemoryBatch(x: DataLike, y: DataLike, inputShape: SymbolicShape | null): Batch {

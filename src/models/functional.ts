@@ -3,16 +3,15 @@
 import { isRecording } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import type { CallOptions } from '../layers/layer.js';
+import type { CallOptions, SymbolicTensor } from '../layers/layer.js';
 import type { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input-layer.js';
-import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
-import { isSymbolicTensor } from '../layers/symbolic-tensor.js';
 import { formatShape } from '../engine/shape.js';
 import { matchFusedChain } from './inference-fusion.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import { assertUniqueLayerNames } from './unique-names.js';
+import { isSymbolicTensor } from '../layers/layer.js';
 
 export interface FunctionalOptions {
   inputs: SymbolicTensor;

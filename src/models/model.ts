@@ -5,11 +5,9 @@ import { uninitializedTensor, isTensor, tensorFromArray } from '../engine/tensor
 import type { Variable } from '../engine/variable.js';
 import { bytesPerElement, isFloatDType } from '../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import type { CallOptions } from '../layers/layer.js';
-import type { Config } from '../io/keras-object.js';
-import type * as IoApi from '../io/api.js';
+import type { CallOptions, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
+import type { Config } from '../serialization/keras-object.js';
 import { Layer } from '../layers/layer.js';
-import type { SymbolicShape, SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { formatShape } from '../engine/shape.js';
 import { tidy } from '../engine/scope.js';
 import { noGrad } from '../engine/tape.js';
@@ -43,18 +41,31 @@ export interface SummaryOptions {
 }
 
 /**
- * Keras's model config lives in io/ (which builds models from configs, so models cannot import it);
- * io installs its writer here when the package loads.
+ * How a model reaches the file formats, which live in io/ above models/ (io builds models from configs, so
+ * models cannot import it). io installs its functions here when the package loads; a model asks for them
+ * only when it is saved, loaded into or serialized.
  */
-let modelConfigWriter: ((model: Model) => Config) | null = null;
-
-export function setModelConfigWriter(writer: (model: Model) => Config): void {
-  modelConfigWriter = writer;
+export interface ModelPersistence {
+  /** Keras's inner model config (`model.get_config()`). */
+  modelConfig(model: Model): Config;
+  saveModel(model: Model, path: string): Promise<void>;
+  saveWeights(model: Model, path: string): Promise<void>;
+  loadWeights(model: Model, path: string): Promise<void>;
 }
 
-/** Loads the io layer on first use: it pulls in the HDF5 and zip libraries, which inference does not need. */
-function io(): Promise<typeof IoApi> {
-  return import('../io/api.js');
+let installed: ModelPersistence | null = null;
+
+/** Called once by io/ as the package loads. */
+export function installModelPersistence(persistence: ModelPersistence): void {
+  installed = persistence;
+}
+
+/** The installed functions, or a clear error when the package was not loaded from its index. */
+export function modelPersistence(): ModelPersistence {
+  if (installed === null) {
+    throw new Error("depthwise: saving and model configs need the io layer; import the package from its index ('depthwise')");
+  }
+  return installed;
 }
 
 export abstract class Model extends Layer {
@@ -323,8 +334,7 @@ export abstract class Model extends Layer {
    * models, the graph.
    */
   override getConfig(): Config {
-    if (!modelConfigWriter) throw new Error('the model config writer is not installed: import the package from its index');
-    return modelConfigWriter(this);
+    return modelPersistence().modelConfig(this);
   }
 
   /**
@@ -338,12 +348,12 @@ export abstract class Model extends Layer {
    * ```
    */
   async save(path: string): Promise<void> {
-    await (await io()).saveModel(this, path);
+    await modelPersistence().saveModel(this, path);
   }
 
   /** Saves the weights only, as Keras's `.weights.h5`. @example `await model.saveWeights('w.weights.h5')` */
   async saveWeights(path: string): Promise<void> {
-    await (await io()).saveWeights(this, path);
+    await modelPersistence().saveWeights(this, path);
   }
 
   /**
@@ -351,7 +361,7 @@ export abstract class Model extends Layer {
    * @example `await model.loadWeights('w.weights.h5')`
    */
   async loadWeights(path: string): Promise<void> {
-    await (await io()).loadWeights(this, path);
+    await modelPersistence().loadWeights(this, path);
   }
 
   /** Resets the running loss and metrics (Keras's `reset_metrics`). */

@@ -5,12 +5,12 @@ import { isRecording } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
-import type { CallOptions } from '../layers/layer.js';
-import { Layer } from '../layers/layer.js';
-import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
-import { isSymbolicTensor } from '../layers/symbolic-tensor.js';
+import type { CallOptions, SymbolicTensor } from '../layers/layer.js';
+import { isSymbolicTensor, Layer } from '../layers/layer.js';
 import { formatShape } from '../engine/shape.js';
 import { matchFusedChain } from './inference-fusion.js';
+import type { LayerStack } from '../layers/layer-stack.js';
+import { LAYER_STACK } from '../layers/layer-stack.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import { assertUniqueLayerNames } from './unique-names.js';
@@ -38,8 +38,9 @@ export interface SequentialOptions {
  * layerDepthwiseConv2d(model, { kernelSize: 3, depthMultiplier: 2, activation: 'relu' });
  * ```
  */
-export class Sequential extends Model {
+export class Sequential extends Model implements LayerStack {
   readonly className = 'Sequential';
+  readonly [LAYER_STACK] = true as const;
   private inputLayer: InputLayer | null = null;
   private readonly stack: Layer[] = [];
   /** Symbolic outputs of each layer in `stack`, when the input is known. */

@@ -2,8 +2,7 @@
 
 import { formatShape } from '../engine/shape.js';
 import { formatFixed } from '../utils/python-format.js';
-import type { Layer } from '../layers/layer.js';
-import type { SymbolicShape } from '../layers/symbolic-tensor.js';
+import type { Layer, SymbolicShape } from '../layers/layer.js';
 
 export interface SummaryRow {
   layer: Layer;

@@ -1,11 +1,12 @@
 /** `getRegularizer`: Keras's `keras.regularizers.get`. */
 
 import type { Tensor } from '../engine/tensor.js';
-import type { Config } from '../io/keras-object.js';
+import type { Config } from '../serialization/keras-object.js';
 import { L1, L1L2, L2 } from './l1-l2.js';
 import type { L1L2Options, L1Options, L2Options } from './l1-l2.js';
-import type { RegistryEntry } from './lookup.js';
-import { CustomRegistry, lookup } from './lookup.js';
+import type { ConfigFactory } from '../serialization/object-lookup.js';
+import { classFactory, lookupObject } from '../serialization/object-lookup.js';
+import { Registry } from '../serialization/registry.js';
 import { OrthogonalRegularizer } from './orthogonal.js';
 import type { OrthogonalRegularizerOptions } from './orthogonal.js';
 import type { RegularizerFn } from './regularizer.js';
@@ -20,38 +21,30 @@ export type RegularizerIdentifier =
   | null
   | undefined;
 
-const l1Entry: RegistryEntry<Regularizer> = { keys: ['l1'], create: (o) => new L1(o as L1Options) };
-const l2Entry: RegistryEntry<Regularizer> = { keys: ['l2'], create: (o) => new L2(o as L2Options) };
-const l1l2Entry: RegistryEntry<Regularizer> = { keys: ['l1', 'l2'], create: (o) => new L1L2(o as L1L2Options) };
-const orthogonalEntry: RegistryEntry<Regularizer> = {
-  keys: ['factor', 'mode'],
-  create: (o) => new OrthogonalRegularizer(o as OrthogonalRegularizerOptions),
-};
-const baseEntry: RegistryEntry<Regularizer> = { keys: [], create: () => new Regularizer() };
+const l1Entry = classFactory<Regularizer>('L1', ['l1'], (o) => new L1(o as L1Options));
+const l2Entry = classFactory<Regularizer>('L2', ['l2'], (o) => new L2(o as L2Options));
+const l1l2Entry = classFactory<Regularizer>('L1L2', ['l1', 'l2'], (o) => new L1L2(o as L1L2Options));
+const orthogonalEntry = classFactory<Regularizer>('OrthogonalRegularizer', ['factor', 'mode'], (o) => new OrthogonalRegularizer(o as OrthogonalRegularizerOptions));
+const baseEntry = classFactory<Regularizer>('Regularizer', [], () => new Regularizer());
 
 /**
  * Keras 3.15's `ALL_OBJECTS_DICT`: each class under its name and `to_snake_case` of it. Keras 3 spells the
  * combined penalty 'l1l2' and raises on 'l1_l2'; we accept Keras 2's 'l1_l2' as well, as our contract says.
  */
-const REGISTRY: Readonly<Record<string, RegistryEntry<Regularizer>>> = {
-  L1: l1Entry,
-  l1: l1Entry,
-  L2: l2Entry,
-  l2: l2Entry,
-  L1L2: l1l2Entry,
-  l1l2: l1l2Entry,
-  // Keras 2's spelling, which the R interface documents and this library's contract keeps.
-  l1_l2: l1l2Entry,
-  OrthogonalRegularizer: orthogonalEntry,
-  orthogonal_regularizer: orthogonalEntry,
-  Regularizer: baseEntry,
-  regularizer: baseEntry,
-};
+const REGISTRY = new Registry<ConfigFactory<Regularizer>>({
+  kind: 'regularizer',
+  registerFunction: 'registerRegularizer',
+  value: ['factory', 'a function (config) => regularizer'],
+})
+  .builtin(['L1', 'l1'], l1Entry)
+  .builtin(['L2', 'l2'], l2Entry)
+  // 'l1_l2' is Keras 2's spelling, which the R interface documents and this library's contract keeps.
+  .builtin(['L1L2', 'l1l2', 'l1_l2'], l1l2Entry)
+  .builtin(['OrthogonalRegularizer', 'orthogonal_regularizer'], orthogonalEntry)
+  .builtin(['Regularizer', 'regularizer'], baseEntry);
 
 /** The names `getRegularizer` accepts as strings (and as `class_name`). */
-export const REGULARIZER_NAMES: readonly string[] = Object.freeze(Object.keys(REGISTRY));
-
-const CUSTOM = new CustomRegistry<Regularizer>(REGISTRY, 'regularizer', 'registerRegularizer');
+export const REGULARIZER_NAMES: readonly string[] = Object.freeze(REGISTRY.builtinNames());
 
 /**
  * Registers a custom regularizer class (Keras's `register_keras_serializable` / `custom_objects`), so that
@@ -67,12 +60,12 @@ const CUSTOM = new CustomRegistry<Regularizer>(REGISTRY, 'regularizer', 'registe
  * ```
  */
 export function registerRegularizer(className: string, factory: (config: Config) => Regularizer): void {
-  CUSTOM.register(className, factory);
+  REGISTRY.register(className, factory);
 }
 
 /** Removes a registration made with {@link registerRegularizer}; true if there was one. */
 export function unregisterRegularizer(className: string): boolean {
-  return CUSTOM.map.delete(className);
+  return REGISTRY.unregister(className);
 }
 
 /**
@@ -92,12 +85,9 @@ export function unregisterRegularizer(className: string): boolean {
  * ```
  */
 export function getRegularizer(identifier: unknown, argument = 'regularizer'): Regularizer | null {
-  return lookup<Regularizer, Regularizer>(identifier, argument, {
-    kind: 'regularizer',
-    registry: REGISTRY,
+  return lookupObject<Regularizer, Regularizer>(identifier, argument, REGISTRY, {
     base: Regularizer,
     isInstance: (value): value is Regularizer => value instanceof Regularizer,
-    custom: CUSTOM.map,
     asFunction: (fn) => new FunctionRegularizer(fn as unknown as RegularizerFn),
   });
 }

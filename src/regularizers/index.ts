@@ -1,8 +1,8 @@
 /** Weight penalties, as `keras.regularizers`. */
 
 import { InvalidArgumentError } from '../errors.js';
-import type { SerializedKerasObject } from '../io/keras-object.js';
-import { isSerializedForm } from './lookup.js';
+import type { SerializedKerasObject } from '../serialization/keras-object.js';
+import { isSerializedForm } from '../serialization/keras-object.js';
 import { applyRegularizer, getRegularizer, REGULARIZER_NAMES } from './get.js';
 import { L1, L1L2, L2, l1, l1L2, l2 } from './l1-l2.js';
 import { OrthogonalRegularizer, orthogonalRegularizer } from './orthogonal.js';

@@ -7,7 +7,7 @@ import { allocArray } from '../engine/dtype.js';
 import { ShapeError, InvalidArgumentError } from '../errors.js';
 import { abs, div, minimum, mul, reshape, sqrt, square, sum, transpose } from '../ops/index.js';
 import { assertTensor } from '../ops/convert.js';
-import { EPSILON } from '../constraints/constraint.js';
+import { EPSILON } from '../config/epsilon.js';
 import { Regularizer, validateFactor } from './regularizer.js';
 
 export type OrthogonalMode = 'rows' | 'columns';

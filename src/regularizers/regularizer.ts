@@ -3,8 +3,8 @@
 import type { Tensor } from '../engine/tensor.js';
 import { scalar } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Config, SerializedKerasObject } from '../io/keras-object.js';
-import { serializeKerasObject } from '../io/keras-object.js';
+import type { Config, SerializedKerasObject } from '../serialization/keras-object.js';
+import { serializeKerasObject } from '../serialization/keras-object.js';
 import { assertTensor } from '../ops/convert.js';
 
 /** The `module` Keras 3 writes in a serialized regularizer. */

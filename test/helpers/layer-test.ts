@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { kerasModel, layerInput, ops, tensor } from '../../src/index.js';
 import type { Layer, Tensor } from '../../src/index.js';
-import type { Config } from '../../src/io/keras-object.js';
+import type { Config } from '../../src/serialization/keras-object.js';
 import { assertAllClose, mulberry32, randomArray } from './close.js';
 import { checkGradients } from './finite-difference.js';
 

@@ -26,8 +26,8 @@ import {
   unregisterInitializer,
   unregisterRegularizer,
 } from '../../src/io/index.js';
-import type { Config } from '../../src/io/keras-object.js';
-import { findLayerClass } from '../../src/io/layer-registry.js';
+import type { Config } from '../../src/serialization/keras-object.js';
+import { findLayerClass } from '../../src/layers/registry.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { abs, clip, mul, sum, tanh } from '../../src/ops/index.js';
 import { fill } from '../../src/engine/tensor.js';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx, ioReady, loadModelSync, ModelFileError } from '../../src/io/index.js';
-import { BUILT_IN_LAYER_CLASSES, findLayerClass } from '../../src/io/layer-registry.js';
+import { BUILT_IN_LAYER_CLASSES, findLayerClass } from '../../src/layers/registry.js';
 import type { Model } from '../../src/models/model.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { FIXTURES, LAYER_CASES, maxAbsDiff, random, randomTensor, randomizeWeights, singleLayerModel, tempDir } from './helpers.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { FloatDType } from '../../src/engine/dtype.js';
-import { BUILT_IN_LAYER_CLASSES } from '../../src/io/layer-registry.js';
+import { BUILT_IN_LAYER_CLASSES } from '../../src/layers/registry.js';
 import { ioReady, loadModelSync, loadWeightsSync, saveModelSync, saveWeightsSync } from '../../src/io/index.js';
 import { exportTfjs } from '../../src/io/tfjs.js';
 import { modelFromConfig, modelToConfig } from '../../src/io/model-config.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { clearSession, DepthwiseConv2D, InvalidArgumentError, tensor, zeros } from '../../src/index.js';
 import { assertAllClose } from '../helpers/close.js';
-import type { Config } from '../../src/io/keras-object.js';
+import type { Config } from '../../src/serialization/keras-object.js';
 import { loadKerasFixture } from '../helpers/fixtures.js';
 
 interface ConfigCase {

@@ -6,7 +6,7 @@ import { valueAndGrads } from '../../src/engine/autograd.js';
 import type { Tensor } from '../../src/engine/tensor.js';
 import { tensor } from '../../src/engine/tensor.js';
 import { InvalidArgumentError, ShapeError, UnknownNameError } from '../../src/errors.js';
-import type { Config } from '../../src/io/keras-object.js';
+import type { Config } from '../../src/serialization/keras-object.js';
 import * as ops from '../../src/ops/index.js';
 import { oneHot } from '../../src/ops/one-hot.js';
 import {

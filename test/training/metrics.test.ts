@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { Tensor } from '../../src/engine/tensor.js';
 import { tensor } from '../../src/engine/tensor.js';
 import { InvalidArgumentError, ShapeError, UnknownNameError } from '../../src/errors.js';
-import type { Config } from '../../src/io/keras-object.js';
+import type { Config } from '../../src/serialization/keras-object.js';
 import * as ops from '../../src/ops/index.js';
 import {
   BinaryAccuracy,

@@ -7,8 +7,8 @@ import { tensor } from '../../src/engine/tensor.js';
 import type { Tensor } from '../../src/engine/tensor.js';
 import { Variable } from '../../src/engine/variable.js';
 import { InvalidArgumentError, ShapeError, UnknownNameError } from '../../src/errors.js';
-import type { Config, SerializedKerasObject } from '../../src/io/keras-object.js';
-import { toCamelCase } from '../../src/io/keras-object.js';
+import type { Config, SerializedKerasObject } from '../../src/serialization/keras-object.js';
+import { toCamelCase } from '../../src/serialization/keras-object.js';
 import {
   Adagrad,
   Adam,

@@ -16,16 +16,15 @@ import type { Variable } from '../../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
 import { getInitializer } from '../../initializers/index.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { convOutputLength } from '../../kernels/window.js';
 import type { DataFormat, IntOrTuple, Padding } from '../../ops/conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from '../../ops/conv-args.js';
 import { reshape } from '../../ops/shape-ops.js';
 import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
 import { getRegularizer } from '../../regularizers/index.js';
-import type { LayerOptions } from '../layer.js';
+import type { LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 
 /** Keras's paddings; 'causal' only for Conv1D. */
 export type ConvPadding = Padding | 'causal';

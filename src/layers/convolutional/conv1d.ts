@@ -1,6 +1,6 @@
 /** Keras's `Conv1D`, run on the 2D convolution kernels through a unit height axis. */
 
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { layerFunction } from '../layer-function.js';
 import { configToOptions } from '../serialize.js';
 import type { ConvOptions } from './conv2d.js';

@@ -5,16 +5,15 @@ import type { Variable } from '../../engine/variable.js';
 import { describeValue, InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { InitializerIdentifier } from '../../initializers/index.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { convTransposeOutputLength } from '../../kernels/conv2d/index.js';
 import type { IntOrTuple } from '../../ops/conv-args.js';
 import { normalizeTuple } from '../../ops/conv-args.js';
 import { conv2dTranspose } from '../../ops/conv2d-transpose.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
-import type { CallOptions } from '../layer.js';
+import type { CallOptions, SymbolicShape } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions, serializeOrNull } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 import type { BaseConvOptions, WeightArgs } from './base-conv.js';
 import { BaseConv, checkWeightCount, requirePositiveInteger, resolveWeightArgs, resolveWindowArgs, WINDOW_CONFIG_KEYS } from './base-conv.js';
 

@@ -6,15 +6,14 @@ import { formatShape } from '../../engine/shape.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { InitializerIdentifier } from '../../initializers/index.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { ExplicitPadding } from '../../kernels/conv2d/index.js';
 import { conv2d } from '../../ops/conv2d.js';
 import type { EpilogueTensors } from '../../ops/windowed-op.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
-import type { CallOptions } from '../layer.js';
+import type { CallOptions, SymbolicShape } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions, serializeOrNull } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 import type { BaseConvOptions, WeightArgs } from './base-conv.js';
 import { BaseConv, checkWeightCount, requirePositiveInteger, resolveWeightArgs, resolveWindowArgs, WINDOW_CONFIG_KEYS } from './base-conv.js';
 

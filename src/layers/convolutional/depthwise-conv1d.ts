@@ -1,6 +1,6 @@
 /** Keras's `DepthwiseConv1D`, run on the 2D depthwise op through a unit height axis. */
 
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { layerFunction } from '../layer-function.js';
 import { configToOptions } from '../serialize.js';
 import type { DepthwiseConv2DOptions } from './depthwise-conv2d.js';

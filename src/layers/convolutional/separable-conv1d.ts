@@ -1,6 +1,6 @@
 /** Keras's `SeparableConv1D`, run on the 2D depthwise and pointwise ops through a unit height axis. */
 
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { layerFunction } from '../layer-function.js';
 import { configToOptions } from '../serialize.js';
 import type { SeparableConvOptions } from './separable-conv2d.js';

@@ -8,14 +8,13 @@ import type { Variable } from '../../engine/variable.js';
 import { ShapeError } from '../../errors.js';
 import type { ConstraintIdentifier } from '../../constraints/index.js';
 import type { InitializerIdentifier } from '../../initializers/index.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { conv2d } from '../../ops/conv2d.js';
 import { depthwiseConv2d } from '../../ops/depthwise-conv2d.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
-import type { CallOptions } from '../layer.js';
+import type { CallOptions, SymbolicShape } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions, serializeOrNull } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 import type { BaseConvOptions, WeightArgs } from './base-conv.js';
 import { BaseConv, checkWeightCount, requirePositiveInteger, resolveWeightArgs, resolveWindowArgs, WINDOW_CONFIG_KEYS } from './base-conv.js';
 

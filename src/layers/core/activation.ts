@@ -4,12 +4,11 @@ import type { Activation as ActivationObject, ActivationIdentifier } from '../..
 import { getActivation } from '../../activations/index.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { Config } from '../../serialization/keras-object.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 
 /** The options of `layerActivation`. */
 export interface ActivationOptions extends LayerOptions {

@@ -10,17 +10,16 @@ import type { Variable } from '../../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
 import { getInitializer } from '../../initializers/index.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { add } from '../../ops/elementwise.js';
 import { matmul } from '../../ops/matmul.js';
 import { reshape } from '../../ops/shape-ops.js';
 import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
 import { getRegularizer } from '../../regularizers/index.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions, serializeOrNull } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 
 /** The options of `layerDense`: Keras's arguments in camelCase (LoRA and quantization are not supported). */
 export interface DenseOptions extends LayerOptions {

@@ -6,13 +6,12 @@ import type { Tensor } from '../../engine/tensor.js';
 import { tensorFromArray, zeros } from '../../engine/tensor.js';
 import { allocArray } from '../../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { div, where } from '../../ops/elementwise.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 
 /** The options of `layerDropout`: Keras's arguments in camelCase. */
 export interface DropoutOptions extends LayerOptions {

@@ -4,15 +4,14 @@ import { imageDataFormat } from '../../config/keras-config.js';
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { DataFormat } from '../../ops/conv-args.js';
 import { normalizeDataFormat } from '../../ops/conv-args.js';
 import { reshape, transpose } from '../../ops/shape-ops.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 
 /** The options of `layerFlatten`. */
 export interface FlattenOptions extends LayerOptions {

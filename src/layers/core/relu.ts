@@ -2,15 +2,14 @@
 
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { PointwiseFn } from '../../ops/pointwise.js';
 import { mapPointwise } from '../../ops/pointwise.js';
 import { clippedRelu } from '../../ops/clipped-relu.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 
 /** The options of `layerRelu`: Keras's arguments in camelCase. */
 export interface ReLUOptions extends LayerOptions {

@@ -1,7 +1,7 @@
 /** Keras's `Add`: the elementwise sum of a list of tensors. */
 
 import type { Tensor } from '../../engine/tensor.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { add } from '../../ops/elementwise.js';
 import type { LayerOptions } from '../layer.js';
 import { layerFunction } from '../layer-function.js';

@@ -8,9 +8,8 @@ import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import { reshape } from '../../ops/shape-ops.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 
 type Dims = (number | null)[];
 

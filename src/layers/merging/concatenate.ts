@@ -3,13 +3,12 @@
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { concat, normalizeConcatAxis } from '../../ops/concat.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 import { requireSeveralInputs } from './base-merge.js';
 
 export interface ConcatenateOptions extends LayerOptions {

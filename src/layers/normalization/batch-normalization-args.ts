@@ -1,13 +1,43 @@
 /** Validation of BatchNormalization's arguments, before the layer exists (so a bad call leaves nothing). */
 
-import type { Constraint } from '../../constraints/index.js';
+import type { Constraint, ConstraintIdentifier } from '../../constraints/index.js';
 import { getConstraint } from '../../constraints/index.js';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Initializer } from '../../initializers/index.js';
+import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
 import { getInitializer } from '../../initializers/index.js';
-import type { Regularizer } from '../../regularizers/index.js';
+import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
 import { getRegularizer } from '../../regularizers/index.js';
-import type { BatchNormalizationOptions } from './batch-normalization.js';
+import type { LayerOptions } from '../layer.js';
+
+/** The options of `layerBatchNormalization`: Keras 3's arguments in camelCase. */
+export interface BatchNormalizationOptions extends LayerOptions {
+  /** The feature axis, normalized per index along it (default -1). */
+  axis?: number;
+  /** Weight of the old value in the moving averages (default 0.99), in [0, 1]. */
+  momentum?: number;
+  /** Added to the variance before the square root (default 0.001). */
+  epsilon?: number;
+  /** Add the learned offset `beta` (default true). */
+  center?: boolean;
+  /** Multiply by the learned scale `gamma` (default true). */
+  scale?: boolean;
+  betaInitializer?: InitializerIdentifier;
+  gammaInitializer?: InitializerIdentifier;
+  movingMeanInitializer?: InitializerIdentifier;
+  movingVarianceInitializer?: InitializerIdentifier;
+  betaRegularizer?: RegularizerIdentifier;
+  gammaRegularizer?: RegularizerIdentifier;
+  betaConstraint?: ConstraintIdentifier;
+  gammaConstraint?: ConstraintIdentifier;
+  /** Cross-replica statistics; there is one replica here, so it is recorded in the config and ignored. */
+  synchronized?: boolean;
+  /** Batch renormalization is not supported: only false. */
+  renorm?: boolean;
+  /** Only null (renorm is not supported). */
+  renormClipping?: null;
+  /** Recorded in the config (renorm is not supported). Default 0.99. */
+  renormMomentum?: number;
+}
 
 export interface BatchNormalizationArgs {
   axis: number;

@@ -1,53 +1,25 @@
 /** Keras 3's `BatchNormalization`: normalize with batch statistics in training, moving ones otherwise. */
 
-import type { Constraint, ConstraintIdentifier } from '../../constraints/index.js';
+import type { Constraint } from '../../constraints/index.js';
 import { formatShape } from '../../engine/shape.js';
 import { noGrad } from '../../engine/tape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import type { Variable } from '../../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Initializer } from '../../initializers/index.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { batchNormInference, batchNormTraining } from '../../ops/batch-norm.js';
 import { add, mul } from '../../ops/elementwise.js';
-import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { Regularizer } from '../../regularizers/index.js';
+import type { CallOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions, serializeOrNull } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 import { resolveBatchNormArgs } from './batch-normalization-args.js';
-import type { BatchNormalizationArgs } from './batch-normalization-args.js';
+import type { BatchNormalizationArgs, BatchNormalizationOptions } from './batch-normalization-args.js';
 
-/** The options of `layerBatchNormalization`: Keras 3's arguments in camelCase. */
-export interface BatchNormalizationOptions extends LayerOptions {
-  /** The feature axis, normalized per index along it (default -1). */
-  axis?: number;
-  /** Weight of the old value in the moving averages (default 0.99), in [0, 1]. */
-  momentum?: number;
-  /** Added to the variance before the square root (default 0.001). */
-  epsilon?: number;
-  /** Add the learned offset `beta` (default true). */
-  center?: boolean;
-  /** Multiply by the learned scale `gamma` (default true). */
-  scale?: boolean;
-  betaInitializer?: InitializerIdentifier;
-  gammaInitializer?: InitializerIdentifier;
-  movingMeanInitializer?: InitializerIdentifier;
-  movingVarianceInitializer?: InitializerIdentifier;
-  betaRegularizer?: RegularizerIdentifier;
-  gammaRegularizer?: RegularizerIdentifier;
-  betaConstraint?: ConstraintIdentifier;
-  gammaConstraint?: ConstraintIdentifier;
-  /** Cross-replica statistics; there is one replica here, so it is recorded in the config and ignored. */
-  synchronized?: boolean;
-  /** Batch renormalization is not supported: only false. */
-  renorm?: boolean;
-  /** Only null (renorm is not supported). */
-  renormClipping?: null;
-  /** Recorded in the config (renorm is not supported). Default 0.99. */
-  renormMomentum?: number;
-}
+export type { BatchNormalizationOptions } from './batch-normalization-args.js';
+
 
 const CLASS_NAME = 'BatchNormalization';
 

@@ -1,7 +1,7 @@
 /** Keras's `AveragePooling2D`: the mean over each window, per channel. */
 
 import type { IntOrTuple } from '../../ops/conv-args.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { layerFunction } from '../layer-function.js';
 import { configToOptions } from '../serialize.js';
 import type { Pooling2DOptions } from './pooling2d-base.js';

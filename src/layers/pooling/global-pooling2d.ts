@@ -2,14 +2,13 @@
 
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { DataFormat } from '../../ops/conv-args.js';
 import { max, mean } from '../../ops/reduce.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 import { assertRank, imageLayout, requireOptions, resolveDataFormat, spatialAxes } from '../reshaping/common.js';
 
 /** Options of the global pooling layers: Keras's arguments in camelCase. */

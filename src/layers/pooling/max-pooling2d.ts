@@ -1,6 +1,6 @@
 /** Keras's `MaxPooling2D`: the maximum over each window, per channel. */
 
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { layerFunction } from '../layer-function.js';
 import { configToOptions } from '../serialize.js';
 import type { Pooling2DOptions } from './pooling2d-base.js';

@@ -3,15 +3,14 @@
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { convOutputLength } from '../../kernels/window.js';
 import type { DataFormat, IntOrTuple, Padding } from '../../ops/conv-args.js';
 import { normalizePadding, normalizeTuple } from '../../ops/conv-args.js';
 import { avgPool2d, maxPool2d } from '../../ops/pool2d.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { BASE_CONFIG_KEYS } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 import { assertRank, imageLayout, requireOptions, resolveDataFormat, spatialAxes } from '../reshaping/common.js';
 
 /** Options of the 2D pooling layers: Keras's arguments in camelCase. */

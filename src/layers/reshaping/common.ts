@@ -8,7 +8,7 @@ import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import { imageDataFormat } from '../../config/keras-config.js';
 import type { DataFormat } from '../../ops/conv-args.js';
 import { normalizeDataFormat, normalizeTuple } from '../../ops/conv-args.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
+import type { SymbolicShape } from '../layer.js';
 
 /** An explicit data format, else the `imageDataFormat()` default (keras.json), as Keras resolves it. */
 export function resolveDataFormat(value: unknown, context: string): DataFormat {

@@ -3,15 +3,14 @@
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { ShapeError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { DataFormat } from '../../ops/conv-args.js';
 import { normalizeTuple } from '../../ops/conv-args.js';
 import { slice } from '../../ops/slice.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 import type { SpatialPairs } from './common.js';
 import { assertRank, imageLayout, normalizeSpatialPairs, requireOptions, resolveDataFormat, spatialAxes } from './common.js';
 

@@ -2,16 +2,15 @@
 
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { DataFormat, IntOrTuple } from '../../ops/conv-args.js';
 import { normalizeTuple } from '../../ops/conv-args.js';
 import type { UpsampleInterpolation } from '../../ops/upsample.js';
 import { repeat, upsample2d } from '../../ops/upsample.js';
-import type { CallOptions, LayerOptions } from '../layer.js';
+import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
 import { assertRank, imageLayout, requireOptions, resolveDataFormat, spatialAxes } from './common.js';
 
 export interface UpSampling2DOptions extends LayerOptions {

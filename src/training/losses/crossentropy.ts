@@ -13,16 +13,16 @@ import { formatShape } from '../../engine/shape.js';
 import { tensorFromArray } from '../../engine/tensor.js';
 import { allocArray } from '../../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import { add, clip, div, log, mapPointwise, mean, mul, neg, reshape, sub, sum, where } from '../../ops/index.js';
 import { POINTWISE } from '../../ops/pointwise.js';
 import { assertClassIndices } from '../../ops/one-hot.js';
 import { logSoftmax } from '../../activations/axis-activations.js';
+import { EPSILON } from '../../config/epsilon.js';
 import type { LossOptions, LossValues } from './loss.js';
 import { alignRanks, alignSameShape, Loss } from './loss.js';
 
-/** Keras's `backend.epsilon()`, the clipping margin for probabilities. */
-export const EPSILON = 1e-7;
+export { EPSILON };
 
 function softplus(x: Tensor): Tensor {
   return mapPointwise(x, POINTWISE.softplus);

@@ -1,7 +1,7 @@
 /** Losses, as `keras.losses`. */
 
 import { InvalidArgumentError } from '../../errors.js';
-import type { SerializedKerasObject } from '../../io/keras-object.js';
+import type { SerializedKerasObject } from '../../serialization/keras-object.js';
 import {
   BinaryCrossentropy,
   binaryCrossentropy,

@@ -9,8 +9,8 @@ import { formatShape, shapesEqual, sizeOf } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { isTensor, scalar, tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import type { Config, SerializedKerasObject } from '../../io/keras-object.js';
-import { serializeKerasObject } from '../../io/keras-object.js';
+import type { Config, SerializedKerasObject } from '../../serialization/keras-object.js';
+import { serializeKerasObject } from '../../serialization/keras-object.js';
 import { cast, div, mul, reshape, sum } from '../../ops/index.js';
 
 /** The `module` Keras 3 writes in a serialized loss. */

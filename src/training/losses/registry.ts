@@ -3,7 +3,10 @@
 import type { Tensor } from '../../engine/tensor.js';
 import { isTensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, UnknownNameError } from '../../errors.js';
-import { toCamelCase } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
+import type { ConfigFactory } from '../../serialization/object-lookup.js';
+import { classFactory } from '../../serialization/object-lookup.js';
+import { Registry } from '../../serialization/registry.js';
 import type { LossOptions, LossValues } from './loss.js';
 import { Loss } from './loss.js';
 import { BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy } from './crossentropy.js';
@@ -52,58 +55,46 @@ export class FunctionLoss extends Loss {
   }
 }
 
-interface Entry {
-  /** Config keys the class's `getConfig()` writes, beyond name and reduction. */
-  readonly keys: readonly string[];
-  readonly create: (options: Record<string, unknown>) => Loss;
-}
+type Create = (options: Record<string, unknown>) => Loss;
 
 const BASE_KEYS = ['name', 'reduction', 'dtype'];
-const mse: Entry = { keys: BASE_KEYS, create: (o) => new MeanSquaredError(o as LossOptions) };
-const mae: Entry = { keys: BASE_KEYS, create: (o) => new MeanAbsoluteError(o as LossOptions) };
-const bce: Entry = {
-  keys: [...BASE_KEYS, 'from_logits', 'label_smoothing', 'axis'],
-  create: (o) => new BinaryCrossentropy(o),
-};
-const cce: Entry = {
-  keys: [...BASE_KEYS, 'from_logits', 'label_smoothing', 'axis'],
-  create: (o) => new CategoricalCrossentropy(o),
-};
-const scce: Entry = {
-  keys: [...BASE_KEYS, 'from_logits', 'ignore_class', 'axis'],
-  create: (o) => new SparseCategoricalCrossentropy(o),
-};
-
-/** Keras 3.15's class names (each builds a default instance). */
-const CLASSES: Readonly<Record<string, Entry>> = {
-  MeanSquaredError: mse,
-  MeanAbsoluteError: mae,
-  BinaryCrossentropy: bce,
-  CategoricalCrossentropy: cce,
-  SparseCategoricalCrossentropy: scce,
-};
+const mse: Create = (o) => new MeanSquaredError(o as LossOptions);
+const mae: Create = (o) => new MeanAbsoluteError(o as LossOptions);
+const bce: Create = (o) => new BinaryCrossentropy(o);
+const cce: Create = (o) => new CategoricalCrossentropy(o);
+const scce: Create = (o) => new SparseCategoricalCrossentropy(o);
 
 /**
- * Keras 3.15's function names and aliases (case-sensitive: 'Mse' is refused, as in Keras). Keras returns
- * the bare function, which `compile` wraps under the identifier as its name; we return the class instance
- * named after the identifier, which computes the same values.
+ * Keras 3.15's loss classes, from a serialized `{class_name, config}`. Keras's loss `dtype` only picks the
+ * compute dtype; we always compute in yPred's dtype, so it is accepted and ignored.
  */
-const FUNCTIONS: Readonly<Record<string, Entry>> = {
-  mean_squared_error: mse,
-  mse,
-  MSE: mse,
-  mean_absolute_error: mae,
-  mae,
-  MAE: mae,
-  binary_crossentropy: bce,
-  bce,
-  BCE: bce,
-  categorical_crossentropy: cce,
-  sparse_categorical_crossentropy: scce,
-};
+const CLASSES = new Registry<ConfigFactory<Loss>>({ kind: 'loss class', registerFunction: 'registerLoss', value: ['factory', 'a function'] })
+  .builtin(['MeanSquaredError'], classFactory('MeanSquaredError', BASE_KEYS, mse, ['dtype']))
+  .builtin(['MeanAbsoluteError'], classFactory('MeanAbsoluteError', BASE_KEYS, mae, ['dtype']))
+  .builtin(['BinaryCrossentropy'], classFactory('BinaryCrossentropy', [...BASE_KEYS, 'from_logits', 'label_smoothing', 'axis'], bce, ['dtype']))
+  .builtin(['CategoricalCrossentropy'], classFactory('CategoricalCrossentropy', [...BASE_KEYS, 'from_logits', 'label_smoothing', 'axis'], cce, ['dtype']))
+  .builtin(['SparseCategoricalCrossentropy'], classFactory('SparseCategoricalCrossentropy', [...BASE_KEYS, 'from_logits', 'ignore_class', 'axis'], scce, ['dtype']));
+
+/**
+ * Names as strings: Keras 3.15's function names and aliases (case-sensitive: 'Mse' is refused, as in
+ * Keras), then the class names (a default instance). Keras returns the bare function for a function name,
+ * which `compile` wraps under the identifier as its name; we return the class instance named after the
+ * identifier, which computes the same values.
+ */
+const NAMES = new Registry<(identifier: string) => Loss>({ kind: 'loss', registerFunction: 'registerLoss', value: ['factory', 'a function'] });
+for (const [names, create] of [
+  [['mean_squared_error', 'mse', 'MSE'], mse],
+  [['mean_absolute_error', 'mae', 'MAE'], mae],
+  [['binary_crossentropy', 'bce', 'BCE'], bce],
+  [['categorical_crossentropy'], cce],
+  [['sparse_categorical_crossentropy'], scce],
+] as const) {
+  NAMES.builtin(names, (identifier) => create({ name: identifier }));
+}
+for (const className of CLASSES.builtinNames()) NAMES.builtin([className], () => CLASSES.require(className, 'loss')({}, 'loss'));
 
 /** Every string `getLoss` accepts ('crossentropy' and 'ce' also need shapes). */
-export const LOSS_NAMES: readonly string[] = Object.freeze([...Object.keys(FUNCTIONS), ...Object.keys(CLASSES), 'crossentropy', 'ce']);
+export const LOSS_NAMES: readonly string[] = Object.freeze([...NAMES.builtinNames(), 'crossentropy', 'ce']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -116,22 +107,6 @@ export function classifyTargets(yTrueShape: readonly number[], yPredShape: reado
   if (pLast === 1) return 'binary';
   if (yTrueShape.length < yPredShape.length || (tLast === 1 && pLast > 1)) return 'sparse';
   return 'categorical';
-}
-
-function fromConfig(entry: Entry, identifier: { class_name: string; config?: unknown }, argument: string): Loss {
-  const config = identifier.config;
-  if (config === undefined || config === null) return entry.create({});
-  if (!isPlainObject(config)) throw new InvalidArgumentError(argument, identifier, 'a loss whose `config` is an object');
-  const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (!entry.keys.includes(key)) {
-      throw new InvalidArgumentError(`${argument}.config`, key, `config keys among ${entry.keys.join(', ')}`, identifier.class_name);
-    }
-    // Keras's loss `dtype` only picks the compute dtype; we always compute in yPred's dtype.
-    if (key === 'dtype') continue;
-    options[toCamelCase(key)] = value;
-  }
-  return entry.create(options);
 }
 
 /**
@@ -168,9 +143,9 @@ export function getLoss(identifier: unknown, context: LossResolveContext = {}, a
       const Cls = kind === 'binary' ? BinaryCrossentropy : kind === 'sparse' ? SparseCategoricalCrossentropy : CategoricalCrossentropy;
       return new Cls({ name: identifier });
     }
-    if (Object.hasOwn(FUNCTIONS, identifier)) return FUNCTIONS[identifier].create({ name: identifier });
-    if (Object.hasOwn(CLASSES, identifier)) return CLASSES[identifier].create({});
-    throw new UnknownNameError(argument, identifier, LOSS_NAMES);
+    const byName = NAMES.get(identifier);
+    if (byName === undefined) throw new UnknownNameError(argument, identifier, LOSS_NAMES);
+    return byName(identifier);
   }
   if (typeof identifier === 'function') {
     if ((identifier as { prototype?: unknown }).prototype instanceof Loss) {
@@ -179,11 +154,10 @@ export function getLoss(identifier: unknown, context: LossResolveContext = {}, a
     return new FunctionLoss(identifier as LossFn);
   }
   if (isPlainObject(identifier) && typeof identifier.class_name === 'string') {
-    const className = identifier.class_name;
-    if (!Object.hasOwn(CLASSES, className)) {
-      throw new UnknownNameError(`${argument}.class_name`, className, Object.keys(CLASSES));
-    }
-    return fromConfig(CLASSES[className], identifier as { class_name: string; config?: unknown }, argument);
+    const config = identifier.config ?? {};
+    const factory = CLASSES.require(identifier.class_name, `${argument}.class_name`);
+    if (!isPlainObject(config)) throw new InvalidArgumentError(argument, identifier, 'a loss whose `config` is an object');
+    return factory(config as Config, argument);
   }
   throw new InvalidArgumentError(
     argument,

@@ -3,7 +3,7 @@
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { HostValues, MetricOptions } from './metric.js';
 import { alignHostShapes, MeanMetricWrapper } from './metric.js';
 

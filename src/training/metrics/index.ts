@@ -1,7 +1,7 @@
 /** Metrics, as `keras.metrics`. */
 
 import { InvalidArgumentError } from '../../errors.js';
-import type { SerializedKerasObject } from '../../io/keras-object.js';
+import type { SerializedKerasObject } from '../../serialization/keras-object.js';
 import { BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy } from './accuracy.js';
 import { Mean, MeanMetricWrapper, Metric } from './metric.js';
 import {

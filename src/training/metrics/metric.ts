@@ -8,8 +8,8 @@ import { formatShape, sizeOf } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { isTensor, tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import type { Config, SerializedKerasObject } from '../../io/keras-object.js';
-import { serializeKerasObject } from '../../io/keras-object.js';
+import type { Config, SerializedKerasObject } from '../../serialization/keras-object.js';
+import { serializeKerasObject } from '../../serialization/keras-object.js';
 import { broadcastTo } from '../../ops/index.js';
 import { alignedShapes } from '../losses/loss.js';
 

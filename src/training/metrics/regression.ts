@@ -5,7 +5,7 @@
 
 import type { Tensor } from '../../engine/tensor.js';
 import { noGrad } from '../../engine/tape.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { Loss } from '../losses/loss.js';
 import type {
   BinaryCrossentropyOptions,

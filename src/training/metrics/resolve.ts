@@ -1,7 +1,10 @@
 /** `resolveMetric`: Keras 3's `compile_utils.get_metric` (and `keras.metrics.get`) for our metrics. */
 
 import { InvalidArgumentError, UnknownNameError } from '../../errors.js';
-import { toCamelCase } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
+import type { ConfigFactory } from '../../serialization/object-lookup.js';
+import { classFactory } from '../../serialization/object-lookup.js';
+import { Registry } from '../../serialization/registry.js';
 import { Loss } from '../losses/loss.js';
 import { BinaryCrossentropy as BinaryCrossentropyLoss, SparseCategoricalCrossentropy as SparseLoss } from '../losses/crossentropy.js';
 import { classifyTargets, getLoss } from '../losses/registry.js';
@@ -31,54 +34,40 @@ export interface MetricResolveContext {
   loss?: unknown;
 }
 
-interface Entry {
-  readonly keys: readonly string[];
-  readonly create: (options: Record<string, unknown>) => Metric;
-}
+type Create = (options: Record<string, unknown>) => Metric;
 
 const BASE = ['name', 'dtype'];
-const entries = {
-  binaryAccuracy: { keys: [...BASE, 'threshold'], create: (o) => new BinaryAccuracy(o) },
-  categoricalAccuracy: { keys: BASE, create: (o) => new CategoricalAccuracy(o as MetricOptions) },
-  sparseCategoricalAccuracy: { keys: BASE, create: (o) => new SparseCategoricalAccuracy(o as MetricOptions) },
-  mse: { keys: BASE, create: (o) => new MeanSquaredError(o as MetricOptions) },
-  mae: { keys: BASE, create: (o) => new MeanAbsoluteError(o as MetricOptions) },
-  bce: { keys: [...BASE, 'from_logits', 'label_smoothing'], create: (o) => new BinaryCrossentropy(o) },
-  cce: { keys: [...BASE, 'from_logits', 'label_smoothing', 'axis'], create: (o) => new CategoricalCrossentropy(o) },
-  scce: { keys: [...BASE, 'from_logits', 'ignore_class', 'axis'], create: (o) => new SparseCategoricalCrossentropy(o) },
-} satisfies Record<string, Entry>;
+/**
+ * dtype only sets Keras's accumulator dtype (we accumulate in float64); ignore_class is always null in a
+ * metric's config here and a sparse metric's axis -1: both are written for Keras, not read back.
+ */
+const IGNORED = ['dtype'];
+const SPARSE_IGNORED = ['dtype', 'ignore_class', 'axis'];
+const CLASSES: readonly (readonly [names: readonly string[], keys: readonly string[], create: Create, ignored: readonly string[]])[] = [
+  [['BinaryAccuracy', 'binary_accuracy'], [...BASE, 'threshold'], (o) => new BinaryAccuracy(o), IGNORED],
+  [['CategoricalAccuracy', 'categorical_accuracy'], BASE, (o) => new CategoricalAccuracy(o as MetricOptions), IGNORED],
+  [['SparseCategoricalAccuracy', 'sparse_categorical_accuracy'], BASE, (o) => new SparseCategoricalAccuracy(o as MetricOptions), SPARSE_IGNORED],
+  [['MeanSquaredError', 'mean_squared_error', 'mse', 'MSE'], BASE, (o) => new MeanSquaredError(o as MetricOptions), IGNORED],
+  [['MeanAbsoluteError', 'mean_absolute_error', 'mae', 'MAE'], BASE, (o) => new MeanAbsoluteError(o as MetricOptions), IGNORED],
+  [['BinaryCrossentropy', 'binary_crossentropy', 'bce', 'BCE'], [...BASE, 'from_logits', 'label_smoothing'], (o) => new BinaryCrossentropy(o), IGNORED],
+  [['CategoricalCrossentropy', 'categorical_crossentropy'], [...BASE, 'from_logits', 'label_smoothing', 'axis'], (o) => new CategoricalCrossentropy(o), IGNORED],
+  [['SparseCategoricalCrossentropy', 'sparse_categorical_crossentropy'], [...BASE, 'from_logits', 'ignore_class', 'axis'], (o) => new SparseCategoricalCrossentropy(o), SPARSE_IGNORED],
+];
 
 /**
  * Keras 3.15's `keras.metrics` names for the metrics we implement: each class under its name and its
- * snake_case name, plus the aliases mse/MSE/mae/MAE/bce/BCE. Case-sensitive, as Keras.
+ * snake_case name, plus the aliases mse/MSE/mae/MAE/bce/BCE. Case-sensitive, as Keras. A name builds the
+ * metric named as given; a serialized `{class_name, config}` (class names only) builds it from its config.
  */
-const REGISTRY: Readonly<Record<string, Entry>> = {
-  BinaryAccuracy: entries.binaryAccuracy,
-  binary_accuracy: entries.binaryAccuracy,
-  CategoricalAccuracy: entries.categoricalAccuracy,
-  categorical_accuracy: entries.categoricalAccuracy,
-  SparseCategoricalAccuracy: entries.sparseCategoricalAccuracy,
-  sparse_categorical_accuracy: entries.sparseCategoricalAccuracy,
-  MeanSquaredError: entries.mse,
-  mean_squared_error: entries.mse,
-  mse: entries.mse,
-  MSE: entries.mse,
-  MeanAbsoluteError: entries.mae,
-  mean_absolute_error: entries.mae,
-  mae: entries.mae,
-  MAE: entries.mae,
-  BinaryCrossentropy: entries.bce,
-  binary_crossentropy: entries.bce,
-  bce: entries.bce,
-  BCE: entries.bce,
-  CategoricalCrossentropy: entries.cce,
-  categorical_crossentropy: entries.cce,
-  SparseCategoricalCrossentropy: entries.scce,
-  sparse_categorical_crossentropy: entries.scce,
-};
+const NAMES = new Registry<Create>({ kind: 'metric', registerFunction: 'registerMetric', value: ['factory', 'a function'] });
+const FROM_CONFIG = new Registry<ConfigFactory<Metric>>({ kind: 'metric class', registerFunction: 'registerMetric', value: ['factory', 'a function'] });
+for (const [names, keys, create, ignored] of CLASSES) {
+  NAMES.builtin(names, create);
+  FROM_CONFIG.builtin([names[0]], classFactory(names[0], keys, create, ignored));
+}
 
 /** Every string `resolveMetric` accepts; 'accuracy' and 'acc' match in any case. */
-export const METRIC_NAMES: readonly string[] = Object.freeze(['accuracy', 'acc', ...Object.keys(REGISTRY)]);
+export const METRIC_NAMES: readonly string[] = Object.freeze(['accuracy', 'acc', ...NAMES.builtinNames()]);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -99,23 +88,6 @@ function accuracyKind(context: MetricResolveContext, identifier: string): 'binar
     identifier,
     "a specific metric name, or 'accuracy' together with yTrueShape and yPredShape (or a loss) to choose from",
   );
-}
-
-function fromConfig(entry: Entry, identifier: { class_name: string; config?: unknown }, argument: string): Metric {
-  const config = identifier.config;
-  if (config === undefined || config === null) return entry.create({});
-  if (!isPlainObject(config)) throw new InvalidArgumentError(argument, identifier, 'a metric whose `config` is an object');
-  const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (!entry.keys.includes(key)) {
-      throw new InvalidArgumentError(`${argument}.config`, key, `config keys among ${entry.keys.join(', ')}`, identifier.class_name);
-    }
-    // dtype only sets Keras's accumulator dtype (we accumulate in float64); ignore_class is always null
-    // in a metric's config here and axis -1: both are written for Keras, not read back.
-    if (key === 'dtype' || key === 'ignore_class' || (key === 'axis' && identifier.class_name.startsWith('Sparse'))) continue;
-    options[toCamelCase(key)] = value;
-  }
-  return entry.create(options);
 }
 
 /**
@@ -151,8 +123,9 @@ export function resolveMetric(identifier: unknown, context: MetricResolveContext
       if (kind === 'binary') return new BinaryAccuracy(options);
       return kind === 'sparse' ? new SparseCategoricalAccuracy(options) : new CategoricalAccuracy(options);
     }
-    if (!Object.hasOwn(REGISTRY, identifier)) throw new UnknownNameError(argument, identifier, METRIC_NAMES);
-    return REGISTRY[identifier].create({ name: identifier });
+    const create = NAMES.get(identifier);
+    if (create === undefined) throw new UnknownNameError(argument, identifier, METRIC_NAMES);
+    return create({ name: identifier });
   }
   if (typeof identifier === 'function') {
     if ((identifier as { prototype?: unknown }).prototype instanceof Metric) {
@@ -161,10 +134,10 @@ export function resolveMetric(identifier: unknown, context: MetricResolveContext
     return new MeanMetricWrapper(identifier as MetricFn);
   }
   if (isPlainObject(identifier) && typeof identifier.class_name === 'string') {
-    const className = identifier.class_name;
-    const classes = Object.keys(REGISTRY).filter((k) => /^[A-Z][a-z]/.test(k));
-    if (!classes.includes(className)) throw new UnknownNameError(`${argument}.class_name`, className, classes);
-    return fromConfig(REGISTRY[className], identifier as { class_name: string; config?: unknown }, argument);
+    const factory = FROM_CONFIG.require(identifier.class_name, `${argument}.class_name`);
+    const config = identifier.config ?? {};
+    if (!isPlainObject(config)) throw new InvalidArgumentError(argument, identifier, 'a metric whose `config` is an object');
+    return factory(config as Config, argument);
   }
   throw new InvalidArgumentError(
     argument,

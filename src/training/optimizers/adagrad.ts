@@ -1,7 +1,7 @@
 /** Adagrad, as `keras.optimizers.Adagrad`. */
 
 import type { DataArray, FloatArray } from '../../engine/dtype.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
 import { Optimizer, optionsFromConfig, validateNonNegative, validatePositive } from './optimizer.js';
 

@@ -1,7 +1,7 @@
 /** Adam, as `keras.optimizers.Adam`. */
 
 import type { DataArray, FloatArray } from '../../engine/dtype.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
 import { castScalar, Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
 

@@ -1,7 +1,7 @@
 /** AdamW, as `keras.optimizers.AdamW`: Adam with decoupled weight decay on by default. */
 
 import { InvalidArgumentError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { AdamOptions } from './adam.js';
 import { Adam } from './adam.js';
 import { optionsFromConfig } from './optimizer.js';

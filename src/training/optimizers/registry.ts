@@ -1,7 +1,8 @@
 /** `getOptimizer`: Keras's `keras.optimizers.get` / `deserialize` for the optimizers this library has. */
 
 import { InvalidArgumentError, UnknownNameError } from '../../errors.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
+import { Registry } from '../../serialization/registry.js';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
@@ -15,23 +16,29 @@ export type OptimizerIdentifier =
   | string
   | { class_name: string; config?: Config | null; module?: string; registered_name?: string | null };
 
-/** Keras's `ALL_OBJECTS_DICT` keys (class names lower-cased) for the classes implemented here. */
-const REGISTRY: Readonly<Record<string, (config: Config) => Optimizer>> = {
-  sgd: (c) => SGD.fromConfig(c),
-  adam: (c) => Adam.fromConfig(c),
-  adamw: (c) => AdamW.fromConfig(c),
-  rmsprop: (c) => RMSprop.fromConfig(c),
-  adagrad: (c) => Adagrad.fromConfig(c),
-};
+/**
+ * Keras's `ALL_OBJECTS_DICT` for the classes implemented here. Keras's deserialize lower-cases the class
+ * name of built-in optimizers, so lookup ignores letter case ('adam', 'Adam', 'ADAM').
+ */
+const REGISTRY = new Registry<(config: Config) => Optimizer>({
+  kind: 'optimizer',
+  registerFunction: 'registerOptimizer',
+  value: ['factory', 'a function (config) => Optimizer'],
+  caseInsensitive: true,
+})
+  .builtin(['sgd'], (c) => SGD.fromConfig(c))
+  .builtin(['adam'], (c) => Adam.fromConfig(c))
+  .builtin(['adamw'], (c) => AdamW.fromConfig(c))
+  .builtin(['rmsprop'], (c) => RMSprop.fromConfig(c))
+  .builtin(['adagrad'], (c) => Adagrad.fromConfig(c));
 
 /** The names `getOptimizer` accepts (in any letter case, as Keras: `'adam'`, `'Adam'`, `'ADAM'`). */
-export const OPTIMIZER_NAMES: readonly string[] = Object.freeze(Object.keys(REGISTRY));
+export const OPTIMIZER_NAMES: readonly string[] = Object.freeze(REGISTRY.builtinNames());
 
 function create(className: string, config: Config, identifier: unknown): Optimizer {
-  // Keras's deserialize lower-cases the class name of built-in optimizers, so lookup is case-insensitive.
-  const key = className.toLowerCase();
-  if (!Object.hasOwn(REGISTRY, key)) throw new UnknownNameError('optimizer', identifier, OPTIMIZER_NAMES);
-  return REGISTRY[key](config);
+  const factory = REGISTRY.get(className);
+  if (factory === undefined) throw new UnknownNameError('optimizer', identifier, OPTIMIZER_NAMES);
+  return factory(config);
 }
 
 /**

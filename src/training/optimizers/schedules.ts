@@ -4,8 +4,8 @@
  */
 
 import { InvalidArgumentError, UnknownNameError } from '../../errors.js';
-import type { Config, SerializedKerasObject } from '../../io/keras-object.js';
-import { serializeKerasObject, toCamelCase } from '../../io/keras-object.js';
+import type { Config, SerializedKerasObject } from '../../serialization/keras-object.js';
+import { serializeKerasObject, toCamelCase } from '../../serialization/keras-object.js';
 
 /** Keras's module name for serialized schedules. */
 export const SCHEDULES_MODULE = 'keras.optimizers.schedules';

@@ -1,7 +1,7 @@
 /** Stochastic gradient descent with optional (Nesterov) momentum, as `keras.optimizers.SGD`. */
 
 import type { DataArray, FloatArray } from '../../engine/dtype.js';
-import type { Config } from '../../io/keras-object.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
 import { Optimizer, optionsFromConfig, validateBoolean, validateRange } from './optimizer.js';
 

@@ -1,5 +1,5 @@
 /** The convolution classes by Keras class name, for tests driven by the Keras fixture. */
-import type { Config } from '../../../src/io/keras-object.js';
+import type { Config } from '../../../src/serialization/keras-object.js';
 import type { BaseConv } from '../../../src/layers/convolutional/index.js';
 import {
   Conv1D,

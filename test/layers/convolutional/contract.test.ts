@@ -10,7 +10,7 @@ import {
   SeparableConv1D,
   SeparableConv2D,
 } from '../../../src/layers/convolutional/index.js';
-import type { Config } from '../../../src/io/keras-object.js';
+import type { Config } from '../../../src/serialization/keras-object.js';
 import { runLayerTest } from '../../helpers/layer-test.js';
 import { caseName, product } from '../../helpers/product.js';
 

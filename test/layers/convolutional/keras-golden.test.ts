@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { clearSession, InvalidArgumentError, ops, tensor, valueAndGrads, zeros } from '../../../src/index.js';
 import type { Tensor } from '../../../src/index.js';
-import type { Config } from '../../../src/io/keras-object.js';
+import type { Config } from '../../../src/serialization/keras-object.js';
 import { assertAllClose } from '../../helpers/close.js';
 import { loadKerasFixture } from '../../helpers/fixtures.js';
 import { CLASSES, kwargsToOptions } from './classes.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { clearSession, InvalidArgumentError } from '../../../src/index.js';
-import type { Config } from '../../../src/io/keras-object.js';
+import type { Config } from '../../../src/serialization/keras-object.js';
 import type { Layer } from '../../../src/layers/layer.js';
 import { Activation, Dense, Dropout, Flatten, ReLU, Reshape } from '../../../src/layers/core/index.js';
 import { BatchNormalization } from '../../../src/layers/normalization/index.js';

@@ -7,7 +7,7 @@ import { Add, Concatenate, layerAdd, layerConcatenate } from '../../../src/layer
 import { layerConv2d } from '../../../src/layers/convolutional/index.js';
 import { clearSession, InvalidArgumentError, kerasModel, layerInput, ops, ShapeError, tensor, valueAndGrads } from '../../../src/index.js';
 import type { Tensor } from '../../../src/index.js';
-import type { Config } from '../../../src/io/keras-object.js';
+import type { Config } from '../../../src/serialization/keras-object.js';
 import { assertAllClose } from '../../helpers/close.js';
 import { loadKerasFixture } from '../../helpers/fixtures.js';
 import { runLayerTest } from '../../helpers/layer-test.js';

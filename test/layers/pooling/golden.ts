@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ops, tensor, valueAndGrads } from '../../../src/index.js';
 import type { Layer, Tensor } from '../../../src/index.js';
-import type { Config } from '../../../src/io/keras-object.js';
+import type { Config } from '../../../src/serialization/keras-object.js';
 import type { Tolerance } from '../../helpers/close.js';
 import { assertAllClose } from '../../helpers/close.js';
 import { loadKerasFixture } from '../../helpers/fixtures.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { clearSession, kerasModelSequential, layerInput, setImageDataFormat, tensor, zeros } from '../../../src/index.js';
 import type { Layer } from '../../../src/index.js';
-import type { Config } from '../../../src/io/keras-object.js';
+import type { Config } from '../../../src/serialization/keras-object.js';
 import {
   Cropping1D,
   Cropping2D,

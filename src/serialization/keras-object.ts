@@ -36,3 +36,8 @@ export function toSnakeCase(name: string): string {
 export function toCamelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
+
+/** Whether `value` looks like a serialized `{ class_name, config }` (the only form `deserialize` takes). */
+export function isSerializedForm(value: unknown): value is { class_name: string; config?: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { class_name?: unknown }).class_name === 'string';
+}

@@ -3,10 +3,10 @@
  * register. Loading an untrusted file only ever calls a function found here, so a file cannot name code.
  */
 
-import type { Config } from './keras-object.js';
-import type { Layer } from '../layers/layer.js';
-import { InvalidArgumentError } from '../errors.js';
-import { Add, Concatenate } from '../layers/merging/index.js';
+import type { Config } from '../serialization/keras-object.js';
+import { Registry } from '../serialization/registry.js';
+import type { Layer } from './layer.js';
+import { Add, Concatenate } from './merging/index.js';
 import {
   Conv1D,
   Conv2D,
@@ -15,16 +15,16 @@ import {
   DepthwiseConv2D,
   SeparableConv1D,
   SeparableConv2D,
-} from '../layers/convolutional/index.js';
-import { Activation, Dense, Dropout, Flatten, ReLU, Reshape } from '../layers/core/index.js';
-import { BatchNormalization } from '../layers/normalization/index.js';
-import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from '../layers/pooling/index.js';
-import { Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D } from '../layers/reshaping/index.js';
+} from './convolutional/index.js';
+import { Activation, Dense, Dropout, Flatten, ReLU, Reshape } from './core/index.js';
+import { BatchNormalization } from './normalization/index.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling/index.js';
+import { Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D } from './reshaping/index.js';
 
 /** Builds a layer from its Keras config (snake_case keys). */
 export type LayerFromConfig = (config: Config) => Layer;
 
-const BUILT_IN: ReadonlyMap<string, LayerFromConfig> = new Map<string, LayerFromConfig>([
+const LAYER_CLASSES: readonly (readonly [className: string, fromConfig: LayerFromConfig])[] = [
   ['Activation', (c) => Activation.fromConfig(c)],
   ['Add', (c) => Add.fromConfig(c)],
   ['AveragePooling2D', (c) => AveragePooling2D.fromConfig(c)],
@@ -51,22 +51,29 @@ const BUILT_IN: ReadonlyMap<string, LayerFromConfig> = new Map<string, LayerFrom
   ['UpSampling2D', (c) => UpSampling2D.fromConfig(c)],
   ['ZeroPadding1D', (c) => ZeroPadding1D.fromConfig(c)],
   ['ZeroPadding2D', (c) => ZeroPadding2D.fromConfig(c)],
-]);
+];
 
 /** Keras 2 / TF.js spellings of classes Keras 3 renamed. */
-const ALIASES: ReadonlyMap<string, string> = new Map([
-  ['Convolution2D', 'Conv2D'],
-  ['Convolution1D', 'Conv1D'],
-  ['MaxPool2D', 'MaxPooling2D'],
-  ['AvgPool2D', 'AveragePooling2D'],
-  ['GlobalAvgPool2D', 'GlobalAveragePooling2D'],
-  ['GlobalMaxPool2D', 'GlobalMaxPooling2D'],
-]);
+const ALIASES: Readonly<Record<string, string>> = {
+  Convolution2D: 'Conv2D',
+  Convolution1D: 'Conv1D',
+  MaxPool2D: 'MaxPooling2D',
+  AvgPool2D: 'AveragePooling2D',
+  GlobalAvgPool2D: 'GlobalAveragePooling2D',
+  GlobalMaxPool2D: 'GlobalMaxPooling2D',
+};
 
-const custom = new Map<string, LayerFromConfig>();
+const REGISTRY = new Registry<LayerFromConfig>({
+  kind: 'layer class',
+  registerFunction: 'registerLayer',
+  value: ['fromConfig', 'a function (config) => Layer'],
+});
+for (const [className, fromConfig] of LAYER_CLASSES) {
+  REGISTRY.builtin([className, ...Object.keys(ALIASES).filter((alias) => ALIASES[alias] === className)], fromConfig);
+}
 
 /** The Keras class names that load without registration. */
-export const BUILT_IN_LAYER_CLASSES: readonly string[] = Object.freeze([...BUILT_IN.keys()]);
+export const BUILT_IN_LAYER_CLASSES: readonly string[] = Object.freeze(LAYER_CLASSES.map(([className]) => className));
 
 /**
  * Registers a custom layer class so that model files naming it load. `className` is what the file's
@@ -78,15 +85,12 @@ export const BUILT_IN_LAYER_CLASSES: readonly string[] = Object.freeze([...BUILT
  * ```
  */
 export function registerLayer(className: string, fromConfig: LayerFromConfig): void {
-  if (typeof className !== 'string' || className === '') throw new InvalidArgumentError('className', className, 'a non-empty string', 'registerLayer');
-  if (typeof fromConfig !== 'function') throw new InvalidArgumentError('fromConfig', fromConfig, 'a function (config) => Layer', 'registerLayer');
-  if (BUILT_IN.has(className)) throw new InvalidArgumentError('className', className, 'a name that is not a built-in layer class', 'registerLayer');
-  custom.set(className, fromConfig);
+  REGISTRY.register(className, fromConfig);
 }
 
 /** Removes a registration made with {@link registerLayer} (tests, plugins unloading). */
 export function unregisterLayer(className: string): boolean {
-  return custom.delete(className);
+  return REGISTRY.unregister(className);
 }
 
 /**
@@ -94,7 +98,5 @@ export function unregisterLayer(className: string): boolean {
  * registered custom objects), or null when neither is known.
  */
 export function findLayerClass(className: string, registeredName: string | null = null): LayerFromConfig | null {
-  if (registeredName !== null && custom.has(registeredName)) return custom.get(registeredName) ?? null;
-  if (custom.has(className)) return custom.get(className) ?? null;
-  return BUILT_IN.get(className) ?? BUILT_IN.get(ALIASES.get(className) ?? '') ?? null;
+  return REGISTRY.get(className, registeredName) ?? null;
 }
