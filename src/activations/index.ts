@@ -44,4 +44,4 @@ export {
   threshold,
   thresholdFn,
 } from './pointwise-activations.js';
-export { erf, erfc } from '../ops/erf.js';
+export { erf, erfc } from '../kernels/elementwise/erf.js';

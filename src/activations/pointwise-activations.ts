@@ -12,7 +12,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { PointwiseFn } from '../ops/pointwise.js';
 import { mapPointwise, POINTWISE, softplusValue } from '../ops/pointwise.js';
 import { clippedRelu } from '../ops/clipped-relu.js';
-import { erfc } from '../ops/erf.js';
+import { erfc } from '../kernels/elementwise/erf.js';
 
 /** Logistic sigmoid without overflow for either sign. */
 function sigmoidValue(x: number): number {

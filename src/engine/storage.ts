@@ -1,8 +1,9 @@
 /**
- * Where a tensor's elements live. Kernels never see a Tensor: they receive typed-array views obtained from
- * `Storage.view()`, with outputs allocated by the caller. A heap storage wraps an ordinary typed array; the
+ * Where a tensor's elements live. Ops hand storages to the active backend's kernels, with outputs
+ * allocated by the caller through `allocStorage`. A heap storage wraps an ordinary typed array; the
  * WebAssembly backend installs a {@link StorageAllocator} that places tensors in the module's linear
- * memory, so kernels read and write them in place without copying them in and out per call.
+ * memory, so kernels read and write them in place without copying them in and out per call. CPU kernels
+ * see a storage's `view()`; a device backend keeps its storages opaque.
  *
  * Memory in WebAssembly is not garbage collected: a disposable storage is freed by `dispose()`, by the
  * end of the {@link beginScope | scope} that allocated it (see `scope.ts`), or, as a safety net, by a
@@ -13,23 +14,76 @@ import type { DataArray, DType } from './dtype.js';
 import { allocArray } from './dtype.js';
 import { trackInScope } from './scope.js';
 
+/**
+ * A tensor's elements, owned by the backend that allocated them. Ops never look inside: they hand storages
+ * to the backend's kernels (see `kernels/kernel-backend.ts`). Reading values is the edge where data
+ * leaves a backend: `readSync()` on backends that can (the CPU ones), `read()` on every backend.
+ */
 export interface Storage {
   readonly dtype: DType;
   readonly length: number;
-  /** A view of the elements. For a disposable storage it is valid until `dispose()`. */
-  view(): DataArray;
+  /**
+   * The elements now. On CPU backends this is the storage's own memory (no copy; treat it as read-only);
+   * a backend that cannot read synchronously (a GPU) throws an error saying to use `read()`.
+   */
+  readSync(): DataArray;
+  /** The elements once the backend has them (a copy on device backends). */
+  read(): Promise<DataArray>;
+  /** Copies `values` (a JavaScript array, a typed array or another storage) in at `offset`, converting to this dtype. */
+  write(values: ArrayLike<number> | Storage, offset?: number): void;
   /** Frees the elements now (storages that are not garbage collected); absent for heap storage. */
   dispose?(): void;
   readonly isDisposed?: boolean;
 }
 
+/**
+ * Storage in memory the CPU addresses directly (a JavaScript typed array, WebAssembly linear memory):
+ * CPU kernels read and write `view()` in place.
+ */
+export abstract class CpuStorage implements Storage {
+  abstract readonly dtype: DType;
+  abstract readonly length: number;
+  /** A view of the elements, valid until `dispose()`. */
+  abstract view(): DataArray;
+
+  readSync(): DataArray {
+    return this.view();
+  }
+
+  read(): Promise<DataArray> {
+    return Promise.resolve(this.view());
+  }
+
+  write(values: ArrayLike<number> | Storage, offset = 0): void {
+    const source = isStorage(values) ? values.readSync() : values;
+    const view = this.view();
+    if (this.dtype === 'int32' && !(source instanceof Int32Array)) {
+      // Typed-array assignment to Int32Array wraps modulo 2^32; Keras's cast truncates toward zero.
+      for (let i = 0; i < source.length; i++) view[offset + i] = Math.trunc(source[i]);
+    } else {
+      view.set(source, offset);
+    }
+  }
+}
+
+export function isStorage(value: unknown): value is Storage {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<Storage>).readSync === 'function' && typeof (value as Partial<Storage>).write === 'function';
+}
+
+/** The CPU view of a storage, for CPU kernels; a clear error for a storage of a device backend. */
+export function cpuView(storage: Storage): DataArray {
+  if (storage instanceof CpuStorage) return storage.view();
+  throw new Error(`a CPU kernel was given a ${storage.constructor.name} (a device backend's storage): read it back with read() first`);
+}
+
 /** Storage in an ordinary JavaScript typed array (the TypeScript backend). */
-export class HeapStorage implements Storage {
+export class HeapStorage extends CpuStorage {
   readonly dtype: DType;
   readonly length: number;
   private readonly array: DataArray;
 
   constructor(array: DataArray, dtype: DType) {
+    super();
     this.array = array;
     this.dtype = dtype;
     this.length = array.length;

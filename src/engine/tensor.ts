@@ -73,27 +73,38 @@ export class Tensor {
   }
 
   /**
-   * The elements in row-major order. This is the tensor's own storage (no copy): treat it as read-only.
+   * The elements in row-major order, now. On the CPU backends this is the tensor's own storage (no copy):
+   * treat it as read-only. A backend that cannot read synchronously throws; use {@link data} there.
+   *
+   * @example
+   * ```ts
+   * tensor([1, 2]).dataSync(); // Float32Array [1, 2]
+   * ```
    */
   dataSync(): DataArray {
-    return this.storage.view();
+    return this.storage.readSync();
+  }
+
+  /**
+   * The elements in row-major order, once the backend has them; works on every backend.
+   *
+   * @example
+   * ```ts
+   * const values = await model.predict(x).data();
+   * ```
+   */
+  data(): Promise<DataArray> {
+    return this.storage.read();
   }
 
   /** The elements as nested JavaScript arrays (a number for a scalar). */
   arraySync(): NestedArray {
-    const data = this.dataSync();
-    const shape = this.shapeValue;
-    if (shape.length === 0) return data[0];
-    let offset = 0;
-    const build = (dim: number): NestedArray[] => {
-      const out: NestedArray[] = [];
-      for (let i = 0; i < shape[dim]; i++) {
-        if (dim === shape.length - 1) out.push(data[offset++]);
-        else out.push(build(dim + 1));
-      }
-      return out;
-    };
-    return build(0);
+    return nest(this.dataSync(), this.shapeValue);
+  }
+
+  /** The elements as nested JavaScript arrays, once the backend has them. @example `await t.array()` */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shapeValue);
   }
 
   /** The single element of a size-1 tensor as a number. */
@@ -105,6 +116,20 @@ export class Tensor {
   toString(): string {
     return `Tensor(shape=${formatShape(this.shape)}, dtype=${this.dtype})`;
   }
+}
+
+function nest(data: DataArray, shape: readonly number[]): NestedArray {
+  if (shape.length === 0) return data[0];
+  let offset = 0;
+  const build = (dim: number): NestedArray[] => {
+    const out: NestedArray[] = [];
+    for (let i = 0; i < shape[dim]; i++) {
+      if (dim === shape.length - 1) out.push(data[offset++]);
+      else out.push(build(dim + 1));
+    }
+    return out;
+  };
+  return build(0);
 }
 
 /** Builds a tensor around freshly computed data without copying. Internal to ops and kernels. */
@@ -213,8 +238,9 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor
 /** A tensor with every element equal to `value`. @example `fill([2], 0.5)` */
 export function fill(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   assertValidShape(shape);
-  const t = emptyTensor(shape, dtype);
-  t.dataSync().fill(value);
+  if (value === 0) return emptyTensor(shape, dtype);
+  const t = uninitializedTensor(shape, dtype);
+  t.storageHandle.write(allocArray(dtype, t.size).fill(value));
   return t;
 }
 

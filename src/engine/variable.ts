@@ -52,6 +52,6 @@ export class Variable extends Tensor {
 /** A persistent copy: a variable's value outlives every scope. */
 function copyAs(source: Tensor, dtype: DType): Storage {
   const storage = allocStorage(dtype, source.size, true);
-  storage.view().set(source.dataSync());
+  storage.write(source.storageHandle);
   return storage;
 }

@@ -7,17 +7,20 @@
 
 import { setStorageAllocator } from '../engine/storage.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { KernelBackend } from './typescript-backend.js';
+import { cpuBackend } from './cpu-storages.js';
+import type { KernelBackend } from './kernel-backend.js';
 import { typescriptBackend } from './typescript-backend.js';
 import type { WasmBackend } from './wasm/index.js';
 import { createWasmBackend, createWasmBackendSync } from './wasm/index.js';
 
-export type { DepthwiseConv2dKernels, KernelBackend } from './typescript-backend.js';
+export type { KernelBackend } from './kernel-backend.js';
 export { typescriptBackend } from './typescript-backend.js';
 
 let current: KernelBackend = typescriptBackend;
-/** The loaded WebAssembly backend (kept when switching away, so switching back is free). */
+/** The loaded WebAssembly kernels (kept when switching away, so switching back is free). */
 let wasm: WasmBackend | null = null;
+/** Those kernels as a backend over storages. */
+let wasmBackend: KernelBackend | null = null;
 let wasmError: unknown = null;
 
 function environmentChoice(): string | undefined {
@@ -26,9 +29,14 @@ function environmentChoice(): string | undefined {
 
 function install(backend: KernelBackend): void {
   current = backend;
+  setStorageAllocator(backend.allocator);
+}
+
+function loaded(kernels: WasmBackend): KernelBackend {
+  wasm = kernels;
   // Tensors go to wasm memory only when it is shared: its views then never detach as memory grows.
-  const arena = backend === wasm && wasm.arena.shared ? wasm.arena : null;
-  setStorageAllocator(arena === null ? null : arena.storageAllocator());
+  wasmBackend = cpuBackend(kernels.name, kernels.arena.shared ? kernels.arena.storageAllocator() : null, kernels);
+  return wasmBackend;
 }
 
 export function getBackend(): KernelBackend {
@@ -52,10 +60,10 @@ export function getBackendName(): string {
 export function setBackend(backend: 'wasm' | 'typescript' | KernelBackend): void {
   if (backend === 'typescript') return install(typescriptBackend);
   if (backend === 'wasm') {
-    if (wasm === null) {
+    if (wasmBackend === null) {
       throw new InvalidArgumentError('backend', backend, `'typescript': the WebAssembly kernels are not loaded (${wasmError === null ? 'call `await ready()` first' : String(wasmError)})`, 'setBackend');
     }
-    return install(wasm);
+    return install(wasmBackend);
   }
   if (typeof backend !== 'object' || backend === null || typeof backend.name !== 'string') {
     throw new InvalidArgumentError('backend', backend, "'wasm', 'typescript' or a KernelBackend object", 'setBackend');
@@ -75,8 +83,11 @@ export function setBackend(backend: 'wasm' | 'typescript' | KernelBackend): void
 export async function ready(): Promise<string> {
   if (wasm === null && wasmError === null && environmentChoice() !== 'typescript') {
     try {
-      wasm = await createWasmBackend();
-      if (wasm !== null && current === typescriptBackend) install(wasm);
+      const kernels = await createWasmBackend();
+      if (kernels !== null) {
+        const backend = loaded(kernels);
+        if (current === typescriptBackend) install(backend);
+      }
     } catch (error) {
       wasmError = error;
     }
@@ -109,11 +120,11 @@ export function memoryInfo(): MemoryInfo {
 function initialize(): void {
   if (environmentChoice() === 'typescript') return;
   try {
-    wasm = createWasmBackendSync();
+    const kernels = createWasmBackendSync();
+    if (kernels !== null) install(loaded(kernels));
   } catch (error) {
     wasmError = error; // an invalid module: keep the TypeScript kernels, and say why on setBackend('wasm')
   }
-  if (wasm !== null) install(wasm);
 }
 
 initialize();

@@ -8,11 +8,12 @@ import type { FloatArray } from './float-array.js';
 
 export type EpilogueActivation = 'linear' | 'relu' | 'relu6';
 
-export interface Epilogue {
+/** `A`: typed arrays for CPU kernels, storages for a backend slot. */
+export interface Epilogue<A = FloatArray> {
   /** Per output channel multiplier; `null` means 1. */
-  readonly scale: FloatArray | null;
+  readonly scale: A | null;
   /** Per output channel offset; `null` means 0. */
-  readonly shift: FloatArray | null;
+  readonly shift: A | null;
   readonly activation: EpilogueActivation;
 }
 

@@ -7,14 +7,15 @@
 
 import type { DType } from '../engine/dtype.js';
 import { isFloatDType, resultDType } from '../engine/dtype.js';
-import { recordOp } from '../engine/tape.js';
+import { noGrad, recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { getBackend } from '../kernels/backend.js';
-import type { BatchNormParams } from '../kernels/batch-norm/params.js';
 import { resolveBatchNormParams } from '../kernels/batch-norm/params.js';
-import { floatData } from './convert.js';
+import { floatStorage } from './convert.js';
+import { add, div, mul, sub } from './elementwise.js';
+import { sqrt } from './pointwise.js';
 import { cast } from './shape-ops.js';
 
 export interface BatchNormOpOptions {
@@ -60,10 +61,9 @@ function computeDType(tensors: readonly (Tensor | null)[]): DType {
   return dtype;
 }
 
-function fromFloat64(values: Float64Array, dtype: DType): Tensor {
-  const t = uninitializedTensor([values.length], dtype);
-  floatData(t).set(values);
-  return t;
+/** A per-channel float64 statistic, written by a kernel. */
+function channelStat(channels: number): Tensor {
+  return uninitializedTensor([channels], 'float64');
 }
 
 /**
@@ -89,25 +89,45 @@ export function batchNormTraining(x: Tensor, options: BatchNormOpOptions = {}): 
   const bs = betaIn === null ? null : cast(betaIn, dtype);
 
   const C = p.channels;
-  const mean = new Float64Array(C);
-  const variance = new Float64Array(C);
-  const invstd = new Float64Array(C);
+  const mean = channelStat(C);
+  const variance = channelStat(C);
+  const invstd = channelStat(C);
   const y = uninitializedTensor(x.shape, dtype);
-  getBackend().batchNorm.trainingForward(p, floatData(xs), gs && floatData(gs), bs && floatData(bs), epsilon, floatData(y), mean, variance, invstd);
+  getBackend().batchNorm.trainingForward(
+    p,
+    floatStorage(xs),
+    gs && floatStorage(gs),
+    bs && floatStorage(bs),
+    epsilon,
+    floatStorage(y),
+    mean.storageHandle,
+    variance.storageHandle,
+    invstd.storageHandle,
+  );
 
   const inputs = [xs, ...(gs ? [gs] : []), ...(bs ? [bs] : [])];
   recordOp(inputs, y, (dy) => {
     const dx = uninitializedTensor(xs.shape, dtype);
-    const dgamma = new Float64Array(C);
-    const dbeta = new Float64Array(C);
-    getBackend().batchNorm.trainingBackward(p, floatData(xs), floatData(cast(dy, dtype)), gs && floatData(gs), mean, invstd, floatData(dx), dgamma, dbeta);
+    const dgamma = channelStat(C);
+    const dbeta = channelStat(C);
+    getBackend().batchNorm.trainingBackward(
+      p,
+      floatStorage(xs),
+      floatStorage(cast(dy, dtype)),
+      gs && floatStorage(gs),
+      mean.storageHandle,
+      invstd.storageHandle,
+      floatStorage(dx),
+      dgamma.storageHandle,
+      dbeta.storageHandle,
+    );
     return gradients(dx, gs, bs, dgamma, dbeta, dtype);
   });
-  return { y, mean: fromFloat64(mean, dtype), variance: fromFloat64(variance, dtype) };
+  return { y, mean: cast(mean, dtype), variance: cast(variance, dtype) };
 }
 
-function gradients(dx: Tensor, gamma: Tensor | null, beta: Tensor | null, dgamma: Float64Array, dbeta: Float64Array, dtype: DType): Tensor[] {
-  return [dx, ...(gamma ? [fromFloat64(dgamma, dtype)] : []), ...(beta ? [fromFloat64(dbeta, dtype)] : [])];
+function gradients(dx: Tensor, gamma: Tensor | null, beta: Tensor | null, dgamma: Tensor, dbeta: Tensor, dtype: DType): Tensor[] {
+  return [dx, ...(gamma ? [cast(dgamma, dtype)] : []), ...(beta ? [cast(dbeta, dtype)] : [])];
 }
 
 /**
@@ -135,44 +155,44 @@ export function batchNormInference(x: Tensor, movingMean: Tensor, movingVariance
   const gs = gammaIn === null ? null : cast(gammaIn, dtype);
   const bs = betaIn === null ? null : cast(betaIn, dtype);
 
-  const folded = foldInference(p, movingMean, movingVariance, gs, bs, epsilon);
+  // Constants of the affine map: their own gradients flow through the kernel's dgamma/dbeta, not through these ops.
+  const folded = noGrad(() => foldInference(movingMean, movingVariance, gs, bs, epsilon));
   const y = uninitializedTensor(x.shape, dtype);
-  getBackend().batchNorm.affine(p, floatData(xs), folded.scale, folded.shift, floatData(y));
+  getBackend().batchNorm.affine(p, floatStorage(xs), folded.scale.storageHandle, folded.shift.storageHandle, floatStorage(y));
 
   const inputs = [xs, ...(gs ? [gs] : []), ...(bs ? [bs] : [])];
   recordOp(inputs, y, (dy) => {
     const dx = uninitializedTensor(xs.shape, dtype);
-    const dgamma = new Float64Array(p.channels);
-    const dbeta = new Float64Array(p.channels);
-    getBackend().batchNorm.inferenceBackward(p, floatData(xs), floatData(cast(dy, dtype)), folded.scale, folded.mean, folded.invstd, floatData(dx), dgamma, dbeta);
+    const dgamma = channelStat(p.channels);
+    const dbeta = channelStat(p.channels);
+    getBackend().batchNorm.inferenceBackward(
+      p,
+      floatStorage(xs),
+      floatStorage(cast(dy, dtype)),
+      folded.scale.storageHandle,
+      folded.mean.storageHandle,
+      folded.invstd.storageHandle,
+      floatStorage(dx),
+      dgamma.storageHandle,
+      dbeta.storageHandle,
+    );
     return gradients(dx, gs, bs, dgamma, dbeta, dtype);
   });
   return y;
 }
 
-/** The per-channel constants of inference mode, in float64. */
+/** The per-channel constants of inference mode, in float64 (each step rounds as JavaScript numbers do). */
 function foldInference(
-  p: BatchNormParams,
   movingMean: Tensor,
   movingVariance: Tensor,
   gamma: Tensor | null,
   beta: Tensor | null,
   epsilon: number,
-): { scale: Float64Array; shift: Float64Array; mean: Float64Array; invstd: Float64Array } {
-  const C = p.channels;
-  const mm = movingMean.dataSync();
-  const mv = movingVariance.dataSync();
-  const g = gamma && gamma.dataSync();
-  const b = beta && beta.dataSync();
-  const scale = new Float64Array(C);
-  const shift = new Float64Array(C);
-  const mean = new Float64Array(C);
-  const invstd = new Float64Array(C);
-  for (let c = 0; c < C; c++) {
-    mean[c] = mm[c];
-    invstd[c] = 1 / Math.sqrt(mv[c] + epsilon);
-    scale[c] = g ? g[c] * invstd[c] : invstd[c];
-    shift[c] = (b ? b[c] : 0) - mean[c] * scale[c];
-  }
+): { scale: Tensor; shift: Tensor; mean: Tensor; invstd: Tensor } {
+  const f64 = (t: Tensor): Tensor => cast(t, 'float64');
+  const mean = f64(movingMean);
+  const invstd = div(1, sqrt(add(f64(movingVariance), epsilon)));
+  const scale = gamma ? mul(f64(gamma), invstd) : invstd;
+  const shift = sub(beta ? f64(beta) : 0, mul(mean, scale));
   return { scale, shift, mean, invstd };
 }

@@ -13,7 +13,6 @@ import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { getBackend } from '../kernels/backend.js';
-import type { FloatArray } from '../kernels/float-array.js';
 import { cast } from './shape-ops.js';
 
 /**
@@ -28,13 +27,11 @@ export function clippedRelu(x: Tensor, maxValue: number | null = null, nan: 'zer
   if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', 'clippedRelu');
   if (maxValue !== null && !(maxValue >= 0)) throw new InvalidArgumentError('maxValue', maxValue, 'null or a number ≥ 0', 'clippedRelu');
   const cap = maxValue ?? Infinity;
-  const src = x.dataSync();
   const out = uninitializedTensor(x.shape, x.dtype);
-  const dst = out.dataSync();
-  getBackend().activation.clippedReluForward(src as FloatArray, dst as FloatArray, cap, nan === 'propagate');
+  getBackend().activation.clippedReluForward(x.storageHandle, out.storageHandle, cap, nan === 'propagate');
   recordOp([x], out, (dy) => {
     const dx = uninitializedTensor(x.shape, x.dtype);
-    getBackend().activation.clippedReluBackward(src as FloatArray, cast(dy, x.dtype).dataSync() as FloatArray, dx.dataSync() as FloatArray, cap);
+    getBackend().activation.clippedReluBackward(x.storageHandle, cast(dy, x.dtype).storageHandle, dx.storageHandle, cap);
     return [dx];
   });
   return out;

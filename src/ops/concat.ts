@@ -3,9 +3,10 @@
 import { formatShape } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor, isTensor } from '../engine/tensor.js';
+import { isTensor, uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import { copyBlock, slice } from './slice.js';
+import { getBackend } from '../kernels/backend.js';
+import { slice } from './slice.js';
 
 /** Resolves a possibly negative axis against `rank`, refusing one outside `[-rank, rank)`. */
 export function normalizeConcatAxis(axis: unknown, rank: number, context: string): number {
@@ -47,8 +48,8 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   const outShape = [...first.shape];
   outShape[ax] = tensors.reduce((n, t) => n + t.shape[ax], 0);
-  const out = emptyTensor(outShape, first.dtype);
-  const dst = out.dataSync();
+  // The inputs' blocks tile the output, so every element is written.
+  const out = uninitializedTensor(outShape, first.dtype);
   const zeros = new Array<number>(rank).fill(0);
   // Each input is one block of the output, offset along the axis by the inputs before it.
   const offsets: number[] = [];
@@ -57,7 +58,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     offsets.push(offset);
     const start = [...zeros];
     start[ax] = offset;
-    copyBlock(t.dataSync(), t.shape, zeros, dst, outShape, start, t.shape);
+    getBackend().movement.copyBlock({ srcShape: t.shape, srcStart: zeros, dstShape: outShape, dstStart: start, size: t.shape }, t.storageHandle, out.storageHandle);
     offset += t.shape[ax];
   }
   if (first.dtype !== 'int32') {

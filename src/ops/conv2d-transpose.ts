@@ -15,7 +15,7 @@ import type { DataFormat, IntOrTuple } from './conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from './conv-args.js';
 import { conv2dKernels } from './conv2d.js';
 import { checkBias, floatResultDType } from './windowed-op.js';
-import { floatData } from './convert.js';
+import { floatStorage } from './convert.js';
 import { add } from './elementwise.js';
 import { cast, reshape } from './shape-ops.js';
 
@@ -93,7 +93,7 @@ export function conv2dTranspose(x: Tensor, kernel: Tensor, options: Conv2dTransp
   const xs = cast(x, dtype);
   const ks = cast(kernel, dtype);
   const z = uninitializedTensor(conv2dInputShape(p), dtype);
-  conv2dKernels().backwardInput(p, floatData(xs), floatData(ks), floatData(z));
+  conv2dKernels().backwardInput(p, floatStorage(xs), floatStorage(ks), floatStorage(z));
   recordOp([xs, ks], z, (dz) => conv2dTransposeGrads(p, xs, ks, dz));
   if (biasIn === null) return z;
   // The bias is a broadcast add, so its gradient (a reduction over pixels) comes from the add's rule.
@@ -102,10 +102,10 @@ export function conv2dTranspose(x: Tensor, kernel: Tensor, options: Conv2dTransp
 
 function conv2dTransposeGrads(p: Conv2dParams, x: Tensor, kernel: Tensor, dz: Tensor): Tensor[] {
   const kernels = conv2dKernels();
-  const g = floatData(cast(dz, x.dtype));
+  const g = floatStorage(cast(dz, x.dtype));
   const dx = uninitializedTensor(x.shape, x.dtype);
-  kernels.forward(p, g, floatData(kernel), null, floatData(dx));
+  kernels.forward(p, g, floatStorage(kernel), null, floatStorage(dx));
   const dk = uninitializedTensor(kernel.shape, x.dtype);
-  kernels.backwardKernel(p, g, floatData(x), floatData(dk));
+  kernels.backwardKernel(p, g, floatStorage(x), floatStorage(dk));
   return [dx, dk];
 }

@@ -2,9 +2,9 @@
 
 import type { Tensor } from '../engine/tensor.js';
 import { getBackend } from '../kernels/backend.js';
-import type { EpilogueTensors } from './windowed-op.js';
+import type { EpilogueTensors, WindowedKernels } from './windowed-op.js';
 import { runWindowedWithEpilogue } from './windowed-op.js';
-import type { Conv2dKernels, ExplicitPadding } from '../kernels/conv2d/index.js';
+import type { Conv2dParams, ExplicitPadding } from '../kernels/conv2d/index.js';
 import { conv2dOutputShape, resolveConv2dParams } from '../kernels/conv2d/index.js';
 import type { DataFormat, IntOrTuple, Padding } from './conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from './conv-args.js';
@@ -35,7 +35,7 @@ export interface Conv2dOpOptions {
 const CONTEXT = 'conv2d';
 
 /** The grouped-convolution kernels of the current backend. */
-export function conv2dKernels(): Conv2dKernels {
+export function conv2dKernels(): WindowedKernels<Conv2dParams> {
   return getBackend().conv2d;
 }
 

@@ -1,8 +1,8 @@
 /** Turning op arguments (tensors or plain numbers) into tensors of a common dtype. */
 
-import type { DType, FloatArray } from '../engine/dtype.js';
-import { asFloatArray } from '../engine/dtype.js';
-import { resultDType } from '../engine/dtype.js';
+import type { DType } from '../engine/dtype.js';
+import { isFloatDType, resultDType } from '../engine/dtype.js';
+import type { Storage } from '../engine/storage.js';
 import { InvalidArgumentError } from '../errors.js';
 import { fill, isTensor, Tensor } from '../engine/tensor.js';
 
@@ -34,7 +34,8 @@ export function assertTensor(value: unknown, argument: string): asserts value is
   if (!(value instanceof Tensor)) throw new InvalidArgumentError(argument, value, 'a Tensor');
 }
 
-/** A float tensor's elements as the typed array kernels take (checked, not cast). */
-export function floatData(t: Tensor): FloatArray {
-  return asFloatArray(t.dataSync());
+/** A float tensor's storage, for kernels that take float data (checked, not cast). */
+export function floatStorage(t: Tensor): Storage {
+  if (!isFloatDType(t.dtype)) throw new InvalidArgumentError('dtype', t.dtype, "'float32' or 'float64' data");
+  return t.storageHandle;
 }

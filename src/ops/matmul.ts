@@ -1,13 +1,13 @@
 /** The matrix product op: validates and resolves geometry once, runs the kernel, records the gradient. */
 
-import { asFloatArray, isFloatDType, resultDType } from '../engine/dtype.js';
+import { isFloatDType, resultDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor, isTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { getBackend } from '../kernels/backend.js';
 import { resolveMatmulParams } from '../kernels/matmul/params.js';
-import { sumToShape } from './reduce.js';
+import { sumToShape } from './broadcast.js';
 import { cast } from './shape-ops.js';
 
 export interface MatmulOptions {
@@ -48,7 +48,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const x = cast(a, dtype);
   const y = cast(b, dtype);
   const out = uninitializedTensor([...p.batchShape, p.m, p.n], dtype);
-  getBackend().matmul.forward(p, asFloatArray(x.dataSync()), asFloatArray(y.dataSync()), asFloatArray(out.dataSync()));
+  getBackend().matmul.forward(p, x.storageHandle, y.storageHandle, out.storageHandle);
   recordOp([x, y], out, (dy) => {
     // C = op(A) op(B). Each gradient is itself a product, arranged so no explicit transpose is needed;
     // broadcast batch axes are then summed back to the operand's shape.

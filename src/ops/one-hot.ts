@@ -1,10 +1,11 @@
 /** `oneHot`: integer class labels to one-hot rows, refusing labels a class axis cannot hold. */
 
 import type { DType } from '../engine/dtype.js';
-import { allocArray, parseDType } from '../engine/dtype.js';
+import { parseDType } from '../engine/dtype.js';
 import { stridesOf } from '../engine/shape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { tensorFromArray } from '../engine/tensor.js';
+import { uninitializedTensor } from '../engine/tensor.js';
+import { getBackend } from '../kernels/backend.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertTensor } from './convert.js';
 
@@ -64,8 +65,7 @@ export function oneHot(indices: Tensor, depth: number, dtype: DType = 'float32')
   }
   const outDType = parseDType(dtype);
   assertClassIndices(indices, depth, 'indices', 'oneHot');
-  const src = indices.dataSync();
-  const out = allocArray(outDType, src.length * depth);
-  for (let i = 0; i < src.length; i++) out[i * depth + src[i]] = 1;
-  return tensorFromArray(out, [...indices.shape, depth], outDType);
+  const out = uninitializedTensor([...indices.shape, depth], outDType);
+  getBackend().movement.oneHot(depth, indices.storageHandle, out.storageHandle);
+  return out;
 }

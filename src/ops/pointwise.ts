@@ -9,74 +9,28 @@ import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import { erf } from './erf.js';
+import { getBackend } from '../kernels/backend.js';
+import type { PointwiseFn } from '../kernels/elementwise/index.js';
+import { clipFunction, POINTWISE } from '../kernels/elementwise/index.js';
+import { cast } from './shape-ops.js';
 
-export interface PointwiseFn {
-  readonly name: string;
-  /** The function's value at x. */
-  readonly f: (x: number) => number;
-  /** Its derivative at x, given also y = f(x) (cheaper for sigmoid, tanh, exp...). */
-  readonly df: (x: number, y: number) => number;
-}
+export type { PointwiseFn } from '../kernels/elementwise/index.js';
+export { POINTWISE, softplusValue } from '../kernels/elementwise/index.js';
 
 /** Applies a pointwise function from the table to every element, recording its gradient. */
 export function mapPointwise(x: Tensor, fn: PointwiseFn): Tensor {
   if (!isFloatDType(x.dtype)) {
     throw new InvalidArgumentError('x', x.dtype, `a float32 or float64 tensor for ${fn.name}`);
   }
-  const src = x.dataSync();
   const out = uninitializedTensor(x.shape, x.dtype);
-  const dst = out.dataSync();
-  for (let i = 0; i < src.length; i++) dst[i] = fn.f(src[i]);
+  getBackend().elementwise.unary(fn, x.storageHandle, out.storageHandle);
   recordOp([x], out, (dy) => {
-    const g = dy.dataSync();
-    const dxTensor = uninitializedTensor(x.shape, x.dtype);
-    const dx = dxTensor.dataSync();
-    for (let i = 0; i < src.length; i++) dx[i] = g[i] === 0 ? 0 : g[i] * fn.df(src[i], dst[i]);
-    return [dxTensor];
+    const dx = uninitializedTensor(x.shape, x.dtype);
+    getBackend().elementwise.unaryBackward(fn, x.storageHandle, out.storageHandle, cast(dy, x.dtype).storageHandle, dx.storageHandle);
+    return [dx];
   });
   return out;
 }
-
-
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
-function stableSigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
-
-/** log(1 + e^x) without overflow. */
-export function softplusValue(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
-/** The basic table. Parameterised functions (leaky_relu's slope, elu's alpha) are built by factories. */
-export const POINTWISE = {
-  exp: { name: 'exp', f: Math.exp, df: (_x, y) => y },
-  log: { name: 'log', f: Math.log, df: (x) => 1 / x },
-  log1p: { name: 'log1p', f: Math.log1p, df: (x) => 1 / (1 + x) },
-  sqrt: { name: 'sqrt', f: Math.sqrt, df: (_x, y) => 0.5 / y },
-  square: { name: 'square', f: (x) => x * x, df: (x) => 2 * x },
-  abs: { name: 'abs', f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0) },
-  sign: { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0 },
-  tanh: { name: 'tanh', f: Math.tanh, df: (_x, y) => 1 - y * y },
-  sigmoid: { name: 'sigmoid', f: stableSigmoid, df: (_x, y) => y * (1 - y) },
-  relu: { name: 'relu', f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0) },
-  softplus: { name: 'softplus', f: softplusValue, df: (x) => stableSigmoid(x) },
-  softsign: { name: 'softsign', f: (x) => x / (1 + Math.abs(x)), df: (x) => 1 / (1 + Math.abs(x)) ** 2 },
-  erf: { name: 'erf', f: erf, df: (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) },
-  geluTanh: {
-    name: 'gelu',
-    f: (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x ** 3))),
-    df: (x) => {
-      const inner = SQRT_2_OVER_PI * (x + 0.044715 * x ** 3);
-      const t = Math.tanh(inner);
-      return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
-    },
-  },
-} satisfies Record<string, PointwiseFn>;
 
 /** e^x. */
 export const exp = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.exp);
@@ -103,9 +57,5 @@ export const erfOp = (x: Tensor): Tensor => mapPointwise(x, POINTWISE.erf);
 
 /** Clamps to [lo, hi]; the gradient is 1 strictly inside and at the bounds, 0 outside. */
 export function clip(x: Tensor, lo: number, hi: number): Tensor {
-  return mapPointwise(x, {
-    name: 'clip',
-    f: (v) => (v < lo ? lo : v > hi ? hi : v),
-    df: (v) => (v < lo || v > hi ? 0 : 1),
-  });
+  return mapPointwise(x, clipFunction(lo, hi));
 }

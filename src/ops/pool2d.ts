@@ -10,8 +10,8 @@ import { getBackend } from '../kernels/backend.js';
 import { pool2dOutputShape, resolvePool2dParams } from '../kernels/pool2d/index.js';
 import type { DataFormat, IntOrTuple } from './conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from './conv-args.js';
+import { floatStorage } from './convert.js';
 import { cast } from './shape-ops.js';
-import { floatData } from './convert.js';
 
 export interface Pool2dOpOptions {
   /** Window height and width: one integer for both, or [height, width]. Default 2. */
@@ -48,10 +48,10 @@ function resolve(x: Tensor, options: Pool2dOpOptions, context: string): Pool2dPa
 export function maxPool2d(x: Tensor, options: Pool2dOpOptions = {}): Tensor {
   const p = resolve(x, options, 'maxPool2d');
   const y = uninitializedTensor(pool2dOutputShape(p), x.dtype);
-  getBackend().pool2d.maxForward(p, floatData(x), floatData(y));
+  getBackend().pool2d.maxForward(p, floatStorage(x), y.storageHandle);
   recordOp([x], y, (dy) => {
     const dx = uninitializedTensor(x.shape, x.dtype);
-    getBackend().pool2d.maxBackward(p, floatData(x), floatData(cast(dy, x.dtype)), floatData(dx));
+    getBackend().pool2d.maxBackward(p, x.storageHandle, cast(dy, x.dtype).storageHandle, dx.storageHandle);
     return [dx];
   });
   return y;
@@ -69,10 +69,10 @@ export function maxPool2d(x: Tensor, options: Pool2dOpOptions = {}): Tensor {
 export function avgPool2d(x: Tensor, options: Pool2dOpOptions = {}): Tensor {
   const p = resolve(x, options, 'avgPool2d');
   const y = uninitializedTensor(pool2dOutputShape(p), x.dtype);
-  getBackend().pool2d.avgForward(p, floatData(x), floatData(y));
+  getBackend().pool2d.avgForward(p, floatStorage(x), y.storageHandle);
   recordOp([x], y, (dy) => {
     const dx = uninitializedTensor(x.shape, x.dtype);
-    getBackend().pool2d.avgBackward(p, floatData(cast(dy, x.dtype)), floatData(dx));
+    getBackend().pool2d.avgBackward(p, cast(dy, x.dtype).storageHandle, dx.storageHandle);
     return [dx];
   });
   return y;

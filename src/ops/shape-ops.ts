@@ -1,14 +1,13 @@
-/** Ops that move or reinterpret elements without arithmetic: reshape, transpose, broadcast, cast. */
+/** Ops that move or reinterpret elements without arithmetic: reshape, transpose, cast. */
 
 import type { DType } from '../engine/dtype.js';
 import { parseDType } from '../engine/dtype.js';
-import type { Shape } from '../engine/shape.js';
-import { broadcastShapes, formatShape, shapesEqual, sizeOf, stridesOf } from '../engine/shape.js';
+import { formatShape, sizeOf } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { tensorWithShape, uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import { sumToShape } from './reduce.js';
+import { getBackend } from '../kernels/backend.js';
 
 /** Same elements, new shape; one dimension may be -1. @example `reshape(x, [2, -1])` */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -37,56 +36,14 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   if (order.length !== rank || !sorted.every((a, i) => a === i)) {
     throw new InvalidArgumentError('perm', perm, `a permutation of 0..${rank - 1}`);
   }
-  const outShape = order.map((a) => x.shape[a]);
-  const inStrides = stridesOf(x.shape);
-  const permutedStrides = order.map((a) => inStrides[a]);
-  const src = x.dataSync();
-  const out = uninitializedTensor(outShape, x.dtype);
-  const dst = out.dataSync();
-  const index = new Array<number>(rank).fill(0);
-  let srcOffset = 0;
-  for (let i = 0; i < dst.length; i++) {
-    dst[i] = src[srcOffset];
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]++;
-      srcOffset += permutedStrides[d];
-      if (index[d] < outShape[d]) break;
-      srcOffset -= permutedStrides[d] * outShape[d];
-      index[d] = 0;
-    }
-  }
+  const out = uninitializedTensor(
+    order.map((a) => x.shape[a]),
+    x.dtype,
+  );
+  getBackend().movement.transpose(x.shape, order, x.storageHandle, out.storageHandle);
   const inverse = new Array<number>(rank);
   order.forEach((a, i) => (inverse[a] = i));
   recordOp([x], out, (dy) => [transpose(dy, inverse)]);
-  return out;
-}
-
-/** Repeats a tensor along broadcast dimensions to reach `shape` (NumPy rules). */
-export function broadcastTo(x: Tensor, shape: Shape): Tensor {
-  const target = broadcastShapes(x.shape, shape);
-  if (!shapesEqual(target, shape)) {
-    throw new ShapeError(`cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(shape)}`);
-  }
-  if (shapesEqual(x.shape, shape)) return x;
-  const rank = shape.length;
-  const padded = [...new Array<number>(rank - x.rank).fill(1), ...x.shape];
-  const inStrides = stridesOf(padded).map((s, d) => (padded[d] === 1 ? 0 : s));
-  const src = x.dataSync();
-  const out = uninitializedTensor(shape, x.dtype);
-  const dst = out.dataSync();
-  const index = new Array<number>(rank).fill(0);
-  let srcOffset = 0;
-  for (let i = 0; i < dst.length; i++) {
-    dst[i] = src[srcOffset];
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]++;
-      srcOffset += inStrides[d];
-      if (index[d] < shape[d]) break;
-      srcOffset -= inStrides[d] * shape[d];
-      index[d] = 0;
-    }
-  }
-  recordOp([x], out, (dy) => [sumToShape(dy, x.shape)]);
   return out;
 }
 
@@ -95,10 +52,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   parseDType(dtype);
   if (x.dtype === dtype) return x;
   const out = uninitializedTensor(x.shape, dtype);
-  const dst = out.dataSync();
-  const src = x.dataSync();
-  if (dtype === 'int32') for (let i = 0; i < src.length; i++) dst[i] = Math.trunc(src[i]);
-  else dst.set(src);
+  getBackend().elementwise.cast(x.storageHandle, out.storageHandle);
   if (dtype !== 'int32' && x.dtype !== 'int32') recordOp([x], out, (dy) => [cast(dy, x.dtype)]);
   return out;
 }

@@ -1,54 +1,17 @@
-/** `slice`: a rectangular block of a tensor; its gradient pads the block back with zeros. */
+/**
+ * `slice` and `pad`: a rectangular block of a tensor, and a tensor with zeros around it. Each is the
+ * other's gradient, so they live together.
+ */
 
-import type { DataArray } from '../engine/dtype.js';
-import { formatShape, stridesOf } from '../engine/shape.js';
+import { formatShape } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor } from '../engine/tensor.js';
+import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import { pad } from './pad.js';
+import { getBackend } from '../kernels/backend.js';
+import type { Paddings } from '../kernels/movement/index.js';
 
-/**
- * Copies the block of extent `size` starting at `srcStart` in `src` to `dstStart` in `dst` (both
- * row-major). Shared by `slice` and `pad`, which are each other's gradient. The last axis is contiguous
- * on both sides, so each run is one `set`.
- */
-export function copyBlock(
-  src: DataArray,
-  srcShape: readonly number[],
-  srcStart: readonly number[],
-  dst: DataArray,
-  dstShape: readonly number[],
-  dstStart: readonly number[],
-  size: readonly number[],
-): void {
-  const rank = size.length;
-  if (rank === 0) {
-    dst[0] = src[0];
-    return;
-  }
-  if (size.some((d) => d === 0)) return;
-  const srcStrides = stridesOf(srcShape);
-  const dstStrides = stridesOf(dstShape);
-  const run = size[rank - 1];
-  let srcOffset = srcStart.reduce((o, b, d) => o + b * srcStrides[d], 0);
-  let dstOffset = dstStart.reduce((o, b, d) => o + b * dstStrides[d], 0);
-  const index = new Array<number>(rank - 1).fill(0);
-  for (;;) {
-    dst.set(src.subarray(srcOffset, srcOffset + run), dstOffset);
-    let d = rank - 2;
-    for (; d >= 0; d--) {
-      index[d]++;
-      srcOffset += srcStrides[d];
-      dstOffset += dstStrides[d];
-      if (index[d] < size[d]) break;
-      srcOffset -= srcStrides[d] * size[d];
-      dstOffset -= dstStrides[d] * size[d];
-      index[d] = 0;
-    }
-    if (d < 0) return;
-  }
-}
+export type { Paddings } from '../kernels/movement/index.js';
 
 /**
  * The block of `x` starting at `begin` with extent `size` per axis (TensorFlow's `slice`; a size of -1
@@ -76,10 +39,44 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
       );
     }
   });
-  const out = emptyTensor(extent, x.dtype);
-  copyBlock(x.dataSync(), x.shape, begin, out.dataSync(), extent, new Array<number>(rank).fill(0), extent);
+  const out = uninitializedTensor(extent, x.dtype);
+  const zeros = new Array<number>(rank).fill(0);
+  getBackend().movement.copyBlock({ srcShape: x.shape, srcStart: begin, dstShape: extent, dstStart: zeros, size: extent }, x.storageHandle, out.storageHandle);
   if (x.dtype !== 'int32') {
     recordOp([x], out, (dy) => [pad(dy, begin.map((b, d) => [b, x.shape[d] - b - extent[d]] as [number, number]))]);
   }
   return out;
 }
+
+function isPair(value: unknown): value is readonly [number, number] {
+  return Array.isArray(value) && value.length === 2 && value.every((v) => Number.isInteger(v) && v >= 0);
+}
+
+/**
+ * Pads `x` with zeros: `paddings[d] = [before, after]` for every axis `d` (Keras's `ops.pad` with constant
+ * 0). Works for every dtype; differentiable for float tensors, the gradient being the output gradient
+ * with the padding sliced off.
+ *
+ * @example
+ * ```ts
+ * const y = ops.pad(x, [[0, 0], [1, 1], [2, 2], [0, 0]]); // [1, 4, 4, 3] → [1, 6, 8, 3]
+ * ```
+ */
+export function pad(x: Tensor, paddings: Paddings): Tensor {
+  if (!Array.isArray(paddings) || paddings.length !== x.rank || !paddings.every(isPair)) {
+    throw new InvalidArgumentError(
+      'paddings',
+      paddings,
+      `an array of ${x.rank} pairs [before, after] of non-negative integers (one per axis of x, shape ${formatShape(x.shape)})`,
+      'pad',
+    );
+  }
+  const begin = paddings.map(([before]) => before);
+  const outShape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
+  // Every output element is written exactly once (copied or zeroed), so the storage need not be zeroed first.
+  const out = uninitializedTensor(outShape, x.dtype);
+  getBackend().movement.pad(x.shape, paddings, x.storageHandle, out.storageHandle);
+  if (x.dtype !== 'int32') recordOp([x], out, (dy) => [slice(dy, begin, x.shape)]);
+  return out;
+}
+

@@ -3,12 +3,11 @@
  * `upsample2d` (nearest or bilinear, as Keras 3's `UpSampling2D`).
  */
 
-import { allocArray, isFloatDType } from '../engine/dtype.js';
-import { floatData } from './convert.js';
+import { isFloatDType } from '../engine/dtype.js';
 import { sizeOf } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { uninitializedTensor, tensorFromArray } from '../engine/tensor.js';
+import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { getBackend } from '../kernels/backend.js';
 import { resizeOutputShape, resolveResizeParams } from '../kernels/resize/index.js';
@@ -19,8 +18,6 @@ import { cast, reshape } from './shape-ops.js';
 
 /** The interpolations `upsample2d` implements (Keras also offers bicubic and lanczos; see UpSampling2D). */
 export type UpsampleInterpolation = 'nearest' | 'bilinear';
-
-// The kernels come from here until `KernelBackend` grows a `resize` slot.
 
 /**
  * Repeats every element of `x` `repeats` times along `axis`, consecutively (`[a, b]` → `[a, a, b, b]`),
@@ -41,14 +38,8 @@ export function repeat(x: Tensor, repeats: number, axis: number): Tensor {
   const length = x.shape[a];
   const inner = sizeOf(x.shape.slice(a + 1));
   const outShape = x.shape.map((d, i) => (i === a ? d * repeats : d));
-  const src = x.dataSync();
-  const dst = allocArray(x.dtype, sizeOf(outShape));
-  let o = 0;
-  for (let i = 0, s = 0; i < outer * length; i++, s += inner) {
-    const run = src.subarray(s, s + inner);
-    for (let r = 0; r < repeats; r++, o += inner) dst.set(run, o);
-  }
-  const out = tensorFromArray(dst, outShape, x.dtype);
+  const out = uninitializedTensor(outShape, x.dtype);
+  getBackend().movement.repeat({ outer, length, inner, repeats }, x.storageHandle, out.storageHandle);
   if (x.dtype !== 'int32') {
     // The copies of one element are adjacent: view them as their own axis and sum it away.
     recordOp([x], out, (dy) => [reshape(sum(reshape(dy, [outer, length, repeats, inner]), { axis: 2 }), x.shape)]);
@@ -89,10 +80,10 @@ export function upsample2d(x: Tensor, options: Upsample2dOptions = {}): Tensor {
   if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor for bilinear interpolation', context);
   const p = resolveResizeParams(x.shape, [x.shape[hAxis] * sh, x.shape[wAxis] * sw], dataFormat);
   const y = uninitializedTensor(resizeOutputShape(p), x.dtype);
-  getBackend().resize.bilinearForward(p, floatData(x), floatData(y));
+  getBackend().resize.bilinearForward(p, x.storageHandle, y.storageHandle);
   recordOp([x], y, (dy) => {
     const dx = uninitializedTensor(x.shape, x.dtype);
-    getBackend().resize.bilinearBackward(p, floatData(cast(dy, x.dtype)), floatData(dx));
+    getBackend().resize.bilinearBackward(p, cast(dy, x.dtype).storageHandle, dx.storageHandle);
     return [dx];
   });
   return y;

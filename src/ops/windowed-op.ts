@@ -4,28 +4,22 @@
  * keeps only its own argument normalisation and params resolution.
  */
 
-import type { FloatArray, FloatDType } from '../engine/dtype.js';
+import type { FloatDType } from '../engine/dtype.js';
+import type { Storage } from '../engine/storage.js';
 import { isFloatDType, resultDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
+import type { ConvolutionKernels } from '../kernels/convolution-kernels.js';
 import type { ChannelLayout, Epilogue } from '../kernels/epilogue.js';
-import { applyEpilogue } from '../kernels/epilogue.js';
-import { floatData } from './convert.js';
+import { floatStorage } from './convert.js';
 import { isRecording } from '../engine/tape.js';
 import { add, maximum, minimum, mul } from './elementwise.js';
 import { cast, reshape } from './shape-ops.js';
 
-/** The four kernels of a convolution-like algorithm with resolved params `P`. */
-export interface WindowedKernels<P> {
-  forward(p: P, x: FloatArray, kernel: FloatArray, bias: FloatArray | null, out: FloatArray): void;
-  backwardInput(p: P, dy: FloatArray, kernel: FloatArray, dx: FloatArray): void;
-  backwardKernel(p: P, x: FloatArray, dy: FloatArray, dkernel: FloatArray): void;
-  backwardBias(p: P, dy: FloatArray, dbias: FloatArray): void;
-  /** Forward with a fused epilogue (no bias argument: it is folded into `epilogue.shift`). Optional. */
-  forwardEpilogue?(p: P, x: FloatArray, kernel: FloatArray, epilogue: Epilogue, out: FloatArray): void;
-}
+/** The four kernels of a convolution-like algorithm with resolved params `P`, as a backend slot. */
+export type WindowedKernels<P> = ConvolutionKernels<P, Storage>;
 
 /** The common float dtype of two operands, or an error naming `argument` and the context. */
 export function floatResultDType(a: Tensor, b: Tensor, argument: string, context: string): FloatDType {
@@ -58,23 +52,23 @@ export function runWindowedOp<P>(
   const kernel = cast(inputs.kernel, dtype);
   const bias = inputs.bias === null ? null : cast(inputs.bias, dtype);
   const y = uninitializedTensor(inputs.outShape, dtype);
-  kernels().forward(p, floatData(x), floatData(kernel), bias ? floatData(bias) : null, floatData(y));
+  kernels().forward(p, floatStorage(x), floatStorage(kernel), bias ? floatStorage(bias) : null, floatStorage(y));
   recordOp(bias ? [x, kernel, bias] : [x, kernel], y, (dy, needed) => {
     const k = kernels();
-    const g = floatData(cast(dy, x.dtype));
+    const g = floatStorage(cast(dy, x.dtype));
     let dx: Tensor | null = null;
     if (needed[0]) {
       dx = uninitializedTensor(x.shape, x.dtype);
-      k.backwardInput(p, g, floatData(kernel), floatData(dx));
+      k.backwardInput(p, g, floatStorage(kernel), floatStorage(dx));
     }
     let dk: Tensor | null = null;
     if (needed[1]) {
       dk = uninitializedTensor(kernel.shape, x.dtype);
-      k.backwardKernel(p, floatData(x), g, floatData(dk));
+      k.backwardKernel(p, floatStorage(x), g, floatStorage(dk));
     }
     if (!bias || !needed[2]) return [dx, dk];
     const db = uninitializedTensor(bias.shape, x.dtype);
-    k.backwardBias(p, g, floatData(db));
+    k.backwardBias(p, g, floatStorage(db));
     return [dx, dk, db];
   });
   return y;
@@ -104,24 +98,30 @@ export function runWindowedInference<P>(
   const dtype = floatResultDType(inputs.x, inputs.kernel, 'x', context);
   const x = cast(inputs.x, dtype);
   const kernel = cast(inputs.kernel, dtype);
-  const e: Epilogue = {
-    scale: epilogue.scale === null ? null : floatData(cast(epilogue.scale, dtype)),
-    shift: epilogue.shift === null ? null : floatData(cast(epilogue.shift, dtype)),
-    activation: epilogue.activation,
-  };
+  const scale = epilogue.scale === null ? null : cast(epilogue.scale, dtype);
+  const shift = epilogue.shift === null ? null : cast(epilogue.shift, dtype);
   const y = uninitializedTensor(inputs.outShape, dtype);
-  const out = floatData(y);
   if (kernels.forwardEpilogue) {
-    kernels.forwardEpilogue(p, floatData(x), floatData(kernel), e, out);
-  } else if (e.scale === null) {
-    // A shift alone is a bias: the kernel adds it exactly as the unfused layer does (same rounding).
-    kernels.forward(p, floatData(x), floatData(kernel), e.shift, out);
-    applyEpilogue(out, inputs.layout, { scale: null, shift: null, activation: e.activation });
-  } else {
-    kernels.forward(p, floatData(x), floatData(kernel), null, out);
-    applyEpilogue(out, inputs.layout, e);
+    const e: Epilogue<Storage> = { scale: scale && floatStorage(scale), shift: shift && floatStorage(shift), activation: epilogue.activation };
+    kernels.forwardEpilogue(p, floatStorage(x), floatStorage(kernel), e, floatStorage(y));
+    return y;
   }
-  return y;
+  // No fused kernel: the plain forward, then the epilogue as ops. A shift alone is a bias, which the
+  // kernel adds exactly as the unfused layer does (same rounding).
+  const biasOnly = scale === null;
+  kernels.forward(p, floatStorage(x), floatStorage(kernel), biasOnly && shift !== null ? floatStorage(shift) : null, floatStorage(y));
+  return epilogueAsOps(y, inputs.layout, { scale, shift: biasOnly ? null : shift, activation: epilogue.activation });
+}
+
+/** `activation(y * scale + shift)` per channel as differentiable ops (the unfused arithmetic). */
+function epilogueAsOps(y: Tensor, layout: ChannelLayout, epilogue: EpilogueTensors): Tensor {
+  const channelShape = layout.channelsLast ? [layout.channels] : [layout.channels, 1, 1];
+  let out = y;
+  if (epilogue.scale !== null) out = mul(out, reshape(epilogue.scale, channelShape));
+  if (epilogue.shift !== null) out = add(out, reshape(epilogue.shift, channelShape));
+  if (epilogue.activation !== 'linear') out = maximum(out, 0);
+  if (epilogue.activation === 'relu6') out = minimum(out, 6);
+  return out;
 }
 
 /**
@@ -147,11 +147,6 @@ export function runWindowedWithEpilogue<P>(
     }
     return runWindowedInference(kernels(), p, { x, kernel, outShape, layout }, { ...epilogue, shift }, context);
   }
-  const channelShape = layout.channelsLast ? [layout.channels] : [layout.channels, 1, 1];
-  let y = runWindowedOp(kernels, p, { x, kernel, bias, outShape, biasLength: layout.channels }, context);
-  if (epilogue.scale !== null) y = mul(y, reshape(epilogue.scale, channelShape));
-  if (epilogue.shift !== null) y = add(y, reshape(epilogue.shift, channelShape));
-  if (epilogue.activation !== 'linear') y = maximum(y, 0);
-  if (epilogue.activation === 'relu6') y = minimum(y, 6);
-  return y;
+  const y = runWindowedOp(kernels, p, { x, kernel, bias, outShape, biasLength: layout.channels }, context);
+  return epilogueAsOps(y, layout, epilogue);
 }

@@ -5,7 +5,7 @@ import type { DataArray, DType } from '../../src/engine/dtype.js';
 import { allocArray } from '../../src/engine/dtype.js';
 import { beginScope, endScope, scopeDepth, tidy } from '../../src/engine/scope.js';
 import type { Storage, StorageAllocator } from '../../src/engine/storage.js';
-import { setStorageAllocator, wrapStorage } from '../../src/engine/storage.js';
+import { CpuStorage, setStorageAllocator, wrapStorage } from '../../src/engine/storage.js';
 import { emptyTensor, tensorWithShape } from '../../src/engine/tensor.js';
 import { Variable } from '../../src/engine/variable.js';
 import { add, mul } from '../../src/ops/elementwise.js';
@@ -26,7 +26,7 @@ class CountingAllocator implements StorageAllocator {
   }
 }
 
-class FakeStorage implements Storage {
+class FakeStorage extends CpuStorage {
   readonly array: DataArray;
   isDisposed = false;
   constructor(
@@ -34,6 +34,7 @@ class FakeStorage implements Storage {
     readonly dtype: DType,
     readonly length: number,
   ) {
+    super();
     this.array = allocArray(dtype, length);
   }
   view(): DataArray {

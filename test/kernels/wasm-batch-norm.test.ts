@@ -8,7 +8,7 @@ import type { BatchNormParams } from '../../src/kernels/batch-norm/params.js';
 import { resolveBatchNormParams } from '../../src/kernels/batch-norm/params.js';
 import { referenceBatchNormTraining, referenceBatchNormTrainingBackward } from '../../src/kernels/batch-norm/reference.js';
 import { typescriptBatchNormKernels } from '../../src/kernels/typescript-backend.js';
-import type { BatchNormKernels } from '../../src/kernels/typescript-backend.js';
+import type { BatchNormKernels } from '../../src/kernels/batch-norm/index.js';
 import { createWasmBatchNormKernels } from '../../src/kernels/wasm/batch-norm.js';
 import { createWasmBackendSync } from '../../src/kernels/wasm/index.js';
 import type { ParallelRunner } from '../../src/kernels/wasm/parallel.js';

@@ -1,4 +1,4 @@
-// The per-channel fast paths of mapBinary (src/ops/elementwise.ts) and reduceRaw (src/ops/reduce.ts):
+// The per-channel fast paths of the binary and reduce kernels (src/kernels/elementwise/binary.ts, src/kernels/reduce/js.ts):
 // which shapes take them, and exact equality with the general odometer loops, re-implemented here as the
 // oracle (same combine order and per-step rounding into an array of the result dtype).
 import assert from 'node:assert/strict';
@@ -8,9 +8,9 @@ import type { DataArray, DType } from '../../src/engine/dtype.js';
 import { allocArray } from '../../src/engine/dtype.js';
 import { broadcastShapes, sizeOf, stridesOf } from '../../src/engine/shape.js';
 import { tensor } from '../../src/engine/tensor.js';
-import { broadcastBand } from '../../src/ops/elementwise.js';
+import { broadcastBand } from '../../src/kernels/elementwise/index.js';
 import * as ops from '../../src/ops/index.js';
-import { reductionBand } from '../../src/ops/reduce.js';
+import { reductionBand } from '../../src/kernels/reduce/index.js';
 import { mulberry32, randomArray } from '../helpers/close.js';
 import { caseName, product } from '../helpers/product.js';
 

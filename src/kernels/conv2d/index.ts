@@ -1,6 +1,5 @@
 /** Grouped 2D convolution kernels on plain typed arrays (the naive reference is test-only). */
-import type { Epilogue } from '../epilogue.js';
-import type { FloatArray } from '../float-array.js';
+import type { ConvolutionKernels } from '../convolution-kernels.js';
 import { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardKernel, conv2dForward } from './js.js';
 import type { Conv2dParams } from './params.js';
 
@@ -16,15 +15,8 @@ export {
 } from './params.js';
 export { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardKernel, conv2dForward } from './js.js';
 
-/** The four slots a backend fills for the grouped convolution (same contract as the depthwise ones). */
-export interface Conv2dKernels {
-  forward(p: Conv2dParams, x: FloatArray, kernel: FloatArray, bias: FloatArray | null, out: FloatArray): void;
-  backwardInput(p: Conv2dParams, dy: FloatArray, kernel: FloatArray, dx: FloatArray): void;
-  backwardKernel(p: Conv2dParams, x: FloatArray, dy: FloatArray, dkernel: FloatArray): void;
-  backwardBias(p: Conv2dParams, dy: FloatArray, dbias: FloatArray): void;
-  /** Forward with a fused per-channel epilogue (optional: ops fall back to forward + one pass). */
-  forwardEpilogue?(p: Conv2dParams, x: FloatArray, kernel: FloatArray, epilogue: Epilogue, out: FloatArray): void;
-}
+/** The grouped-convolution slots a backend fills (the convolution contract over conv2d params). */
+export type Conv2dKernels = ConvolutionKernels<Conv2dParams>;
 
 /**
  * The TypeScript implementations, ready to be a `KernelBackend`'s `conv2d` slot.

@@ -1,4 +1,10 @@
 /** Depthwise 2D convolution kernels on plain typed arrays (the naive reference is test-only). */
+import type { ConvolutionKernels } from '../convolution-kernels.js';
+import type { DepthwiseConv2dParams } from './params.js';
+
+/** The depthwise slots a backend fills (the convolution contract over depthwise params). */
+export type DepthwiseConv2dKernels = ConvolutionKernels<DepthwiseConv2dParams>;
+
 export type { FloatArray } from '../float-array.js';
 export type { DataFormat, DepthwiseConv2dOptions, DepthwiseConv2dParams, Padding } from './params.js';
 export {

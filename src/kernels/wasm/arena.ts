@@ -15,7 +15,8 @@
  * does not leak, only holds memory longer.
  */
 import type { DataArray, DType } from '../../engine/dtype.js';
-import type { Storage, StorageAllocator } from '../../engine/storage.js';
+import type { StorageAllocator } from '../../engine/storage.js';
+import { CpuStorage } from '../../engine/storage.js';
 
 const PAGE = 65536;
 const ALIGN = 16;
@@ -183,7 +184,7 @@ export class WasmArena {
 }
 
 /** A tensor's elements in wasm memory. `view()` is re-derived whenever memory growth replaced the buffer. */
-export class WasmStorage implements Storage {
+export class WasmStorage extends CpuStorage {
   readonly dtype: DType;
   readonly length: number;
   readonly byteOffset: number;
@@ -192,6 +193,7 @@ export class WasmStorage implements Storage {
   private disposed = false;
 
   constructor(arena: WasmArena, dtype: DType, length: number, byteOffset: number) {
+    super();
     this.arena = arena;
     this.dtype = dtype;
     this.length = length;

@@ -7,7 +7,7 @@
  * The float64 statistics arrays belong to the caller (JavaScript heap, O(channels)); they are copied
  * through one scratch block per call, which costs nothing next to the passes over the activations.
  */
-import type { BatchNormKernels } from '../typescript-backend.js';
+import type { BatchNormKernels } from '../batch-norm/index.js';
 import { typescriptBatchNormKernels } from '../typescript-backend.js';
 import { batchNormSizes } from '../batch-norm/params.js';
 import type { BatchNormParams } from '../batch-norm/params.js';

@@ -23,7 +23,7 @@
  * would need their own blocking for each of them.
  */
 import { ShapeError } from '../../errors.js';
-import type { DepthwiseConv2dKernels } from '../typescript-backend.js';
+import type { DepthwiseConv2dKernels } from '../depthwise-conv2d/index.js';
 import type { FloatArray } from '../float-array.js';
 import type { DepthwiseConv2dParams } from '../depthwise-conv2d/params.js';
 import { depthwiseConv2dSizes } from '../depthwise-conv2d/params.js';

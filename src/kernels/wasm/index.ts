@@ -3,8 +3,8 @@
  * `KernelBackend` whose depthwise, conv2d, matmul, activation and channels-last batch-norm training slots
  * run in WebAssembly (pool2d and resize stay TypeScript). `kernels/backend.ts` makes it the default where it loads.
  */
-import type { KernelBackend } from '../typescript-backend.js';
-import { typescriptBackend } from '../typescript-backend.js';
+import type { CpuKernels } from '../kernel-backend.js';
+import { typescriptKernels } from '../typescript-backend.js';
 import { createWasmActivationKernels } from './activations.js';
 import { WasmArena } from './arena.js';
 import { createWasmBatchNormKernels } from './batch-norm.js';
@@ -28,7 +28,9 @@ export * from './loader.js';
 export type { ThreadPool, ThreadPoolStats } from './thread-pool.js';
 export { createThreadPool, defaultNumThreads, getNumThreads, setNumThreads } from './thread-pool.js';
 
-export interface WasmBackend extends KernelBackend {
+/** The WebAssembly kernels on typed arrays (`kernels/backend.ts` wraps them into a backend over storages). */
+export interface WasmBackend extends CpuKernels {
+  readonly name: string;
   readonly depthwiseConv2d: WasmDepthwiseConv2dKernels;
   readonly conv2d: WasmConv2dKernels;
   readonly matmul: WasmMatmulKernels;
@@ -48,7 +50,7 @@ export function wasmBackendFromModule(loaded: DepthwiseWasmModule): WasmBackend 
   const depthwise = createWasmDepthwiseConv2dKernels(exports, arena, pool);
   const conv2d = createWasmConv2dKernels(gemm, arena, pool);
   return {
-    ...typescriptBackend, // pool2d and resize stay TypeScript
+    ...typescriptKernels, // pool2d, resize, elementwise, reduce, movement and optimizer stay TypeScript
     name: 'wasm-simd',
     depthwiseConv2d: {
       ...depthwise,

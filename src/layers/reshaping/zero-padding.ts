@@ -4,7 +4,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { DataFormat } from '../../ops/conv-args.js';
 import { normalizeTuple } from '../../ops/conv-args.js';
-import { pad } from '../../ops/pad.js';
+import { pad } from '../../ops/slice.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';

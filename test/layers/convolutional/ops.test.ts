@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { InvalidArgumentError, ShapeError, tensor } from '../../../src/index.js';
 import type { Tensor } from '../../../src/index.js';
 import { getBackend, setBackend } from '../../../src/kernels/backend.js';
+import { onCpuStorages } from '../../../src/kernels/cpu-storages.js';
 import type { Conv2dKernels } from '../../../src/kernels/conv2d/index.js';
 import { typescriptConv2dKernels } from '../../../src/kernels/conv2d/index.js';
 import { conv2d, conv2dKernels } from '../../../src/ops/conv2d.js';
@@ -98,13 +99,13 @@ describe('kernels come from the backend', () => {
     assert.equal(getBackend().name, process.env.DEPTHWISE_BACKEND === 'typescript' ? 'typescript' : 'wasm-simd');
     const previous = getBackend();
     let calls = 0;
-    const counting: Conv2dKernels = {
+    const counting = onCpuStorages<Conv2dKernels>({
       ...typescriptConv2dKernels,
       forward: (...args) => {
         calls++;
         typescriptConv2dKernels.forward(...args);
       },
-    };
+    });
     try {
       setBackend({ ...previous, name: 'counting', conv2d: counting });
       conv2d(random([1, 3, 3, 1], 1), random([1, 1, 1, 1], 2));

@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InvalidArgumentError, ShapeError, ops, tensor } from '../../../src/index.js';
-import { pad } from '../../../src/ops/pad.js';
-import { slice } from '../../../src/ops/slice.js';
+import { pad, slice } from '../../../src/ops/slice.js';
 import { repeat, upsample2d } from '../../../src/ops/upsample.js';
 import { avgPool2d, maxPool2d } from '../../../src/ops/pool2d.js';
 import { mulberry32, randomArray } from '../../helpers/close.js';

@@ -1,0 +1,86 @@
+/**
+ * The contract between ops and a backend: the slots a backend fills. Ops never see memory; they pass
+ * storage handles (`engine/storage.ts`), resolved params and plain numbers, and outputs the caller
+ * allocated. Each family is declared once, at the array level (`Kernels` interfaces, which the CPU
+ * backends implement with typed arrays), and the backend slot is the same family over storages
+ * (`OnStorages`): a device backend implements the storage form directly, a CPU backend wraps its array
+ * kernels with `onCpuStorages` (`cpu-storages.ts`).
+ */
+
+import type { DataArray } from '../engine/dtype.js';
+import type { Storage, StorageAllocator } from '../engine/storage.js';
+import type { ActivationKernels } from './activation/index.js';
+import type { Conv2dKernels } from './conv2d/index.js';
+import type { ElementwiseKernels } from './elementwise/index.js';
+import type { Epilogue } from './epilogue.js';
+import type { MatmulKernels } from './matmul/kernels.js';
+import type { MovementKernels } from './movement/index.js';
+import type { OptimizerKernels } from './optimizer/index.js';
+import type { Pool2dKernels } from './pool2d/index.js';
+import type { ReduceKernels } from './reduce/index.js';
+import type { ResizeKernels } from './resize/index.js';
+import type { BatchNormKernels } from './batch-norm/index.js';
+import type { ConvolutionKernels } from './convolution-kernels.js';
+import type { Conv2dParams } from './conv2d/params.js';
+import type { DepthwiseConv2dKernels } from './depthwise-conv2d/index.js';
+import type { DepthwiseConv2dParams } from './depthwise-conv2d/params.js';
+
+/** A kernel argument with its arrays replaced by storages (an epilogue's arrays included). */
+export type StorageArgument<T> = T extends DataArray
+  ? Storage
+  : T extends DataArray | null
+    ? Storage | null
+    : T extends readonly DataArray[]
+      ? readonly Storage[]
+      : T extends Epilogue
+        ? Epilogue<Storage>
+        : T;
+
+/** A kernel function taking storages where the array-level kernel takes typed arrays. */
+export type OnStorage<F> = F extends (...args: infer A) => infer R ? (...args: { [K in keyof A]: StorageArgument<A[K]> }) => R : never;
+
+/** A kernel family as a backend slot: every method over storages. */
+export type OnStorages<T> = { readonly [K in keyof T]: OnStorage<T[K]> };
+
+/**
+ * Everything a backend fills. Adding a backend means implementing these slots (and a storage allocator);
+ * layers, models, training and io only ever reach a backend through ops, so they do not change.
+ */
+export interface KernelBackend {
+  readonly name: string;
+  /**
+   * Where new tensors are placed: `null` keeps them on the JavaScript heap (the TypeScript backend), else
+   * this backend's own memory (WebAssembly linear memory, a GPU).
+   */
+  readonly allocator: StorageAllocator | null;
+  /** fill, cast, pointwise functions and their derivatives, broadcasting binary arithmetic, select. */
+  readonly elementwise: OnStorages<ElementwiseKernels>;
+  /** sum, max, min over any set of axes. */
+  readonly reduce: OnStorages<ReduceKernels>;
+  /** transpose, broadcast, block copies (slice, concat), pad, repeat, gather, one-hot. */
+  readonly movement: OnStorages<MovementKernels>;
+  /** Gradient clipping, weight decay and the update rules of the optimizers. */
+  readonly optimizer: OnStorages<OptimizerKernels>;
+  readonly depthwiseConv2d: ConvolutionKernels<DepthwiseConv2dParams, Storage>;
+  readonly conv2d: ConvolutionKernels<Conv2dParams, Storage>;
+  readonly matmul: OnStorages<MatmulKernels>;
+  readonly pool2d: OnStorages<Pool2dKernels>;
+  readonly resize: OnStorages<ResizeKernels>;
+  readonly activation: OnStorages<ActivationKernels>;
+  readonly batchNorm: OnStorages<BatchNormKernels>;
+}
+
+/** The array-level families a CPU backend implements (and wraps with `onCpuStorages`). */
+export interface CpuKernels {
+  readonly elementwise: ElementwiseKernels;
+  readonly reduce: ReduceKernels;
+  readonly movement: MovementKernels;
+  readonly optimizer: OptimizerKernels;
+  readonly depthwiseConv2d: DepthwiseConv2dKernels;
+  readonly conv2d: Conv2dKernels;
+  readonly matmul: MatmulKernels;
+  readonly pool2d: Pool2dKernels;
+  readonly resize: ResizeKernels;
+  readonly activation: ActivationKernels;
+  readonly batchNorm: BatchNormKernels;
+}
