@@ -7,8 +7,8 @@ export { Tensor, tensor, zeros, ones, fill, scalar, isTensor } from './engine/te
 export type { NestedArray, TensorLike } from './engine/tensor.js';
 export type { DType, FloatDType, DataArray, FloatArray } from './engine/dtype.js';
 export { Variable } from './engine/variable.js';
-export { valueAndGrads } from './engine/autograd.js';
-export type { ValueAndGrads } from './engine/autograd.js';
+export { valueAndGrads } from './ops/autograd.js';
+export type { ValueAndGrads } from './ops/autograd.js';
 export { noGrad } from './engine/tape.js';
 export { tidy } from './engine/scope.js';
 export { getBackendName, memoryInfo, ready, setBackend } from './kernels/backend.js';

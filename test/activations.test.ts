@@ -16,7 +16,7 @@ import {
   sparsemax,
   threshold,
 } from '../src/activations/index.js';
-import { valueAndGrads } from '../src/engine/autograd.js';
+import { valueAndGrads } from '../src/ops/autograd.js';
 import type { Tensor } from '../src/engine/tensor.js';
 import { tensor } from '../src/engine/tensor.js';
 import { InvalidArgumentError, ShapeError, UnknownNameError } from '../src/errors.js';

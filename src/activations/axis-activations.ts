@@ -5,7 +5,6 @@
 
 import { allocArray } from '../engine/dtype.js';
 import { normalizeAxes, sizeOf } from '../engine/shape.js';
-import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { tensorFromArray } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
@@ -13,6 +12,7 @@ import { div, mul, sub } from '../ops/elementwise.js';
 import { exp, log, mapPointwise, sigmoid } from '../ops/pointwise.js';
 import { max, sum } from '../ops/reduce.js';
 import { stopGradient } from '../ops/shape-ops.js';
+import { slice } from '../ops/slice.js';
 
 /** An axis (or axes, for softmax and log_softmax) counted from the end when negative. */
 export type ActivationAxis = number | readonly number[];
@@ -53,33 +53,13 @@ function laneLayout(shape: readonly number[], axis: number) {
   return { axis: a, outer: sizeOf(shape.slice(0, a)), length: shape[a], inner: sizeOf(shape.slice(a + 1)) };
 }
 
-/** `x` restricted to indices [start, start + size) of `axis`; the gradient is dy padded back with zeros. */
+/** `x` restricted to indices [start, start + size) of `axis` (differentiable: the gradient pads back). */
 function sliceAxis(x: Tensor, axis: number, start: number, size: number): Tensor {
-  const { outer, length, inner } = laneLayout(x.shape, axis);
-  const src = x.dataSync();
-  const dst = allocArray(x.dtype, outer * size * inner);
-  for (let o = 0; o < outer; o++) {
-    const from = (o * length + start) * inner;
-    dst.set(src.subarray(from, from + size * inner), o * size * inner);
-  }
-  const shape = x.shape.map((d, i) => (i === axis ? size : d));
-  const out = tensorFromArray(dst, shape, x.dtype);
-  recordOp([x], out, (dy) => [padAxis(dy, axis, start, length)]);
-  return out;
-}
-
-/** The inverse of {@link sliceAxis}: places `x` at [start, ...) of an axis of `length`, zeros elsewhere. */
-function padAxis(x: Tensor, axis: number, start: number, length: number): Tensor {
-  const { outer, length: size, inner } = laneLayout(x.shape, axis);
-  const src = x.dataSync();
-  const dst = allocArray(x.dtype, outer * length * inner);
-  for (let o = 0; o < outer; o++) {
-    dst.set(src.subarray(o * size * inner, (o + 1) * size * inner), (o * length + start) * inner);
-  }
-  const shape = x.shape.map((d, i) => (i === axis ? length : d));
-  const out = tensorFromArray(dst, shape, x.dtype);
-  recordOp([x], out, (dy) => [sliceAxis(dy, axis, start, size)]);
-  return out;
+  return slice(
+    x,
+    x.shape.map((_, i) => (i === axis ? start : 0)),
+    x.shape.map((d, i) => (i === axis ? size : d)),
+  );
 }
 
 /**
@@ -108,7 +88,9 @@ const RELU_TIE_HALF = {
 };
 
 /**
- * sparsemax along `axis` (default -1), reproducing Keras 3's formula, which every Keras backend shares.
+ * sparsemax along `axis` (default -1), reproducing Keras 3's formula, which every Keras backend shares. The
+ * support (a sort per lane) is found on the host from `dataSync()`, so sparsemax needs a backend that reads
+ * synchronously; the arithmetic that autograd sees runs as ops.
  *
  * Keras sorts each lane descending (z₁ ≥ z₂ ≥ ...), takes cumulative sums Sⱼ, marks the support
  * `zⱼ - (Sⱼ - 1)/j > 0`, and then sets `tau = (Σ_{j in support} Sⱼ - 1) / k` with k the support size: the sum

@@ -7,14 +7,14 @@ import type { FloatDType } from '../engine/dtype.js';
 import { isFloatDType, parseDType } from '../engine/dtype.js';
 import { formatShape, shapesEqual } from '../engine/shape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { isTensor, tensorFromArray } from '../engine/tensor.js';
+import { isTensor } from '../engine/tensor.js';
 import { Variable } from '../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { Initializer } from '../initializers/index.js';
 import type { Config } from '../serialization/keras-object.js';
 import { serializeKerasObject } from '../serialization/keras-object.js';
 import { div } from '../ops/elementwise.js';
-import { cast } from '../ops/shape-ops.js';
+import { cast, copy } from '../ops/shape-ops.js';
 import type { Constraint } from '../constraints/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import { getRegularizer } from '../regularizers/index.js';
@@ -207,7 +207,7 @@ export abstract class Layer {
 
   /** Copies of the weights' current values, in `weights` order. */
   getWeights(): Tensor[] {
-    return this.weights.map((v) => tensorFromArray(v.dataSync().slice(), v.shape, v.dtype));
+    return this.weights.map((v) => copy(v));
   }
 
   /**

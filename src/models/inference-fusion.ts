@@ -10,8 +10,6 @@
  */
 
 import type { Tensor } from '../engine/tensor.js';
-import { tensorFromArray } from '../engine/tensor.js';
-import { allocArray } from '../engine/dtype.js';
 import type { EpilogueActivation } from '../kernels/epilogue.js';
 import { ShapeError } from '../errors.js';
 import { depthwiseConv2d } from '../ops/depthwise-conv2d.js';
@@ -22,6 +20,8 @@ import { DepthwiseConv } from '../layers/convolutional/depthwise-conv2d.js';
 import { Activation as ActivationLayer } from '../layers/core/activation.js';
 import { ReLU } from '../layers/core/relu.js';
 import type { Layer } from '../layers/layer.js';
+import { add, div, mul, sub } from '../ops/elementwise.js';
+import { sqrt } from '../ops/pointwise.js';
 import { cast } from '../ops/shape-ops.js';
 import { BatchNormalization } from '../layers/normalization/batch-normalization.js';
 
@@ -55,20 +55,15 @@ function convOf(layer: Layer): FusableConv | null {
   return layer;
 }
 
-/** The batch normalization's inverse deviation and offset, `y = x * scale + shift`, in its dtype. */
+/**
+ * The batch normalization's inverse deviation and offset, `y = x * scale + shift`, computed in float64
+ * (as JavaScript numbers round) and then stored in its dtype.
+ */
 function batchNormAffine(bn: BatchNormalization, dtype: 'float32' | 'float64'): { scale: Tensor; shift: Tensor } {
-  const mean = (bn.movingMean as Tensor).dataSync();
-  const variance = (bn.movingVariance as Tensor).dataSync();
-  const gamma = bn.gamma?.dataSync() ?? null;
-  const beta = bn.beta?.dataSync() ?? null;
-  const scale = allocArray(dtype, mean.length);
-  const shift = allocArray(dtype, mean.length);
-  for (let c = 0; c < mean.length; c++) {
-    const inv = (gamma === null ? 1 : gamma[c]) / Math.sqrt(variance[c] + bn.epsilon);
-    scale[c] = inv;
-    shift[c] = (beta === null ? 0 : beta[c]) - mean[c] * inv;
-  }
-  return { scale: tensorFromArray(scale, [mean.length], dtype), shift: tensorFromArray(shift, [mean.length], dtype) };
+  const f64 = (t: Tensor): Tensor => cast(t, 'float64');
+  const inv = div(bn.gamma === null ? 1 : f64(bn.gamma), sqrt(add(f64(bn.movingVariance as Tensor), bn.epsilon)));
+  const shift = sub(bn.beta === null ? 0 : f64(bn.beta), mul(f64(bn.movingMean as Tensor), inv));
+  return { scale: cast(inv, dtype), shift: cast(shift, dtype) };
 }
 
 function bnMatches(bn: Layer, conv: FusableConv): bn is BatchNormalization {

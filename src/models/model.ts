@@ -1,7 +1,7 @@
 /** What Sequential and functional models share: layers, weights, prediction and the summary. */
 
 import type { Tensor } from '../engine/tensor.js';
-import { uninitializedTensor, isTensor, tensorFromArray } from '../engine/tensor.js';
+import { isTensor } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
 import { bytesPerElement, isFloatDType } from '../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
@@ -10,6 +10,8 @@ import type { Config } from '../serialization/keras-object.js';
 import { Layer } from '../layers/layer.js';
 import { formatShape } from '../engine/shape.js';
 import { tidy } from '../engine/scope.js';
+import { concat } from '../ops/concat.js';
+import { slice } from '../ops/slice.js';
 import { noGrad } from '../engine/tape.js';
 import { renderSummary } from './summary.js';
 import type { History, Logs } from '../training/callbacks/index.js';
@@ -154,19 +156,18 @@ export abstract class Model extends Layer {
     }
     if (x.rank === 0) throw new ShapeError(`${this.name}.predict: x must have a batch axis, got shape ${formatShape(x.shape)}`);
     const n = x.shape[0];
-    const sampleSize = x.size / Math.max(n, 1);
     // Each batch runs in a scope that frees its intermediate activations as soon as it is done.
     return noGrad(() => {
       if (n <= batchSize) return tidy(() => this.apply(x, { training: false }));
       return tidy(() => {
         const parts: Tensor[] = [];
-        const data = x.dataSync();
+        const rest = x.shape.slice(1);
         for (let start = 0; start < n; start += batchSize) {
           const count = Math.min(batchSize, n - start);
-          const slice = tensorFromArray(data.slice(start * sampleSize, (start + count) * sampleSize), [count, ...x.shape.slice(1)], x.dtype);
-          parts.push(tidy(() => this.apply(slice, { training: false })));
+          const batch = slice(x, [start, ...rest.map(() => 0)], [count, ...rest]);
+          parts.push(tidy(() => this.apply(batch, { training: false })));
         }
-        return concatBatches(parts);
+        return concat(parts, 0);
       });
     });
   }
@@ -375,17 +376,4 @@ function tally(weights: readonly Variable[]): ParamTally {
     count: weights.reduce((n, w) => n + w.size, 0),
     bytes: weights.reduce((n, w) => n + w.size * bytesPerElement(w.dtype), 0),
   };
-}
-
-function concatBatches(parts: Tensor[]): Tensor {
-  const first = parts[0];
-  const total = parts.reduce((n, p) => n + p.shape[0], 0);
-  const result = uninitializedTensor([total, ...first.shape.slice(1)], first.dtype);
-  const out = result.dataSync();
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p.dataSync(), offset);
-    offset += p.size;
-  }
-  return result;
 }

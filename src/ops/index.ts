@@ -3,7 +3,7 @@
 export { add, sub, mul, div, pow, maximum, minimum, neg, where, equal, notEqual, greater, greaterEqual, less, lessEqual } from './elementwise.js';
 export { sum, mean, max, min } from './reduce.js';
 export type { ReduceOptions } from './reduce.js';
-export { reshape, transpose, cast, stopGradient } from './shape-ops.js';
+export { reshape, transpose, cast, copy, stopGradient } from './shape-ops.js';
 export { broadcastTo } from './broadcast.js';
 export { exp, log, log1p, sqrt, square, abs, sign, tanh, sigmoid, relu, clip, mapPointwise } from './pointwise.js';
 export { erfOp as erf } from './pointwise.js';
@@ -16,7 +16,7 @@ export { matmul } from './matmul.js';
 export type { MatmulOptions } from './matmul.js';
 export { maxPool2d, avgPool2d } from './pool2d.js';
 export type { Pool2dOpOptions } from './pool2d.js';
-export { pad, slice } from './slice.js';
+export { gatherRows, pad, slice } from './slice.js';
 export type { Paddings } from './slice.js';
 export { repeat, upsample2d } from './upsample.js';
 export type { Upsample2dOptions, UpsampleInterpolation } from './upsample.js';

@@ -57,6 +57,14 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return out;
 }
 
+/** A copy in fresh memory (Keras's `ops.copy`); the gradient passes through. @example `copy(x)` */
+export function copy(x: Tensor): Tensor {
+  const out = uninitializedTensor(x.shape, x.dtype);
+  getBackend().elementwise.cast(x.storageHandle, out.storageHandle);
+  recordOp([x], out, (dy) => [dy]);
+  return out;
+}
+
 /** The same values with no gradient flowing through. */
 export function stopGradient(x: Tensor): Tensor {
   return tensorWithShape(x, x.shape);

@@ -80,3 +80,26 @@ export function pad(x: Tensor, paddings: Paddings): Tensor {
   return out;
 }
 
+
+/**
+ * Rows `indices` of `x` along its first axis, in order (repeats allowed): how data batches are cut. Not
+ * differentiable (batching takes data, not parameters).
+ *
+ * @example
+ * ```ts
+ * const batch = ops.gatherRows(x, [3, 0, 7]); // [10, 28, 28, 1] → [3, 28, 28, 1]
+ * ```
+ */
+export function gatherRows(x: Tensor, indices: ArrayLike<number>): Tensor {
+  if (x.rank === 0) throw new InvalidArgumentError('x', x.shape, 'a tensor with a first axis to take rows from', 'gatherRows');
+  const rows = x.shape[0];
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i];
+    if (!Number.isInteger(r) || r < 0 || r >= rows) {
+      throw new InvalidArgumentError('indices', r, `integer row indices in [0, ${rows})`, 'gatherRows');
+    }
+  }
+  const out = uninitializedTensor([indices.length, ...x.shape.slice(1)], x.dtype);
+  getBackend().movement.gatherRows(rows === 0 ? 0 : x.size / rows, indices, x.storageHandle, out.storageHandle);
+  return out;
+}

@@ -4,12 +4,12 @@
  * asynchronous datasets alike (see `run.ts`).
  */
 
-import { allocArray } from '../engine/dtype.js';
 import type { Random } from '../engine/random.js';
 import { formatShape } from '../engine/shape.js';
 import type { Tensor, TensorLike } from '../engine/tensor.js';
-import { isTensor, tensor, tensorFromArray, tensorWithShape } from '../engine/tensor.js';
+import { isTensor, tensor, tensorWithShape } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { gatherRows } from '../ops/slice.js';
 import type { Pull } from './run.js';
 
 export interface Batch {
@@ -26,6 +26,11 @@ export interface BatchSource {
   readonly steps: number | null;
   startPass(): void;
   nextBatch(): Pull<Batch | null>;
+  /**
+   * Called once the step that used `batch` is done: frees the tensors the source created for it (never
+   * the user's own), so a long `fit` holds one batch at a time without waiting for garbage collection.
+   */
+  release(batch: Batch): void;
 }
 
 /**
@@ -56,14 +61,7 @@ export function toTensor(value: DataLike, argument: string, sampleShape: readonl
 
 /** Rows `indices` of a tensor along its first axis, copied into a new tensor. */
 export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
-  const rowSize = t.size / t.shape[0];
-  const src = t.dataSync();
-  const out = allocArray(t.dtype, indices.length * rowSize);
-  for (let i = 0; i < indices.length; i++) {
-    const start = indices[i] * rowSize;
-    out.set(src.subarray(start, start + rowSize), i * rowSize);
-  }
-  return tensorFromArray(out, [indices.length, ...t.shape.slice(1)], t.dtype);
+  return gatherRows(t, indices);
 }
 
 /** Checks that x and y hold the same number of samples, naming both shapes otherwise. */
@@ -129,6 +127,11 @@ export class ArraySource implements BatchSource {
     this.position += indices.length;
     return { x: takeRows(this.data.x, indices), y: takeRows(this.data.y, indices) };
   }
+
+  release(batch: Batch): void {
+    batch.x.dispose();
+    batch.y.dispose();
+  }
 }
 
 /** What a dataset yields: `[x, y]` pairs or `{ x, y }` objects. */
@@ -144,6 +147,8 @@ export function isDataset(value: unknown): value is Dataset {
 export class DatasetSource implements BatchSource {
   private iterator: AsyncIterator<DatasetBatch> | Iterator<DatasetBatch> | null = null;
   private taken = 0;
+  /** Tensors converted from the user's arrays (the user's own tensors are never disposed). */
+  private readonly created = new Set<Tensor>();
 
   constructor(
     private readonly dataset: Dataset,
@@ -165,7 +170,15 @@ export class DatasetSource implements BatchSource {
     const [xs, ys] = Array.isArray(item) ? (item as readonly [DataLike, DataLike]) : [(item as { x: DataLike }).x, (item as { y: DataLike }).y];
     const x = toTensor(xs, 'x', this.inputShape?.slice(1) ?? null);
     const y = toTensor(ys, 'y', null, x.shape[0]);
+    if (x !== xs) this.created.add(x);
+    if (y !== ys) this.created.add(y);
     assertSameSamples(x, y);
     return { x, y };
+  }
+
+  release(batch: Batch): void {
+    for (const t of [batch.x, batch.y]) {
+      if (this.created.delete(t)) t.dispose();
+    }
   }
 }

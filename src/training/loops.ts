@@ -54,7 +54,12 @@ export function* fitLoop(model: LoopModel, trainer: Trainer, data: BatchSource, 
       const batch = yield* data.nextBatch();
       if (batch === null) break;
       callbacks.onTrainBatchBegin(step);
-      const batchLogs = trainer.trainStep(batch.x, batch.y);
+      let batchLogs: Logs;
+      try {
+        batchLogs = trainer.trainStep(batch.x, batch.y);
+      } finally {
+        data.release(batch);
+      }
       callbacks.onTrainBatchEnd(step, batchLogs);
       if (model.stopTraining) break;
     }
@@ -79,7 +84,13 @@ export function* evaluateLoop(trainer: Trainer, data: BatchSource, callbacks: Ca
     const batch = yield* data.nextBatch();
     if (batch === null) break;
     callbacks.onTestBatchBegin(step);
-    callbacks.onTestBatchEnd(step, trainer.testStep(batch.x, batch.y));
+    let batchLogs: Logs;
+    try {
+      batchLogs = trainer.testStep(batch.x, batch.y);
+    } finally {
+      data.release(batch);
+    }
+    callbacks.onTestBatchEnd(step, batchLogs);
   }
   const logs = trainer.results();
   callbacks.onTestEnd(logs);

@@ -4,7 +4,7 @@
  * the trainable weights, applies the optimizer, then projects constrained weights.
  */
 
-import { valueAndGrads } from '../engine/autograd.js';
+import { valueAndGrads } from '../ops/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { noGrad } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';

@@ -1,5 +1,5 @@
 /** Finite-difference gradient checks for autograd tests. */
-import { valueAndGrads } from '../../src/engine/autograd.js';
+import { valueAndGrads } from '../../src/ops/autograd.js';
 import type { Tensor } from '../../src/engine/tensor.js';
 import type { Tolerance } from './close.js';
 import { assertAllClose, mulberry32 } from './close.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { valueAndGrads } from '../../src/engine/autograd.js';
+import { valueAndGrads } from '../../src/ops/autograd.js';
 import type { Tensor } from '../../src/engine/tensor.js';
 import { tensor } from '../../src/engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../src/errors.js';

@@ -2,7 +2,7 @@
 // values and the same gradients, including at the kinks (0 and the ceiling), -0, NaN and ±Infinity.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { valueAndGrads } from '../../src/engine/autograd.js';
+import { valueAndGrads } from '../../src/ops/autograd.js';
 import { tensor } from '../../src/engine/tensor.js';
 import { Variable } from '../../src/engine/variable.js';
 import { ACTIVATION_POINTWISE } from '../../src/activations/index.js';

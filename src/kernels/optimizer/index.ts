@@ -13,8 +13,8 @@ export type { ClipRule, UpdateRule } from './rules.js';
 export interface OptimizerKernels {
   /** Clipped copies of `grads` into `out` (same lengths and dtypes). */
   clip(rule: ClipRule, grads: readonly FloatArray[], out: readonly FloatArray[]): void;
-  /** `w -= w * factor` in place (Keras's `variable.assign(variable - variable * wd * lr)`). */
-  decay(w: FloatArray, factor: number): void;
+  /** `w -= w * weightDecay * learningRate` in place, in that order (Keras's decoupled weight decay). */
+  decay(w: FloatArray, weightDecay: number, learningRate: number): void;
   /** One step of `rule` on `w` and its `slots` (in the rule's slot order), in place. */
   update(rule: UpdateRule, w: FloatArray, g: FloatArray, slots: readonly FloatArray[]): void;
 }

@@ -44,8 +44,8 @@ export function clipGradients(rule: ClipRule, grads: readonly FloatArray[], out:
   });
 }
 
-export function decay(w: FloatArray, factor: number): void {
-  for (let j = 0; j < w.length; j++) w[j] = w[j] - w[j] * factor;
+export function decay(w: FloatArray, weightDecay: number, learningRate: number): void {
+  for (let j = 0; j < w.length; j++) w[j] = w[j] - w[j] * weightDecay * learningRate;
 }
 
 export function update(rule: UpdateRule, w: FloatArray, g: FloatArray, slots: readonly FloatArray[]): void {

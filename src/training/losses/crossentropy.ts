@@ -10,11 +10,9 @@
 import { normalizeAxes } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { formatShape } from '../../engine/shape.js';
-import { tensorFromArray } from '../../engine/tensor.js';
-import { allocArray } from '../../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Config } from '../../serialization/keras-object.js';
-import { add, clip, div, log, mapPointwise, mean, mul, neg, reshape, sub, sum, where } from '../../ops/index.js';
+import { add, cast, clip, div, log, mapPointwise, mean, mul, neg, notEqual, oneHot, reshape, sub, sum, where } from '../../ops/index.js';
 import { POINTWISE } from '../../ops/pointwise.js';
 import { assertClassIndices } from '../../ops/one-hot.js';
 import { logSoftmax } from '../../activations/axis-activations.js';
@@ -217,25 +215,18 @@ export class SparseCategoricalCrossentropy extends Loss {
       );
     }
     assertClassIndices(labels, classes, 'yTrue', this.name, this.ignoreClass);
-    // One-hot targets built here (not via oneHot) so that ignored labels get an all-zero row.
-    const data = labels.dataSync();
-    const target = allocArray(yPred.dtype, yPred.size);
-    const valid = allocArray(yPred.dtype, data.length);
-    for (let i = 0; i < data.length; i++) {
-      if (this.ignoreClass !== null && data[i] === this.ignoreClass) continue;
-      valid[i] = 1;
-      target[i * classes + data[i]] = 1;
+    if (this.ignoreClass === null) {
+      const logProb = this.fromLogits ? logSoftmax(yPred, -1) : clippedLog(div(yPred, sum(yPred, { axis: -1, keepDims: true })));
+      return { values: neg(sum(mul(oneHot(labels, classes, yPred.dtype), logProb), { axis: -1 })) };
     }
-    let p = yPred;
-    if (this.ignoreClass !== null) {
-      // Ignored rows are replaced by a constant so that a degenerate row (all zeros, say) cannot send NaN
-      // through the gradient; their loss is masked to 0 anyway (Keras substitutes 0 and masks likewise).
-      p = where(tensorFromArray(valid, [...expected, 1], yPred.dtype), yPred, 1);
-    }
+    // Ignored labels get an all-zero target row, and their rows of yPred are replaced by a constant so that
+    // a degenerate row (all zeros, say) cannot send NaN through the gradient; their loss is masked to 0
+    // anyway (Keras substitutes 0 and masks likewise).
+    const mask = cast(notEqual(labels, this.ignoreClass), yPred.dtype);
+    const target = mul(oneHot(where(mask, labels, 0), classes, yPred.dtype), reshape(mask, [...expected, 1]));
+    const p = where(reshape(mask, [...expected, 1]), yPred, 1);
     const logProb = this.fromLogits ? logSoftmax(p, -1) : clippedLog(div(p, sum(p, { axis: -1, keepDims: true })));
-    const values = neg(sum(mul(tensorFromArray(target, yPred.shape, yPred.dtype), logProb), { axis: -1 }));
-    if (this.ignoreClass === null) return { values };
-    const mask = tensorFromArray(valid, expected, yPred.dtype);
+    const values = neg(sum(mul(target, logProb), { axis: -1 }));
     return { values: where(mask, values, 0), mask };
   }
 

@@ -11,7 +11,7 @@ import { isTensor, scalar, tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Config, SerializedKerasObject } from '../../serialization/keras-object.js';
 import { serializeKerasObject } from '../../serialization/keras-object.js';
-import { cast, div, mul, reshape, sum } from '../../ops/index.js';
+import { cast, div, equal, mul, reshape, sum, where } from '../../ops/index.js';
 
 /** The `module` Keras 3 writes in a serialized loss. */
 export const LOSSES_MODULE = 'keras.losses';
@@ -196,8 +196,7 @@ function expandToRank(w: Tensor, rank: number): Tensor {
 
 /** Keras's `divide_no_nan`: 0 where the divisor is 0. */
 function divideNoNan(a: Tensor, b: Tensor): Tensor {
-  const zero = b.dataSync()[0] === 0;
-  return zero ? mul(a, 0) : div(a, b);
+  return where(equal(b, 0), mul(a, 0), div(a, where(equal(b, 0), 1, b)));
 }
 
 /**
@@ -215,10 +214,8 @@ export function reduceWeightedValues(
   if (mask) {
     let floatMask = mask;
     if (reduction === 'mean' || reduction === 'sum_over_batch_size') {
-      let valid = 0;
-      for (const v of mask.dataSync()) valid += v;
-      const scale = valid === 0 ? 0 : mask.size / valid;
-      floatMask = mul(mask, scale);
+      // total / valid, or 0 when nothing is valid.
+      floatMask = mul(mask, divideNoNan(scalar(mask.size, mask.dtype), sum(mask)));
     }
     if (weight) {
       const [m, w] = alignRanks(floatMask, weight);

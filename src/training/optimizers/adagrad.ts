@@ -1,6 +1,6 @@
 /** Adagrad, as `keras.optimizers.Adagrad`. */
 
-import type { DataArray, FloatArray } from '../../engine/dtype.js';
+import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
 import { Optimizer, optionsFromConfig, validateNonNegative, validatePositive } from './optimizer.js';
@@ -55,12 +55,8 @@ export class Adagrad extends Optimizer {
     return [[{ name: 'accumulator', initialValue: this.initialAccumulatorValue }]];
   }
 
-  protected updateStep(w: FloatArray, g: DataArray, slots: ReadonlyMap<string, FloatArray>, { learningRate: lr }: UpdateContext): void {
-    const acc = slots.get('accumulator') as FloatArray;
-    for (let i = 0; i < w.length; i++) {
-      acc[i] = acc[i] + g[i] * g[i];
-      w[i] = w[i] - (lr * g[i]) / Math.sqrt(acc[i] + this.epsilon);
-    }
+  protected updateRule({ learningRate }: UpdateContext): UpdateRule {
+    return { kind: 'adagrad', learningRate, epsilon: this.epsilon };
   }
 
   protected ownConfig(): Config {

@@ -1,6 +1,6 @@
 /** Adam, as `keras.optimizers.Adam`. */
 
-import type { DataArray, FloatArray } from '../../engine/dtype.js';
+import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
 import { castScalar, Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
@@ -86,25 +86,17 @@ export class Adam extends Optimizer {
     return groups;
   }
 
-  protected updateStep(w: FloatArray, g: DataArray, slots: ReadonlyMap<string, FloatArray>, { learningRate: lr, localStep, dtype }: UpdateContext): void {
+  protected updateRule({ learningRate: lr, localStep, dtype }: UpdateContext): UpdateRule {
     const beta1Power = castScalar(castScalar(this.beta1, dtype) ** localStep, dtype);
     const beta2Power = castScalar(castScalar(this.beta2, dtype) ** localStep, dtype);
-    const alpha = (lr * Math.sqrt(1 - beta2Power)) / (1 - beta1Power);
-    const oneMinusBeta1 = 1 - this.beta1;
-    const oneMinusBeta2 = 1 - this.beta2;
-    const m = slots.get('momentum') as FloatArray;
-    const v = slots.get('velocity') as FloatArray;
-    const vHat = this.amsgrad ? (slots.get('velocity_hat') as FloatArray) : null;
-    for (let i = 0; i < w.length; i++) {
-      m[i] = m[i] + (g[i] - m[i]) * oneMinusBeta1;
-      v[i] = v[i] + (g[i] * g[i] - v[i]) * oneMinusBeta2;
-      let denomV = v[i];
-      if (vHat !== null) {
-        vHat[i] = Math.max(vHat[i], v[i]);
-        denomV = vHat[i];
-      }
-      w[i] = w[i] - (m[i] * alpha) / (Math.sqrt(denomV) + this.epsilon);
-    }
+    return {
+      kind: 'adam',
+      alpha: (lr * Math.sqrt(1 - beta2Power)) / (1 - beta1Power),
+      oneMinusBeta1: 1 - this.beta1,
+      oneMinusBeta2: 1 - this.beta2,
+      epsilon: this.epsilon,
+      amsgrad: this.amsgrad,
+    };
   }
 
   protected ownConfig(): Config {

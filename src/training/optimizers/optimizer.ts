@@ -4,15 +4,17 @@
  * slot names and the update of one variable.
  */
 
-import type { DataArray, DType, FloatArray } from '../../engine/dtype.js';
-import { allocArray } from '../../engine/dtype.js';
 import { formatShape, shapesEqual } from '../../engine/shape.js';
 import { noGrad } from '../../engine/tape.js';
-import { Tensor, tensorFromArray } from '../../engine/tensor.js';
+import { fill, Tensor } from '../../engine/tensor.js';
 import { Variable } from '../../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
+import type { DType } from '../../engine/dtype.js';
 import type { Config, ConfigValue, SerializedKerasObject } from '../../serialization/keras-object.js';
 import { serializeKerasObject, toCamelCase } from '../../serialization/keras-object.js';
+import type { ClipRule, UpdateRule } from '../../ops/optimizer-steps.js';
+import { clipGradients, decayInPlace, updateInPlace } from '../../ops/optimizer-steps.js';
+import { cast, copy } from '../../ops/shape-ops.js';
 import { classNameToSnake, uniqueName } from '../../layers/naming.js';
 import type { LearningRateSchedule } from './schedules.js';
 import { deserializeSchedule, isLearningRateSchedule } from './schedules.js';
@@ -79,9 +81,15 @@ export interface UpdateContext {
 
 type FloatDTypeName = 'float32' | 'float64';
 
+/** An optimizer slot: a persistent, non-trainable tensor in the variable's dtype, as Keras's slot variables. */
+function slotVariable(variable: Variable, name: string, value: Tensor): Variable {
+  return new Variable(cast(value, variable.dtype), { name, path: `${variable.path}/${name}`, trainable: false });
+}
+
 interface VariableSlots {
   readonly variable: Variable;
-  readonly slots: Map<string, FloatArray>;
+  /** Persistent tensors in the variable's dtype, in `slotGroups` order (the order update rules take them). */
+  readonly slots: Map<string, Variable>;
 }
 
 const BASE_OPTION_KEYS = [
@@ -258,10 +266,10 @@ export abstract class Optimizer {
   abstract slotGroups(): readonly (readonly SlotSpec[])[];
 
   /**
-   * Updates one variable in place. `w` is the variable's (already weight-decayed) values and the slots are
-   * in the variable's dtype; `g` is the (clipped) gradient.
+   * This step's update for one variable, as the backend runs it: the algorithm and its constants in the
+   * variable's dtype (see `kernels/optimizer/rules.ts`; slots are passed in `slotGroups` order).
    */
-  protected abstract updateStep(w: FloatArray, g: DataArray, slots: ReadonlyMap<string, FloatArray>, context: UpdateContext): void;
+  protected abstract updateRule(context: UpdateContext): UpdateRule;
 
   /** The algorithm's own config keys, appended after the base keys as Keras's `config.update`. */
   protected abstract ownConfig(): Config;
@@ -364,78 +372,38 @@ export abstract class Optimizer {
 
   private step(pairs: ReadonlyArray<readonly [Tensor, Variable]>): void {
     const lr = this.currentLearningRate();
-    const grads = this.clipGradients(pairs.map(([g]) => g.dataSync()));
+    const grads = this.clipped(pairs.map(([g]) => g));
     const localStep = this.iterationCount + 1;
     pairs.forEach(([, variable], i) => {
       const dtype = variable.dtype as FloatDTypeName;
-      const w = allocArray(dtype, variable.size) as FloatArray;
-      w.set(variable.dataSync());
+      const w = copy(variable);
       const lrCast = castScalar(lr, dtype);
       if (this.weightDecay !== null && this.usesWeightDecay(variable)) {
         // Keras: variable.assign(variable - variable * wd * lr), before the update, at the step's rate.
-        const wd = castScalar(this.weightDecay, dtype);
-        for (let j = 0; j < w.length; j++) w[j] = w[j] - w[j] * wd * lrCast;
+        decayInPlace(w, castScalar(this.weightDecay, dtype), lrCast);
       }
-      this.updateStep(w, grads[i], this.slotsFor(variable), { learningRate: lrCast, localStep, dtype });
-      variable.assign(tensorFromArray(w, variable.shape, dtype));
+      const rule = this.updateRule({ learningRate: lrCast, localStep, dtype });
+      updateInPlace(rule, w, grads[i], [...this.slotsFor(variable).values()]);
+      variable.assign(w);
     });
     this.iterationCount += 1;
   }
 
   /** Keras's `_clip_gradients`; clipped copies keep each gradient's dtype, the inputs are not touched. */
-  private clipGradients(grads: DataArray[]): DataArray[] {
-    if (this.clipnorm !== null) {
-      const c = this.clipnorm;
-      return grads.map((g) => {
-        let l2sum = 0;
-        for (let i = 0; i < g.length; i++) l2sum += g[i] * g[i];
-        // Keras's guard: a zero norm stays zero (no 0/0); then values * c / max(norm, c).
-        const l2norm = l2sum > 0 ? Math.sqrt(l2sum) : l2sum;
-        const denom = Math.max(l2norm, c);
-        const out = allocArray(g instanceof Float32Array ? 'float32' : 'float64', g.length);
-        for (let i = 0; i < g.length; i++) out[i] = (g[i] * c) / denom;
-        return out;
-      });
-    }
-    if (this.globalClipnorm !== null) {
-      const c = this.globalClipnorm;
-      let squared = 0;
-      for (const g of grads) {
-        let s = 0;
-        for (let i = 0; i < g.length; i++) s += g[i] * g[i];
-        squared += s;
-      }
-      const norm = Math.sqrt(squared);
-      // Keras's clip_by_global_norm: c * min(1/norm, 1/c), plus (norm - norm) so a non-finite norm gives NaN.
-      const scale = c * Math.min(1 / norm, 1 / c) + (norm - norm);
-      return grads.map((g) => {
-        const out = allocArray(g instanceof Float32Array ? 'float32' : 'float64', g.length);
-        for (let i = 0; i < g.length; i++) out[i] = g[i] * scale;
-        return out;
-      });
-    }
-    if (this.clipvalue !== null) {
-      const v = this.clipvalue;
-      return grads.map((g) => {
-        const out = allocArray(g instanceof Float32Array ? 'float32' : 'float64', g.length);
-        // Math.max/min propagate NaN, as jnp.clip does.
-        for (let i = 0; i < g.length; i++) out[i] = Math.min(Math.max(g[i], -v), v);
-        return out;
-      });
-    }
-    return grads;
+  private clipped(grads: Tensor[]): Tensor[] {
+    let rule: ClipRule | null = null;
+    if (this.clipnorm !== null) rule = { kind: 'norm', clipnorm: this.clipnorm };
+    else if (this.globalClipnorm !== null) rule = { kind: 'globalNorm', clipnorm: this.globalClipnorm };
+    else if (this.clipvalue !== null) rule = { kind: 'value', clipvalue: this.clipvalue };
+    return rule === null ? grads : clipGradients(rule, grads);
   }
 
-  private slotsFor(variable: Variable): ReadonlyMap<string, FloatArray> {
+  private slotsFor(variable: Variable): ReadonlyMap<string, Variable> {
     let entry = this.slotState.get(variable.id);
     if (entry === undefined) {
-      const slots = new Map<string, FloatArray>();
+      const slots = new Map<string, Variable>();
       for (const group of this.slotGroups()) {
-        for (const spec of group) {
-          const array = allocArray(variable.dtype, variable.size) as FloatArray;
-          if (spec.initialValue !== 0) array.fill(spec.initialValue);
-          slots.set(spec.name, array);
-        }
+        for (const spec of group) slots.set(spec.name, slotVariable(variable, spec.name, fill(variable.shape, spec.initialValue, variable.dtype)));
       }
       entry = { variable, slots };
       this.slotState.set(variable.id, entry);
@@ -460,10 +428,7 @@ export abstract class Optimizer {
     for (const group of this.slotGroups()) {
       for (const { variable, slots: arrays } of this.slotState.values()) {
         for (const spec of group) {
-          const array = arrays.get(spec.name) as FloatArray;
-          const copy = allocArray(variable.dtype, array.length);
-          copy.set(array);
-          slots.push({ variablePath: variable.path, name: spec.name, value: tensorFromArray(copy, variable.shape, variable.dtype) });
+          slots.push({ variablePath: variable.path, name: spec.name, value: copy(arrays.get(spec.name) as Variable) });
         }
       }
     }
@@ -516,17 +481,16 @@ export abstract class Optimizer {
         restored.set(variable.id, entry);
       }
       if (entry.slots.has(slot.name)) throw new InvalidArgumentError('slots', `${slot.variablePath}/${slot.name}`, 'each slot once', ctx);
-      const array = allocArray(variable.dtype, variable.size) as FloatArray;
-      array.set(slot.value.dataSync());
-      entry.slots.set(slot.name, array);
+      entry.slots.set(slot.name, slotVariable(variable, slot.name, slot.value));
     }
     for (const { variable, slots } of restored.values()) {
       const missing = names.filter((n) => !slots.has(n));
       if (missing.length > 0) throw new InvalidArgumentError('slots', variable.path, `all of its slots (missing ${missing.join(', ')})`, ctx);
       // Keep the slot order of slotGroups regardless of the order the state listed them in.
-      const ordered = new Map(names.map((n) => [n, slots.get(n) as FloatArray] as const));
+      const ordered = new Map(names.map((n) => [n, slots.get(n) as Variable] as const));
       restored.set(variable.id, { variable, slots: ordered });
     }
+    for (const { slots } of this.slotState.values()) for (const slot of slots.values()) slot.dispose();
     this.slotState = restored;
     this.iterationCount = state.iterations;
   }

@@ -1,6 +1,6 @@
 /** RMSprop, as `keras.optimizers.RMSprop`. */
 
-import type { DataArray, FloatArray } from '../../engine/dtype.js';
+import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
 import { Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
@@ -70,30 +70,8 @@ export class RMSprop extends Optimizer {
     return groups;
   }
 
-  protected updateStep(w: FloatArray, g: DataArray, slots: ReadonlyMap<string, FloatArray>, { learningRate: lr }: UpdateContext): void {
-    const rho = this.rho;
-    const oneMinusRho = 1 - rho;
-    const eps = this.epsilon;
-    const velocity = slots.get('velocity') as FloatArray;
-    const mom = this.momentum > 0 ? (slots.get('momentum') as FloatArray) : null;
-    const avg = this.centered ? (slots.get('average_gradient') as FloatArray) : null;
-    for (let i = 0; i < w.length; i++) {
-      velocity[i] = rho * velocity[i] + oneMinusRho * (g[i] * g[i]);
-      let denominator: number;
-      if (avg !== null) {
-        avg[i] = rho * avg[i] + oneMinusRho * g[i];
-        denominator = velocity[i] - avg[i] * avg[i] + eps;
-      } else {
-        denominator = velocity[i] + eps;
-      }
-      const increment = (lr * g[i]) / Math.sqrt(denominator);
-      if (mom !== null) {
-        mom[i] = this.momentum * mom[i] + increment;
-        w[i] = w[i] - mom[i];
-      } else {
-        w[i] = w[i] - increment;
-      }
-    }
+  protected updateRule({ learningRate }: UpdateContext): UpdateRule {
+    return { kind: 'rmsprop', learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
 
   protected ownConfig(): Config {

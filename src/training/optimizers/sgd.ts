@@ -1,9 +1,9 @@
 /** Stochastic gradient descent with optional (Nesterov) momentum, as `keras.optimizers.SGD`. */
 
-import type { DataArray, FloatArray } from '../../engine/dtype.js';
+import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
-import { Optimizer, optionsFromConfig, validateBoolean, validateRange } from './optimizer.js';
+import { castScalar, Optimizer, optionsFromConfig, validateBoolean, validateRange } from './optimizer.js';
 
 export interface SGDOptions extends OptimizerOptions {
   /** Default 0.01. */
@@ -56,17 +56,8 @@ export class SGD extends Optimizer {
     return this.momentum !== 0 ? [[{ name: 'momentum', initialValue: 0 }]] : [];
   }
 
-  protected updateStep(w: FloatArray, g: DataArray, slots: ReadonlyMap<string, FloatArray>, { learningRate: lr, dtype }: UpdateContext): void {
-    if (this.momentum === 0) {
-      for (let i = 0; i < w.length; i++) w[i] = w[i] - g[i] * lr;
-      return;
-    }
-    const m = slots.get('momentum') as FloatArray;
-    const momentum = dtype === 'float32' ? Math.fround(this.momentum) : this.momentum;
-    for (let i = 0; i < w.length; i++) {
-      m[i] = m[i] * momentum - g[i] * lr;
-      w[i] = this.nesterov ? w[i] + (m[i] * momentum - g[i] * lr) : w[i] + m[i];
-    }
+  protected updateRule({ learningRate, dtype }: UpdateContext): UpdateRule {
+    return { kind: 'sgd', learningRate, momentum: castScalar(this.momentum, dtype), nesterov: this.nesterov };
   }
 
   protected ownConfig(): Config {

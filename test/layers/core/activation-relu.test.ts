@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { clearSession, InvalidArgumentError, kerasModelSequential, tensor } from '../../../src/index.js';
-import { valueAndGrads } from '../../../src/engine/autograd.js';
+import { valueAndGrads } from '../../../src/ops/autograd.js';
 import { Activation, layerActivation, layerRelu, ReLU } from '../../../src/layers/core/index.js';
 import { sum } from '../../../src/ops/index.js';
 import { assertAllClose } from '../../helpers/close.js';

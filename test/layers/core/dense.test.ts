@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { clearSession, InvalidArgumentError, kerasModelSequential, layerInput, ShapeError, SymbolicTensor, tensor, zeros } from '../../../src/index.js';
-import { valueAndGrads } from '../../../src/engine/autograd.js';
+import { valueAndGrads } from '../../../src/ops/autograd.js';
 import { Dense, layerDense } from '../../../src/layers/core/index.js';
 import { mul, sum } from '../../../src/ops/index.js';
 import { assertAllClose, mulberry32, randomArray } from '../../helpers/close.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { clearSession, InvalidArgumentError, initializers, kerasModelSequential, ShapeError, tensor, zeros } from '../../../src/index.js';
-import { valueAndGrads } from '../../../src/engine/autograd.js';
+import { valueAndGrads } from '../../../src/ops/autograd.js';
 import type { Tensor } from '../../../src/engine/tensor.js';
 import { BatchNormalization, layerBatchNormalization } from '../../../src/layers/normalization/index.js';
 import { mul, sum } from '../../../src/ops/index.js';

@@ -1,12 +1,12 @@
 /** `valueAndGrads`: the public entry to reverse-mode differentiation. */
 
+import { isFloatDType } from '../engine/dtype.js';
+import { formatShape } from '../engine/shape.js';
+import { noGrad, Tape, withTape } from '../engine/tape.js';
+import type { Tensor } from '../engine/tensor.js';
+import { fill, isTensor, zeros } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import { isFloatDType } from './dtype.js';
-import { formatShape } from './shape.js';
-import { noGrad, Tape, withTape } from './tape.js';
-import type { Tensor } from './tensor.js';
-import { fill, isTensor, zeros } from './tensor.js';
-import { accumulate } from './accumulate.js';
+import { add } from './elementwise.js';
 
 export interface ValueAndGrads {
   /** The scalar `f()` returned. */
@@ -61,7 +61,8 @@ function backpropagate(tape: Tape, value: Tensor): Map<number, Tensor> {
       const g = inputGrads[k];
       if (!g || !tape.isTracked(input)) return;
       const previous = grads.get(input.id);
-      grads.set(input.id, previous ? accumulate(previous, g) : g);
+      // A fresh sum: never written into a tensor someone else holds.
+      grads.set(input.id, previous ? add(previous, g) : g);
     });
   }
   return grads;
