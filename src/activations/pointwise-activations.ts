@@ -219,7 +219,7 @@ export const linear = (x: Tensor): Tensor => x;
 /** max(x, 0); slope 0 at 0. */
 export const relu = (x: Tensor): Tensor => clippedRelu(x, null);
 /** min(max(x, 0), 6). */
-export const relu6 = (x: Tensor): Tensor => clippedRelu(x, 6, 'propagate');
+export const relu6 = (x: Tensor): Tensor => clippedRelu(x, 6);
 /** Logistic sigmoid. */
 export const sigmoid = (x: Tensor): Tensor => mapPointwise(x, ACTIVATION_POINTWISE.sigmoid);
 /** Hyperbolic tangent. */

@@ -51,17 +51,22 @@ export function beginScope(): number {
 export interface HoldsStorage {
   /** @internal */
   readonly storageHandle: ScopedStorage;
+  /** @internal Copies the elements to the JavaScript heap and holds the copy instead; false if it cannot. */
+  moveToHeap(): boolean;
 }
 
 function holdsStorage(value: unknown): value is HoldsStorage {
   return typeof value === 'object' && value !== null && 'storageHandle' in value;
 }
 
-function collectKept(value: unknown, into: Set<ScopedStorage>, seen: Set<unknown>): void {
+/** The holders reachable from `value` (tensors inside arrays, maps and plain objects), by storage. */
+function collectKept(value: unknown, into: Map<ScopedStorage, HoldsStorage[]>, seen: Set<unknown>): void {
   if (typeof value !== 'object' || value === null || seen.has(value)) return;
   seen.add(value);
   if (holdsStorage(value)) {
-    into.add(value.storageHandle);
+    const holders = into.get(value.storageHandle) ?? [];
+    holders.push(value);
+    into.set(value.storageHandle, holders);
     return;
   }
   if (ArrayBuffer.isView(value)) return;
@@ -71,25 +76,31 @@ function collectKept(value: unknown, into: Set<ScopedStorage>, seen: Set<unknown
 
 /**
  * Closes the innermost scope: frees what it allocated except the storages reachable from `keep`
- * (tensors, arrays and plain objects of them), which the enclosing scope takes over.
+ * (tensors, arrays and plain objects of them). An enclosing scope takes those over; when the scope was
+ * the outermost, they leave backend memory for the JavaScript heap, where the garbage collector
+ * reclaims them (see `allocStorage`: outside every scope, tensors live on the heap).
  */
 export function endScope(depth: number, keep?: unknown): void {
   if (scopes.length !== depth) {
     throw new Error(`endScope: scope ${depth} is not the innermost open scope (${scopes.length} open)`);
   }
   const scope = scopes.pop() as Scope;
-  const kept = new Set<ScopedStorage>();
+  const kept = new Map<ScopedStorage, HoldsStorage[]>();
   collectKept(keep, kept, new Set());
   const parent = scopes[scopes.length - 1];
   for (const storage of scope.tracked) {
-    if (kept.has(storage)) parent?.tracked.add(storage);
-    else storage.dispose();
+    const holders = kept.get(storage);
+    if (holders === undefined) storage.dispose();
+    else if (parent !== undefined) parent.tracked.add(storage);
+    // Every holder moved to the heap: nothing refers to the block any more.
+    else if (holders.map((h) => h.moveToHeap()).every(Boolean)) storage.dispose();
   }
 }
 
 /**
  * Runs `fn` in a scope: every tensor it allocates in backend memory is freed when it returns, except
- * the tensors in its result. Like TensorFlow.js's `tf.tidy`.
+ * the tensors in its result (which, from the outermost scope, move to the JavaScript heap). Like
+ * TensorFlow.js's `tf.tidy`.
  *
  * @example
  * ```ts

@@ -12,7 +12,7 @@
 
 import type { DataArray, DType } from './dtype.js';
 import { allocArray } from './dtype.js';
-import { trackInScope } from './scope.js';
+import { scopeDepth, trackInScope } from './scope.js';
 
 /**
  * A tensor's elements, owned by the backend that allocated them. Ops never look inside: they hand storages
@@ -104,6 +104,11 @@ export interface StorageAllocator {
    * when it is some other part of the memory (a sub-range, a freed block). `null` for any other array.
    */
   ownerOf(array: DataArray): Storage | 'inside' | null;
+  /**
+   * Keep tensors made outside every scope on the JavaScript heap (see `allocStorage`): for memory that
+   * only an explicit free releases and that a CPU kernel can also use from the heap (WebAssembly).
+   */
+  readonly heapOutsideScopes?: boolean;
 }
 
 let allocator: StorageAllocator | null = null;
@@ -121,9 +126,18 @@ export function getStorageAllocator(): StorageAllocator | null {
  * Allocates storage: the single allocation point a faster backend replaces. Zero-filled unless
  * `zeroed` is false (for outputs a kernel overwrites entirely; heap storage is zero-filled anyway). The
  * storage belongs to the innermost open scope unless `persistent` (a variable's value).
+ *
+ * Outside every scope a non-persistent tensor goes to the JavaScript heap when the allocator asks for it
+ * (`heapOutsideScopes`, the WebAssembly backend): nothing would free it in WebAssembly memory but a
+ * finalizer, which never runs during synchronous work, while the garbage collector reclaims heap tensors
+ * whenever they become unreachable. So user code that drops
+ * results without `dispose()` keeps memory bounded, and the library runs its own work (training steps,
+ * prediction batches, `valueAndGrads`) inside scopes, in backend memory.
  */
 export function allocStorage(dtype: DType, length: number, persistent = false, zeroed = true): Storage {
-  if (allocator === null) return new HeapStorage(allocArray(dtype, length), dtype);
+  if (allocator === null || (allocator.heapOutsideScopes === true && !persistent && scopeDepth() === 0)) {
+    return new HeapStorage(allocArray(dtype, length), dtype);
+  }
   const storage = allocator.alloc(dtype, length, zeroed);
   if (!persistent) trackInScope(storage);
   return storage;

@@ -6,7 +6,7 @@ import { allocArray, dtypeOfArray, isDType } from './dtype.js';
 import type { Shape } from './shape.js';
 import { assertValidShape, formatShape, sizeOf } from './shape.js';
 import type { Storage } from './storage.js';
-import { allocStorage, wrapStorage } from './storage.js';
+import { allocStorage, CpuStorage, getStorageAllocator, HeapStorage, wrapStorage } from './storage.js';
 
 /** Nested JavaScript arrays of numbers, as `arraySync()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -65,6 +65,19 @@ export class Tensor {
    */
   dispose(): void {
     this.storage.dispose?.();
+  }
+
+  /**
+   * @internal Moves the elements from backend memory that is freed only explicitly (WebAssembly) to the
+   * JavaScript heap; `endScope` does this to what leaves the outermost scope, where the active allocator
+   * asks for it (`heapOutsideScopes`). False where there is nothing to move (heap storage already, or a
+   * device backend's storage, which stays where it is).
+   */
+  moveToHeap(): boolean {
+    const storage = this.storage;
+    if (getStorageAllocator()?.heapOutsideScopes !== true || !(storage instanceof CpuStorage) || (storage as Storage).dispose === undefined) return false;
+    this.storage = new HeapStorage(storage.view().slice(), storage.dtype);
+    return true;
   }
 
   /** Whether `dispose()` freed this tensor's elements. */

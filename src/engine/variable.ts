@@ -44,9 +44,53 @@ export class Variable extends Tensor {
     }
     const previous = this.storage;
     this.storage = copyAs(value, this.dtype);
+    const log = transactions[transactions.length - 1];
+    if (log !== undefined && !log.has(this)) {
+      log.set(this, previous); // kept for a rollback; released when the transaction succeeds
+      return;
+    }
     // Freed once the current step's scope ends (tensors of that step may still read the old value).
     releaseAtScopeEnd(previous);
   }
+
+  /** @internal Rolls back to `previous` (a storage this variable held), freeing the current value now. */
+  restore(previous: Storage): void {
+    const current = this.storage;
+    this.storage = previous;
+    current.dispose?.();
+  }
+}
+
+/** Per open transaction, the value each assigned variable held before its first assignment in it. */
+const transactions: Map<Variable, Storage>[] = [];
+
+/**
+ * Runs `fn` so that every `Variable.assign` it makes is undone if it throws: a training step that fails
+ * (bad labels, a shape error in the loss) leaves the model exactly as it was, BatchNormalization's moving
+ * statistics included. Assignments take effect at once (later reads see them, as in Keras); only the
+ * values before the first assignment of each variable are kept until `fn` returns. Nested calls join
+ * the outer transaction.
+ *
+ * @example
+ * ```ts
+ * withRollback(() => model.apply(x, { training: true })); // moving statistics restored on error
+ * ```
+ */
+export function withRollback<T>(fn: () => T): T {
+  if (transactions.length > 0) return fn();
+  const log = new Map<Variable, Storage>();
+  transactions.push(log);
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    transactions.pop();
+    for (const [variable, previous] of log) variable.restore(previous);
+    throw error;
+  }
+  transactions.pop();
+  for (const previous of log.values()) releaseAtScopeEnd(previous);
+  return result;
 }
 
 /** A persistent copy: a variable's value outlives every scope. */

@@ -2,9 +2,9 @@
  * `min(max(x, 0), maxValue)`: ReLU and ReLU6, the activations of every MobileNet block, as one op with
  * straight loops (the generic pointwise op calls a value and a derivative closure per element, which made
  * ReLU6 close to half of a MobileNet training step). Values and derivatives are those of the pointwise
- * table: 0 for x ≤ 0, derivative 1 strictly inside (0, maxValue) and 0 at both ends. NaN gives 0 (the
- * ReLU layer's and the relu activation's rule) or, with `nan: 'propagate'`, NaN and -0 pass through
- * unchanged (Keras's relu6 activation, `minimum(maximum(x, 0), 6)`).
+ * table: 0 for x < 0, derivative 1 strictly inside (0, maxValue) and 0 at both ends. NaN and -0 pass
+ * through unchanged, as Keras's `maximum(x, 0)` gives them (so a NaN in the data reaches the loss, and
+ * TerminateOnNaN can stop on it).
  */
 
 import { isFloatDType } from '../engine/dtype.js';
@@ -23,12 +23,12 @@ import { cast } from './shape-ops.js';
  * const y = ops.clippedRelu(x, 6); // relu6
  * ```
  */
-export function clippedRelu(x: Tensor, maxValue: number | null = null, nan: 'zero' | 'propagate' = 'zero'): Tensor {
+export function clippedRelu(x: Tensor, maxValue: number | null = null): Tensor {
   if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', 'clippedRelu');
   if (maxValue !== null && !(maxValue >= 0)) throw new InvalidArgumentError('maxValue', maxValue, 'null or a number ≥ 0', 'clippedRelu');
   const cap = maxValue ?? Infinity;
   const out = uninitializedTensor(x.shape, x.dtype);
-  getBackend().activation.clippedReluForward(x.storageHandle, out.storageHandle, cap, nan === 'propagate');
+  getBackend().activation.clippedReluForward(x.storageHandle, out.storageHandle, cap, true);
   recordOp([x], out, (dy) => {
     const dx = uninitializedTensor(x.shape, x.dtype);
     getBackend().activation.clippedReluBackward(x.storageHandle, cast(dy, x.dtype).storageHandle, dx.storageHandle, cap);

@@ -6,6 +6,7 @@
 
 import { valueAndGrads } from '../ops/autograd.js';
 import { tidy } from '../engine/scope.js';
+import { withRollback } from '../engine/variable.js';
 import { noGrad } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
@@ -81,22 +82,29 @@ export class Trainer {
     return this.loss;
   }
 
-  /** One optimizer step on a batch; returns the running logs of the epoch so far. */
+  /**
+   * One optimizer step on a batch; returns the running logs of the epoch so far. A step that throws (bad
+   * labels, a loss that does not fit the output) leaves every variable as it was.
+   */
   trainStep(x: Tensor, y: Tensor): Logs {
     // The step's activations, gradients and replaced weight values are freed when it ends.
-    tidy(() => {
-      const params = this.model.trainableWeights;
-      let prediction: Tensor | null = null;
-      const { value, grads } = valueAndGrads(() => {
-        const yPred = this.model.apply(x, { training: true });
-        prediction = yPred;
-        const dataLoss = this.prepare(y, yPred).call(y, yPred);
-        return this.model.losses.reduce((total, penalty) => add(total, penalty), dataLoss);
-      }, params);
-      this.optimizer.applyGradients(grads.map((g, i) => [g, params[i]] as const));
-      this.model.applyConstraints();
-      this.record(value, y, prediction as unknown as Tensor);
-    });
+    tidy(() =>
+      withRollback(() => {
+        const params = this.model.trainableWeights;
+        let prediction: Tensor | null = null;
+        const { value, grads } = valueAndGrads(() => {
+          const yPred = this.model.apply(x, { training: true });
+          prediction = yPred;
+          const dataLoss = this.prepare(y, yPred).call(y, yPred);
+          return this.model.losses.reduce((total, penalty) => add(total, penalty), dataLoss);
+        }, params);
+        // Metrics read the step's prediction, made before the update (as Keras's train_step does); recording
+        // first means a metric that refuses the batch throws before any weight moved.
+        this.record(value, y, prediction as unknown as Tensor);
+        this.optimizer.applyGradients(grads.map((g, i) => [g, params[i]] as const));
+        this.model.applyConstraints();
+      }),
+    );
     return this.results();
   }
 

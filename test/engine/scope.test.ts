@@ -15,6 +15,7 @@ import { reshape } from '../../src/ops/shape-ops.js';
 class CountingAllocator implements StorageAllocator {
   readonly name = 'counting';
   live = new Set<FakeStorage>();
+  constructor(readonly heapOutsideScopes = false) {}
   alloc(dtype: DType, length: number): Storage {
     const s = new FakeStorage(this, dtype, length);
     this.live.add(s);
@@ -48,8 +49,8 @@ class FakeStorage extends CpuStorage {
   }
 }
 
-function withAllocator(run: (a: CountingAllocator) => void): void {
-  const a = new CountingAllocator();
+function withAllocator(run: (a: CountingAllocator) => void, heapOutsideScopes = false): void {
+  const a = new CountingAllocator(heapOutsideScopes);
   setStorageAllocator(a);
   try {
     run(a);
@@ -147,6 +148,53 @@ describe('memory scopes', () => {
       t.dispose();
       assert.equal(t.isDisposed, true);
       assert.equal(a.live.size, 0);
+    });
+  });
+
+  describe('an allocator whose memory only explicit frees release (heapOutsideScopes, as WebAssembly)', () => {
+    it('tensors made outside every scope live on the JavaScript heap, where the garbage collector frees them', () => {
+      withAllocator((a) => {
+        const x = add(emptyTensor([4], 'float32'), 1);
+        assert.equal(a.live.size, 0);
+        assert.deepEqual([...mul(x, 3).dataSync()], [3, 3, 3, 3]);
+        assert.equal(a.live.size, 0);
+      }, true);
+    });
+
+    it('inside a scope they use the allocator; what the outermost scope returns moves to the heap, values intact', () => {
+      withAllocator((a) => {
+        let during = 0;
+        const out = tidy(() => {
+          const y = add(emptyTensor([2, 2], 'float32'), 1);
+          during = a.live.size;
+          return { y, flat: reshape(y, [4]), inner: tidy(() => mul(y, 2)) };
+        });
+        assert.equal(during, 3, 'the zeros, the scalar 1 and their sum, in allocator memory');
+        assert.equal(a.live.size, 0, 'nothing left in allocator memory');
+        assert.deepEqual([...out.flat.dataSync()], [1, 1, 1, 1]);
+        assert.deepEqual([...out.y.dataSync()], [1, 1, 1, 1]);
+        assert.deepEqual([...out.inner.dataSync()], [2, 2, 2, 2]);
+        assert.equal(out.y.isDisposed, false);
+      }, true);
+    });
+
+    it('a nested scope hands its result to the enclosing scope, still in allocator memory', () => {
+      withAllocator((a) => {
+        tidy(() => {
+          const inner = tidy(() => add(emptyTensor([3], 'float32'), 1));
+          assert.equal(a.live.size, 1);
+          assert.equal(inner.isDisposed, false);
+        });
+        assert.equal(a.live.size, 0);
+      }, true);
+    });
+
+    it('variables still live in allocator memory', () => {
+      withAllocator((a) => {
+        const v = new Variable(emptyTensor([2], 'float32'), { name: 'w', path: 'l/w' });
+        assert.equal(a.live.size, 1);
+        v.dispose();
+      }, true);
     });
   });
 });

@@ -28,7 +28,7 @@ describe('clippedRelu', () => {
           }, [x]);
           return { y: Array.from(y.dataSync()), g: Array.from(grads[0].dataSync()) };
         };
-        const fast = run((x) => clippedRelu(x, maxValue, name === 'relu6' ? 'propagate' : 'zero'));
+        const fast = run((x) => clippedRelu(x, maxValue));
         const generic = run((x) => mapPointwise(x, ACTIVATION_POINTWISE[name]));
         assert.deepEqual(fast.y.map(Object.is.bind(null, 0)), generic.y.map(Object.is.bind(null, 0)), 'signs of zero');
         assert.deepEqual(fast.y, generic.y);
@@ -38,11 +38,15 @@ describe('clippedRelu', () => {
     }
   }
 
-  test('the ReLU layer rule (NaN and -0 give +0) against the layer formula', () => {
-    const y = Array.from(clippedRelu(tensor(SPECIAL, [SPECIAL.length], 'float64'), 6).dataSync());
-    const expected = SPECIAL.map((v) => (v > 0 ? (v < 6 ? v : 6) : 0));
-    assert.deepEqual(y, expected);
-    assert.ok(y.every((v) => !Object.is(v, -0)));
+  test("Keras's rule, minimum(maximum(x, 0), 6): NaN and -0 pass through, infinities clamp", () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const y = Array.from(clippedRelu(tensor(SPECIAL, [SPECIAL.length], dtype), 6).dataSync());
+      const expected = SPECIAL.map((v) => (v < 0 ? 0 : v > 6 ? 6 : v));
+      assert.deepEqual(y, Array.from(tensor(expected, [expected.length], dtype).dataSync()));
+      assert.ok(Number.isNaN(y[SPECIAL.findIndex((v) => Number.isNaN(v))]), `relu6(NaN) is NaN (${dtype})`);
+      assert.ok(Object.is(y[1], -0), `relu6(-0) is -0 (${dtype})`);
+      assert.ok(Number.isNaN(clippedRelu(tensor([Number.NaN], [1], dtype)).dataSync()[0]), `relu(NaN) is NaN (${dtype})`);
+    }
   });
 
   test('refuses integer tensors and a negative ceiling, naming the argument', () => {

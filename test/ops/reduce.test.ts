@@ -168,3 +168,20 @@ describe('reductions of int32', () => {
     assert.deepEqual([...m.dataSync()], [1.5, 4]);
   });
 });
+
+describe('options are an object, never a positional axis', () => {
+  test('sum(x, 1) and friends throw naming the options (tfjs and NumPy users write the axis positionally)', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    for (const op of ['sum', 'mean', 'max', 'min'] as const) {
+      for (const bad of [1, [0], 'axis', null]) {
+        assert.throws(
+          () => (ops[op] as (x: unknown, o: unknown) => unknown)(x, bad),
+          (e: unknown) => e instanceof InvalidArgumentError && e.argument === 'options' && /\{ axis:/.test(e.message),
+          `${op}(x, ${JSON.stringify(bad)})`,
+        );
+      }
+      assert.throws(() => (ops[op] as (x: unknown, o: unknown) => unknown)(x, { axes: 1 }), /only the keys axis, keepDims/);
+    }
+    assert.deepEqual([...ops.sum(x, { axis: 1 }).dataSync()], [3, 7]);
+  });
+});

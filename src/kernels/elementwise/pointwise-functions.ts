@@ -41,7 +41,8 @@ export const POINTWISE = {
   sign: { name: 'sign', f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0 },
   tanh: { name: 'tanh', f: Math.tanh, df: (_x, y) => 1 - y * y },
   sigmoid: { name: 'sigmoid', f: stableSigmoid, df: (_x, y) => y * (1 - y) },
-  relu: { name: 'relu', f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0) },
+  // NaN passes through, as Keras's maximum(x, 0) gives it.
+  relu: { name: 'relu', f: (x) => (x < 0 ? 0 : x), df: (x) => (x > 0 ? 1 : 0) },
   softplus: { name: 'softplus', f: softplusValue, df: (x) => stableSigmoid(x) },
   softsign: { name: 'softsign', f: (x) => x / (1 + Math.abs(x)), df: (x) => 1 / (1 + Math.abs(x)) ** 2 },
   erf: { name: 'erf', f: erf, df: (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) },

@@ -165,6 +165,7 @@ export class WasmArena {
       name: 'wasm',
       alloc: (dtype, length, zeroed) => this.allocStorage(dtype, length, zeroed),
       ownerOf: (array) => this.ownerOf(array),
+      heapOutsideScopes: true,
     };
   }
 

@@ -5,6 +5,7 @@
  */
 
 import { formatShape, shapesEqual } from '../../engine/shape.js';
+import { tidy } from '../../engine/scope.js';
 import { noGrad } from '../../engine/tape.js';
 import { fill, Tensor } from '../../engine/tensor.js';
 import { Variable } from '../../engine/variable.js';
@@ -367,7 +368,8 @@ export abstract class Optimizer {
       if (seen.has(variable.id)) throw new InvalidArgumentError('pairs', variable.path, 'each variable at most once per step', this.className);
       seen.add(variable.id);
     }
-    noGrad(() => this.step(pairs));
+    // The step's copies and replaced values are freed when it ends.
+    noGrad(() => tidy(() => this.step(pairs)));
   }
 
   private step(pairs: ReadonlyArray<readonly [Tensor, Variable]>): void {
