@@ -58,7 +58,11 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
 }
 
 export function assertValidShape(shape: unknown, argument = 'shape'): asserts shape is number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new InvalidArgumentError(argument, shape, 'an array of non-negative integers');
+  }
+  // A size beyond 2^53 cannot even be counted exactly; the allocator refuses sizes beyond memory.
+  if (!Number.isSafeInteger(sizeOf(shape))) {
+    throw new InvalidArgumentError(argument, shape, `a shape of at most ${Number.MAX_SAFE_INTEGER} elements`);
   }
 }

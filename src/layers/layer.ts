@@ -19,6 +19,7 @@ import type { Constraint } from '../constraints/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import { getRegularizer } from '../regularizers/index.js';
 import { classNameToSnake, uniqueName } from './naming.js';
+import { isSizeInteger, MAX_SIZE_ARGUMENT, sizeIntegerWords } from '../utils/arguments.js';
 
 export type SymbolicShape = readonly (number | null)[];
 
@@ -104,8 +105,8 @@ function checkBoolean(value: unknown, argument: string, context: string): boolea
 
 function checkShapeList(value: unknown, argument: string, context: string): (number | null)[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
-    throw new InvalidArgumentError(argument, value, 'an array of positive integers or null', context);
+  if (!Array.isArray(value) || !value.every((d) => d === null || isSizeInteger(d))) {
+    throw new InvalidArgumentError(argument, value, `an array of positive integers ≤ ${MAX_SIZE_ARGUMENT} or null`, context);
   }
   return [...(value as (number | null)[])];
 }
@@ -115,8 +116,8 @@ function resolveBatchInputShape(options: LayerOptions, context: string): (number
   const inputShape = checkShapeList(options.inputShape, 'inputShape', context);
   const batchInputShape = checkShapeList(options.batchInputShape, 'batchInputShape', context);
   const batchSize = options.batchSize;
-  if (batchSize !== undefined && batchSize !== null && !(Number.isInteger(batchSize) && batchSize > 0)) {
-    throw new InvalidArgumentError('batchSize', batchSize, 'a positive integer', context);
+  if (batchSize !== undefined && batchSize !== null && !isSizeInteger(batchSize)) {
+    throw new InvalidArgumentError('batchSize', batchSize, sizeIntegerWords(), context);
   }
   if (batchInputShape) {
     if (inputShape) {

@@ -4,6 +4,7 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
+import { isSizeInteger, sizeIntegerWords } from '../utils/arguments.js';
 import type { DataFormat, Padding } from '../kernels/window.js';
 
 export type { DataFormat, Padding };
@@ -16,9 +17,9 @@ export type IntOrTuple = number | readonly number[];
  * @param argument the camelCase option name, used in the error.
  */
 export function normalizeTuple(value: unknown, n: number, argument: string, min = 1, context?: string): number[] {
-  const allowed = `a${min === 1 ? ' positive' : min === 0 ? ' non-negative' : 'n'} integer or an array of ${n} such integers`;
+  const allowed = `${sizeIntegerWords(min)} or an array of ${n} such integers`;
   const list = typeof value === 'number' ? new Array<number>(n).fill(value) : value;
-  if (!Array.isArray(list) || list.length !== n || !list.every((v) => Number.isInteger(v) && v >= min)) {
+  if (!Array.isArray(list) || list.length !== n || !list.every((v) => isSizeInteger(v, min))) {
     throw new InvalidArgumentError(argument, value, allowed, context);
   }
   return [...(list as number[])];

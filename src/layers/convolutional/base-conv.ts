@@ -14,6 +14,7 @@ import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import type { Variable } from '../../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
+import { checkSizeInteger, sizeIntegerWords } from '../../utils/arguments.js';
 import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
 import { getInitializer } from '../../initializers/index.js';
 import type { Config } from '../../serialization/keras-object.js';
@@ -86,11 +87,8 @@ export function requireOptions(options: unknown, className: string): void {
 /** A positive integer argument (`filters`, `depthMultiplier`, `groups`); `fallback` when omitted, else required. */
 export function requirePositiveInteger(value: unknown, argument: string, className: string, fallback?: number): number {
   const resolved = value === undefined || value === null ? fallback : value;
-  if (resolved === undefined) throw new InvalidArgumentError(argument, value, 'a positive integer (it is required)', className);
-  if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved < 1) {
-    throw new InvalidArgumentError(argument, value, 'a positive integer', className);
-  }
-  return resolved;
+  if (resolved === undefined) throw new InvalidArgumentError(argument, value, `${sizeIntegerWords()} (it is required)`, className);
+  return checkSizeInteger(resolved, argument, 1, className);
 }
 
 /**

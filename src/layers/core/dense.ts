@@ -20,6 +20,7 @@ import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions, serializeOrNull } from '../serialize.js';
+import { isSizeInteger, sizeIntegerWords } from '../../utils/arguments.js';
 
 /** The options of `layerDense`: Keras's arguments in camelCase (LoRA and quantization are not supported). */
 export interface DenseOptions extends LayerOptions {
@@ -63,8 +64,8 @@ function resolveArgs(options: DenseOptions) {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('options', options, 'an object of Dense options', CLASS_NAME);
   }
-  if (!Number.isInteger(options.units) || options.units <= 0) {
-    throw new InvalidArgumentError('units', options.units, 'a positive integer (it is required)', CLASS_NAME);
+  if (!isSizeInteger(options.units)) {
+    throw new InvalidArgumentError('units', options.units, `${sizeIntegerWords()} (it is required)`, CLASS_NAME);
   }
   const useBias = options.useBias ?? true;
   if (typeof useBias !== 'boolean') throw new InvalidArgumentError('useBias', options.useBias, 'true or false', CLASS_NAME);

@@ -12,6 +12,7 @@ import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { isSizeInteger } from '../../utils/arguments.js';
 
 /** The options of `layerDropout`: Keras's arguments in camelCase. */
 export interface DropoutOptions extends LayerOptions {
@@ -38,7 +39,7 @@ function resolveArgs(options: DropoutOptions) {
     throw new InvalidArgumentError('rate', rate, 'a number between 0 and 1 (it is required)', CLASS_NAME);
   }
   if (noiseShape !== undefined && noiseShape !== null) {
-    if (!Array.isArray(noiseShape) || !noiseShape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
+    if (!Array.isArray(noiseShape) || !noiseShape.every((d) => d === null || isSizeInteger(d))) {
       throw new InvalidArgumentError('noiseShape', noiseShape, 'an array of positive integers or null entries, or null', CLASS_NAME);
     }
   }

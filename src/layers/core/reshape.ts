@@ -9,6 +9,7 @@ import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { isSizeInteger, MAX_SIZE_ARGUMENT } from '../../utils/arguments.js';
 
 /** The options of `layerReshape`. */
 export interface ReshapeOptions extends LayerOptions {
@@ -24,8 +25,8 @@ function resolveArgs(options: ReshapeOptions): number[] {
     throw new InvalidArgumentError('options', options, 'an object of Reshape options', CLASS_NAME);
   }
   const target = options.targetShape;
-  if (!Array.isArray(target) || !target.every((d) => Number.isInteger(d) && d >= -1)) {
-    throw new InvalidArgumentError('targetShape', target, 'an array of non-negative integers, or -1 for a single unknown dimension (it is required)', CLASS_NAME);
+  if (!Array.isArray(target) || !target.every((d) => d === -1 || isSizeInteger(d, 0))) {
+    throw new InvalidArgumentError('targetShape', target, `an array of integers in [0, ${MAX_SIZE_ARGUMENT}], or -1 for a single unknown dimension (it is required)`, CLASS_NAME);
   }
   if (target.filter((d) => d === -1).length > 1) {
     throw new InvalidArgumentError('targetShape', target, 'at most one unknown dimension (-1)', CLASS_NAME);

@@ -9,6 +9,7 @@ import { imageDataFormat } from '../../config/keras-config.js';
 import type { DataFormat } from '../../ops/conv-args.js';
 import { normalizeDataFormat, normalizeTuple } from '../../ops/conv-args.js';
 import type { SymbolicShape } from '../layer.js';
+import { isSizeInteger, sizeIntegerWords } from '../../utils/arguments.js';
 
 /** An explicit data format, else the `imageDataFormat()` default (keras.json), as Keras resolves it. */
 export function resolveDataFormat(value: unknown, context: string): DataFormat {
@@ -51,9 +52,9 @@ export type SpatialPairs = [[number, number], [number, number]];
  */
 export function normalizeSpatialPairs(value: unknown, argument: string, context: string): SpatialPairs {
   const allowed =
-    'a non-negative integer, an array of 2 such integers [height, width], or [[top, bottom], [left, right]]';
+    `${sizeIntegerWords(0)}, an array of 2 such integers [height, width], or [[top, bottom], [left, right]]`;
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(argument, value, allowed, context);
+    if (!isSizeInteger(value, 0)) throw new InvalidArgumentError(argument, value, allowed, context);
     return [
       [value, value],
       [value, value],

@@ -12,6 +12,7 @@ import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
 import { assertRank, imageLayout, requireOptions, resolveDataFormat, spatialAxes } from './common.js';
+import { checkSizeInteger } from '../../utils/arguments.js';
 
 export interface UpSampling2DOptions extends LayerOptions {
   /** Factors for height and width: one integer for both, or [height, width]. Default 2. */
@@ -120,9 +121,7 @@ export class UpSampling1D extends Layer {
     requireOptions(options, 'UpSampling1D');
     const size = options.size ?? 2;
     // Keras takes a single integer here, not a tuple (it raises TypeError for anything else).
-    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
-      throw new InvalidArgumentError('size', options.size, 'a positive integer', 'UpSampling1D');
-    }
+    checkSizeInteger(size, 'size', 1, 'UpSampling1D');
     super(options, 'UpSampling1D');
     this.size = size;
     if (this.batchInputShape) this.assertInputCompatible(this.batchInputShape);
