@@ -27,13 +27,16 @@ import { runAsync, runSync } from '../training/run.js';
 import type { CompileOptions } from '../training/trainer.js';
 import { Trainer } from '../training/trainer.js';
 import type { EvaluateOptions, FitOptions } from './training-options.js';
-import { checkCallbacks, checkObject, optionalSteps, positiveInteger } from './training-options.js';
+import { checkCallbacks, checkOptions, EVALUATE_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger } from './training-options.js';
+import { optionKeys } from '../utils/option-keys.js';
 import type { ParamTally, SummaryRow } from './summary.js';
 
 export interface PredictOptions {
   /** Samples per forward pass (default 32), as Keras's `batch_size`. */
   batchSize?: number;
 }
+
+const PREDICT_OPTION_KEYS = optionKeys<PredictOptions>()(['batchSize']);
 
 export interface SummaryOptions {
   /** Where lines go; `console.log` by default. */
@@ -150,6 +153,7 @@ export abstract class Model extends Layer {
   predict(x: Tensor, options: PredictOptions = {}): Tensor {
     if (!isTensor(x)) throw new InvalidArgumentError('x', x, 'a Tensor', `${this.name}.predict`);
     if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', `${this.name}.predict`);
+    checkOptions(options, PREDICT_OPTION_KEYS, `${this.name}.predict`);
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new InvalidArgumentError('batchSize', options.batchSize, 'a positive integer', `${this.name}.predict`);
@@ -248,7 +252,7 @@ export abstract class Model extends Layer {
     const trainer = this.requireTrainer('fit');
     const dataset = isDataset(first);
     const options = ((dataset ? second : third) ?? {}) as FitOptions;
-    checkObject(options, 'options', context);
+    checkOptions(options, FIT_OPTION_KEYS, context);
     const epochs = positiveInteger(options.epochs, 'epochs', 1, context);
     const initialEpoch = options.initialEpoch ?? 0;
     if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
@@ -277,7 +281,7 @@ export abstract class Model extends Layer {
     const trainer = this.requireTrainer('evaluate');
     const dataset = isDataset(first);
     const options = ((dataset ? second : third) ?? {}) as EvaluateOptions;
-    checkObject(options, 'options', context);
+    checkOptions(options, EVALUATE_OPTION_KEYS, context);
     const batchSize = positiveInteger(options.batchSize, 'batchSize', 32, context);
     const source: BatchSource = dataset
       ? new DatasetSource(first, optionalSteps(options.steps, 'steps', context), this.input?.shape ?? null)

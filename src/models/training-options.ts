@@ -1,6 +1,7 @@
 /** Options of `fit` and `evaluate`, and their validation (Keras's arguments in camelCase). */
 
 import { InvalidArgumentError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../utils/option-keys.js';
 import type { Callback } from '../training/callbacks/index.js';
 import { Callback as CallbackClass } from '../training/callbacks/index.js';
 import type { DataLike, Dataset } from '../training/data.js';
@@ -38,6 +39,24 @@ export interface EvaluateOptions {
   steps?: number;
 }
 
+/** The keys `fit` accepts (checked against `FitOptions` by the compiler). */
+export const FIT_OPTION_KEYS = optionKeys<FitOptions>()([
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'validationSplit',
+  'validationData',
+  'validationBatchSize',
+  'callbacks',
+  'verbose',
+  'initialEpoch',
+  'stepsPerEpoch',
+  'validationSteps',
+]);
+
+/** The keys `evaluate` accepts. */
+export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>()(['batchSize', 'verbose', 'callbacks', 'steps']);
+
 export function positiveInteger(value: unknown, argument: string, fallback: number, context: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
@@ -58,8 +77,11 @@ export function checkCallbacks(value: unknown, context: string): readonly Callba
   return value;
 }
 
-export function checkObject(value: unknown, argument: string, context: string): void {
-  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-    throw new InvalidArgumentError(argument, value, 'an options object', context);
+/** An options object (or nothing) whose every key is among `keys`. */
+export function checkOptions(value: unknown, keys: readonly string[], context: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError('options', value, 'an options object', context);
   }
+  checkOptionKeys(value, keys, context);
 }

@@ -11,6 +11,7 @@ import { noGrad } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
 import { InvalidArgumentError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../utils/option-keys.js';
 import type { CallOptions } from '../layers/layer.js';
 import { add } from '../ops/elementwise.js';
 import type { Logs } from './callbacks/index.js';
@@ -30,6 +31,8 @@ export interface CompileOptions {
   /** Metric names ('accuracy', 'mse', 'mae', ...) or objects from `metrics.*`. */
   metrics?: readonly MetricIdentifier[];
 }
+
+const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()(['optimizer', 'loss', 'metrics']);
 
 /** What the trainer needs of a model; `Model` implements it. */
 export interface TrainableModel {
@@ -61,6 +64,7 @@ export class Trainer {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError('options', options, 'an object with `loss` (and optionally `optimizer`, `metrics`)', `${model.name}.compile`);
     }
+    checkOptionKeys(options, COMPILE_OPTION_KEYS, `${model.name}.compile`);
     if (options.loss === undefined || options.loss === null) {
       throw new InvalidArgumentError('loss', options.loss, 'a loss name, a Loss object or a function (it is required)', `${model.name}.compile`);
     }

@@ -1,26 +1,21 @@
 /** Keras's `Dense`: `activation(x @ kernel + bias)` on the last axis of an input of any rank ≥ 2. */
 
 import type { Activation, ActivationIdentifier } from '../../activations/index.js';
-import { getActivation } from '../../activations/index.js';
 import type { Constraint, ConstraintIdentifier } from '../../constraints/index.js';
-import { getConstraint } from '../../constraints/index.js';
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import type { Variable } from '../../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
-import { getInitializer } from '../../initializers/index.js';
 import type { Config } from '../../serialization/keras-object.js';
 import { add } from '../../ops/elementwise.js';
 import { matmul } from '../../ops/matmul.js';
 import { reshape } from '../../ops/shape-ops.js';
 import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
-import { getRegularizer } from '../../regularizers/index.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions, serializeOrNull } from '../serialize.js';
-import { isSizeInteger, sizeIntegerWords } from '../../utils/arguments.js';
+import { defineOptions, option } from '../options-schema.js';
 
 /** The options of `layerDense`: Keras's arguments in camelCase (LoRA and quantization are not supported). */
 export interface DenseOptions extends LayerOptions {
@@ -44,48 +39,26 @@ export interface DenseOptions extends LayerOptions {
 
 const CLASS_NAME = 'Dense';
 
-const CONFIG_KEYS = [
-  ...BASE_CONFIG_KEYS,
-  'activity_regularizer',
-  'units',
-  'activation',
-  'use_bias',
-  'kernel_initializer',
-  'bias_initializer',
-  'kernel_regularizer',
-  'bias_regularizer',
-  'kernel_constraint',
-  'bias_constraint',
-  'quantization_config',
-];
+const OPTIONS = defineOptions<DenseOptions>()(CLASS_NAME, {
+  units: option.size({ required: true }),
+  activation: option.activation(),
+  useBias: option.boolean(true),
+  kernelInitializer: option.initializer('glorot_uniform'),
+  biasInitializer: option.initializer('zeros'),
+  kernelRegularizer: option.regularizer(),
+  biasRegularizer: option.regularizer(),
+  kernelConstraint: option.constraint(),
+  biasConstraint: option.constraint(),
+  quantizationConfig: option.nullOnly('quantization is not supported'),
+});
 
 /** Validates every argument before the layer exists, so a bad call leaves no half-built layer behind. */
 function resolveArgs(options: DenseOptions) {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', options, 'an object of Dense options', CLASS_NAME);
+  const args = OPTIONS.resolve(options);
+  if (options.weights && options.weights.length !== (args.useBias ? 2 : 1)) {
+    throw new InvalidArgumentError('weights', options.weights.map((w) => w.shape), `${args.useBias ? 2 : 1} tensors ([kernel${args.useBias ? ', bias' : ''}])`, CLASS_NAME);
   }
-  if (!isSizeInteger(options.units)) {
-    throw new InvalidArgumentError('units', options.units, `${sizeIntegerWords()} (it is required)`, CLASS_NAME);
-  }
-  const useBias = options.useBias ?? true;
-  if (typeof useBias !== 'boolean') throw new InvalidArgumentError('useBias', options.useBias, 'true or false', CLASS_NAME);
-  if (options.quantizationConfig !== undefined && options.quantizationConfig !== null) {
-    throw new InvalidArgumentError('quantizationConfig', options.quantizationConfig, 'null (quantization is not supported)', CLASS_NAME);
-  }
-  if (options.weights && options.weights.length !== (useBias ? 2 : 1)) {
-    throw new InvalidArgumentError('weights', options.weights.map((w) => w.shape), `${useBias ? 2 : 1} tensors ([kernel${useBias ? ', bias' : ''}])`, CLASS_NAME);
-  }
-  return {
-    units: options.units,
-    activation: getActivation(options.activation, 'activation'),
-    useBias,
-    kernelInitializer: getInitializer(options.kernelInitializer ?? 'glorot_uniform', 'kernelInitializer'),
-    biasInitializer: getInitializer(options.biasInitializer ?? 'zeros', 'biasInitializer'),
-    kernelRegularizer: getRegularizer(options.kernelRegularizer, 'kernelRegularizer'),
-    biasRegularizer: getRegularizer(options.biasRegularizer, 'biasRegularizer'),
-    kernelConstraint: getConstraint(options.kernelConstraint, 'kernelConstraint'),
-    biasConstraint: getConstraint(options.biasConstraint, 'biasConstraint'),
-  };
+  return args;
 }
 
 /**
@@ -183,7 +156,7 @@ export class Dense extends Layer {
    * ```
    */
   static fromConfig(config: Config): Dense {
-    return new Dense(configToOptions(config, CONFIG_KEYS, CLASS_NAME) as unknown as DenseOptions);
+    return new Dense(OPTIONS.optionsFromConfig(config));
   }
 
   override getConfig(): Config {
@@ -191,16 +164,7 @@ export class Dense extends Layer {
       ...super.getConfig(),
       // Keras's base Layer writes activity_regularizer only when one is set.
       ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
-      units: this.units,
-      activation: this.activation.name,
-      use_bias: this.useBias,
-      kernel_initializer: this.kernelInitializer.serialize(),
-      bias_initializer: this.biasInitializer.serialize(),
-      kernel_regularizer: serializeOrNull(this.kernelRegularizer),
-      bias_regularizer: serializeOrNull(this.biasRegularizer),
-      kernel_constraint: serializeOrNull(this.kernelConstraint),
-      bias_constraint: serializeOrNull(this.biasConstraint),
-      quantization_config: null,
+      ...OPTIONS.toConfig({ ...this, quantizationConfig: null }),
     };
   }
 }

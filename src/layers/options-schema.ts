@@ -1,0 +1,194 @@
+/**
+ * One declaration of a layer's own options serves four purposes: validating the constructor's options
+ * (unknown keys included), resolving defaults, writing Keras's config, and reading a config back. The
+ * options interface keeps the documentation; `defineOptions<O>()` checks at compile time that the schema
+ * names exactly its keys, so the type, the strict key check, the config and `fromConfig` cannot drift.
+ */
+
+import type { ActivationIdentifier } from '../activations/index.js';
+import { getActivation } from '../activations/index.js';
+import type { Activation } from '../activations/index.js';
+import type { Constraint } from '../constraints/index.js';
+import { getConstraint } from '../constraints/index.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Initializer } from '../initializers/index.js';
+import { getInitializer } from '../initializers/index.js';
+import type { Regularizer } from '../regularizers/index.js';
+import { getRegularizer } from '../regularizers/index.js';
+import type { Config, ConfigValue } from '../serialization/keras-object.js';
+import { toSnakeCase } from '../serialization/keras-object.js';
+import { checkSizeInteger, sizeIntegerWords } from '../utils/arguments.js';
+import { checkOptionKeys } from '../utils/option-keys.js';
+import type { LayerOptions } from './layer.js';
+import { configToOptions } from './serialize.js';
+
+/** How one option is resolved, written to Keras's config and read back. */
+export interface OptionSpec<R> {
+  /** The resolved value of the user's value (`undefined` when absent), or an error naming `argument`. */
+  resolve(value: unknown, argument: string, context: string): R;
+  /** Its Keras config value; absent when the option has no place in the config. */
+  toConfig?(value: R): ConfigValue;
+  /** The option a config value stands for (default: the config value as it is). */
+  fromConfig?(value: ConfigValue): unknown;
+}
+
+/** A schema for the own options of `O` (every key of `O`, and only those). */
+export type OptionsSchema<O> = { readonly [K in keyof O]-?: OptionSpec<unknown> };
+
+/** The resolved options a schema produces. */
+export type ResolvedOptions<S> = { -readonly [K in keyof S]: S[K] extends OptionSpec<infer R> ? R : never };
+
+/** The options every layer takes (handled by the Layer base), and the config keys it writes. */
+const BASE_OPTION_KEYS: readonly (keyof LayerOptions)[] = ['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'weights', 'activityRegularizer'];
+const BASE_CONFIG_KEYS: readonly string[] = ['name', 'trainable', 'dtype', 'batch_input_shape', 'activity_regularizer'];
+
+/** A layer's declared options: validation, defaults and the config round trip. */
+export class LayerOptionsSpec<O, S extends OptionsSchema<Omit<O, keyof LayerOptions>>> {
+  readonly className: string;
+  readonly schema: S;
+  /** Every option key the constructor accepts, own and base. */
+  readonly optionKeys: readonly string[];
+  /** Every config key `fromConfig` accepts. */
+  readonly configKeys: readonly string[];
+
+  constructor(className: string, schema: S) {
+    this.className = className;
+    this.schema = schema;
+    const own = Object.keys(schema);
+    this.optionKeys = [...own, ...BASE_OPTION_KEYS];
+    this.configKeys = [...BASE_CONFIG_KEYS, ...own.filter((k) => schema[k as keyof S].toConfig !== undefined).map(toSnakeCase)];
+  }
+
+  /** Validates `options` (an object, known keys only) and resolves every own option, before the layer exists. */
+  resolve(options: unknown): ResolvedOptions<S> {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new InvalidArgumentError('options', options, `an object of ${this.className} options`, this.className);
+    }
+    checkOptionKeys(options, this.optionKeys, this.className);
+    const given = options as Record<string, unknown>;
+    const resolved: Record<string, unknown> = {};
+    for (const key of Object.keys(this.schema)) {
+      resolved[key] = this.schema[key as keyof S].resolve(given[key], key, this.className);
+    }
+    return resolved as ResolvedOptions<S>;
+  }
+
+  /** The own options' Keras config entries, in declaration order. */
+  toConfig(resolved: ResolvedOptions<S>): Config {
+    const config: Config = {};
+    for (const key of Object.keys(this.schema)) {
+      const spec = this.schema[key as keyof S] as OptionSpec<unknown>;
+      if (spec.toConfig) config[toSnakeCase(key)] = spec.toConfig((resolved as Record<string, unknown>)[key]);
+    }
+    return config;
+  }
+
+  /** Constructor options from a Keras config (snake_case keys; unknown keys refused, as Python refuses kwargs). */
+  optionsFromConfig(config: Config): O {
+    const options = configToOptions(config, this.configKeys, this.className);
+    for (const key of Object.keys(this.schema)) {
+      const spec = this.schema[key as keyof S] as OptionSpec<unknown>;
+      if (key in options && spec.fromConfig) options[key] = spec.fromConfig(options[key] as ConfigValue);
+    }
+    return options as O;
+  }
+}
+
+/**
+ * Declares the own options of a layer whose options interface is `O`: a compile error unless the schema
+ * names every own key of `O` (those beyond `LayerOptions`) and nothing else.
+ *
+ * @example
+ * ```ts
+ * const OPTIONS = defineOptions<DenseOptions>()('Dense', { units: option.size({ required: true }), ... });
+ * ```
+ */
+export function defineOptions<O extends LayerOptions>() {
+  return <S extends OptionsSchema<Omit<O, keyof LayerOptions>>>(className: string, schema: S & Record<Exclude<keyof S, keyof Omit<O, keyof LayerOptions>>, never>) =>
+    new LayerOptionsSpec<O, S>(className, schema);
+}
+
+const identity = (value: unknown): ConfigValue => value as ConfigValue;
+
+/** The option builders: each rule once, with one wording. */
+export const option = {
+  /** A size-like integer (`units`, `filters`): in `[min, 2^24]`; required unless a default is given. */
+  size(settings: { required: true; min?: number } | { default: number; min?: number }): OptionSpec<number> {
+    const min = settings.min ?? 1;
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) {
+          if ('default' in settings) return settings.default;
+          throw new InvalidArgumentError(argument, value, `${sizeIntegerWords(min)} (it is required)`, context);
+        }
+        return checkSizeInteger(value, argument, min, context);
+      },
+      toConfig: identity,
+    };
+  },
+  /** `true` or `false`. */
+  boolean(fallback: boolean): OptionSpec<boolean> {
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) return fallback;
+        if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
+        return value;
+      },
+      toConfig: identity,
+    };
+  },
+  /** A number in `[min, max]` (each bound inclusive unless `exclusiveMax`). */
+  number(settings: { default: number; min?: number; max?: number; exclusiveMax?: boolean }): OptionSpec<number> {
+    const { min = -Infinity, max = Infinity, exclusiveMax = false } = settings;
+    const words = `a finite number in [${min}, ${max}${exclusiveMax ? ')' : ']'}`;
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) return settings.default;
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (exclusiveMax && value === max)) {
+          throw new InvalidArgumentError(argument, value, words, context);
+        }
+        return value;
+      },
+      toConfig: identity,
+    };
+  },
+  /** One of a fixed set of strings. */
+  oneOf<T extends string>(allowed: readonly T[], fallback: T): OptionSpec<T> {
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) return fallback;
+        if (!(allowed as readonly unknown[]).includes(value)) {
+          throw new InvalidArgumentError(argument, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, context);
+        }
+        return value as T;
+      },
+      toConfig: identity,
+    };
+  },
+  /** A Keras activation (name, function or null for linear); written as its Keras name. */
+  activation(fallback: ActivationIdentifier = null): OptionSpec<Activation> {
+    return { resolve: (value, argument) => getActivation((value ?? fallback) as ActivationIdentifier, argument), toConfig: (a) => a.name };
+  },
+  /** A Keras initializer; written in Keras's serialized form. */
+  initializer(fallback: string): OptionSpec<Initializer> {
+    return { resolve: (value, argument) => getInitializer((value ?? fallback) as never, argument), toConfig: (i) => i.serialize() };
+  },
+  /** A Keras regularizer or null. */
+  regularizer(): OptionSpec<Regularizer | null> {
+    return { resolve: (value, argument) => getRegularizer(value, argument), toConfig: (r) => (r === null ? null : r.serialize()) };
+  },
+  /** A Keras constraint or null. */
+  constraint(): OptionSpec<Constraint | null> {
+    return { resolve: (value, argument) => getConstraint(value, argument), toConfig: (c) => (c === null ? null : c.serialize()) };
+  },
+  /** An option Keras accepts that this library supports only as `null` (e.g. quantization), written as null. */
+  nullOnly(why: string): OptionSpec<null> {
+    return {
+      resolve: (value, argument, context) => {
+        if (value !== undefined && value !== null) throw new InvalidArgumentError(argument, value, `null (${why})`, context);
+        return null;
+      },
+      toConfig: () => null,
+    };
+  },
+} as const;

@@ -1,0 +1,86 @@
+/**
+ * Strict options objects: every options object of the public API refuses keys it does not know, so a
+ * misspelt option (`fit(x, y, { epoch: 3 })`) or a Python spelling (`kernel_initializer`) is an error
+ * that names the key and the intended one, not a silently ignored argument. The list of known keys is
+ * written once per options type, checked by the compiler against that type (`optionKeys`).
+ */
+
+import { InvalidArgumentError } from '../errors.js';
+
+/** `kernel_initializer` → `kernelInitializer`. */
+function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Levenshtein distance, capped: only near misses matter. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The known key closest to `key` (a typo, a plural, another letter case), or null. */
+export function closestKey(key: string, known: readonly string[]): string | null {
+  const lower = key.toLowerCase();
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const tolerance = Math.max(1, Math.min(3, Math.floor(key.length / 3)));
+  const prefix = best !== null && (best.toLowerCase().startsWith(lower) || lower.startsWith(best.toLowerCase()));
+  return best !== null && (bestDistance <= tolerance || (prefix && key.length >= 3)) ? best : null;
+}
+
+/**
+ * Refuses any key of `options` outside `known`, before anything else happens. The error names the key,
+ * the camelCase form of a snake_case key ("use camelCase: 'kernelInitializer'"), or the closest known key
+ * ("did you mean 'epochs'?").
+ *
+ * @example
+ * ```ts
+ * checkOptionKeys({ epoch: 3 }, ['epochs', 'batchSize'], 'fit()'); // throws: did you mean 'epochs'?
+ * ```
+ */
+export function checkOptionKeys(options: object, known: readonly string[], context: string): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const camel = camelCase(key);
+    let hint: string;
+    if (camel !== key && known.includes(camel)) hint = `use camelCase: '${camel}'`;
+    else {
+      const close = closestKey(key, known);
+      hint = close !== null ? `did you mean '${close}'?` : `the options are ${known.map((k) => `'${k}'`).join(', ')}`;
+    }
+    throw new InvalidArgumentError(key, (options as Record<string, unknown>)[key], `no such option for ${context}; ${hint}`, context);
+  }
+}
+
+/** Every key of `T`, or `never` when `K` lists them all: what {@link optionKeys} demands of its list. */
+type Missing<T, K extends readonly PropertyKey[]> = Exclude<keyof T, K[number]>;
+
+/**
+ * The runtime list of an options type's keys, checked at compile time to name every key of `T` and
+ * nothing else, so the TypeScript type and the strict check cannot drift apart.
+ *
+ * @example
+ * ```ts
+ * const FIT_KEYS = optionKeys<FitOptions>()(['epochs', 'batchSize', ...]); // a compile error if one is missing
+ * ```
+ */
+export function optionKeys<T>() {
+  return <const K extends readonly (keyof T & string)[]>(keys: K & (Missing<T, K> extends never ? unknown : { missingKeys: Missing<T, K> })): readonly string[] =>
+    keys;
+}
