@@ -26,8 +26,8 @@ import type { MetricIdentifier } from '../training/metrics/index.js';
 import { runAsync, runSync } from '../training/run.js';
 import type { CompileOptions } from '../training/trainer.js';
 import { Trainer } from '../training/trainer.js';
-import type { EvaluateOptions, FitOptions } from './training-options.js';
-import { checkCallbacks, checkOptions, EVALUATE_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger } from './training-options.js';
+import type { BatchOptions, EvaluateOptions, FitOptions } from './training-options.js';
+import { BATCH_OPTION_KEYS, checkCallbacks, checkOptions, EVALUATE_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger } from './training-options.js';
 import { optionKeys } from '../utils/option-keys.js';
 import type { ParamTally, SummaryRow } from './summary.js';
 
@@ -285,7 +285,7 @@ export abstract class Model extends Layer {
     const batchSize = positiveInteger(options.batchSize, 'batchSize', 32, context);
     const source: BatchSource = dataset
       ? new DatasetSource(first, optionalSteps(options.steps, 'steps', context), this.input?.shape ?? null)
-      : new ArraySource(inMemoryBatch(first as DataLike, second as DataLike, this.input?.shape ?? null), batchSize, null);
+      : new ArraySource(inMemoryBatch(first as DataLike, second as DataLike, this.input?.shape ?? null, { sampleWeight: options.sampleWeight }, context), batchSize, null);
     const verbose = resolveVerbose(options.verbose, context);
     const callbacks = new CallbackList(checkCallbacks(options.callbacks, context), {
       model: this,
@@ -308,11 +308,13 @@ export abstract class Model extends Layer {
    * const loss = model.trainOnBatch(xBatch, yBatch);
    * ```
    */
-  trainOnBatch(x: DataLike, y: DataLike): number | number[] {
+  trainOnBatch(x: DataLike, y: DataLike, options: BatchOptions = {}): number | number[] {
+    const context = `${this.name}.trainOnBatch`;
     const trainer = this.requireTrainer('trainOnBatch');
-    const batch = inMemoryBatch(x, y, this.input?.shape ?? null);
+    checkOptions(options, BATCH_OPTION_KEYS, context);
+    const batch = inMemoryBatch(x, y, this.input?.shape ?? null, options, context);
     trainer.resetMetrics();
-    const logs = trainer.trainStep(batch.x, batch.y);
+    const logs = trainer.trainStep(batch);
     const values = trainer.metricNames().map((name) => logs[name]);
     return values.length === 1 ? values[0] : values;
   }
@@ -325,11 +327,13 @@ export abstract class Model extends Layer {
    * const loss = model.testOnBatch(xBatch, yBatch);
    * ```
    */
-  testOnBatch(x: DataLike, y: DataLike): number | number[] {
+  testOnBatch(x: DataLike, y: DataLike, options: Pick<BatchOptions, 'sampleWeight'> = {}): number | number[] {
+    const context = `${this.name}.testOnBatch`;
     const trainer = this.requireTrainer('testOnBatch');
-    const batch = inMemoryBatch(x, y, this.input?.shape ?? null);
+    checkOptions(options, ['sampleWeight'], context);
+    const batch = inMemoryBatch(x, y, this.input?.shape ?? null, options, context);
     trainer.resetMetrics();
-    const logs = trainer.testStep(batch.x, batch.y);
+    const logs = trainer.testStep(batch);
     const values = trainer.metricNames().map((name) => logs[name]);
     return values.length === 1 ? values[0] : values;
   }

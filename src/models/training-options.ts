@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../utils/option-keys.js';
 import type { Callback } from '../training/callbacks/index.js';
 import { Callback as CallbackClass } from '../training/callbacks/index.js';
-import type { DataLike, Dataset } from '../training/data.js';
+import type { ClassWeight, DataLike, Dataset } from '../training/data.js';
 import type { Verbose } from '../training/loops.js';
 
 export interface FitOptions {
@@ -29,6 +29,10 @@ export interface FitOptions {
   stepsPerEpoch?: number;
   /** For datasets given as validationData: batches per validation (else one full pass). */
   validationSteps?: number;
+  /** One weight per sample, scaling its loss (and weighted metrics), as Keras's `sample_weight`. */
+  sampleWeight?: DataLike;
+  /** Class index → weight, applied per sample from its label (Keras's `class_weight`); not with `sampleWeight`. */
+  classWeight?: ClassWeight;
 }
 
 export interface EvaluateOptions {
@@ -37,6 +41,14 @@ export interface EvaluateOptions {
   callbacks?: readonly Callback[];
   /** For datasets: batches to evaluate (else one full pass). */
   steps?: number;
+  /** One weight per sample, as Keras's `sample_weight`. */
+  sampleWeight?: DataLike;
+}
+
+/** The options of `trainOnBatch` (and `sampleWeight` alone for `testOnBatch`). */
+export interface BatchOptions {
+  sampleWeight?: DataLike;
+  classWeight?: ClassWeight;
 }
 
 /** The keys `fit` accepts (checked against `FitOptions` by the compiler). */
@@ -52,10 +64,15 @@ export const FIT_OPTION_KEYS = optionKeys<FitOptions>()([
   'initialEpoch',
   'stepsPerEpoch',
   'validationSteps',
+  'sampleWeight',
+  'classWeight',
 ]);
 
 /** The keys `evaluate` accepts. */
-export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>()(['batchSize', 'verbose', 'callbacks', 'steps']);
+export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>()(['batchSize', 'verbose', 'callbacks', 'steps', 'sampleWeight']);
+
+/** The keys `trainOnBatch` accepts. */
+export const BATCH_OPTION_KEYS = optionKeys<BatchOptions>()(['sampleWeight', 'classWeight']);
 
 export function positiveInteger(value: unknown, argument: string, fallback: number, context: string): number {
   if (value === undefined) return fallback;

@@ -15,6 +15,8 @@ import type { Pull } from './run.js';
 export interface Batch {
   x: Tensor;
   y: Tensor;
+  /** Per-sample weights `[N]` (from `sampleWeight` or `classWeight`), when given. */
+  sampleWeight?: Tensor;
 }
 
 /** What `fit`/`evaluate` accept as inputs or targets: a tensor, nested arrays, or a flat typed array. */
@@ -73,8 +75,23 @@ export function assertSameSamples(x: Tensor, y: Tensor): void {
   }
 }
 
+/** Rows `indices` of every tensor of a batch. */
+export function batchRows(batch: Batch, indices: ArrayLike<number>): Batch {
+  const rows: Batch = { x: takeRows(batch.x, indices), y: takeRows(batch.y, indices) };
+  if (batch.sampleWeight) rows.sampleWeight = takeRows(batch.sampleWeight, indices);
+  return rows;
+}
+
+/** Frees every tensor of a batch. */
+function disposeBatch(batch: Batch): void {
+  batch.x.dispose();
+  batch.y.dispose();
+  batch.sampleWeight?.dispose();
+}
+
 /** Keras's validation_split: the last fraction of the samples, taken before any shuffling. */
-export function splitValidation(x: Tensor, y: Tensor, fraction: number): { train: Batch; validation: Batch } {
+export function splitValidation(samples: Batch, fraction: number): { train: Batch; validation: Batch } {
+  const { x } = samples;
   if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) {
     throw new InvalidArgumentError('validationSplit', fraction, 'a number strictly between 0 and 1');
   }
@@ -84,10 +101,7 @@ export function splitValidation(x: Tensor, y: Tensor, fraction: number): { train
     throw new InvalidArgumentError('validationSplit', fraction, `a fraction leaving samples on both sides of the split (the data has ${n} samples)`);
   }
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-  return {
-    train: { x: takeRows(x, range(0, splitAt)), y: takeRows(y, range(0, splitAt)) },
-    validation: { x: takeRows(x, range(splitAt, n)), y: takeRows(y, range(splitAt, n)) },
-  };
+  return { train: batchRows(samples, range(0, splitAt)), validation: batchRows(samples, range(splitAt, n)) };
 }
 
 /** In-memory samples in batches of `batchSize`, reshuffled at the start of each pass when asked. */
@@ -125,17 +139,19 @@ export class ArraySource implements BatchSource {
     if (this.position >= this.order.length) return null;
     const indices = this.order.subarray(this.position, this.position + this.batchSize);
     this.position += indices.length;
-    return { x: takeRows(this.data.x, indices), y: takeRows(this.data.y, indices) };
+    return batchRows(this.data, indices);
   }
 
   release(batch: Batch): void {
-    batch.x.dispose();
-    batch.y.dispose();
+    disposeBatch(batch);
   }
 }
 
-/** What a dataset yields: `[x, y]` pairs or `{ x, y }` objects. */
-export type DatasetBatch = readonly [DataLike, DataLike] | { x: DataLike; y: DataLike };
+/** What a dataset yields: `[x, y]` or `[x, y, sampleWeight]` pairs, or `{ x, y, sampleWeight? }` objects. */
+export type DatasetBatch =
+  | readonly [DataLike, DataLike]
+  | readonly [DataLike, DataLike, DataLike]
+  | { x: DataLike; y: DataLike; sampleWeight?: DataLike };
 export type Dataset = AsyncIterable<DatasetBatch> | Iterable<DatasetBatch>;
 
 export function isDataset(value: unknown): value is Dataset {
@@ -167,18 +183,67 @@ export class DatasetSource implements BatchSource {
     if (result.done) return null;
     this.taken++;
     const item = result.value;
-    const [xs, ys] = Array.isArray(item) ? (item as readonly [DataLike, DataLike]) : [(item as { x: DataLike }).x, (item as { y: DataLike }).y];
+    const [xs, ys, ws] = Array.isArray(item)
+      ? (item as readonly DataLike[])
+      : [(item as { x: DataLike }).x, (item as { y: DataLike }).y, (item as { sampleWeight?: DataLike }).sampleWeight];
     const x = toTensor(xs, 'x', this.inputShape?.slice(1) ?? null);
     const y = toTensor(ys, 'y', null, x.shape[0]);
-    if (x !== xs) this.created.add(x);
-    if (y !== ys) this.created.add(y);
+    const batch: Batch = { x, y };
+    if (ws !== undefined) batch.sampleWeight = sampleWeightTensor(ws, x.shape[0]);
+    for (const [t, given] of [[x, xs], [y, ys], [batch.sampleWeight, ws]] as const) if (t !== undefined && t !== given) this.created.add(t);
     assertSameSamples(x, y);
-    return { x, y };
+    return batch;
   }
 
   release(batch: Batch): void {
-    for (const t of [batch.x, batch.y]) {
-      if (this.created.delete(t)) t.dispose();
+    for (const t of [batch.x, batch.y, batch.sampleWeight]) {
+      if (t !== undefined && this.created.delete(t)) t.dispose();
     }
   }
+}
+
+/** Per-sample weights as a float tensor `[samples]` (a `[samples, 1]` tensor is accepted too). */
+export function sampleWeightTensor(value: DataLike, samples: number): Tensor {
+  const w = toTensor(value, 'sampleWeight', null, samples);
+  const ok = w.rank >= 1 && w.shape[0] === samples && w.size === samples && w.dtype !== 'int32';
+  if (!ok) {
+    throw new ShapeError(`sampleWeight must hold one float weight per sample (${samples}); received shape ${formatShape(w.shape)} (${w.dtype})`);
+  }
+  return w.rank === 1 ? w : tensorWithShape(w, [samples]);
+}
+
+/** Keras's class weights: class index → weight (classes not listed weigh 1). */
+export type ClassWeight = Readonly<Record<number, number>> | ReadonlyMap<number, number>;
+
+/**
+ * Keras's `class_weight_to_sample_weights`: each sample weighs its class's weight, the class being the
+ * label (integer labels, `[N]` or `[N, 1]`) or the argmax of a one-hot row.
+ */
+export function classWeightToSampleWeight(y: Tensor, classWeight: ClassWeight, context: string): Tensor {
+  const table = classWeight instanceof Map ? classWeight : new Map(Object.entries(classWeight).map(([k, v]) => [Number(k), v] as const));
+  for (const [k, v] of table) {
+    if (!Number.isInteger(k) || k < 0 || typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new InvalidArgumentError('classWeight', Object.fromEntries(table), 'an object mapping class indices (integers ≥ 0) to finite weights', context);
+    }
+  }
+  const n = y.shape[0];
+  const width = y.rank > 1 ? y.size / n : 1;
+  const labels = y.dataSync();
+  const weights = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let label = labels[i * width];
+    if (width > 1) {
+      // One-hot rows: the index of the first maximum, as numpy's argmax.
+      let best = label;
+      label = 0;
+      for (let j = 1; j < width; j++) {
+        if (labels[i * width + j] > best) {
+          best = labels[i * width + j];
+          label = j;
+        }
+      }
+    }
+    weights[i] = table.get(Math.round(label)) ?? 1;
+  }
+  return tensor(weights, [n]);
 }

@@ -34,6 +34,11 @@ function prefixed(logs: Logs, prefix: string): Logs {
   return Object.fromEntries(Object.entries(logs).map(([k, v]) => [`${prefix}${k}`, v]));
 }
 
+/** Keras's warning when an epoch gets no batches. */
+export const RAN_OUT_OF_DATA =
+  'Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate at ' +
+  'least `stepsPerEpoch * epochs` batches. You may need to use the repeat() function when building your dataset.';
+
 /** Runs the epochs; returns the History. Stops early when a callback sets `model.stopTraining`. */
 export function* fitLoop(model: LoopModel, trainer: Trainer, data: BatchSource, options: FitLoopOptions): Pull<History> {
   const verbose = resolveVerbose(options.verbose, `${model.name}.fit`);
@@ -50,18 +55,26 @@ export function* fitLoop(model: LoopModel, trainer: Trainer, data: BatchSource, 
     trainer.resetMetrics();
     callbacks.onEpochBegin(epoch);
     data.startPass();
+    let steps = 0;
     for (let step = 0; ; step++) {
       const batch = yield* data.nextBatch();
       if (batch === null) break;
+      steps++;
       callbacks.onTrainBatchBegin(step);
       let batchLogs: Logs;
       try {
-        batchLogs = trainer.trainStep(batch.x, batch.y);
+        batchLogs = trainer.trainStep(batch);
       } finally {
         data.release(batch);
       }
       callbacks.onTrainBatchEnd(step, batchLogs);
       if (model.stopTraining) break;
+    }
+    if (steps === 0) {
+      // A one-shot iterable is exhausted after its first pass: Keras warns and training stops there, rather
+      // than logging an epoch of nothing.
+      console.warn(RAN_OUT_OF_DATA);
+      break;
     }
     logs = trainer.results();
     if (options.validation) {
@@ -86,7 +99,7 @@ export function* evaluateLoop(trainer: Trainer, data: BatchSource, callbacks: Ca
     callbacks.onTestBatchBegin(step);
     let batchLogs: Logs;
     try {
-      batchLogs = trainer.testStep(batch.x, batch.y);
+      batchLogs = trainer.testStep(batch);
     } finally {
       data.release(batch);
     }

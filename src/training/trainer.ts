@@ -15,6 +15,7 @@ import { checkOptionKeys, optionKeys } from '../utils/option-keys.js';
 import type { CallOptions } from '../layers/layer.js';
 import { add } from '../ops/elementwise.js';
 import type { Logs } from './callbacks/index.js';
+import type { Batch } from './data.js';
 import type { Loss, LossIdentifier } from './losses/index.js';
 import { getLoss } from './losses/index.js';
 import type { Metric, MetricIdentifier } from './metrics/index.js';
@@ -28,11 +29,13 @@ export interface CompileOptions {
   optimizer?: OptimizerIdentifier;
   /** A Keras loss name, an object from `losses.*`, or a function `(yTrue, yPred) => Tensor`. */
   loss: LossIdentifier;
-  /** Metric names ('accuracy', 'mse', 'mae', ...) or objects from `metrics.*`. */
+  /** Metric names ('accuracy', 'mse', 'mae', ...) or objects from `metrics.*`; they ignore sample weights. */
   metrics?: readonly MetricIdentifier[];
+  /** Metrics computed with the sample (or class) weights, as Keras's `weighted_metrics`. */
+  weightedMetrics?: readonly MetricIdentifier[];
 }
 
-const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()(['optimizer', 'loss', 'metrics']);
+const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()(['optimizer', 'loss', 'metrics', 'weightedMetrics']);
 
 /** What the trainer needs of a model; `Model` implements it. */
 export interface TrainableModel {
@@ -55,6 +58,8 @@ export class Trainer {
   private loss: Loss | null;
   readonly metricIdentifiers: readonly MetricIdentifier[];
   private metrics: Metric[] | null = null;
+  readonly weightedMetricIdentifiers: readonly MetricIdentifier[];
+  private weightedMetrics: Metric[] | null = null;
   private readonly lossTracker = new Mean({ name: 'loss' });
 
   constructor(
@@ -70,12 +75,17 @@ export class Trainer {
     }
     const metrics = options.metrics ?? [];
     if (!Array.isArray(metrics)) throw new InvalidArgumentError('metrics', metrics, 'an array of metric names or objects', `${model.name}.compile`);
+    const weightedMetrics = options.weightedMetrics ?? [];
+    if (!Array.isArray(weightedMetrics)) {
+      throw new InvalidArgumentError('weightedMetrics', weightedMetrics, 'an array of metric names or objects', `${model.name}.compile`);
+    }
     // Resolve everything once now, so a bad name fails at compile rather than in the first batch.
     this.optimizer = getOptimizer(options.optimizer ?? 'rmsprop');
     this.loss = resolvesFromShapes(options.loss) ? null : getLoss(options.loss);
-    for (const m of metrics) resolveMetric(m, { loss: options.loss });
+    for (const m of [...metrics, ...weightedMetrics]) resolveMetric(m, { loss: options.loss });
     this.lossIdentifier = options.loss;
     this.metricIdentifiers = metrics;
+    this.weightedMetricIdentifiers = weightedMetrics;
   }
 
   /** The loss and metrics, resolved against the first batch's shapes (Keras picks 'accuracy' variants so). */
@@ -83,6 +93,14 @@ export class Trainer {
     const context = { yTrueShape: y.shape, yPredShape: yPred.shape };
     this.loss ??= getLoss(this.lossIdentifier, context);
     this.metrics ??= this.metricIdentifiers.map((m) => resolveMetric(m, { ...context, loss: this.lossIdentifier }));
+    if (this.weightedMetrics === null) {
+      const taken = new Set(this.metrics.map((m) => m.name));
+      // Keras logs a weighted metric whose name an unweighted one already has as 'weighted_<name>'.
+      this.weightedMetrics = this.weightedMetricIdentifiers.map((m) => {
+        const metric = resolveMetric(m, { ...context, loss: this.lossIdentifier });
+        return taken.has(metric.name) ? resolveMetric(m, { ...context, loss: this.lossIdentifier }, 'weightedMetrics', `weighted_${metric.name}`) : metric;
+      });
+    }
     return this.loss;
   }
 
@@ -90,7 +108,7 @@ export class Trainer {
    * One optimizer step on a batch; returns the running logs of the epoch so far. A step that throws (bad
    * labels, a loss that does not fit the output) leaves every variable as it was.
    */
-  trainStep(x: Tensor, y: Tensor): Logs {
+  trainStep({ x, y, sampleWeight }: Batch): Logs {
     // The step's activations, gradients and replaced weight values are freed when it ends.
     tidy(() =>
       withRollback(() => {
@@ -99,12 +117,12 @@ export class Trainer {
         const { value, grads } = valueAndGrads(() => {
           const yPred = this.model.apply(x, { training: true });
           prediction = yPred;
-          const dataLoss = this.prepare(y, yPred).call(y, yPred);
+          const dataLoss = this.prepare(y, yPred).call(y, yPred, sampleWeight);
           return this.model.losses.reduce((total, penalty) => add(total, penalty), dataLoss);
         }, params);
         // Metrics read the step's prediction, made before the update (as Keras's train_step does); recording
         // first means a metric that refuses the batch throws before any weight moved.
-        this.record(value, y, prediction as unknown as Tensor);
+        this.record(value, y, prediction as unknown as Tensor, sampleWeight);
         this.optimizer.applyGradients(grads.map((g, i) => [g, params[i]] as const));
         this.model.applyConstraints();
       }),
@@ -113,35 +131,37 @@ export class Trainer {
   }
 
   /** Loss and metrics on a batch in inference mode, accumulated into the running logs. */
-  testStep(x: Tensor, y: Tensor): Logs {
+  testStep({ x, y, sampleWeight }: Batch): Logs {
     tidy(() => noGrad(() => {
       const yPred = this.model.apply(x, { training: false });
-      const dataLoss = this.prepare(y, yPred).call(y, yPred);
-      this.record(this.model.losses.reduce((total, penalty) => add(total, penalty), dataLoss), y, yPred);
+      const dataLoss = this.prepare(y, yPred).call(y, yPred, sampleWeight);
+      this.record(this.model.losses.reduce((total, penalty) => add(total, penalty), dataLoss), y, yPred, sampleWeight);
     }));
     return this.results();
   }
 
-  private record(loss: Tensor, y: Tensor, yPred: Tensor): void {
+  private record(loss: Tensor, y: Tensor, yPred: Tensor, sampleWeight: Tensor | undefined): void {
     // Keras weights each batch's loss by its size, so a short last batch counts proportionally.
-    this.lossTracker.update([loss.item()], [y.shape[0]]);
-    for (const metric of this.metrics ?? []) metric.update(y, yPred);
+    this.lossTracker.updateState([loss.item()], [y.shape[0]]);
+    // As Keras's CompileMetrics: `metrics` ignore sample weights, `weightedMetrics` use them.
+    for (const metric of this.metrics ?? []) metric.updateState(y, yPred);
+    for (const metric of this.weightedMetrics ?? []) metric.updateState(y, yPred, sampleWeight);
   }
 
   resetMetrics(): void {
-    this.lossTracker.reset();
-    for (const metric of this.metrics ?? []) metric.reset();
+    this.lossTracker.resetState();
+    for (const metric of [...(this.metrics ?? []), ...(this.weightedMetrics ?? [])]) metric.resetState();
   }
 
   /** `{ loss, <metric>: value, ... }` averaged over the batches since the last reset. */
   results(): Logs {
     const logs: Logs = { loss: this.lossTracker.result() };
-    for (const metric of this.metrics ?? []) logs[metric.name] = metric.result();
+    for (const metric of [...(this.metrics ?? []), ...(this.weightedMetrics ?? [])]) logs[metric.name] = metric.result();
     return logs;
   }
 
   /** Names of the logged values, in order (loss, then metrics), once the metrics are resolved. */
   metricNames(): string[] {
-    return ['loss', ...(this.metrics ?? []).map((m) => m.name)];
+    return ['loss', ...[...(this.metrics ?? []), ...(this.weightedMetrics ?? [])].map((m) => m.name)];
   }
 }

@@ -39,7 +39,7 @@ export interface BinaryAccuracyOptions extends MetricOptions {
  * @example
  * ```ts
  * const m = new BinaryAccuracy();
- * m.update(tensor([[1], [1], [0], [0]]), tensor([[0.98], [1], [0], [0.6]]));
+ * m.updateState(tensor([[1], [1], [0], [0]]), tensor([[0.98], [1], [0], [0.6]]));
  * m.result(); // 0.75
  * ```
  */
@@ -77,7 +77,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
  * @example
  * ```ts
  * const m = new CategoricalAccuracy();
- * m.update(tensor([[0, 0, 1], [0, 1, 0]]), tensor([[0.1, 0.9, 0.8], [0.05, 0.95, 0]]));
+ * m.updateState(tensor([[0, 0, 1], [0, 1, 0]]), tensor([[0.1, 0.9, 0.8], [0.05, 0.95, 0]]));
  * m.result(); // 0.5
  * ```
  */
@@ -112,7 +112,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
  * @example
  * ```ts
  * const m = new SparseCategoricalAccuracy();
- * m.update(tensor([2, 1]), tensor([[0.1, 0.6, 0.3], [0.05, 0.95, 0]]));
+ * m.updateState(tensor([2, 1]), tensor([[0.1, 0.6, 0.3], [0.05, 0.95, 0]]));
  * m.result(); // 0.5
  * ```
  */

@@ -34,7 +34,7 @@ export type { MetricIdentifier, MetricResolveContext } from './resolve.js';
  * @example
  * ```ts
  * const acc = metrics.get('accuracy', { yTrueShape: [8, 1], yPredShape: [8, 1] }); // BinaryAccuracy 'accuracy'
- * acc.update(yTrue, yPred);
+ * acc.updateState(yTrue, yPred);
  * acc.result();
  * ```
  */

@@ -102,9 +102,9 @@ export function reduceToSamplewise(
  * @example
  * ```ts
  * const m = new BinaryAccuracy();
- * m.update(tensor([[1], [0]]), tensor([[0.8], [0.6]]));
+ * m.updateState(tensor([[1], [0]]), tensor([[0.8], [0.6]]));
  * m.result(); // 0.5
- * m.reset();
+ * m.resetState();
  * ```
  */
 export abstract class Metric {
@@ -121,13 +121,23 @@ export abstract class Metric {
   }
 
   /** Accumulates one batch. */
-  abstract update(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight | null): void;
+  abstract updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight | null): void;
 
   /** The metric over everything accumulated since the last reset (0 before any update, as Keras). */
   abstract result(): number;
 
   /** Forgets everything accumulated. */
-  abstract reset(): void;
+  abstract resetState(): void;
+
+  /** The name the library used before Keras's `updateState`; the same method. */
+  update(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight | null): void {
+    this.updateState(yTrue, yPred, sampleWeight);
+  }
+
+  /** The name the library used before Keras's `resetState`; the same method. */
+  reset(): void {
+    this.resetState();
+  }
 
   /**
    * Keras's config. `dtype` is Keras's default floatx, written for compatibility; we accumulate in float64
@@ -165,7 +175,7 @@ class RunningMean {
 }
 
 /**
- * The (weighted) mean of all values given to `update`, as `keras.metrics.Mean`; `fit` tracks the running
+ * The (weighted) mean of all values given to `updateState`, as `keras.metrics.Mean`; `fit` tracks the running
  * loss with one. A value of rank > 1 counts as one sample per row (its mean over the other axes).
  *
  * Unlike the other metrics it takes values, not `(yTrue, yPred)`, so it is not a `Metric`.
@@ -173,8 +183,8 @@ class RunningMean {
  * @example
  * ```ts
  * const m = new Mean();
- * m.update([1, 2, 3]);
- * m.update(5);
+ * m.updateState([1, 2, 3]);
+ * m.updateState(5);
  * m.result(); // 2.75
  * ```
  */
@@ -188,7 +198,7 @@ export class Mean {
   }
 
   /** Adds values (a tensor, a number or numbers) with optional per-sample weights. */
-  update(values: Tensor | number | readonly number[], sampleWeight?: SampleWeight | null): void {
+  updateState(values: Tensor | number | readonly number[], sampleWeight?: SampleWeight | null): void {
     let host: HostValues;
     if (isTensor(values)) host = hostValues(values);
     else if (typeof values === 'number') host = { data: Float64Array.of(values), shape: [] };
@@ -203,8 +213,18 @@ export class Mean {
     return this.state.result();
   }
 
-  reset(): void {
+  resetState(): void {
     this.state.reset();
+  }
+
+  /** The name the library used before Keras's `updateState`; the same method. */
+  update(values: Tensor | number | readonly number[], sampleWeight?: SampleWeight | null): void {
+    this.updateState(values, sampleWeight);
+  }
+
+  /** The name the library used before Keras's `resetState`; the same method. */
+  reset(): void {
+    this.resetState();
   }
 
   getConfig(): Config {
@@ -249,7 +269,7 @@ export class MeanMetricWrapper extends Metric {
     return hostValues(out);
   }
 
-  update(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight | null): void {
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: SampleWeight | null): void {
     assertMetricInputs(yTrue, yPred, this.name);
     const reduced = reduceToSamplewise(this.samples(yTrue, yPred), sampleWeight, this.name);
     this.state.add(reduced.values, reduced.weights);
@@ -259,7 +279,7 @@ export class MeanMetricWrapper extends Metric {
     return this.state.result();
   }
 
-  reset(): void {
+  resetState(): void {
     this.state.reset();
   }
 }

@@ -42,7 +42,7 @@ function lastAxisMean(yTrue: Tensor, yPred: Tensor, context: string, f: (t: numb
  * @example
  * ```ts
  * const m = new MeanSquaredError();
- * m.update(tensor([[0, 1], [0, 0]]), tensor([[1, 1], [0, 0]]));
+ * m.updateState(tensor([[0, 1], [0, 0]]), tensor([[1, 1], [0, 0]]));
  * m.result(); // 0.25
  * ```
  */
@@ -64,7 +64,7 @@ export class MeanSquaredError extends MeanMetricWrapper {
  * @example
  * ```ts
  * const m = new MeanAbsoluteError();
- * m.update(tensor([[0, 1], [0, 0]]), tensor([[1, 1], [0, 0]]));
+ * m.updateState(tensor([[0, 1], [0, 0]]), tensor([[1, 1], [0, 0]]));
  * m.result(); // 0.25
  * ```
  */

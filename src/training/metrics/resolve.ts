@@ -110,7 +110,7 @@ function accuracyKind(context: MetricResolveContext, identifier: string): 'binar
  * resolveMetric('mse').name; // 'mse'
  * ```
  */
-export function resolveMetric(identifier: unknown, context: MetricResolveContext = {}, argument = 'metrics'): Metric {
+export function resolveMetric(identifier: unknown, context: MetricResolveContext = {}, argument = 'metrics', name?: string): Metric {
   if (identifier === null || identifier === undefined) {
     throw new InvalidArgumentError(argument, identifier, 'a metric (Keras: "Expected metric, received `None`")');
   }
@@ -119,19 +119,19 @@ export function resolveMetric(identifier: unknown, context: MetricResolveContext
     const lower = identifier.toLowerCase();
     if (lower === 'accuracy' || lower === 'acc') {
       const kind = accuracyKind(context, identifier);
-      const options = { name: identifier };
+      const options = { name: name ?? identifier };
       if (kind === 'binary') return new BinaryAccuracy(options);
       return kind === 'sparse' ? new SparseCategoricalAccuracy(options) : new CategoricalAccuracy(options);
     }
     const create = NAMES.get(identifier);
     if (create === undefined) throw new UnknownNameError(argument, identifier, METRIC_NAMES);
-    return create({ name: identifier });
+    return create({ name: name ?? identifier });
   }
   if (typeof identifier === 'function') {
     if ((identifier as { prototype?: unknown }).prototype instanceof Metric) {
       return new (identifier as new () => Metric)();
     }
-    return new MeanMetricWrapper(identifier as MetricFn);
+    return new MeanMetricWrapper(identifier as MetricFn, name === undefined ? {} : { name });
   }
   if (isPlainObject(identifier) && typeof identifier.class_name === 'string') {
     const factory = FROM_CONFIG.require(identifier.class_name, `${argument}.class_name`);

@@ -372,6 +372,24 @@ export abstract class Optimizer {
     noGrad(() => tidy(() => this.step(pairs)));
   }
 
+  /**
+   * Keras's `optimizer.apply(grads, trainable_variables)`: one step with `grads[i]` for `variables[i]`
+   * (the same as {@link applyGradients} on the pairs).
+   *
+   * @example
+   * ```ts
+   * const { grads } = valueAndGrads(loss, model.trainableWeights);
+   * optimizer.apply(grads, model.trainableWeights);
+   * ```
+   */
+  apply(grads: readonly Tensor[], variables: readonly Variable[]): void {
+    if (!Array.isArray(grads)) throw new InvalidArgumentError('grads', grads, 'an array of gradient Tensors', this.className);
+    if (!Array.isArray(variables) || variables.length !== grads.length) {
+      throw new InvalidArgumentError('variables', variables, `an array of ${grads.length} Variables, one per gradient`, this.className);
+    }
+    this.applyGradients(grads.map((g, i) => [g, variables[i]] as const));
+  }
+
   private step(pairs: ReadonlyArray<readonly [Tensor, Variable]>): void {
     const lr = this.currentLearningRate();
     const grads = this.clipped(pairs.map(([g]) => g));
