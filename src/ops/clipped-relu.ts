@@ -13,7 +13,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { getBackend } from '../kernels/backend.js';
-import type { FloatArray } from '../kernels/float-array.js';
+import type { FloatArray } from '../engine/dtype.js';
 import { cast } from './shape-ops.js';
 
 /**

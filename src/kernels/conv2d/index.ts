@@ -1,10 +1,10 @@
 /** Grouped 2D convolution kernels on plain typed arrays (the naive reference is test-only). */
 import type { Epilogue } from '../epilogue.js';
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardKernel, conv2dForward } from './js.js';
 import type { Conv2dParams } from './params.js';
 
-export type { FloatArray } from '../float-array.js';
+export type { FloatArray } from '../../engine/dtype.js';
 export type { Conv2dOptions, Conv2dParams, DataFormat, ExplicitPadding, Padding } from './params.js';
 export {
   conv2dInputShape,

@@ -1,5 +1,5 @@
 /** Depthwise 2D convolution kernels on plain typed arrays (the naive reference is test-only). */
-export type { FloatArray } from '../float-array.js';
+export type { FloatArray } from '../../engine/dtype.js';
 export type { DataFormat, DepthwiseConv2dOptions, DepthwiseConv2dParams, Padding } from './params.js';
 export {
   convOutputLength,
