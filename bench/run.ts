@@ -324,19 +324,6 @@ async function main(): Promise<void> {
     if (caseResult.wasmVariants.length > 0) console.log(`    ${base1} ran: ${caseResult.wasmVariants.join(', ')}`);
   }
 
-  // ---- kernel variants: every manifest entry on its example ----
-  let variants: VariantResult[] = [];
-  if (args.variants && oursWasmLoaded !== null) {
-    await setThreads(1);
-    variants = await benchVariants(oursWasmLoaded.backend, timing, args.filter);
-    if (variants.length > 0) console.log('\nkernel variants (src/kernels/wasm/manifest.ts), each on its example, 1 thread:');
-    for (const v of variants) {
-      const spread = v.medianMs > 0 ? (100 * v.iqrMs) / v.medianMs : 0;
-      console.log(`  ${v.name.padEnd(52)} ${fmt(v.medianMs).padStart(7)}ms ±${spread.toFixed(0)}%  ${v.example}${v.selected ? '' : '  (NOT SELECTED by its example)'}`);
-      if (!v.selected) notes.push(`variant ${v.name}: its example did not select it`);
-    }
-  }
-
   // Geometric means of the ratios per group of cases.
   const groups: Record<string, (c: CaseResult) => boolean> = {
     'forward b1 (MobileNetV1 3x3)': (c) => c.direction === 'forward' && c.batch === 1 && c.id.includes('/mnv1-'),
@@ -431,6 +418,19 @@ async function main(): Promise<void> {
             .join(', '),
       );
       for (const [name, a] of agree) if (a.maxAbsDiff > 1e-4) notes.push(`${name} on ${mc.id}: output differs from ours by ${a.maxAbsDiff.toExponential(2)}`);
+    }
+  }
+
+  // ---- kernel variants: every manifest entry on its example (after the models, so it warms nothing they time) ----
+  let variants: VariantResult[] = [];
+  if (args.variants && oursWasmLoaded !== null) {
+    await setThreads(1);
+    variants = await benchVariants(oursWasmLoaded.backend, timing, args.filter);
+    if (variants.length > 0) console.log('\nkernel variants (src/kernels/wasm/manifest.ts), each on its example, 1 thread:');
+    for (const v of variants) {
+      const spread = v.medianMs > 0 ? (100 * v.iqrMs) / v.medianMs : 0;
+      console.log(`  ${v.name.padEnd(52)} ${fmt(v.medianMs).padStart(7)}ms ±${spread.toFixed(0)}%  ${v.example}${v.selected ? '' : '  (NOT SELECTED by its example)'}`);
+      if (!v.selected) notes.push(`variant ${v.name}: its example did not select it`);
     }
   }
 
