@@ -3,11 +3,11 @@
  * passes; what SIMD removes is the per-element branch, which mispredicts on activations whose signs are
  * random (about half of a MobileNet training step went to the scalar JavaScript loop).
  *
- * Work units are blocks of 1024 elements (parallel convention: `(start, end, scratch)`, see
+ * Work units are blocks of ACTIVATION_BLOCK elements (parallel convention: `(start, end, scratch)`, see
  * src/kernels/wasm/parallel.ts); the last block is short.
  */
 
-const BLOCK: i32 = 1024;
+import { ACTIVATION_BLOCK as BLOCK } from './shared/boundary';
 
 /**
  * `dst = clamp(src, 0, cap)`. `propagate == 0`: NaN and -0 give +0 (Keras's ReLU layer rule, through the

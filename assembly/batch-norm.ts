@@ -16,8 +16,8 @@
  * accumulators in registers, and the chunk's cache lines are still in L1 when the next group reads them.
  *
  * Work units are groups of 4 channels (parallel convention `(start, end, scratch)`, see
- * src/kernels/wasm/parallel.ts; scratch: 64 bytes per group for the forward, 80 for the backward, holding
- * the groups' float32 constants): a range reads every row but writes only its own channels, of the outputs
+ * src/kernels/wasm/parallel.ts; scratch: `batchNormForwardScratchBytes` / `batchNormBackwardScratchBytes`,
+ * 64 and 80 bytes per group, holding the groups' float32 constants): a range reads every row but writes only its own channels, of the outputs
  * and of the float64 statistics arrays, so disjoint ranges can run concurrently. Each channel's result does
  * not depend on where the range boundaries fall (the partial last group uses scalar loops with the same
  * chunked arithmetic).
@@ -215,6 +215,16 @@ export function batchNormForwardNHWC(
       for (let r = 0; r < n; r++, p += stride) store<f32>(y + p, (load<f32>(x + p) - m - ml) * k + b);
     }
   }
+}
+
+/** Bytes of private scratch `batchNormForwardNHWC` needs for `C` channels (any range): 64 per group of 4. */
+export function batchNormForwardScratchBytes(C: i32): usize {
+  return <usize>((C + 3) >> 2) * 64;
+}
+
+/** Bytes of private scratch `batchNormBackwardNHWC` needs for `C` channels (any range): 80 per group of 4. */
+export function batchNormBackwardScratchBytes(C: i32): usize {
+  return <usize>((C + 3) >> 2) * 80;
 }
 
 /**

@@ -15,9 +15,13 @@
  * against ours at 1 thread (`x`) and at 2 threads (`/x`): > 1 means ours is faster. Per-layer results are
  * checked against the TypeScript kernels; whole-model outputs against ours (same weights).
  *
+ * Kernel variants (`variants.ts`): every entry of the kernel manifest timed on its example at one thread,
+ * and each per-layer case lists the manifest entries its ours-wasm run selected.
+ *
  * Flags: --quick (few cases, few repetitions; the tfjs-cpu training step at batch 2, scaled: a smoke run
- * of about two minutes), --filter TEXT (case ids containing TEXT), --out FILE, --budget MS (timed time per
- * case and implementation), --no-models / --models-only.
+ * of about two minutes), --filter TEXT (case ids, and variant names, containing TEXT), --out FILE,
+ * --budget MS (timed time per case and implementation), --no-models / --models-only, --no-variants /
+ * --variants-only.
  *
  * JSON result (bench/results/latest.json, or --out):
  * {
@@ -25,7 +29,7 @@
  *           threads: { available, source, counts: number[] }, oursBackend: { name, isLibraryBackend },
  *           implementations: [{ name, version, threads? }], notes: string[] },
  *   cases: [{ ...BenchCase (id, op, direction, batch, height, width, channels, kernel, stride, dilation,
- *             filters, macs),
+ *             filters, macs), wasmVariants: string[] (manifest entries the ours-wasm run selected),
  *             results: { [column]: Summary & { gmacPerSecond, relativeError } | { error } },
  *             ratios: { [column]: median / median(ours-wasm) }, ratios2t: { [column]: median / median(ours-wasm-2t) } }],
  *   summary: { [group]: { [column]: { geomeanRatio, cases } } },          // per-layer groups, vs ours 1 thread
@@ -33,6 +37,7 @@
  *              results: { [column]: Summary & { estimatedMs?, estimateNote? } | { error } | { unsupported } },
  *              ratios, ratios2t,                                         // as for cases, vs ours / ours-2t
  *              agreement: { [column]: { maxAbsDiff, relativeError } } }], // inference outputs vs ours
+ *   variants: [{ name, family, op, example, selected, ...Summary }],   // every manifest entry, 1 thread
  *   targets: [{ id, description, ratio, required, pass, note }],
  *   wasmStats: { kernels, arena } | null
  * }
@@ -62,6 +67,9 @@ import { measure } from './stats.js';
 import type { TargetResult } from './targets.js';
 import { evaluateTargets } from './targets.js';
 import { threadControl } from './threads.js';
+import type { VariantResult } from './variants.js';
+import { benchVariants } from './variants.js';
+import { variantSelections } from '../src/kernels/wasm/manifest.js';
 
 interface Args {
   quick: boolean;
@@ -70,11 +78,12 @@ interface Args {
   budgetMs: number | null;
   layers: boolean;
   models: boolean;
+  variants: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const here = dirname(fileURLToPath(import.meta.url));
-  const args: Args = { quick: false, filter: null, out: resolve(here, 'results/latest.json'), budgetMs: null, layers: true, models: true };
+  const args: Args = { quick: false, filter: null, out: resolve(here, 'results/latest.json'), budgetMs: null, layers: true, models: true, variants: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
@@ -82,7 +91,14 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--out') args.out = resolve(argv[++i]);
     else if (a === '--budget') args.budgetMs = Number(argv[++i]);
     else if (a === '--no-models') args.models = false;
-    else if (a === '--models-only') args.layers = false;
+    else if (a === '--models-only') {
+      args.layers = false;
+      args.variants = false;
+    } else if (a === '--no-variants') args.variants = false;
+    else if (a === '--variants-only') {
+      args.layers = false;
+      args.models = false;
+    }
     else if (a === '--') continue;
     else throw new Error(`bench: unknown argument ${a}`);
   }
@@ -143,6 +159,8 @@ interface ImplResult extends Summary {
 type Failed = { error: string } | { unsupported: string };
 
 interface CaseResult extends BenchCase {
+  /** The kernel-manifest entries the ours-wasm (1 thread) run selected. */
+  wasmVariants: string[];
   results: Record<string, ImplResult | Failed>;
   ratios: Record<string, number>;
   ratios2t: Record<string, number>;
@@ -278,13 +296,18 @@ async function main(): Promise<void> {
     const refRun = await oursTypescript.prepare(data);
     refRun.run();
     const ref = await refRun.result();
-    const caseResult: CaseResult = { ...c, results: {}, ratios: {}, ratios2t: {} };
+    const caseResult: CaseResult = { ...c, wasmVariants: [], results: {}, ratios: {}, ratios2t: {} };
     for (const impl of implementations) {
       if (!impl.supports(c)) continue;
       try {
         await setThreads(impl.threads);
         const prepared = await impl.prepare(data);
+        const selectedBefore = variantSelections();
         const summary = await measure(() => prepared.run(), timing);
+        if (impl.name === base1) {
+          const after = variantSelections();
+          caseResult.wasmVariants = [...after.keys()].filter((name) => (after.get(name) ?? 0) > (selectedBefore.get(name) ?? 0));
+        }
         const err = relativeError(await prepared.result(), ref);
         prepared.dispose();
         caseResult.results[impl.name] = { ...summary, gmacPerSecond: c.macs / (summary.medianMs * 1e6), relativeError: err };
@@ -298,6 +321,7 @@ async function main(): Promise<void> {
     caseResult.ratios2t = ratiosTo(caseResult.results, base2, bases);
     results.push(caseResult);
     console.log(`${c.id}\n    ${cells(caseResult.results, caseResult.ratios, caseResult.ratios2t)}`);
+    if (caseResult.wasmVariants.length > 0) console.log(`    ${base1} ran: ${caseResult.wasmVariants.join(', ')}`);
   }
 
   // Geometric means of the ratios per group of cases.
@@ -397,6 +421,19 @@ async function main(): Promise<void> {
     }
   }
 
+  // ---- kernel variants: every manifest entry on its example (after the models, so it warms nothing they time) ----
+  let variants: VariantResult[] = [];
+  if (args.variants && oursWasmLoaded !== null) {
+    await setThreads(1);
+    variants = await benchVariants(oursWasmLoaded.backend, timing, args.filter);
+    if (variants.length > 0) console.log('\nkernel variants (src/kernels/wasm/manifest.ts), each on its example, 1 thread:');
+    for (const v of variants) {
+      const spread = v.medianMs > 0 ? (100 * v.iqrMs) / v.medianMs : 0;
+      console.log(`  ${v.name.padEnd(52)} ${fmt(v.medianMs).padStart(7)}ms ±${spread.toFixed(0)}%  ${v.example}${v.selected ? '' : '  (NOT SELECTED by its example)'}`);
+      if (!v.selected) notes.push(`variant ${v.name}: its example did not select it`);
+    }
+  }
+
   // ---- targets ----
   const median = (caseId: string, column: string): number | undefined => {
     const found = results.find((c) => c.id === caseId)?.results[column] ?? modelResults.find((m) => m.id === caseId)?.results[column];
@@ -448,6 +485,7 @@ async function main(): Promise<void> {
     cases: results,
     summary,
     models: modelResults,
+    variants,
     targets,
     wasmStats,
   };

@@ -23,13 +23,20 @@
  * The outputs sit under dist/ (git-ignored, shipped in the package's "files") at the same relative place
  * as the compiled loader, dist/kernels/wasm/loader.js, which finds them next to itself; run from source,
  * the loader looks in this same dist/ folder.
+ *
+ * The typed boundary: first `wasm-boundary.mjs` regenerates src/kernels/wasm/generated/ from the same
+ * sources (export signatures, shared constants); after each compile the module's exports are checked
+ * against that table, and the table's digest is appended to the module as the custom section
+ * `depthwise.boundary`, which the loader compares with the generated `BOUNDARY_HASH`.
  */
 /* global process, console */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import asc from 'assemblyscript/dist/asc.js';
+
+import { checkAgainstModule, generate, withBoundarySection } from './wasm-boundary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,6 +44,9 @@ const variants = [
   { target: 'release', file: 'dist/kernels/wasm/depthwise.wasm', flags: ['--enable', 'simd,threads', '--sharedMemory'] },
   { target: 'single', file: 'dist/kernels/wasm/depthwise-single.wasm', flags: ['--enable', 'simd'] },
 ];
+
+const boundary = generate();
+console.log(`build-wasm: ${boundary.exports.length} exports and ${boundary.constants.length} constants in src/kernels/wasm/generated/ (boundary ${boundary.hash})`);
 
 for (const { target, file, flags } of variants) {
   const outFile = resolve(root, file);
@@ -57,6 +67,13 @@ for (const { target, file, flags } of variants) {
     process.exit(1);
   }
   await checkNoMutableStatics(outFile.replace(/\.wasm$/, '.wat'), target);
+  const bytes = await readFile(outFile);
+  const problems = checkAgainstModule(bytes, boundary.exports);
+  if (problems.length > 0) {
+    console.error(`build-wasm: target \`${target}\` does not match src/kernels/wasm/generated/exports.ts:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  await writeFile(outFile, withBoundarySection(bytes, boundary.hash));
   const { size } = await stat(outFile);
   console.log(`build-wasm: wrote ${outFile} (${size} bytes) in ${Date.now() - started} ms`);
 }

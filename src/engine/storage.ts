@@ -11,7 +11,8 @@
  */
 
 import type { DataArray, DType } from './dtype.js';
-import { allocArray } from './dtype.js';
+import { formatCount } from '../utils/sizes.js';
+import { allocArray, bytesPerElement } from './dtype.js';
 import { scopeDepth, trackInScope } from './scope.js';
 
 /**
@@ -113,6 +114,17 @@ export interface StorageAllocator {
 
 let allocator: StorageAllocator | null = null;
 
+/** A typed array for a tensor on the heap, or a RangeError naming the size when the engine refuses it. */
+function heapArray(dtype: DType, length: number): DataArray {
+  try {
+    return allocArray(dtype, length);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const bytes = formatCount(length * bytesPerElement(dtype), 1);
+    throw new RangeError(`cannot allocate ${bytes} bytes for a ${dtype} tensor of ${formatCount(length)} elements on the JavaScript heap: ${error.message}`, { cause: error });
+  }
+}
+
 /** Installs (or, with `null`, removes) the allocator `allocStorage` uses. Existing tensors keep their storage. */
 export function setStorageAllocator(next: StorageAllocator | null): void {
   allocator = next;
@@ -136,7 +148,7 @@ export function getStorageAllocator(): StorageAllocator | null {
  */
 export function allocStorage(dtype: DType, length: number, persistent = false, zeroed = true): Storage {
   if (allocator === null || (allocator.heapOutsideScopes === true && !persistent && scopeDepth() === 0)) {
-    return new HeapStorage(allocArray(dtype, length), dtype);
+    return new HeapStorage(heapArray(dtype, length), dtype);
   }
   const storage = allocator.alloc(dtype, length, zeroed);
   if (!persistent) trackInScope(storage);

@@ -1,6 +1,6 @@
 /** The one check kernels make: each buffer has the length the resolved params imply. */
 import { ShapeError } from '../errors.js';
-import type { FloatArray } from './float-array.js';
+import type { FloatArray } from '../engine/dtype.js';
 
 /**
  * O(1) guard: a wrong-length buffer would otherwise silently read `undefined` (NaN) or leave garbage.

@@ -4,7 +4,7 @@
  * the inverse standard deviation of an inference batch normalization and `shift` its offset (plus the
  * convolution's bias), one kernel computes Conv → BatchNormalization → ReLU6 (XNNPACK fuses the same way).
  */
-import type { FloatArray } from './float-array.js';
+import type { FloatArray } from '../engine/dtype.js';
 
 export type EpilogueActivation = 'linear' | 'relu' | 'relu6';
 
@@ -25,10 +25,15 @@ export interface ChannelLayout {
   readonly spatial: number;
 }
 
-/** Applies `e` in place to an output computed without it (the TypeScript fallback). */
+/**
+ * Applies `e` in place to an output computed without it (the TypeScript fallback, and the one
+ * TypeScript epilogue every backend's delegated path uses). The clamps compare like the SIMD kernels'
+ * pseudo-min/max (`v < floor ? floor : v`), so NaN propagates and -0 stays -0, as in the fused kernels.
+ */
 export function applyEpilogue(out: FloatArray, layout: ChannelLayout, e: Epilogue): void {
   const { channels, channelsLast, spatial } = layout;
   const { scale, shift } = e;
+  if (scale === null && shift === null && e.activation === 'linear') return;
   const ceiling = e.activation === 'relu6' ? 6 : Infinity;
   const floor = e.activation === 'linear' ? -Infinity : 0;
   for (let i = 0; i < out.length; i++) {

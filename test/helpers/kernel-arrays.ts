@@ -1,5 +1,5 @@
 /** Typed-array helpers the kernel tests share: NaN-filled outputs, random inputs, dot products, tolerances. */
-import type { FloatArray } from '../../src/kernels/float-array.js';
+import type { FloatArray } from '../../src/engine/dtype.js';
 import type { Tolerance } from './close.js';
 import { randomArray } from './close.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
-import type { FloatArray } from '../../src/kernels/float-array.js';
+import type { FloatArray } from '../../src/engine/dtype.js';
 import type {
   DataFormat,
   DepthwiseConv2dOptions,

@@ -10,47 +10,16 @@ import { referenceBatchNormTraining, referenceBatchNormTrainingBackward } from '
 import { typescriptBatchNormKernels } from '../../src/kernels/typescript-backend.js';
 import type { BatchNormKernels } from '../../src/kernels/batch-norm/index.js';
 import { createWasmBatchNormKernels } from '../../src/kernels/wasm/batch-norm.js';
-import { createWasmBackendSync } from '../../src/kernels/wasm/index.js';
-import type { ParallelRunner } from '../../src/kernels/wasm/parallel.js';
 import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
+import { around, bits, requireEveryVariantSelected, resident, splittingRunner, wasmBackend } from '../helpers/kernel-conformance.js';
 import { product } from '../helpers/product.js';
 
 // Its own backend (module, arena, pool), so the test runs whatever the default backend is.
-const loaded = createWasmBackendSync();
-if (loaded === null) throw new Error('depthwise.wasm is not built: run `npm run build:wasm`');
-const backend = loaded;
-const exportsObject = backend.exports as unknown as WebAssembly.Exports;
+const backend = wasmBackend();
 const EPS = 1e-3;
 const TOL = { rtol: 2e-5, atol: 2e-5 };
 
-function inWasm(values: ArrayLike<number>): Float32Array {
-  const view = backend.arena.allocStorage('float32', values.length).view() as Float32Array;
-  view.set(values);
-  return view;
-}
-
-/**
- * Runs every export call as the given number of consecutive sub-ranges, as a thread pool would, each with
- * its own scratch block filled with NaN (so a range that read scratch it did not write would show).
- */
-function splittingRunner(pieces: number): ParallelRunner {
-  return {
-    threads: pieces,
-    run(fn, args, units, options): void {
-      const f = exportsObject[fn] as (...a: number[]) => void;
-      const bytes = Math.max(16, options.scratchBytes ?? 0);
-      for (let i = 0; i < pieces; i++) {
-        const start = Math.floor((units * i) / pieces);
-        const end = Math.floor((units * (i + 1)) / pieces);
-        if (end <= start) continue;
-        const scratch = backend.arena.alloc(bytes, false);
-        new Float32Array(backend.arena.buffer(), scratch, bytes >> 2).fill(Number.NaN);
-        f(...args, start, end, scratch);
-        backend.arena.release(scratch);
-      }
-    },
-  };
-}
+const inWasm = (values: ArrayLike<number>): Float32Array => resident(backend.arena, values);
 
 interface Case {
   p: BatchNormParams;
@@ -105,10 +74,10 @@ function run(kernels: BatchNormKernels, c: Case, place: (a: ArrayLike<number>) =
   return { y: Float32Array.from(y), mean, variance, invstd, dx: Float32Array.from(dx), dgamma, dbeta, moments };
 }
 
-const bits = (a: Float32Array | Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
 
 describe('wasm batch-norm training kernels (channels last)', () => {
-  const cases = product({ channels: [1, 3, 4, 5, 8, 17, 32], rows: [1, 2, 7, 32, 33, 100], affine: [true, false] });
+  // Channels around the 4-channel group, rows around the 32-row chunk (the manifest entries' boundaries).
+  const cases = product({ channels: [...around([4, 8]), 17, 32], rows: [...around([1, 32], 1), 100], affine: [true, false] });
   for (const k of cases) {
     test(`rows=${k.rows} channels=${k.channels} gamma/beta=${k.affine}: matches the float64 reference and the TypeScript kernels`, () => {
       const c = makeCase(k.rows, k.channels, k.affine, k.rows * 100 + k.channels);
@@ -130,7 +99,7 @@ describe('wasm batch-norm training kernels (channels last)', () => {
       for (const key of ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'] as const) assertAllClose(got[key], ts[key], TOL, `${key} vs TypeScript`);
 
       for (const pieces of [2, 3]) {
-        const split = run(createWasmBatchNormKernels(exportsObject, backend.arena, splittingRunner(pieces)), c, inWasm);
+        const split = run(createWasmBatchNormKernels(backend.exports, backend.arena, splittingRunner(backend.arena, pieces)), c, inWasm);
         for (const key of ['y', 'mean', 'variance', 'invstd', 'dx', 'dgamma', 'dbeta'] as const) {
           assert.equal(bits(split[key]), bits(got[key]), `${key}: ${pieces} sub-ranges give the same bits as one call`);
         }
@@ -188,3 +157,5 @@ describe('wasm batch-norm training kernels (channels last)', () => {
     assert.throws(() => backend.batchNorm.moments(p, x, EPS, new Float64Array(3), new Float64Array(4), new Float64Array(4)), /mean/);
   });
 });
+
+requireEveryVariantSelected('batchNorm');

@@ -1,112 +1,35 @@
 /**
- * Conformance suite for the WebAssembly depthwise kernels: every variant (forward, fused scale/shift +
- * activation forward, input gradient, kernel gradient, bias gradient) in both data formats and depth
- * multipliers 1-4, against the naive float64 reference, over channel counts around the SIMD width, width-1
- * and height-1 images, windows wholly in padding, kernel sizes 1, 2, 3, 5, 7 and non-square ones, strides
- * 1-3, dilations 1-3 (never both above 1 on one axis: not a valid combination in this library), both
- * paddings, batch 1 and 3, and float64 (served by the TypeScript kernels through the same interface).
+ * Conformance suite for the WebAssembly depthwise kernels, driven by the kernel manifest: for every
+ * depthwise entry (`src/kernels/wasm/manifest-depthwise.ts`), cases around its channel boundaries
+ * (channels <, =, > each tile and threshold; width-1 images; windows wholly in padding) run every kernel
+ * slot (forward, fused scale/shift + activation, input, kernel and bias gradients) against the naive
+ * float64 reference, and the entry must be among the variants they selected; each entry's example selects
+ * it, the predicates of each op never overlap, and at the end every entry must have been selected.
  *
- * Wide channel counts (36 to 517, not multiples of 4) exercise the channel-tiled forwards: 3x3 with
- * strides and dilations, and 5x5, 7x7, 7x5 and 2x4 windows at strides 1, 2, (1, 2) and 3 with 'same',
- * 'valid' and explicit asymmetric padding (the smaller channel counts of the window suite reach the same
- * path for windows of more than nine taps).
- *
- * Then the parallel convention: running each export over its work units split into several calls, in
- * any order, each with its own garbage-filled scratch block, must give bit-identical results.
- *
- * Skips (visibly) when dist/kernels/wasm/depthwise.wasm has not been built (`npm run build:wasm`).
+ * Then the broad products: every window size against stride/dilation patterns and paddings, channel
+ * counts around the SIMD width with depth multipliers 1-4 in both formats, windows wholly in padding,
+ * MobileNet-like sizes, wide channel counts for the channel-tiled paths, and float64 (served by the
+ * TypeScript kernels through the same interface). Last, the parallel convention: each slot run over its
+ * work units split into several calls, in any order, each with its own garbage-filled scratch block,
+ * gives bit-identical results.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import type { DataFormat, DepthwiseConv2dParams } from '../../src/kernels/depthwise-conv2d/index.js';
-import type { WasmBackend } from '../../src/kernels/wasm/index.js';
-import { depthwiseConv2dSizes } from '../../src/kernels/depthwise-conv2d/index.js';
-import {
-  referenceDepthwiseConv2d,
-  referenceDepthwiseConv2dBackwardBias,
-  referenceDepthwiseConv2dBackwardInput,
-  referenceDepthwiseConv2dBackwardKernel,
-} from '../../src/kernels/depthwise-conv2d/reference.js';
-import type { WasmArena } from '../../src/kernels/wasm/arena.js';
-import type { FusedActivation, WasmDepthwiseConv2dKernels } from '../../src/kernels/wasm/depthwise-conv2d.js';
-import { createWasmDepthwiseConv2dKernels } from '../../src/kernels/wasm/depthwise-conv2d.js';
-import type { ParallelRunner } from '../../src/kernels/wasm/parallel.js';
-import type { Tolerance } from '../helpers/close.js';
-import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
+import type { DataFormat } from '../../src/kernels/depthwise-conv2d/index.js';
+import type { FusedActivation } from '../../src/kernels/wasm/depthwise-conv2d.js';
+import { nhwcGeometry, transposedGeometry } from '../../src/kernels/wasm/depthwise-geometry.js';
+import type { DepthwiseVariant } from '../../src/kernels/wasm/manifest.js';
+import { variantsOf } from '../../src/kernels/wasm/manifest.js';
 import { caseName, product } from '../helpers/product.js';
+import { manifestOf, requireEveryVariantSelected, selectionsDuring, withWasm } from '../helpers/kernel-conformance.js';
 import type { DepthwiseCase } from '../helpers/wasm-depthwise-cases.js';
-import { resolveCase, withWasm } from '../helpers/wasm-depthwise-cases.js';
+import { assertDepthwiseSplitsAgree, casesAroundBoundaries, checkDepthwiseCase, resolveCase } from '../helpers/wasm-depthwise-cases.js';
 
 type Case = DepthwiseCase;
 const resolve = resolveCase;
+const checkAllVariants = checkDepthwiseCase;
 const span = (k: number, d: number): number => (k - 1) * d + 1;
-
-function tolerance(terms: number): Tolerance {
-  return { rtol: 2e-5, atol: 3e-7 * Math.max(4, terms) };
-}
-
-const nanArray = (n: number): Float32Array => new Float32Array(n).fill(Number.NaN);
-
-const ACTIVATIONS: Record<FusedActivation, (v: number) => number> = {
-  linear: (v) => v,
-  relu: (v) => Math.max(v, 0),
-  relu6: (v) => Math.min(Math.max(v, 0), 6),
-};
-
-/** Output channel of flat output index `i`. */
-function outChannelAt(p: DepthwiseConv2dParams, i: number): number {
-  const plane = p.dataFormat === 'channels_last' ? 1 : p.outHeight * p.outWidth;
-  return Math.floor(i / plane) % p.outChannels;
-}
-
-/** Runs every kernel variant of `k` on one case and checks it against the reference. */
-function checkAllVariants(
-  k: WasmDepthwiseConv2dKernels,
-  p: DepthwiseConv2dParams,
-  seed: number,
-  make: (values: Float64Array) => Float32Array | Float64Array,
-  activation: FusedActivation,
-): void {
-  const sizes = depthwiseConv2dSizes(p);
-  const rng = mulberry32(seed);
-  const x = make(randomArray(sizes.input, rng));
-  const kernel = make(randomArray(sizes.kernel, rng));
-  const bias = make(randomArray(sizes.bias, rng));
-  const scale = make(randomArray(sizes.bias, rng, 0.5, 2));
-  const dy = make(randomArray(sizes.output, rng));
-  const alloc = (n: number): Float32Array | Float64Array => make(new Float64Array(n).fill(Number.NaN));
-  const taps = p.kernelHeight * p.kernelWidth;
-  const pixels = p.batch * p.outHeight * p.outWidth;
-
-  const out = alloc(sizes.output);
-  k.forward(p, x, kernel, bias, out);
-  const conv = referenceDepthwiseConv2d(p, x, kernel, null);
-  const withBias = referenceDepthwiseConv2d(p, x, kernel, bias);
-  assertAllClose(out, withBias, tolerance(taps), 'forward');
-
-  const fused = alloc(sizes.output);
-  k.forwardScaleShift(p, x, kernel, scale, bias, fused, activation);
-  const f = ACTIVATIONS[activation];
-  const expected = conv.map((v, i) => f(v * scale[outChannelAt(p, i)] + bias[outChannelAt(p, i)]));
-  assertAllClose(fused, expected, tolerance(2 * taps), `forwardScaleShift ${activation}`);
-
-  const scaled = alloc(sizes.output);
-  k.forwardScaleShift(p, x, kernel, scale, null, scaled, 'linear');
-  assertAllClose(scaled, conv.map((v, i) => v * scale[outChannelAt(p, i)]), tolerance(2 * taps), 'forwardScaleShift scale only');
-
-  const dx = alloc(sizes.input);
-  k.backwardInput(p, dy, kernel, dx);
-  assertAllClose(dx, referenceDepthwiseConv2dBackwardInput(p, dy, kernel), tolerance(taps * p.depthMultiplier), 'backwardInput');
-
-  const dk = alloc(sizes.kernel);
-  k.backwardKernel(p, x, dy, dk);
-  assertAllClose(dk, referenceDepthwiseConv2dBackwardKernel(p, x, dy), tolerance(pixels), 'backwardKernel');
-
-  const db = alloc(sizes.bias);
-  k.backwardBias(p, dy, db);
-  assertAllClose(db, referenceDepthwiseConv2dBackwardBias(p, dy), tolerance(pixels), 'backwardBias');
-}
 
 const f32 = (v: Float64Array): Float32Array => Float32Array.from(v);
 const f64 = (v: Float64Array): Float64Array => Float64Array.from(v);
@@ -245,79 +168,6 @@ describe('wasm depthwise conformance: float64 (TypeScript kernels behind the sam
   });
 });
 
-// ---------------------------------------------------------------------------------------------------
-// Range splitting
-// ---------------------------------------------------------------------------------------------------
-
-type ParallelExport = (...args: number[]) => void;
-
-/**
- * A runner that calls each export over its units in `pieces` separate ranges, last range first, each
- * with its own scratch block filled with NaN bytes (so a kernel that reads scratch it did not write, or
- * shares state between ranges, shows up), like threads would.
- */
-function splittingRunner(exports: WebAssembly.Exports, arena: WasmArena, pieces: number): ParallelRunner & { calls: number } {
-  const runner = {
-    threads: pieces,
-    calls: 0,
-    run(fn: string, args: readonly number[], units: number, options: { costPerUnit: number; scratchBytes?: number }): void {
-      const bytes = options.scratchBytes ?? 0;
-      const bounds: number[] = [];
-      for (let i = 0; i <= pieces; i++) bounds.push(Math.round((units * i) / pieces));
-      for (let i = pieces - 1; i >= 0; i--) {
-        const [start, end] = [bounds[i], bounds[i + 1]];
-        if (start === end) continue;
-        const scratch = bytes > 0 ? arena.alloc(bytes, false) : 0;
-        if (bytes > 0) new Uint8Array(arena.memory.buffer, scratch, bytes).fill(0xff);
-        (exports[fn] as ParallelExport)(...args, start, end, scratch);
-        runner.calls++;
-        if (bytes > 0) arena.release(scratch);
-      }
-    },
-  };
-  return runner;
-}
-
-/**
- * Every kernel run over its units in 1, 2, 3 and 7 ranges (see `splittingRunner`) gives the same bits,
- * the splits really make more calls, and every output element is written.
- */
-function assertSplitsAgree(b: WasmBackend, p: DepthwiseConv2dParams, seed: number): void {
-  const sizes = depthwiseConv2dSizes(p);
-  const rng = mulberry32(seed);
-  const x = f32(randomArray(sizes.input, rng));
-  const kernel = f32(randomArray(sizes.kernel, rng));
-  const bias = f32(randomArray(sizes.bias, rng));
-  const scale = f32(randomArray(sizes.bias, rng));
-  const dy = f32(randomArray(sizes.output, rng));
-  const exports = b.exports as unknown as WebAssembly.Exports;
-  const results = [1, 2, 3, 7].map((pieces) => {
-    const runner = splittingRunner(exports, b.arena, pieces);
-    const k = createWasmDepthwiseConv2dKernels(b.exports, b.arena, runner);
-    const out = nanArray(sizes.output);
-    k.forwardScaleShift(p, x, kernel, scale, bias, out, 'relu6');
-    const dx = nanArray(sizes.input);
-    k.backwardInput(p, dy, kernel, dx);
-    const dk = nanArray(sizes.kernel);
-    k.backwardKernel(p, x, dy, dk);
-    const db = nanArray(sizes.bias);
-    k.backwardBias(p, dy, db);
-    return { pieces, calls: runner.calls, out, dx, dk, db };
-  });
-  const [whole, ...split] = results;
-  for (const r of split) {
-    assert.ok(r.calls > whole.calls, `${r.pieces} pieces made more calls than one`);
-    assert.deepEqual(r.out, whole.out, `forward, ${r.pieces} pieces`);
-    assert.deepEqual(r.dx, whole.dx, `backwardInput, ${r.pieces} pieces`);
-    assert.deepEqual(r.dk, whole.dk, `backwardKernel, ${r.pieces} pieces`);
-    assert.deepEqual(r.db, whole.db, `backwardBias, ${r.pieces} pieces`);
-  }
-  for (const [name, values] of Object.entries({ out: whole.out, dx: whole.dx, dk: whole.dk, db: whole.db })) {
-    assert.ok(values.every((v) => !Number.isNaN(v)), `${name}: every element written`);
-  }
-}
-
-
 describe('wasm depthwise conformance: splitting work units across calls gives identical results', () => {
   const cases = product({
     window: [
@@ -334,23 +184,10 @@ describe('wasm depthwise conformance: splitting work units across calls gives id
       withWasm((b) => {
         const full: Case = { input: [3, 9, 7, 13], ...c.window, dm: c.dm, dataFormat: c.dataFormat, padding: 'same' };
         const p = resolve(full);
-        assertSplitsAgree(b, p, 2100 + i);
+        assertDepthwiseSplitsAgree(b, p, 2100 + i);
       }),
     );
   });
-});
-
-describe('wasm depthwise: export checks', () => {
-  test(
-    'a module without a needed export, or with an older signature, is rejected by name',
-    withWasm((b) => {
-      const table = b.exports as unknown as Record<string, unknown>;
-      const missing = { ...table, backwardKernelNhwc: undefined, memory: b.exports.memory };
-      assert.throws(() => createWasmDepthwiseConv2dKernels(missing as never, b.arena), /missing export `backwardKernelNhwc`/);
-      const stale = { ...table, memory: b.exports.memory, forwardNhwc: (a: number, c: number) => a + c };
-      assert.throws(() => createWasmDepthwiseConv2dKernels(stale as never, b.arena), /`forwardNhwc` takes 2 arguments, expected 10/);
-    }),
-  );
 });
 
 // Many channels take other paths (channel tiles of up to 64, or 128 for a strided 3x3, with a 3-row ring
@@ -386,7 +223,7 @@ describe('wasm depthwise conformance: wide channel counts (the channel-tiled pat
   for (const s of [1, 2]) {
     test(`split ranges are bit-identical with 264 channels, stride ${s}`, withWasm((b) => {
       const p = resolve({ input: [3, 9, 7, 264], kernel: [3, 3], strides: [s, s], dilation: [1, 1], dm: 1, dataFormat: 'channels_last', padding: 'same' });
-      assertSplitsAgree(b, p, 77 + s);
+      assertDepthwiseSplitsAgree(b, p, 77 + s);
     }));
   }
 });
@@ -423,7 +260,69 @@ describe('wasm depthwise conformance: wide channel counts, larger windows (the g
   for (const [kernel, s] of [[[7, 7], 1], [[7, 7], 2], [[5, 4], 1]] as const) {
     test(`split ranges are bit-identical with 130 channels, kernel ${kernel.join('x')}, stride ${s}`, withWasm((b) => {
       const p = resolve({ input: [3, 9, 7, 130], kernel, strides: [s, s], dilation: [1, 1], dm: 1, dataFormat: 'channels_last', padding: 'same' });
-      assertSplitsAgree(b, p, 91 + s);
+      assertDepthwiseSplitsAgree(b, p, 91 + s);
     }));
   }
 });
+
+// ---------------------------------------------------------------------------------------------------
+// The manifest: every entry, around its boundaries
+// ---------------------------------------------------------------------------------------------------
+
+const DEPTHWISE = manifestOf('depthwise') as DepthwiseVariant[];
+const OPS = ['forward', 'backwardInput', 'backwardKernel', 'backwardBias'] as const;
+
+describe('wasm depthwise manifest: each entry around its channel boundaries', () => {
+  DEPTHWISE.forEach((v, vi) => {
+    for (const { channels, cases } of casesAroundBoundaries(v)) {
+      test(`${v.name}: ${channels} channels (${v.path})`, withWasm((b) => {
+        const selected = selectionsDuring(() => {
+          cases.forEach((c, i) => checkAllVariants(b.depthwiseConv2d, resolve(c), 7000 + 97 * vi + 13 * channels + i, f32, ACTIVATION_NAMES[i % 3]));
+        });
+        // Around a boundary the neighbour takes over on one side: the entry must run exactly when its
+        // predicate holds for a geometry the slots use (the stride-1 input gradient runs a forward entry
+        // on the transposed geometry).
+        const geometries = cases.flatMap((c) => {
+          const p = resolve(c);
+          return p.strideHeight === 1 && p.strideWidth === 1 ? [nhwcGeometry(p), transposedGeometry(p)] : [nhwcGeometry(p)];
+        });
+        const holds = geometries.some((g) => v.selects(g));
+        assert.equal((selected.get(v.name) ?? 0) > 0, holds, `${v.name}: selected iff its predicate holds (selected: ${[...selected.keys()].join(', ')})`);
+      }));
+    }
+  });
+
+  test('each entry\'s example selects it (the first entry of its op whose predicate holds)', () => {
+    for (const v of DEPTHWISE) {
+      const e = v.example;
+      const g = nhwcGeometry(resolve({ input: e.input, kernel: e.kernel, strides: e.strides, dilation: e.dilation, dm: e.depthMultiplier, dataFormat: e.dataFormat, padding: 'same' }));
+      assert.ok(v.selects(g), `${v.name}: its example selects it`);
+      if (v.op !== 'layout') assert.equal(variantsOf<DepthwiseVariant>('depthwise', v.op).find((w) => w.selects(g)), v, `${v.name}: first of its op`);
+    }
+  });
+
+  test('exactly one entry of each op holds for every geometry of the suite (the predicates partition it)', () => {
+    const geometries = DEPTHWISE.flatMap((v) => casesAroundBoundaries(v).flatMap((c) => c.cases)).flatMap((c) => {
+      const p = resolve(c);
+      return [nhwcGeometry(p), transposedGeometry(p)];
+    });
+    assert.ok(geometries.length > 300);
+    for (const g of geometries) {
+      for (const op of OPS) {
+        const holding = variantsOf<DepthwiseVariant>('depthwise', op).filter((v) => v.selects(g));
+        assert.equal(holding.length, 1, `${op} for ${JSON.stringify(g)}: ${holding.map((v) => v.name).join(', ')}`);
+      }
+    }
+  });
+
+  test('path codes are distinct and every export\'s entries carry a code exactly when the export has several paths', () => {
+    const codes = DEPTHWISE.filter((v) => v.code !== null).map((v) => `${v.export}:${v.code}`);
+    assert.equal(new Set(codes).size, codes.length);
+    for (const name of ['forwardNhwc', 'backwardInputNhwc', 'backwardKernelNhwc'] as const) {
+      const entries = DEPTHWISE.filter((v) => v.export === name && !(v.op === 'backwardInput' && name === 'forwardNhwc'));
+      assert.ok(entries.length > 1 && entries.every((v) => v.code !== null), name);
+    }
+  });
+});
+
+requireEveryVariantSelected('depthwise');

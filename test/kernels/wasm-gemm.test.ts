@@ -8,10 +8,10 @@
  * Skips (visibly) when dist/kernels/wasm/depthwise.wasm has not been built (`npm run build:wasm`).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { after, before, describe, test } from 'node:test';
 
+import type { FloatArray } from '../../src/engine/dtype.js';
 import { ShapeError } from '../../src/errors.js';
 import type { Conv2dParams } from '../../src/kernels/conv2d/index.js';
 import { conv2dSizes, resolveConv2dParams, typescriptConv2dKernels } from '../../src/kernels/conv2d/index.js';
@@ -21,50 +21,34 @@ import {
   referenceConv2dBackwardInput,
   referenceConv2dBackwardKernel,
 } from '../../src/kernels/conv2d/reference.js';
-import type { FloatArray } from '../../src/kernels/float-array.js';
 import { resolveMatmulParams } from '../../src/kernels/matmul/index.js';
 import { referenceMatmul } from '../../src/kernels/matmul/reference.js';
-import { WasmArena } from '../../src/kernels/wasm/arena.js';
+import type { WasmArena } from '../../src/kernels/wasm/arena.js';
 import type { FusedActivation } from '../../src/kernels/wasm/depthwise-conv2d.js';
-import type { GemmWasmExports } from '../../src/kernels/wasm/gemm.js';
-import { createWasmConv2dKernels, createWasmMatmulKernels, isPointwiseNhwc } from '../../src/kernels/wasm/gemm.js';
-import type { DepthwiseWasmModule } from '../../src/kernels/wasm/loader.js';
-import { instantiateDepthwiseWasmModuleSync, wasmModulePath } from '../../src/kernels/wasm/loader.js';
+import type { KernelExports } from '../../src/kernels/wasm/generated/exports.js';
+import { createWasmConv2dKernels, isPointwiseNhwc } from '../../src/kernels/wasm/conv2d.js';
+import { createWasmMatmulKernels } from '../../src/kernels/wasm/gemm.js';
+import type { GemmVariant } from '../../src/kernels/wasm/manifest.js';
+import { usesDirectB, variantsOf } from '../../src/kernels/wasm/manifest.js';
 import { createThreadPool } from '../../src/kernels/wasm/thread-pool.js';
-import type { ParallelRunner } from '../../src/kernels/wasm/parallel.js';
 import { serialRunner } from '../../src/kernels/wasm/parallel.js';
 import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
+import { around, bits, float32Tolerance, requireEveryVariantSelected, residentBlock, selectionsDuring, splittingRunner, wasmBackend, wasmModule } from '../helpers/kernel-conformance.js';
 import { tolerance } from '../helpers/kernel-arrays.js';
 
-type Exports = GemmWasmExports & { heapBase(): number };
-
-const modulePath = await wasmModulePath();
-const loaded: DepthwiseWasmModule | null = modulePath === null ? null : instantiateDepthwiseWasmModuleSync(readFileSync(modulePath) as Uint8Array<ArrayBuffer>);
-const wasm: Exports | null = loaded === null ? null : (loaded.exports as unknown as Exports);
-const arena: WasmArena | null = wasm === null ? null : new WasmArena(wasm.memory, wasm.heapBase());
-
 interface Env {
-  wasm: Exports;
+  wasm: KernelExports;
   arena: WasmArena;
 }
 
 function withWasm(body: (env: Env, t: TestContext) => void): (t: TestContext) => void {
   return (t) => {
-    if (wasm === null || arena === null) {
-      // `npm test` builds the module first (pretest): a missing module is a failure, never a skip.
-      assert.fail('depthwise.wasm is not built: run `npm run build:wasm`');
-    }
-    body({ wasm, arena }, t);
+    const b = wasmBackend();
+    body({ wasm: b.exports, arena: b.arena }, t);
   };
 }
 
-/** A float32 array inside wasm memory, filled from `values`; freed by `free()`. */
-function resident(a: WasmArena, values: ArrayLike<number>): { array: Float32Array; ptr: number; free(): void } {
-  const ptr = a.alloc(Math.max(values.length, 1) * 4, false);
-  const array = new Float32Array(a.buffer(), ptr, values.length);
-  array.set(values);
-  return { array, ptr, free: () => a.release(ptr) };
-}
+const resident = residentBlock;
 
 const ACTS: Record<FusedActivation, number> = { linear: 0, relu: 1, relu6: 2 };
 
@@ -139,7 +123,9 @@ function runRaw(
   const S = sv === null ? null : resident(env.arena, sv);
   const H = hv === null ? null : resident(env.arena, hv);
   const C = resident(env.arena, c0 ?? new Float32Array(m * n).fill(Number.NaN));
-  const bytes = env.wasm.gemmScratchBytes(m, n, k, transB ? 1 : 0);
+  // The manifest's choice for this product (B read in place or packed), as the wrappers make it.
+  const direct = usesDirectB(c) ? 1 : 0;
+  const bytes = env.wasm.gemmScratchBytes(n, k, direct);
   // Units: rows of C, or 8-column panels for gemmF32Cols.
   const bounds = [0, ...(opts.splits ?? []), opts.byColumns === true ? Math.ceil(n / 8) : m];
   const fn = opts.byColumns === true ? env.wasm.gemmF32Cols : env.wasm.gemmF32;
@@ -151,7 +137,7 @@ function runRaw(
       B.ptr, transB ? k : n, transB ? 1 : 0,
       C.ptr, n,
       m, n, k,
-      S?.ptr ?? 0, H?.ptr ?? 0, act, c0 === null ? 0 : 1,
+      S?.ptr ?? 0, H?.ptr ?? 0, act, c0 === null ? 0 : 1, direct,
       bounds[s], bounds[s + 1], scratch,
     );
     env.arena.release(scratch);
@@ -220,9 +206,9 @@ describe('wasm gemmF32: sizes around the tiles', () => {
       const { out, expected } = runRaw(env, { m: 5, n: 9, k: 0, transA: false, transB: false }, 3, { shift: true, act: 1 });
       assertAllClose(out, expected, { rtol: 0, atol: 0 });
       const C = resident(env.arena, [7, 7, 7]);
-      const scratch = env.arena.alloc(env.wasm.gemmScratchBytes(3, 1, 4, 0), false);
-      env.wasm.gemmF32(0, 4, 0, 0, 1, 0, C.ptr, 1, 3, 1, 4, 0, 0, 0, 0, 2, 2, scratch);
-      env.wasm.gemmF32(0, 4, 0, 0, 0, 0, C.ptr, 0, 3, 0, 4, 0, 0, 0, 0, 0, 3, scratch);
+      const scratch = env.arena.alloc(env.wasm.gemmScratchBytes(1, 4, 1), false);
+      env.wasm.gemmF32(0, 4, 0, 0, 1, 0, C.ptr, 1, 3, 1, 4, 0, 0, 0, 0, 1, 2, 2, scratch);
+      env.wasm.gemmF32(0, 4, 0, 0, 0, 0, C.ptr, 0, 3, 0, 4, 0, 0, 0, 0, 1, 0, 3, scratch);
       assert.deepEqual([...C.array], [7, 7, 7]);
       env.arena.release(scratch);
       C.free();
@@ -261,9 +247,10 @@ describe('wasm gemmF32: epilogue and accumulate', () => {
         const A = resident(env.arena, Float32Array.from(randomArray(m * k, mulberry32(2))).fill(Number.NaN, k, k + 1));
         const B = resident(env.arena, Float32Array.from(randomArray(k * n, mulberry32(3))));
         const C = resident(env.arena, new Float32Array(m * n));
-        const scratch = env.arena.alloc(env.wasm.gemmScratchBytes(m, n, k, 0), false);
+        const direct = usesDirectB({ m, n, k, transA: false, transB: false }) ? 1 : 0;
+        const scratch = env.arena.alloc(env.wasm.gemmScratchBytes(n, k, direct), false);
         for (const act of [1, 2]) {
-          env.wasm.gemmF32(A.ptr, k, 0, B.ptr, n, 0, C.ptr, n, m, n, k, 0, 0, act, 0, 0, m, scratch);
+          env.wasm.gemmF32(A.ptr, k, 0, B.ptr, n, 0, C.ptr, n, m, n, k, 0, 0, act, 0, direct, 0, m, scratch);
           const row1 = [...C.array.subarray(n, 2 * n)];
           assert.ok(row1.every(Number.isNaN), `act=${act}: row 1 ${row1.join(',')}`);
           assert.ok([...C.array.subarray(0, n)].every((v) => v >= 0 && v <= (act === 2 ? 6 : Infinity)), `act=${act}: row 0`);
@@ -323,27 +310,6 @@ describe('wasm gemmF32 / gemmF32Cols: row and column splits are bit-identical', 
   }
 });
 
-/** A runner that splits every range into `parts` calls, each with its own scratch (as threads would). */
-function splittingRunner(exports: WebAssembly.Exports, a: WasmArena, parts: number): ParallelRunner & { calls: number } {
-  const runner = {
-    threads: parts,
-    calls: 0,
-    run(fn: string, args: readonly number[], units: number, options: { costPerUnit: number; scratchBytes?: number }): void {
-      const bytes = options.scratchBytes ?? 0;
-      for (let p = 0; p < parts; p++) {
-        const start = Math.floor((units * p) / parts);
-        const end = Math.floor((units * (p + 1)) / parts);
-        if (start === end) continue;
-        const scratch = bytes > 0 ? a.alloc(bytes, false) : 0;
-        (exports[fn] as (...xs: number[]) => void)(...args, start, end, scratch);
-        runner.calls++;
-        if (bytes > 0) a.release(scratch);
-      }
-    },
-  };
-  return runner;
-}
-
 describe('wasm matmul kernels', () => {
   const SHAPES: readonly { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
     { a: [5, 7], b: [7, 6], transposeA: false, transposeB: false },
@@ -366,14 +332,14 @@ describe('wasm matmul kernels', () => {
         const tol = gemmTolerance(p.k);
 
         // Copied: plain arrays outside wasm memory.
-        const serial = createWasmMatmulKernels(env.wasm, env.arena, serialRunner(env.wasm as unknown as WebAssembly.Exports, env.arena));
+        const serial = createWasmMatmulKernels(env.wasm, env.arena, serialRunner(env.wasm, env.arena));
         const out = new Float32Array(ref.length).fill(Number.NaN);
         serial.forward(p, av, bv, out);
         assertAllClose(out, ref, tol, 'copied');
         assert.deepEqual(serial.stats(), { wasmCalls: 1, typescriptCalls: 0, zeroCopyArguments: 0, copiedArguments: 3, copiedBytes: 4 * (av.length + bv.length + out.length) });
 
         // Resident, through a runner that splits the rows: bit-identical to the serial result.
-        const runner = splittingRunner(env.wasm as unknown as WebAssembly.Exports, env.arena, 3);
+        const runner = splittingRunner(env.arena, 3);
         const split = createWasmMatmulKernels(env.wasm, env.arena, runner);
         const A = resident(env.arena, av);
         const B = resident(env.arena, bv);
@@ -403,7 +369,7 @@ describe('wasm matmul kernels', () => {
       const bv = Float32Array.from(randomArray(11 * 10, rng));
       const sv = Float32Array.from(randomArray(10, rng));
       const hv = Float32Array.from(randomArray(10, rng));
-      const kernels = createWasmMatmulKernels(env.wasm, env.arena, serialRunner(env.wasm as unknown as WebAssembly.Exports, env.arena));
+      const kernels = createWasmMatmulKernels(env.wasm, env.arena, serialRunner(env.wasm, env.arena));
       // Scale ×6 so relu6 clips something.
       const s6 = sv.map((v) => v * 6);
       for (const activation of ['linear', 'relu', 'relu6'] as const) {
@@ -421,7 +387,7 @@ describe('wasm matmul kernels', () => {
   test(
     'wrong lengths and an output overlapping an input are rejected by name',
     withWasm((env) => {
-      const kernels = createWasmMatmulKernels(env.wasm, env.arena, serialRunner(env.wasm as unknown as WebAssembly.Exports, env.arena));
+      const kernels = createWasmMatmulKernels(env.wasm, env.arena, serialRunner(env.wasm, env.arena));
       const p = resolveMatmulParams([3, 4], [4, 5], { transposeA: false, transposeB: false });
       assert.throws(() => kernels.forward(p, new Float32Array(12), new Float32Array(20), new Float32Array(14)), /`out` has 14/);
       assert.throws(() => kernels.forward(p, new Float32Array(11), new Float32Array(20), new Float32Array(15)), /`a` has 11/);
@@ -461,7 +427,7 @@ describe('wasm conv2d kernels: pointwise through the GEMM', () => {
         const kernel = Float32Array.from(randomArray(sizes.kernel, rng));
         const bias = Float32Array.from(randomArray(sizes.bias, rng));
         const dy = Float32Array.from(randomArray(sizes.output, rng));
-        const conv = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm as unknown as WebAssembly.Exports, env.arena));
+        const conv = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm, env.arena));
         const pixels = p.batch * p.outHeight * p.outWidth;
 
         for (const b of [null, bias]) {
@@ -490,7 +456,7 @@ describe('wasm conv2d kernels: pointwise through the GEMM', () => {
       const p = pointwiseParams([2, 5, 3, 12], 19);
       const sizes = conv2dSizes(p);
       const rng = mulberry32(77);
-      const conv = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm as unknown as WebAssembly.Exports, env.arena));
+      const conv = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm, env.arena));
       const X = resident(env.arena, randomArray(sizes.input, rng));
       const K = resident(env.arena, randomArray(sizes.kernel, rng));
       const S = resident(env.arena, randomArray(19, rng, 1, 8));
@@ -519,7 +485,7 @@ describe('wasm conv2d kernels: pointwise through the GEMM', () => {
   test(
     'grouped, channels_first and float64 convolutions, and the non-pointwise input gradient, go to the TypeScript kernels',
     withWasm((env) => {
-      const conv = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm as unknown as WebAssembly.Exports, env.arena));
+      const conv = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm, env.arena));
       const rng = mulberry32(8);
       const cases: { p: Conv2dParams; dtype: 'float32' | 'float64'; forwardInWasm: boolean }[] = [
         { p: resolveConv2dParams([1, 6, 6, 3], [3, 3, 3, 4], { strides: [2, 2], dilationRate: [1, 1], padding: 'same', dataFormat: 'channels_last' }), dtype: 'float32', forwardInWasm: true },
@@ -561,7 +527,7 @@ describe('wasm conv2d kernels: pointwise through the GEMM', () => {
   test(
     'wrong buffer lengths name the argument',
     withWasm((env) => {
-      const conv = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm as unknown as WebAssembly.Exports, env.arena));
+      const conv = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm, env.arena));
       const p = pointwiseParams([1, 2, 2, 3], 4);
       assert.throws(() => conv.forward(p, new Float32Array(11), new Float32Array(12), null, new Float32Array(16)), /`x` has 11/);
       assert.throws(() => conv.forwardFused(p, new Float32Array(12), new Float32Array(12), null, new Float32Array(3), new Float32Array(16), 'relu'), /`shift` has 3/);
@@ -612,7 +578,7 @@ describe('wasm conv2d kernels: general channels_last forward and kernel gradient
         const bias = Float32Array.from(randomArray(sizes.bias, rng));
         const scale = Float32Array.from(randomArray(sizes.bias, rng, 0.5, 4));
         const patch = c.kernel[0] * c.kernel[1] * c.input[3];
-        const serial = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm as unknown as WebAssembly.Exports, env.arena));
+        const serial = createWasmConv2dKernels(env.wasm, env.arena, serialRunner(env.wasm, env.arena));
         const out = new Float32Array(sizes.output).fill(Number.NaN);
         serial.forward(p, x, kernel, bias, out);
         assertAllClose(out, referenceConv2d(p, x, kernel, bias), gemmTolerance(patch), 'forward');
@@ -623,7 +589,7 @@ describe('wasm conv2d kernels: general channels_last forward and kernel gradient
         serial.forwardFused(p, x, kernel, scale, bias, out, 'relu6');
         assertAllClose(out, expected, gemmTolerance(patch * 4), 'forwardFused relu6');
 
-        const split = createWasmConv2dKernels(env.wasm, env.arena, splittingRunner(env.wasm as unknown as WebAssembly.Exports, env.arena, 3));
+        const split = createWasmConv2dKernels(env.wasm, env.arena, splittingRunner(env.arena, 3));
         const parts = new Float32Array(sizes.output).fill(Number.NaN);
         split.forwardFused(p, x, kernel, scale, bias, parts, 'relu6');
         assert.deepEqual(new Uint32Array(parts.buffer), new Uint32Array(out.buffer), 'split rows are bit-identical');
@@ -644,9 +610,10 @@ describe('wasm conv2d kernels: general channels_last forward and kernel gradient
 describe('wasm GEMM kernels on real threads (shared memory)', () => {
   let pool: ReturnType<typeof createThreadPool> | null = null;
   before(async () => {
-    if (loaded === null || arena === null || !loaded.shared) return;
+    const loaded = wasmModule();
+    if (!loaded.shared) return;
     // Threshold 0: every job of two or more units is split, however small.
-    pool = createThreadPool({ module: loaded.module, memory: loaded.memory, exports: loaded.exports as unknown as WebAssembly.Exports, arena, threads: 2, serialThreshold: 0 });
+    pool = createThreadPool({ module: loaded.module, memory: loaded.memory, exports: loaded.exports, arena: wasmBackend().arena, threads: 2, serialThreshold: 0 });
     const deadline = Date.now() + 20_000;
     while (pool.stats().readyWorkers < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   });
@@ -657,7 +624,7 @@ describe('wasm GEMM kernels on real threads (shared memory)', () => {
     withWasm((env) => {
       // Node always has shared memory and worker_threads: a pool without a ready worker is a failure.
       assert.ok(pool !== null && pool.stats().readyWorkers >= 1, 'a worker thread started within 20 s');
-      const serial = serialRunner(env.wasm as unknown as WebAssembly.Exports, env.arena);
+      const serial = serialRunner(env.wasm, env.arena);
       const rng = mulberry32(99);
       const bits = (x: Float32Array): Uint32Array => new Uint32Array(Float32Array.from(x).buffer);
       for (let round = 0; round < 3; round++) {
@@ -699,3 +666,39 @@ describe('wasm GEMM kernels on real threads (shared memory)', () => {
     }),
   );
 });
+
+describe('wasm GEMM manifest: each product variant around its boundaries', () => {
+  const GEMMS = variantsOf<GemmVariant>('gemm', 'gemm');
+  for (const v of GEMMS) {
+    // Rows and columns around the register tile, the column-split threshold, the in-place rows and the N block.
+    const shapes = around([1, 4, 8, 16], 1, 40)
+      .flatMap((m) => around([8, 16, 128], 1, 140).map((n) => ({ m, n, k: m % 3 === 0 ? 37 : 5, transA: m % 2 === 0, transB: v.example.transB })))
+      .filter((s) => v.selects(s));
+    test(`${v.name}: ${shapes.length} shapes (${v.path}) against the reference, split bit-identically`, withWasm((env) => {
+      assert.ok(shapes.length >= 3, 'enough shapes select the variant');
+      const selected = selectionsDuring(() => {
+        shapes.forEach((s, i) => {
+          const p = resolveMatmulParams(s.transA ? [s.k, s.m] : [s.m, s.k], s.transB ? [s.n, s.k] : [s.k, s.n], { transposeA: s.transA, transposeB: s.transB });
+          const rng = mulberry32(31 + i);
+          const a = Float32Array.from(randomArray(s.m * s.k, rng));
+          const b = Float32Array.from(randomArray(s.k * s.n, rng));
+          const shift = Float32Array.from(randomArray(s.n, rng));
+          const expected = referenceMatmul(a, s.transA ? [s.k, s.m] : [s.m, s.k], b, s.transB ? [s.n, s.k] : [s.k, s.n], s.transA, s.transB).values.map(
+            (x, j) => activate(x + shift[j % s.n], 1),
+          );
+          const outs = [1, 3].map((pieces) => {
+            const out = new Float32Array(s.m * s.n).fill(Number.NaN);
+            createWasmMatmulKernels(env.wasm, env.arena, splittingRunner(env.arena, pieces)).forwardFused(p, a, b, null, shift, out, 'relu');
+            return out;
+          });
+          assertAllClose(outs[0], expected, float32Tolerance(s.k), `m=${s.m} n=${s.n} k=${s.k}`);
+          assert.equal(bits(outs[1]), bits(outs[0]), `m=${s.m} n=${s.n} k=${s.k}: three ranges give the same bits as one`);
+        });
+      });
+      assert.equal(selected.get(v.name), 2 * shapes.length, 'every shape ran this variant (once per runner)');
+      assert.equal(selected.size, 1, 'and no other');
+    }));
+  }
+});
+
+requireEveryVariantSelected('gemm');

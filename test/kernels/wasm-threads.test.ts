@@ -21,9 +21,10 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/dist/asc.js';
 
 import { WasmArena } from '../../src/kernels/wasm/arena.js';
-import type { DepthwiseWasmModule } from '../../src/kernels/wasm/loader.js';
+import { KernelTrapError } from '../../src/kernels/wasm/kernel-error.js';
+import type { DepthwiseWasmModule, WasmModuleInstance } from '../../src/kernels/wasm/loader.js';
 import {
-  instantiateDepthwiseWasmModuleSync,
+  instantiateWasmModuleSync,
   loadDepthwiseWasmModule,
   loadDepthwiseWasmModuleSync,
   memoryImportOf,
@@ -31,6 +32,7 @@ import {
 } from '../../src/kernels/wasm/loader.js';
 import type { ThreadPool } from '../../src/kernels/wasm/thread-pool.js';
 import { createThreadPool, getNumThreads, setNumThreads } from '../../src/kernels/wasm/thread-pool.js';
+import { wasmModule } from '../helpers/kernel-conformance.js';
 
 const SELFTEST = `
 export function heapBase(): usize { return __heap_base; }
@@ -113,10 +115,39 @@ async function compileSelftest(): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(result.binary);
 }
 
-type Fn = (...args: number[]) => void;
+/** The self-test module's exports, typed (the pool takes the functions themselves). */
+interface Selftest {
+  poolFill(out: number, start: number, end: number, scratch: number): void;
+  poolCount(out: number, start: number, end: number, scratch: number): void;
+  poolCountSlow(out: number, iters: number, start: number, end: number, scratch: number): void;
+  poolWho(out: number, iters: number, start: number, end: number, scratch: number): void;
+  poolTrapInWorker(callerScratch: number, iters: number, start: number, end: number, scratch: number): void;
+  poolTrapAt(bad: number, start: number, end: number, scratch: number): void;
+  poolScratch(out: number, words: number, start: number, end: number, scratch: number): void;
+  poolHigh(base: number, iters: number, start: number, end: number, scratch: number): void;
+}
+
+function selftestFunctions(exports: WebAssembly.Exports): Selftest {
+  const fn = <K extends keyof Selftest>(name: K): Selftest[K] => {
+    const f = exports[name];
+    if (typeof f !== 'function') throw new Error(`self-test export \`${name}\` missing`);
+    return f as Selftest[K];
+  };
+  return {
+    poolFill: fn('poolFill'),
+    poolCount: fn('poolCount'),
+    poolCountSlow: fn('poolCountSlow'),
+    poolWho: fn('poolWho'),
+    poolTrapInWorker: fn('poolTrapInWorker'),
+    poolTrapAt: fn('poolTrapAt'),
+    poolScratch: fn('poolScratch'),
+    poolHigh: fn('poolHigh'),
+  };
+}
 
 interface Fixture {
-  wasm: DepthwiseWasmModule;
+  wasm: WasmModuleInstance;
+  fns: Selftest;
   arena: WasmArena;
   pool: ThreadPool;
   bytes: Uint8Array<ArrayBuffer>;
@@ -149,19 +180,15 @@ function untilAWorkerTookPart(tries: number, job: () => void, worked: () => bool
 /** The caller's scratch pointer: a one-unit job always runs on the calling thread. */
 function callerScratch(f: Fixture, scratchBytes: number): number {
   const out = f.arena.alloc(4);
-  f.pool.run('poolWho', [out, 0], 1, { costPerUnit: 1, scratchBytes });
+  f.pool.run(f.fns.poolWho, [out, 0], 1, { costPerUnit: 1, scratchBytes });
   const ptr = i32(f, out, 1)[0];
   f.arena.release(out);
   return ptr;
 }
 
 describe('wasm loader variants', () => {
-  test('Node loads the shared (threaded) build synchronously; its memory is imported, shared and re-exported', (t) => {
-    const wasm = loadDepthwiseWasmModuleSync();
-    if (wasm === null) {
-      t.skip('wasm not built (npm run build:wasm)');
-      return;
-    }
+  test('Node loads the shared (threaded) build synchronously; its memory is imported, shared and re-exported', () => {
+    const wasm = wasmModule();
     assert.equal(wasm.shared, true);
     assert.ok(wasm.memory.buffer instanceof SharedArrayBuffer);
     assert.equal(wasm.exports.memory, wasm.memory);
@@ -169,13 +196,10 @@ describe('wasm loader variants', () => {
     assert.ok(WebAssembly.Module.imports(wasm.module).some((i) => i.module === 'env' && i.name === 'memory' && i.kind === 'memory'));
   });
 
-  test('the single variant uses a plain memory; both declare the limits the build sets', async (t) => {
+  test('the single variant uses a plain memory; both declare the limits the build sets', async () => {
     const shared = await wasmModulePath('shared');
     const single = await wasmModulePath('single');
-    if (shared === null || single === null) {
-      t.skip('wasm not built (npm run build:wasm)');
-      return;
-    }
+    assert.ok(shared !== null && single !== null, 'both variants are built (npm test builds them first)');
     assert.deepEqual(memoryImportOf(readFileSync(shared)), { initial: 16, maximum: 65536, shared: true });
     assert.deepEqual(memoryImportOf(readFileSync(single)), { initial: 16, maximum: undefined, shared: false });
     const wasm = await loadDepthwiseWasmModule({ variant: 'single' });
@@ -197,11 +221,11 @@ describe('wasm loader variants', () => {
 describe('thread pool over shared memory', () => {
   before(async () => {
     const bytes = await compileSelftest();
-    const wasm = instantiateDepthwiseWasmModuleSync(bytes);
-    const arena = new WasmArena(wasm.memory, wasm.exports.heapBase());
+    const wasm = instantiateWasmModuleSync(bytes);
+    const arena = new WasmArena(wasm.memory, wasm.heapBase);
     // Threshold 0: every job of two or more units is split, however small.
     const pool = createThreadPool({ module: wasm.module, memory: wasm.memory, exports: wasm.exports, arena, threads: 2, serialThreshold: 0 });
-    fixture = { wasm, arena, pool, bytes };
+    fixture = { wasm, fns: selftestFunctions(wasm.exports), arena, pool, bytes };
     await waitForWorkers(pool, 1);
   });
   after(() => fixture?.pool.terminate());
@@ -221,8 +245,8 @@ describe('thread pool over shared memory', () => {
       for (const units of [1, 2, 3, 5, 7, 8, 9, 64, 100, 1001, 4099]) {
         const out = f.arena.alloc(units * 4);
         const expected = f.arena.alloc(units * 4);
-        f.pool.run('poolFill', [out], units, { costPerUnit: 1 });
-        (f.wasm.exports.poolFill as Fn)(expected, 0, units, 0);
+        f.pool.run(f.fns.poolFill, [out], units, { costPerUnit: 1 });
+        f.fns.poolFill(expected, 0, units, 0);
         assert.deepEqual(i32(f, out, units), i32(f, expected, units), `units=${units}`);
         assert.ok(i32(f, out, units).every((v, i) => v === i * 3 + 1));
         f.arena.release(out);
@@ -240,7 +264,7 @@ describe('thread pool over shared memory', () => {
       const before = f.pool.stats().parallelJobs;
       for (let j = 0; j < jobs; j++) {
         // Varying sizes change the chunking from job to job; the counts must still come out exact.
-        f.pool.run('poolCount', [out], j % 2 === 0 ? units : 1 + (j % units), { costPerUnit: 1 });
+        f.pool.run(f.fns.poolCount, [out], j % 2 === 0 ? units : 1 + (j % units), { costPerUnit: 1 });
       }
       const counts = i32(f, out, units);
       for (let i = 0; i < units; i++) {
@@ -262,7 +286,7 @@ describe('thread pool over shared memory', () => {
       const mine = callerScratch(f, 1024);
       const tookPart = untilAWorkerTookPart(
         50,
-        () => f.pool.run('poolWho', [out, 20_000], units, { costPerUnit: 1, scratchBytes: 1024 }),
+        () => f.pool.run(f.fns.poolWho, [out, 20_000], units, { costPerUnit: 1, scratchBytes: 1024 }),
         () => i32(f, out, units).some((p) => p !== mine),
       );
       assert.ok(tookPart, 'a worker computed some units, with a scratch block other than the caller\'s');
@@ -273,11 +297,11 @@ describe('thread pool over shared memory', () => {
 
       // Shared scratch would let threads overwrite each other's patterns.
       for (let j = 0; j < 200; j++) {
-        f.pool.run('poolScratch', [out, 256], units, { costPerUnit: 1, scratchBytes: 1024 });
+        f.pool.run(f.fns.poolScratch, [out, 256], units, { costPerUnit: 1, scratchBytes: 1024 });
         assert.ok(i32(f, out, units).every((bad) => bad === 0), `job ${j}: scratch was clobbered`);
       }
       // A larger request regrows every thread's block.
-      f.pool.run('poolScratch', [out, 4096], units, { costPerUnit: 1, scratchBytes: 4096 * 4 });
+      f.pool.run(f.fns.poolScratch, [out, 4096], units, { costPerUnit: 1, scratchBytes: 4096 * 4 });
       assert.ok(i32(f, out, units).every((bad) => bad === 0));
       f.arena.release(out);
     }),
@@ -290,36 +314,48 @@ describe('thread pool over shared memory', () => {
       let caught: unknown = null;
       for (let i = 0; i < 50 && caught === null; i++) {
         try {
-          f.pool.run('poolTrapInWorker', [mine, 20_000], 64, { costPerUnit: 1, scratchBytes: 64 });
+          f.pool.run(f.fns.poolTrapInWorker, [mine, 20_000], 64, { costPerUnit: 1, scratchBytes: 64 });
         } catch (error) {
           caught = error;
         }
       }
-      assert.ok(caught instanceof Error, 'the job threw');
-      assert.match(caught.message, /poolTrapInWorker.*worker thread.*unreachable/s);
+      assert.ok(caught instanceof KernelTrapError, 'the job threw a KernelTrapError');
+      assert.equal(caught.exportName, 'poolTrapInWorker');
+      assert.equal(caught.thread, 'worker thread');
+      assert.equal(caught.reason, 'unreachable');
+      assert.match(caught.message, /`poolTrapInWorker` trapped \(unreachable\) in a worker thread/);
+      assert.ok(caught.cause instanceof Error && /unreachable/.test(caught.cause.message), 'the worker\'s error text is the cause');
 
       const units = 500;
       const out = f.arena.alloc(units * 4);
-      f.pool.run('poolFill', [out], units, { costPerUnit: 1 });
+      f.pool.run(f.fns.poolFill, [out], units, { costPerUnit: 1 });
       assert.ok(i32(f, out, units).every((v, i) => v === i * 3 + 1));
       f.arena.release(out);
     }),
   );
 
   test(
-    'a trap on the calling thread is rethrown as is, and a split job that traps closes cleanly',
+    'a trap on the calling thread names the op and keeps the RuntimeError as cause; a split job that traps closes cleanly',
     withPool((f) => {
-      // A one-unit job always runs on the caller: its trap arrives unwrapped.
-      assert.throws(() => f.pool.run('poolTrapAt', [0], 1, { costPerUnit: 1 }), WebAssembly.RuntimeError);
-      // In a split job unit 0 may be claimed by the caller or by a worker still polling from the previous
-      // job: either way the trap surfaces as an error on the caller and the pool keeps working.
+      // A one-unit job always runs on the caller.
+      const context = { op: 'selfTest forward', describe: () => 'x [1,2,3]' };
       assert.throws(
-        () => f.pool.run('poolTrapAt', [0], 1000, { costPerUnit: 1 }),
-        (error: unknown) => error instanceof WebAssembly.RuntimeError || (error instanceof Error && /failed in a worker thread/.test(error.message)),
+        () => f.pool.run(f.fns.poolTrapAt, [0], 1, { costPerUnit: 1, context }),
+        (error: unknown) =>
+          error instanceof KernelTrapError &&
+          error.cause instanceof WebAssembly.RuntimeError &&
+          error.thread === 'calling thread' &&
+          error.message === 'selfTest forward wasm kernel trapped (unreachable) on x [1,2,3] (export `poolTrapAt`, calling thread)',
+      );
+      // In a split job unit 0 may be claimed by the caller or by a worker still polling from the previous
+      // job: either way the trap surfaces as a KernelTrapError naming the op, and the pool keeps working.
+      assert.throws(
+        () => f.pool.run(f.fns.poolTrapAt, [0], 1000, { costPerUnit: 1, context }),
+        (error: unknown) => error instanceof KernelTrapError && /^selfTest forward wasm kernel trapped \(unreachable\) on x \[1,2,3\]/.test(error.message),
       );
       const units = 300;
       const out = f.arena.alloc(units * 4);
-      f.pool.run('poolFill', [out], units, { costPerUnit: 1 });
+      f.pool.run(f.fns.poolFill, [out], units, { costPerUnit: 1 });
       assert.ok(i32(f, out, units).every((v, i) => v === i * 3 + 1));
       f.arena.release(out);
     }),
@@ -328,10 +364,12 @@ describe('thread pool over shared memory', () => {
   test(
     'bad arguments are rejected with errors naming them',
     withPool((f) => {
-      assert.throws(() => f.pool.run('noSuchExport', [], 4, { costPerUnit: 1 }), /no function export `noSuchExport`/);
-      assert.throws(() => f.pool.run('poolFill', [0], -1, { costPerUnit: 1 }), /`units`/);
-      assert.throws(() => f.pool.run('poolFill', [0], 2.5, { costPerUnit: 1 }), /`units`/);
-      assert.throws(() => f.pool.run('poolFill', new Array<number>(40).fill(0), 4, { costPerUnit: 1 }), /`args`/);
+      const stranger = (start: number, end: number, scratch: number): void => void [start, end, scratch];
+      assert.throws(() => f.pool.run(stranger, [], 4, { costPerUnit: 1 }), /not an export of this pool's module instance/);
+      assert.throws(() => f.pool.run(f.fns.poolFill, [0], -1, { costPerUnit: 1 }), /`units`/);
+      assert.throws(() => f.pool.run(f.fns.poolFill, [0], 2.5, { costPerUnit: 1 }), /`units`/);
+      const tooMany = (...args: number[]): void => f.fns.poolFill(args[0], args[1], args[2], args[3]);
+      assert.throws(() => f.pool.run(tooMany, new Array<number>(40).fill(0), 4, { costPerUnit: 1 }), /`args`/);
       assert.throws(() => f.pool.setThreads(0), /`threads` must be a positive integer/);
     }),
   );
@@ -346,7 +384,7 @@ describe('thread pool over shared memory', () => {
         const oldBytes = f.wasm.memory.buffer.byteLength;
         f.wasm.memory.grow(2); // 128 KiB, above everything allocated so far; the job writes 4 KiB there
         const base = oldBytes + 4096;
-        f.pool.run('poolHigh', [base, 20_000], units, { costPerUnit: 1, scratchBytes: 64 });
+        f.pool.run(f.fns.poolHigh, [base, 20_000], units, { costPerUnit: 1, scratchBytes: 64 });
         const words = new Int32Array(f.wasm.memory.buffer, base, units * 4);
         for (let i = 0; i < units; i++) {
           const who = words[4 * i];
@@ -369,7 +407,7 @@ describe('thread pool over shared memory', () => {
       f.pool.setThreads(1);
       assert.equal(f.pool.threads, 1);
       const serialBefore = f.pool.stats().serialJobs;
-      f.pool.run('poolFill', [out], units, { costPerUnit: 1 });
+      f.pool.run(f.fns.poolFill, [out], units, { costPerUnit: 1 });
       assert.equal(f.pool.stats().serialJobs, serialBefore + 1);
       assert.ok(i32(f, out, units).every((v, i) => v === i * 3 + 1));
 
@@ -377,23 +415,23 @@ describe('thread pool over shared memory', () => {
       assert.equal(f.pool.threads, 3);
       await waitForWorkers(f.pool, 2);
       new Int32Array(f.wasm.memory.buffer, out, units).fill(0);
-      for (let j = 0; j < 500; j++) f.pool.run('poolCount', [out], units, { costPerUnit: 1 });
+      for (let j = 0; j < 500; j++) f.pool.run(f.fns.poolCount, [out], units, { costPerUnit: 1 });
       assert.ok(i32(f, out, units).every((v) => v === 500));
 
       f.pool.setThreads(2);
       await waitForWorkers(f.pool, 1);
-      for (let j = 0; j < 500; j++) f.pool.run('poolCount', [out], units, { costPerUnit: 1 });
+      for (let j = 0; j < 500; j++) f.pool.run(f.fns.poolCount, [out], units, { costPerUnit: 1 });
       assert.ok(i32(f, out, units).every((v) => v === 1000));
 
       // Down to one thread and back: the paused worker resumes at once, no new worker is started.
       const spawned = f.pool.stats().workers;
       f.pool.setThreads(1);
       const serial = f.pool.stats().serialJobs;
-      f.pool.run('poolCount', [out], units, { costPerUnit: 1 });
+      f.pool.run(f.fns.poolCount, [out], units, { costPerUnit: 1 });
       assert.equal(f.pool.stats().serialJobs, serial + 1, 'one thread: serial');
       f.pool.setThreads(3);
       const parallelJobs = f.pool.stats().parallelJobs;
-      f.pool.run('poolCount', [out], units, { costPerUnit: 1 });
+      f.pool.run(f.fns.poolCount, [out], units, { costPerUnit: 1 });
       assert.equal(f.pool.stats().parallelJobs, parallelJobs + 1, 'split at once, with no worker to wait for');
       assert.equal(f.pool.stats().workers, spawned, 'no new worker');
       assert.ok(i32(f, out, units).every((v) => v === 1002));
@@ -407,7 +445,7 @@ describe('thread pool over shared memory', () => {
       const pool = createThreadPool({ ...f.wasm, arena: f.arena, threads: 2, serialThreshold: 1000 });
       try {
         const out = f.arena.alloc(400);
-        pool.run('poolFill', [out], 100, { costPerUnit: 9 }); // 900 < 1000
+        pool.run(f.fns.poolFill, [out], 100, { costPerUnit: 9 }); // 900 < 1000
         assert.equal(pool.stats().serialJobs, 1);
         assert.equal(pool.stats().parallelJobs, 0);
         assert.ok(i32(f, out, 100).every((v, i) => v === i * 3 + 1));
@@ -426,7 +464,7 @@ describe('thread pool over shared memory', () => {
       assert.equal(pool.threads, 1);
       assert.equal(pool.parallel, false);
       const out = f.arena.alloc(400);
-      pool.run('poolFill', [out], 100, { costPerUnit: 1 });
+      pool.run(f.fns.poolFill, [out], 100, { costPerUnit: 1 });
       assert.ok(i32(f, out, 100).every((v, i) => v === i * 3 + 1));
       f.arena.release(out);
 
@@ -460,12 +498,13 @@ describe('thread pool over shared memory', () => {
       script,
       `import { readFileSync } from 'node:fs';
 import { WasmArena } from ${src('arena.ts')};
-import { instantiateDepthwiseWasmModuleSync } from ${src('loader.ts')};
+import { instantiateWasmModuleSync } from ${src('loader.ts')};
 import { createThreadPool } from ${src('thread-pool.ts')};
-const wasm = instantiateDepthwiseWasmModuleSync(readFileSync(${JSON.stringify(wasmFile)}));
-const arena = new WasmArena(wasm.memory, wasm.exports.heapBase());
+const wasm = instantiateWasmModuleSync(readFileSync(${JSON.stringify(wasmFile)}));
+const arena = new WasmArena(wasm.memory, wasm.heapBase);
+const fns = wasm.exports as unknown as Record<string, (...args: number[]) => void>;
 const i32 = (ptr: number, n: number) => new Int32Array(wasm.memory.buffer, ptr, n);
-void createThreadPool; void i32;
+void createThreadPool; void i32; void fns;
 ${body}
 `,
     );
@@ -489,7 +528,7 @@ ${body}
         `const pool = createThreadPool({ ...wasm, arena, threads: 2, serialThreshold: 0 });
 while (pool.stats().readyWorkers < 1) await new Promise((r) => setTimeout(r, 5));
 const out = arena.alloc(400);
-pool.run('poolFill', [out], 100, { costPerUnit: 1 });
+pool.run(fns.poolFill, [out], 100, { costPerUnit: 1 });
 // Let the worker fall asleep in Atomics.wait, then leave without terminating the pool.
 await new Promise((r) => setTimeout(r, 50));
 console.log(pool.stats().parallelJobs === 1 && i32(out, 100).every((v, i) => v === i * 3 + 1) ? 'ok' : 'wrong');`,
@@ -516,8 +555,8 @@ const b = arena.alloc(units * 4);
 const jobs = 1000;
 for (let j = 0; j < jobs; j++) {
   // About 20 µs per job, less than a stall: a careless caller would already be in the next job.
-  if (j % 2 === 0) pool.run('poolCountSlow', [a, 300], units, { costPerUnit: 1 });
-  else pool.run('poolCountSlow', [b, 600], units / 2, { costPerUnit: 1 });
+  if (j % 2 === 0) pool.run(fns.poolCountSlow, [a, 300], units, { costPerUnit: 1 });
+  else pool.run(fns.poolCountSlow, [b, 600], units / 2, { costPerUnit: 1 });
 }
 const okA = i32(a, units).every((v) => v === jobs / 2);
 const okB = i32(b, units).every((v, i) => v === (i < units / 2 ? jobs / 2 : 0));

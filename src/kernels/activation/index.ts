@@ -3,7 +3,7 @@
  * TypeScript loops here are the fallback (and the float64 path); the WebAssembly backend fills the same
  * slot with SIMD (`assembly/activations.ts`).
  */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 
 export interface ActivationKernels {
   /**

@@ -12,7 +12,7 @@
  * channel's values are strided by `channels`, so per-channel accumulators are swept row by row, whereas
  * with `inner > 1` each channel owns contiguous runs summed into a scalar.
  */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { checkLength } from '../buffer-check.js';
 import type { BatchNormParams } from './params.js';
 import { batchNormSizes } from './params.js';

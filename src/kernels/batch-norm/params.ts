@@ -6,7 +6,7 @@
 import { describeValue, InvalidArgumentError } from '../../errors.js';
 import { shapeError } from '../param-checks.js';
 
-export type { FloatArray } from '../float-array.js';
+export type { FloatArray } from '../../engine/dtype.js';
 
 /** The tensor as `[outer, channels, inner]`; statistics are per channel over `count = outer * inner` values. */
 export interface BatchNormParams {

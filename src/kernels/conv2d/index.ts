@@ -3,7 +3,7 @@ import type { ConvolutionKernels } from '../convolution-kernels.js';
 import { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardKernel, conv2dForward } from './js.js';
 import type { Conv2dParams } from './params.js';
 
-export type { FloatArray } from '../float-array.js';
+export type { FloatArray } from '../../engine/dtype.js';
 export type { Conv2dOptions, Conv2dParams, DataFormat, ExplicitPadding, Padding } from './params.js';
 export {
   conv2dInputShape,

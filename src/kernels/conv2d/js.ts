@@ -14,7 +14,7 @@
  * straight-loop fast paths in both formats; the general NHWC passes each inline their own loop nest (no
  * per-tap callback), as the depthwise kernels do.
  */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { checkLength } from '../buffer-check.js';
 import { endInside, firstInside } from '../window.js';
 import type { Conv2dParams } from './params.js';

@@ -5,7 +5,7 @@ import type { DepthwiseConv2dParams } from './params.js';
 /** The depthwise slots a backend fills (the convolution contract over depthwise params). */
 export type DepthwiseConv2dKernels = ConvolutionKernels<DepthwiseConv2dParams>;
 
-export type { FloatArray } from '../float-array.js';
+export type { FloatArray } from '../../engine/dtype.js';
 export type { DataFormat, DepthwiseConv2dOptions, DepthwiseConv2dParams, Padding } from './params.js';
 export {
   convOutputLength,

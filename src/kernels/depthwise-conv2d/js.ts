@@ -14,7 +14,7 @@
  * Layouts: input/output are NHWC or NCHW per `dataFormat`; the kernel is always Keras's
  * `[kh, kw, C, dm]`, flattened row-major; bias and output channels are indexed `c * dm + m`.
  */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { checkLength } from '../buffer-check.js';
 import { endInside, firstInside } from '../window.js';
 import type { DepthwiseConv2dParams } from './params.js';

@@ -6,7 +6,7 @@
 import { ShapeError, UnknownNameError, describeValue } from '../../errors.js';
 import { DATA_FORMATS, PADDINGS, requirePair, requireShape, shapeError } from '../param-checks.js';
 
-export type { FloatArray } from '../float-array.js';
+export type { FloatArray } from '../../engine/dtype.js';
 
 import type { ConvGeometry2d, DataFormat, Padding } from '../window.js';
 import { convOutputLength, samePadding } from '../window.js';

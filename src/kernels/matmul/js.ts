@@ -5,7 +5,7 @@
  * like every kernel this one allocates nothing and checks nothing beyond what `params.ts` resolved.
  */
 
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import type { MatmulParams } from './params.js';
 
 /** One output matrix: out[o .. o + m*n) = op(A at aOff) @ op(B at bOff). */

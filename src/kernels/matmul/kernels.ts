@@ -1,5 +1,5 @@
 /** The matrix-product slot a backend fills (TypeScript here; WebAssembly SIMD in `kernels/wasm/gemm.ts`). */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { matmulForward } from './js.js';
 import type { MatmulParams } from './params.js';
 

@@ -1,9 +1,9 @@
 /** 2D max and average pooling kernels on plain typed arrays (the naive reference is test-only). */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from './js.js';
 import type { Pool2dParams } from './params.js';
 
-export type { FloatArray } from '../float-array.js';
+export type { FloatArray } from '../../engine/dtype.js';
 export type { DataFormat, Padding, Pool2dOptions, Pool2dParams } from './params.js';
 export { pool2dOutputShape, pool2dSizes, resolvePool2dParams } from './params.js';
 export { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from './js.js';

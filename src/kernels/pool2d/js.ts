@@ -17,7 +17,7 @@
  * - average: the sum over in-bounds taps divided by the number of in-bounds taps, so 'same' windows at a
  *   border average only the real pixels (TensorFlow's rule).
  */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { checkLength } from '../buffer-check.js';
 import type { Pool2dParams } from './params.js';
 import { pool2dSizes } from './params.js';

@@ -1,9 +1,9 @@
 /** 2D resize kernels on plain typed arrays (the naive reference is test-only). */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { bilinearResizeBackward, bilinearResizeForward } from './js.js';
 import type { ResizeParams } from './params.js';
 
-export type { FloatArray } from '../float-array.js';
+export type { FloatArray } from '../../engine/dtype.js';
 export type { DataFormat, ResizeParams } from './params.js';
 export { resizeOutputShape, resizeSizes, resolveResizeParams } from './params.js';
 export { bilinearResizeBackward, bilinearResizeForward } from './js.js';

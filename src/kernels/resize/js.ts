@@ -8,7 +8,7 @@
  * As for pooling, `[N, C, H, W]` is processed as `[N*C, H, W, 1]` channels-last, so both layouts share
  * one loop nest. Outputs are caller-allocated and fully overwritten; nothing is allocated here.
  */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { checkLength } from '../buffer-check.js';
 import type { ResizeParams } from './params.js';
 import { resizeSizes } from './params.js';

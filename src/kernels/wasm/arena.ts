@@ -13,16 +13,26 @@
  * Lifetime: `WasmStorage.dispose()` frees at once; a storage that becomes unreachable without being
  * disposed is freed by a FinalizationRegistry, so code written for the heap backend (which never disposes)
  * does not leak, only holds memory longer.
+ *
+ * Refusals: every request is checked (a finite, non-negative safe integer, within the memory's limit and
+ * what is left below it) before any allocator state changes, and a `memory.grow` that fails changes
+ * nothing either; so a refused allocation (a layer asked for `1e308` pixels of padding) throws a
+ * RangeError naming the bytes and the limit, and leaves the bump pointer, the free lists, the live blocks
+ * and the counters exactly as they were.
  */
 import type { DataArray, DType } from '../../engine/dtype.js';
 import type { StorageAllocator } from '../../engine/storage.js';
 import { CpuStorage } from '../../engine/storage.js';
+import { formatByteSize, formatCount } from '../../utils/sizes.js';
 
 const PAGE = 65536;
 const ALIGN = 16;
 const MIN_CLASS = 64;
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+
+/** The wasm32 address space (65536 pages), the limit of a memory that declares none. */
+const WASM32_MAX_BYTES = 2 ** 32;
 
 /** The size class (bytes) a request of `bytes` is served from. */
 export function sizeClass(bytes: number): number {
@@ -63,12 +73,19 @@ export class WasmArena {
   /** Shared memory never detaches views on growth, so they can be cached for the storage's lifetime. */
   readonly shared: boolean;
   private readonly counters = { allocations: 0, reused: 0, frees: 0, grows: 0, bytesInUse: 0 };
+  /** The most bytes the memory may hold (its declared maximum). */
+  readonly limit: number;
   private readonly finalizer = new FinalizationRegistry<number>((offset) => {
     if (this.live.has(offset)) this.release(offset);
   });
 
-  constructor(memory: WebAssembly.Memory, heapBase: number) {
+  /**
+   * @param maximumBytes The memory's declared maximum (default: the wasm32 limit, 4 GiB); requests beyond
+   *   what is left below it are refused without growing.
+   */
+  constructor(memory: WebAssembly.Memory, heapBase: number, maximumBytes: number = WASM32_MAX_BYTES) {
     this.memory = memory;
+    this.limit = Math.min(maximumBytes, WASM32_MAX_BYTES);
     this.currentBuffer = memory.buffer;
     this.buffers.add(this.currentBuffer);
     this.shared = typeof SharedArrayBuffer !== 'undefined' && this.currentBuffer instanceof SharedArrayBuffer;
@@ -91,31 +108,67 @@ export class WasmArena {
     return array.buffer === this.currentBuffer || this.buffers.has(array.buffer);
   }
 
-  /** Reserves at least `bytes` bytes; returns the byte offset. Zero-filled when `zero` (the default). */
-  alloc(bytes: number, zero = true): number {
-    const size = sizeClass(Math.max(bytes, 1));
-    this.counters.allocations++;
-    this.counters.bytesInUse += size;
+  /**
+   * Reserves at least `bytes` bytes; returns the byte offset. Zero-filled when `zero` (the default).
+   * `what` names the request in a refusal (e.g. `for a float32 tensor of 1e12 elements`).
+   *
+   * @throws RangeError when `bytes` is not a non-negative safe integer, exceeds the memory's limit or
+   *   what is left below it, or the memory cannot grow; the arena is then unchanged.
+   */
+  alloc(bytes: number, zero = true, what = ''): number {
+    const size = this.classOf(bytes, what);
     const list = this.free.get(size);
-    let offset = list?.pop();
+    let offset = list !== undefined && list.length > 0 ? list[list.length - 1] : undefined;
     if (offset !== undefined) {
+      list?.pop();
       this.counters.reused++;
       // Int32Array.fill: about 4x faster than a byte fill on shared memory (size classes are multiples of 16).
       if (zero) new Int32Array(this.buffer(), offset, size >> 2).fill(0);
     } else {
       offset = this.top;
       const end = offset + size;
-      const have = this.buffer().byteLength;
-      if (end > have) {
-        const needed = Math.ceil((end - have) / PAGE);
-        const pages = Math.max(needed, Math.ceil(have / PAGE / 2));
-        this.memory.grow(pages);
-        this.counters.grows++;
+      if (end > this.limit) {
+        throw this.refusal(bytes, what, `only ${formatByteSize(this.limit - this.top)} of it is left`);
       }
+      this.ensureCapacity(end, bytes, what);
       this.top = end; // fresh pages are zero, and the bump region has never been handed out
     }
+    this.counters.allocations++;
+    this.counters.bytesInUse += size;
     this.live.set(offset, size);
     return offset;
+  }
+
+  /** The size class of a request, after checking it (nothing has changed when this throws). */
+  private classOf(bytes: number, what: string): number {
+    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new RangeError(`cannot allocate ${formatCount(bytes, 1)} bytes${what}: a size must be a non-negative safe integer`);
+    }
+    if (bytes > this.limit) throw this.refusal(bytes, what, '');
+    return sizeClass(Math.max(bytes, 1));
+  }
+
+  private refusal(bytes: number, what: string, detail: string): RangeError {
+    return new RangeError(`cannot allocate ${formatCount(bytes, 1)} bytes${what}: the WebAssembly memory limit is ${formatByteSize(this.limit)}${detail === '' ? '' : ` and ${detail}`}`);
+  }
+
+  /** Grows the memory to hold `end` bytes, by at least half its size when the limit allows; changes nothing if it fails. */
+  private ensureCapacity(end: number, bytes: number, what: string): void {
+    const have = this.buffer().byteLength;
+    if (end <= have) return;
+    const needed = Math.ceil((end - have) / PAGE);
+    const room = Math.floor((this.limit - have) / PAGE);
+    const generous = Math.min(Math.max(needed, Math.ceil(have / PAGE / 2)), room);
+    for (const pages of generous > needed ? [generous, needed] : [needed]) {
+      try {
+        this.memory.grow(pages);
+        this.counters.grows++;
+        return;
+      } catch {
+        // The engine refused (out of memory, or a limit below the declared one): try the minimum, then give up.
+      }
+    }
+    throw this.refusal(bytes, what, `the memory could not grow by ${formatByteSize(needed * PAGE)} (from ${formatByteSize(have)})`);
   }
 
   /** Returns a block to its size class. */
@@ -135,7 +188,11 @@ export class WasmArena {
 
   /** Allocates a tensor storage of `length` elements (zero-filled unless `zeroed` is false). */
   allocStorage(dtype: DType, length: number, zeroed = true): WasmStorage {
-    const storage = new WasmStorage(this, dtype, length, this.alloc(length * BYTES[dtype], zeroed));
+    const what = ` for a ${dtype} tensor of ${formatCount(length)} elements`;
+    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+      throw new RangeError(`cannot allocate ${formatCount(length * BYTES[dtype], 1)} bytes${what}: an element count must be a non-negative safe integer`);
+    }
+    const storage = new WasmStorage(this, dtype, length, this.alloc(length * BYTES[dtype], zeroed, what));
     this.finalizer.register(storage, storage.byteOffset, storage);
     return storage;
   }

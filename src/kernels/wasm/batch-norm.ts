@@ -7,23 +7,37 @@
  * The float64 statistics arrays belong to the caller (JavaScript heap, O(channels)); they are copied
  * through one scratch block per call, which costs nothing next to the passes over the activations.
  */
-import type { BatchNormKernels } from '../batch-norm/index.js';
-import { typescriptBatchNormKernels } from '../typescript-backend.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { batchNormSizes } from '../batch-norm/params.js';
 import type { BatchNormParams } from '../batch-norm/params.js';
 import { checkLength } from '../buffer-check.js';
-import type { FloatArray } from '../float-array.js';
+import type { BatchNormKernels } from '../batch-norm/index.js';
+import { typescriptBatchNormKernels } from '../typescript-backend.js';
 import type { WasmArena } from './arena.js';
+import type { KernelExports } from './generated/exports.js';
+import type { KernelContext } from './kernel-error.js';
+import type { BatchNormVariant } from './manifest.js';
+import { selectVariant, variantsOf } from './manifest.js';
 import type { ParallelRunner } from './parallel.js';
 
 const NAME = 'batchNorm';
-const EXPORTS = ['batchNormForwardNHWC', 'batchNormBackwardNHWC'];
+const FORWARD = variantsOf<BatchNormVariant>('batchNorm', 'forward');
+const BACKWARD = variantsOf<BatchNormVariant>('batchNorm', 'backward');
 
-/** Batch-norm kernels that run channels-last float32 training passes in WebAssembly. */
-export function createWasmBatchNormKernels(exports: WebAssembly.Exports, arena: WasmArena, runner: ParallelRunner): BatchNormKernels {
-  for (const name of EXPORTS) {
-    if (typeof exports[name] !== 'function') throw new Error(`depthwise.wasm: missing export \`${name}\` (rebuild with npm run build:wasm)`);
-  }
+function context(pass: string, p: BatchNormParams): KernelContext {
+  return { op: `batchNorm ${pass}`, describe: () => `x [${p.outer},${p.channels}] (channels last)` };
+}
+
+/**
+ * Batch-norm kernels that run channels-last float32 training passes in WebAssembly.
+ *
+ * @example
+ * ```ts
+ * const batchNorm = createWasmBatchNormKernels(exports, arena, serialRunner(exports, arena));
+ * batchNorm.trainingForward(params, x, gamma, beta, 1e-3, y, mean, variance, invstd);
+ * ```
+ */
+export function createWasmBatchNormKernels(wasm: KernelExports, arena: WasmArena, runner: ParallelRunner): BatchNormKernels {
   const ts = typescriptBatchNormKernels;
   const resident = (p: BatchNormParams, ...arrays: (FloatArray | null)[]): boolean => {
     if (p.inner !== 1) return false;
@@ -63,9 +77,16 @@ export function createWasmBatchNormKernels(exports: WebAssembly.Exports, arena: 
     if (beta !== null) checkLength(NAME, 'beta', beta, p.channels);
     checkStats(p, { mean, variance, invstd });
     const C = p.channels;
+    selectVariant(FORWARD, { rows: p.outer, channels: C, direction: 'forward' }, 'batchNorm forward');
     withStats(C, 3, ([m, v, s], view) => {
-      const args = [x.byteOffset, p.outer, C, epsilon, m, v, s, gamma?.byteOffset ?? 0, beta?.byteOffset ?? 0, y?.byteOffset ?? 0];
-      runner.run('batchNormForwardNHWC', args, groups(p), { costPerUnit: p.outer * 4 * (y === null ? 2 : 3), scratchBytes: groups(p) * 64 });
+      const args: [number, number, number, number, number, number, number, number, number, number] = [
+        x.byteOffset, p.outer, C, epsilon, m, v, s, gamma?.byteOffset ?? 0, beta?.byteOffset ?? 0, y?.byteOffset ?? 0,
+      ];
+      runner.run(wasm.batchNormForwardNHWC, args, groups(p), {
+        costPerUnit: p.outer * 4 * (y === null ? 2 : 3),
+        scratchBytes: wasm.batchNormForwardScratchBytes(C),
+        context: context(y === null ? 'moments' : 'trainingForward', p),
+      });
       const out = view();
       mean.set(out.subarray(0, C));
       variance.set(out.subarray(C, 2 * C));
@@ -92,12 +113,19 @@ export function createWasmBatchNormKernels(exports: WebAssembly.Exports, arena: 
       if (gamma !== null) checkLength(NAME, 'gamma', gamma, p.channels);
       checkStats(p, { mean, invstd, dgamma, dbeta });
       const C = p.channels;
+      selectVariant(BACKWARD, { rows: p.outer, channels: C, direction: 'backward' }, 'batchNorm backward');
       withStats(C, 4, ([m, s, dg, db], view) => {
         const stats = view();
         stats.set(mean, 0);
         stats.set(invstd, C);
-        const args = [x.byteOffset, dy.byteOffset, p.outer, C, m, s, gamma?.byteOffset ?? 0, dx.byteOffset, dg, db];
-        runner.run('batchNormBackwardNHWC', args, groups(p), { costPerUnit: p.outer * 4 * 4, scratchBytes: groups(p) * 80 });
+        const args: [number, number, number, number, number, number, number, number, number, number] = [
+          x.byteOffset, dy.byteOffset, p.outer, C, m, s, gamma?.byteOffset ?? 0, dx.byteOffset, dg, db,
+        ];
+        runner.run(wasm.batchNormBackwardNHWC, args, groups(p), {
+          costPerUnit: p.outer * 4 * 4,
+          scratchBytes: wasm.batchNormBackwardScratchBytes(C),
+          context: context('trainingBackward', p),
+        });
         const out = view();
         dgamma.set(out.subarray(2 * C, 3 * C));
         dbeta.set(out.subarray(3 * C, 4 * C));

@@ -1,11 +1,19 @@
 /**
- * How a kernel wrapper turns typed-array arguments into wasm pointers. A float32 array inside the arena's
+ * How a kernel wrapper turns its arguments into wasm arguments. A float32 array inside the arena's
  * memory is passed by its `byteOffset` (zero copy, the normal case once tensors live there); any other
  * array is copied into a scratch block for the call, and an output copied back afterwards (the fallback,
- * counted so a benchmark can tell).
+ * counted so a benchmark can tell). A fused activation becomes its code (`ACT_*`, shared with assembly/).
  */
 import { ShapeError } from '../../errors.js';
+import type { EpilogueActivation } from '../epilogue.js';
 import type { WasmArena } from './arena.js';
+import { ACT_NONE, ACT_RELU, ACT_RELU6 } from './generated/constants.js';
+
+/** Epilogue fused into a forward kernel (the same names as the TypeScript epilogue's). */
+export type FusedActivation = EpilogueActivation;
+
+/** The `act` argument of the depthwise and GEMM exports for each activation. */
+export const ACTIVATION_CODES: Readonly<Record<FusedActivation, number>> = { linear: ACT_NONE, relu: ACT_RELU, relu6: ACT_RELU6 };
 
 /** The statistics a binder updates. */
 export interface ArgumentCounters {
@@ -29,6 +37,8 @@ export interface BoundArguments {
   readonly ptrs: number[];
   /** Copies non-resident outputs back and frees the scratch blocks. */
   done(): void;
+  /** Frees the scratch blocks without copying back (the call failed). Idempotent, also after `done`. */
+  release(): void;
 }
 
 export type ArgumentBinder = (kernel: string, inputs: readonly (Float32Array | null)[], outputs: readonly Float32Array[]) => BoundArguments;
@@ -60,13 +70,21 @@ export function argumentBinder(arena: WasmArena, counters: ArgumentCounters): Ar
       }
     }
     const scratch: number[] = [];
-    for (const slot of slots) {
-      if (slot === null || slot.resident) continue;
-      slot.ptr = arena.alloc(slot.array.byteLength, false);
-      scratch.push(slot.ptr);
-      counters.copiedArguments++;
-      counters.copiedBytes += slot.array.byteLength;
-      if (!slot.output) new Float32Array(arena.buffer(), slot.ptr, slot.array.length).set(slot.array);
+    const release = (): void => {
+      for (const ptr of scratch.splice(0)) arena.release(ptr);
+    };
+    try {
+      for (const slot of slots) {
+        if (slot === null || slot.resident) continue;
+        slot.ptr = arena.alloc(slot.array.byteLength, false);
+        scratch.push(slot.ptr);
+        counters.copiedArguments++;
+        counters.copiedBytes += slot.array.byteLength;
+        if (!slot.output) new Float32Array(arena.buffer(), slot.ptr, slot.array.length).set(slot.array);
+      }
+    } catch (error) {
+      release(); // an allocation failed: the blocks already taken go back
+      throw error;
     }
     return {
       ptrs: slots.map((s) => (s === null ? 0 : s.ptr)),
@@ -74,8 +92,9 @@ export function argumentBinder(arena: WasmArena, counters: ArgumentCounters): Ar
         for (const slot of slots) {
           if (slot?.output === true && !slot.resident) slot.array.set(new Float32Array(arena.buffer(), slot.ptr, slot.array.length));
         }
-        for (const ptr of scratch) arena.release(ptr);
+        release();
       },
+      release,
     };
   };
 }

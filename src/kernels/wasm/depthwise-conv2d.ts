@@ -1,6 +1,11 @@
 /**
  * The depthwise kernels of `assembly/depthwise-conv2d.ts` behind the `DepthwiseConv2dKernels` interface.
  *
+ * Selection: every call picks its kernel variant from the manifest (`manifest-depthwise.ts`) by geometry
+ * and passes the variant's path code in the params block; the kernel only dispatches on it. The params
+ * block layout (`P_*`), the scratch sizes (`forwardScratchBytes`, ... exports) and the activation codes
+ * come from assembly/ through the generated boundary, so nothing here restates the kernels' numbers.
+ *
  * Zero copy: a float32 argument that is a view into the module's memory (`arena.contains(array)`, as
  * `WasmStorage.view()` returns) is passed to WebAssembly by its `byteOffset`. Any other float32 array is
  * copied into a scratch block for the call (and an output copied back): that is the fallback, and
@@ -22,9 +27,9 @@
  * buy every NHWC fast path, depth multiplier and gradient for channels-first, where native NCHW kernels
  * would need their own blocking for each of them.
  */
+import type { FloatArray } from '../../engine/dtype.js';
 import { ShapeError } from '../../errors.js';
-import type { DepthwiseConv2dKernels } from '../depthwise-conv2d/index.js';
-import type { FloatArray } from '../float-array.js';
+import { checkLength } from '../buffer-check.js';
 import type { DepthwiseConv2dParams } from '../depthwise-conv2d/params.js';
 import { depthwiseConv2dSizes } from '../depthwise-conv2d/params.js';
 import {
@@ -33,15 +38,24 @@ import {
   depthwiseConv2dBackwardKernel,
   depthwiseConv2dForward,
 } from '../depthwise-conv2d/js.js';
+import { applyEpilogue } from '../epilogue.js';
+import type { DepthwiseConv2dKernels } from '../depthwise-conv2d/index.js';
 import type { WasmArena } from './arena.js';
-import { argumentBinder } from './bind.js';
-import type { DepthwiseWasmExports } from './loader.js';
+import type { FusedActivation } from './bind.js';
+import { ACTIVATION_CODES, argumentBinder } from './bind.js';
+import { depthwiseContext, nhwcGeometry, transposedGeometry, writeParams } from './depthwise-geometry.js';
+import { PARAM_WORDS } from './generated/constants.js';
+import type { KernelExports } from './generated/exports.js';
+import type { KernelContext } from './kernel-error.js';
+import type { DepthwiseGeometry, DepthwiseVariant } from './manifest.js';
+import { selectVariant, usesVariant, variantsOf } from './manifest.js';
 import type { ParallelRunner } from './parallel.js';
 import { serialRunner } from './parallel.js';
 
-/** Epilogue fused into the forward kernel. */
-export type FusedActivation = 'linear' | 'relu' | 'relu6';
-const ACTIVATION_CODES: Record<FusedActivation, number> = { linear: 0, relu: 1, relu6: 2 };
+export type { FusedActivation } from './bind.js';
+
+/** The name the checks and errors use. */
+const KERNEL = 'depthwiseConv2d wasm';
 
 export interface WasmKernelStats {
   /** Kernel calls computed in WebAssembly. */
@@ -85,152 +99,38 @@ export interface WasmDepthwiseConv2dKernels extends DepthwiseConv2dKernels {
   resetStats(): void;
 }
 
-/** The exports of `assembly/depthwise-conv2d.ts` this wrapper calls (pointers are byte offsets). */
-export interface DepthwiseKernelExports {
-  readonly memory: WebAssembly.Memory;
-  forwardNhwc(pp: number, x: number, k: number, scale: number, shift: number, out: number, act: number, start: number, end: number, scratch: number): void;
-  backwardInputNhwc(pp: number, dy: number, k: number, dx: number, start: number, end: number, scratch: number): void;
-  backwardKernelNhwc(pp: number, x: number, dy: number, dk: number, start: number, end: number, scratch: number): void;
-  backwardBiasNhwc(pp: number, dy: number, db: number, start: number, end: number, scratch: number): void;
-  backwardBiasNchw(pp: number, dy: number, db: number, start: number, end: number, scratch: number): void;
-  expandChannels(src: number, dst: number, channels: number, dm: number, start: number, end: number, scratch: number): void;
-  reduceChannels(src: number, dst: number, channels: number, dm: number, start: number, end: number, scratch: number): void;
-  nchwToNhwc(src: number, dst: number, batch: number, channels: number, spatial: number, start: number, end: number, scratch: number): void;
-  nhwcToNchw(src: number, dst: number, batch: number, channels: number, spatial: number, start: number, end: number, scratch: number): void;
+const FORWARD = variantsOf<DepthwiseVariant>('depthwise', 'forward');
+const BACKWARD_INPUT = variantsOf<DepthwiseVariant>('depthwise', 'backwardInput');
+const BACKWARD_KERNEL = variantsOf<DepthwiseVariant>('depthwise', 'backwardKernel');
+const BACKWARD_BIAS = variantsOf<DepthwiseVariant>('depthwise', 'backwardBias');
+const LAYOUT = variantsOf<DepthwiseVariant>('depthwise', 'layout');
+
+function layoutPass(exportName: DepthwiseVariant['export']): DepthwiseVariant {
+  const found = LAYOUT.find((v) => v.export === exportName);
+  if (found === undefined) throw new Error(`kernel manifest: no layout entry runs \`${exportName}\``);
+  return found;
 }
-
-/** Export name → parameter count (a stale build with older signatures is caught here, not by wrong results). */
-const KERNEL_EXPORTS: Readonly<Record<Exclude<keyof DepthwiseKernelExports, 'memory'>, number>> = {
-  forwardNhwc: 10,
-  backwardInputNhwc: 7,
-  backwardKernelNhwc: 7,
-  backwardBiasNhwc: 6,
-  backwardBiasNchw: 6,
-  expandChannels: 7,
-  reduceChannels: 7,
-  nchwToNhwc: 8,
-  nhwcToNchw: 8,
-};
-
-/** Checks that the module has the depthwise exports with this wrapper's signatures. */
-export function checkDepthwiseKernelExports(exports: object): DepthwiseKernelExports {
-  const table = exports as Record<string, unknown>;
-  if (!(table.memory instanceof WebAssembly.Memory)) throw new Error('depthwise.wasm: the module does not export its memory');
-  for (const [name, arity] of Object.entries(KERNEL_EXPORTS)) {
-    const fn = table[name];
-    if (typeof fn !== 'function') throw new Error(`depthwise.wasm: missing export \`${name}\` (rebuild with npm run build:wasm)`);
-    if (fn.length !== arity) {
-      throw new Error(`depthwise.wasm: export \`${name}\` takes ${fn.length} arguments, expected ${arity} (stale build? npm run build:wasm)`);
-    }
-  }
-  return exports as DepthwiseKernelExports;
-}
-
-const PARAM_WORDS = 18;
-
-function checkLength(argument: string, array: FloatArray, expected: number): void {
-  if (array.length !== expected) {
-    throw new ShapeError(
-      `depthwiseConv2d wasm kernel: \`${argument}\` has ${array.length} elements; expected ${expected} for these params.`,
-    );
-  }
-}
-
-/** Geometry as the NHWC kernels see it: depth multiplier folded into the channel count. */
-interface Geometry {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  channels: number;
-  kernelHeight: number;
-  kernelWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  dilationHeight: number;
-  dilationWidth: number;
-  padTop: number;
-  padBottom: number;
-  padLeft: number;
-  padRight: number;
-  outHeight: number;
-  outWidth: number;
-}
-
-function nhwcGeometry(p: DepthwiseConv2dParams): Geometry {
-  return { ...p, channels: p.outChannels };
-}
-
-/** The stride-1 input gradient as a forward convolution of dy (rotated kernel), producing dx's shape. */
-function transposedGeometry(p: DepthwiseConv2dParams): Geometry {
-  const spanH = (p.kernelHeight - 1) * p.dilationHeight;
-  const spanW = (p.kernelWidth - 1) * p.dilationWidth;
-  return {
-    ...nhwcGeometry(p),
-    inHeight: p.outHeight,
-    inWidth: p.outWidth,
-    padTop: spanH - p.padTop,
-    padBottom: spanH - p.padBottom,
-    padLeft: spanW - p.padLeft,
-    padRight: spanW - p.padRight,
-    outHeight: p.inHeight,
-    outWidth: p.inWidth,
-  };
-}
+const TO_NHWC = layoutPass('nchwToNhwc');
+const TO_NCHW = layoutPass('nhwcToNchw');
+const EXPAND = layoutPass('expandChannels');
+const REDUCE = layoutPass('reduceChannels');
 
 /**
- * Scratch bytes per thread of `forwardNhwc` / `backwardKernelNhwc`: row-pointer table, a zero row, and the
- * forward's tap-interleaved copy of a 3x3 kernel, or the channel-tiled forward's layout when larger.
- */
-function convScratchBytes(g: Geometry): number {
-  const packed = g.kernelHeight === 3 && g.kernelWidth === 3 ? 9 * 16 * Math.ceil(g.channels / 4) : 0;
-  const rowPath = Math.ceil((g.kernelHeight * 4) / 16) * 16 + g.inWidth * g.channels * 4 + packed;
-  return Math.max(rowPath, tiledScratchBytes(g));
-}
-
-/** Mirrors the constants of the same names in assembly/depthwise-conv2d.ts (`forwardTiled`). */
-const TILE_CHANNELS_MAX = 64;
-const TILE_CHANNELS_MAX_STRIDED = 128;
-const TILE_CHANNELS_MIN = 32;
-const TILE_CHANNELS_MIN_STRIDED = 64;
-const TILE_CHANNELS_MIN_LARGE = 4;
-const TILE_CHANNELS_MIN_LARGE_STRIDED = 8;
-
-/** Mirrors `tiledChannelsMin` in assembly/depthwise-conv2d.ts. */
-function tiledChannelsMin(g: Geometry): number {
-  if (g.kernelHeight * g.kernelWidth > 9) return g.strideWidth === 1 ? TILE_CHANNELS_MIN_LARGE : TILE_CHANNELS_MIN_LARGE_STRIDED;
-  return g.strideWidth === 1 ? TILE_CHANNELS_MIN : TILE_CHANNELS_MIN_STRIDED;
-}
-
-/**
- * Scratch bytes of the channel-tiled forward (0 when the geometry does not take it): the tile's kernel
- * (`KH * KW` rows), a ring of `KH` padded input rows, a zero row, `KH` row tags and a `KH`-entry row table
- * (each padded to 16 bytes), for the largest tile. Mirrors the dispatch in `forwardNhwc` and
- * `tileRowPixels`.
- */
-function tiledScratchBytes(g: Geometry): number {
-  const tiled =
-    g.dilationHeight === 1 && g.dilationWidth === 1 && g.padLeft >= 0 && g.channels >= tiledChannelsMin(g);
-  if (!tiled) return 0;
-  const kh = g.kernelHeight;
-  const kw = g.kernelWidth;
-  const rowPixels = g.padLeft + Math.max(g.inWidth, (g.outWidth - 1) * g.strideWidth + kw - g.padLeft) + 2;
-  const tileBytes = (kh === 3 && kw === 3 && g.strideWidth !== 1 ? TILE_CHANNELS_MAX_STRIDED : TILE_CHANNELS_MAX) * 4;
-  const table = Math.ceil((kh * 4) / 16) * 16;
-  return kh * kw * tileBytes + (kh + 1) * rowPixels * tileBytes + 2 * table;
-}
-
-/**
- * Builds the kernels over an instantiated module and its arena. `runner` splits each call across threads
- * (default: this thread only).
+ * Builds the kernels over an instantiated module (its exports checked by `bindKernelExports`) and its
+ * arena. `runner` splits each call across threads (default: this thread only).
  *
- * @throws Error when the module lacks an export this wrapper needs or has an older signature.
+ * @example
+ * ```ts
+ * const { exports } = loadDepthwiseWasmModuleSync()!;
+ * const kernels = createWasmDepthwiseConv2dKernels(exports, new WasmArena(exports.memory, exports.heapBase()));
+ * kernels.forward(params, x, kernel, bias, out);
+ * ```
  */
 export function createWasmDepthwiseConv2dKernels(
-  exports: DepthwiseWasmExports | DepthwiseKernelExports,
+  wasm: KernelExports,
   arena: WasmArena,
-  runner: ParallelRunner = serialRunner(exports as unknown as WebAssembly.Exports, arena),
+  runner: ParallelRunner = serialRunner(wasm, arena),
 ): WasmDepthwiseConv2dKernels {
-  const wasm = checkDepthwiseKernelExports(exports);
   const paramsPtr = arena.alloc(PARAM_WORDS * 4);
   const counters: WasmKernelStats = {
     wasmCalls: 0,
@@ -240,20 +140,10 @@ export function createWasmDepthwiseConv2dKernels(
     copiedBytes: 0,
     transposedCalls: 0,
   };
-  const memory = wasm.memory;
-
-  function writeParams(g: Geometry): number {
-    const words = new Int32Array(memory.buffer, paramsPtr, PARAM_WORDS);
-    words.set([
-      g.batch, g.inHeight, g.inWidth, g.channels, g.kernelHeight, g.kernelWidth, 1,
-      g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth,
-      g.padTop, g.padBottom, g.padLeft, g.padRight, g.outHeight, g.outWidth, g.channels,
-    ]);
-    return paramsPtr;
-  }
+  const params = (g: DepthwiseGeometry, code: number | null): number => writeParams(wasm.memory, paramsPtr, g, code);
 
   const binder = argumentBinder(arena, counters);
-  const bind = (inputs: readonly (Float32Array | null)[], outputs: readonly Float32Array[]) => binder('depthwiseConv2d', inputs, outputs);
+  const bind = (inputs: readonly (Float32Array | null)[], outputs: readonly Float32Array[]) => binder(KERNEL, inputs, outputs);
 
   /** Temporary blocks of one call, released together. */
   function temps(): { alloc(floats: number): number; release(): void } {
@@ -265,71 +155,66 @@ export function createWasmDepthwiseConv2dKernels(
         return ptr;
       },
       release(): void {
-        for (const ptr of blocks) arena.release(ptr);
+        for (const ptr of blocks.splice(0)) arena.release(ptr);
       },
     };
   }
+  type Temps = ReturnType<typeof temps>;
 
-  function transpose(fn: 'nchwToNhwc' | 'nhwcToNchw', src: number, dst: number, batch: number, channels: number, spatial: number): void {
-    runner.run(fn, [src, dst, batch, channels, spatial], batch * Math.ceil(spatial / 4), { costPerUnit: 8 * channels });
+  /** Runs `body` with temporaries and bound arguments, releasing both whether or not it throws. */
+  function withTemps(bound: { done(): void; release(): void }, body: (t: Temps) => void): void {
+    const t = temps();
+    try {
+      body(t);
+      bound.done();
+    } finally {
+      bound.release();
+      t.release();
+    }
   }
 
-  function expand(src: number, dst: number, pixels: number, channels: number, dm: number): void {
-    runner.run('expandChannels', [src, dst, channels, dm], pixels, { costPerUnit: channels * dm });
-  }
-
-  function reduce(src: number, dst: number, pixels: number, channels: number, dm: number): void {
-    runner.run('reduceChannels', [src, dst, channels, dm], pixels, { costPerUnit: channels * dm });
+  function transpose(toNhwc: boolean, src: number, dst: number, batch: number, channels: number, spatial: number, ctx: KernelContext): void {
+    const args: [number, number, number, number, number] = [src, dst, batch, channels, spatial];
+    const options = { costPerUnit: 8 * channels, context: ctx };
+    const units = batch * Math.ceil(spatial / 4);
+    if (toNhwc) runner.run(wasm.nchwToNhwc, args, units, options);
+    else runner.run(wasm.nhwcToNchw, args, units, options);
   }
 
   /** NHWC pointer to `x` (transposed into `t` when channels-first), repeated `dm` times per channel. */
-  function nhwcInput(p: DepthwiseConv2dParams, ptr: number, t: ReturnType<typeof temps>): number {
+  function nhwcInput(p: DepthwiseConv2dParams, g: DepthwiseGeometry, ptr: number, t: Temps, ctx: KernelContext): number {
     const pixels = p.batch * p.inHeight * p.inWidth;
     let xp = ptr;
-    if (p.dataFormat === 'channels_first') {
+    if (usesVariant(TO_NHWC, g)) {
       const tx = t.alloc(pixels * p.inChannels);
-      transpose('nchwToNhwc', xp, tx, p.batch, p.inChannels, p.inHeight * p.inWidth);
+      transpose(true, xp, tx, p.batch, p.inChannels, p.inHeight * p.inWidth, ctx);
       xp = tx;
     }
-    if (p.depthMultiplier > 1) {
+    if (usesVariant(EXPAND, g)) {
       const ex = t.alloc(pixels * p.outChannels);
-      expand(xp, ex, pixels, p.inChannels, p.depthMultiplier);
+      runner.run(wasm.expandChannels, [xp, ex, p.inChannels, p.depthMultiplier], pixels, { costPerUnit: p.outChannels, context: ctx });
       xp = ex;
     }
     return xp;
   }
 
   /** NHWC pointer to an output-shaped (dy-like) tensor. */
-  function nhwcOutputShaped(p: DepthwiseConv2dParams, ptr: number, t: ReturnType<typeof temps>): number {
-    if (p.dataFormat === 'channels_last') return ptr;
+  function nhwcOutputShaped(p: DepthwiseConv2dParams, g: DepthwiseGeometry, ptr: number, t: Temps, ctx: KernelContext): number {
+    if (!usesVariant(TO_NHWC, g)) return ptr;
     const spatial = p.outHeight * p.outWidth;
     const tp = t.alloc(p.batch * spatial * p.outChannels);
-    transpose('nchwToNhwc', ptr, tp, p.batch, p.outChannels, spatial);
+    transpose(true, ptr, tp, p.batch, p.outChannels, spatial, ctx);
     return tp;
   }
 
-  function forwardF32(
-    p: DepthwiseConv2dParams,
-    xPtr: number,
-    kPtr: number,
-    scalePtr: number,
-    shiftPtr: number,
-    outPtr: number,
-    act: number,
-  ): void {
-    const t = temps();
-    const g = nhwcGeometry(p);
-    const xp = nhwcInput(p, xPtr, t);
-    const nchw = p.dataFormat === 'channels_first';
-    const spatial = p.outHeight * p.outWidth;
-    const op = nchw ? t.alloc(p.batch * spatial * p.outChannels) : outPtr;
-    const pp = writeParams(g);
-    runner.run('forwardNhwc', [pp, xp, kPtr, scalePtr, shiftPtr, op, act], p.batch * p.outHeight, {
-      costPerUnit: p.outWidth * p.outChannels * p.kernelHeight * p.kernelWidth,
-      scratchBytes: convScratchBytes(g),
+  /** The forward variant selected for `g`, from NHWC `x` into NHWC `out`. */
+  function runForward(g: DepthwiseGeometry, x: number, k: number, scale: number, shift: number, out: number, act: number, ctx: KernelContext): void {
+    const pp = params(g, selectVariant(FORWARD, g, 'depthwise forward').code);
+    runner.run(wasm.forwardNhwc, [pp, x, k, scale, shift, out, act], g.batch * g.outHeight, {
+      costPerUnit: g.outWidth * g.channels * g.kernelHeight * g.kernelWidth,
+      scratchBytes: wasm.forwardScratchBytes(pp),
+      context: ctx,
     });
-    if (nchw) transpose('nhwcToNchw', op, outPtr, p.batch, p.outChannels, spatial);
-    t.release();
   }
 
   function forwardScaleShift(
@@ -342,13 +227,13 @@ export function createWasmDepthwiseConv2dKernels(
     activation: FusedActivation,
   ): void {
     const sizes = depthwiseConv2dSizes(p);
-    checkLength('x', x, sizes.input);
-    checkLength('kernel', kernel, sizes.kernel);
-    if (scale !== null) checkLength('scale', scale, sizes.bias);
-    if (shift !== null) checkLength('shift', shift, sizes.bias);
-    checkLength('out', out, sizes.output);
+    checkLength(KERNEL, 'x', x, sizes.input);
+    checkLength(KERNEL, 'kernel', kernel, sizes.kernel);
+    if (scale !== null) checkLength(KERNEL, 'scale', scale, sizes.bias);
+    if (shift !== null) checkLength(KERNEL, 'shift', shift, sizes.bias);
+    checkLength(KERNEL, 'out', out, sizes.output);
     if (!(activation in ACTIVATION_CODES)) {
-      throw new ShapeError(`depthwiseConv2d wasm kernel: unknown \`activation\` ${String(activation)}; expected linear, relu or relu6.`);
+      throw new ShapeError(`${KERNEL} kernel: unknown \`activation\` ${String(activation)}; expected linear, relu or relu6.`);
     }
     if (
       !(x instanceof Float32Array) ||
@@ -359,7 +244,8 @@ export function createWasmDepthwiseConv2dKernels(
     ) {
       counters.typescriptCalls++;
       depthwiseConv2dForward(p, x, kernel, null, out);
-      applyEpilogue(p, out, scale, shift, activation);
+      const channelsLast = p.dataFormat === 'channels_last';
+      applyEpilogue(out, { channels: p.outChannels, channelsLast, spatial: p.outHeight * p.outWidth }, { scale, shift, activation });
       return;
     }
     counters.wasmCalls++;
@@ -370,33 +256,33 @@ export function createWasmDepthwiseConv2dKernels(
     let next = 2;
     const sp = scale === null ? 0 : bound.ptrs[next++];
     const hp = shift === null ? 0 : bound.ptrs[next++];
-    forwardF32(p, xp, kp, sp, hp, bound.ptrs[next], ACTIVATION_CODES[activation]);
-    bound.done();
-  }
-
-  function forwardFused(
-    p: DepthwiseConv2dParams,
-    x: FloatArray,
-    kernel: FloatArray,
-    bias: FloatArray | null,
-    out: FloatArray,
-    activation: FusedActivation,
-  ): void {
-    forwardScaleShift(p, x, kernel, null, bias, out, activation);
+    const outPtr = bound.ptrs[next];
+    const ctx = depthwiseContext('forward', p);
+    withTemps(bound, (t) => {
+      const g = nhwcGeometry(p);
+      const xn = nhwcInput(p, g, xp, t, ctx);
+      const spatial = p.outHeight * p.outWidth;
+      const nchw = usesVariant(TO_NCHW, g);
+      const op = nchw ? t.alloc(p.batch * spatial * p.outChannels) : outPtr;
+      runForward(g, xn, kp, sp, hp, op, ACTIVATION_CODES[activation], ctx);
+      if (nchw) transpose(false, op, outPtr, p.batch, p.outChannels, spatial, ctx);
+    });
   }
 
   return {
     forward(p, x, kernel, bias, out): void {
       forwardScaleShift(p, x, kernel, null, bias, out, 'linear');
     },
-    forwardFused,
+    forwardFused(p, x, kernel, bias, out, activation): void {
+      forwardScaleShift(p, x, kernel, null, bias, out, activation);
+    },
     forwardScaleShift,
 
     backwardInput(p, dy, kernel, dx): void {
       const sizes = depthwiseConv2dSizes(p);
-      checkLength('dy', dy, sizes.output);
-      checkLength('kernel', kernel, sizes.kernel);
-      checkLength('dx', dx, sizes.input);
+      checkLength(KERNEL, 'dy', dy, sizes.output);
+      checkLength(KERNEL, 'kernel', kernel, sizes.kernel);
+      checkLength(KERNEL, 'dx', dx, sizes.input);
       if (!(dy instanceof Float32Array) || !(kernel instanceof Float32Array) || !(dx instanceof Float32Array)) {
         counters.typescriptCalls++;
         depthwiseConv2dBackwardInput(p, dy, kernel, dx);
@@ -406,47 +292,48 @@ export function createWasmDepthwiseConv2dKernels(
       if (p.dataFormat === 'channels_first') counters.transposedCalls++;
       const bound = bind([dy, kernel], [dx]);
       const [dyPtr, kPtr, dxPtr] = bound.ptrs;
-      const t = temps();
-      const gp = nhwcOutputShaped(p, dyPtr, t);
-      const pixels = p.batch * p.inHeight * p.inWidth;
-      const nchw = p.dataFormat === 'channels_first';
-      const dm = p.depthMultiplier;
-      // Where the NHWC kernel writes: dx itself, or the C*dm-channel gradient to fold, or an NHWC temp.
-      const dxNhwc = nchw ? t.alloc(pixels * p.inChannels) : dxPtr;
-      const dxWide = dm > 1 ? t.alloc(pixels * p.outChannels) : dxNhwc;
-      const taps = p.kernelHeight * p.kernelWidth;
-      if (p.strideHeight === 1 && p.strideWidth === 1) {
-        const rotated = t.alloc(taps * p.outChannels);
-        const src = new Float32Array(memory.buffer, kPtr, taps * p.outChannels);
-        const dst = new Float32Array(memory.buffer, rotated, taps * p.outChannels);
-        for (let tap = 0; tap < taps; tap++) {
-          const from = (taps - 1 - tap) * p.outChannels;
-          dst.set(src.subarray(from, from + p.outChannels), tap * p.outChannels);
+      const ctx = depthwiseContext('backwardInput', p);
+      withTemps(bound, (t) => {
+        const g = nhwcGeometry(p);
+        const gp = nhwcOutputShaped(p, g, dyPtr, t, ctx);
+        const pixels = p.batch * p.inHeight * p.inWidth;
+        // Where the NHWC kernel writes: dx itself, or the C*dm-channel gradient to fold, or an NHWC temp.
+        const toNchw = usesVariant(TO_NCHW, g);
+        const reduce = usesVariant(REDUCE, g);
+        const dxNhwc = toNchw ? t.alloc(pixels * p.inChannels) : dxPtr;
+        const dxWide = reduce ? t.alloc(pixels * p.outChannels) : dxNhwc;
+        const taps = p.kernelHeight * p.kernelWidth;
+        const variant = selectVariant(BACKWARD_INPUT, g, 'depthwise backwardInput');
+        if (variant.export === 'forwardNhwc') {
+          // The rotated kernel: tap t of the rotated kernel is tap taps-1-t of the original.
+          const rotated = t.alloc(taps * p.outChannels);
+          const src = new Float32Array(wasm.memory.buffer, kPtr, taps * p.outChannels);
+          const dst = new Float32Array(wasm.memory.buffer, rotated, taps * p.outChannels);
+          for (let tap = 0; tap < taps; tap++) {
+            const from = (taps - 1 - tap) * p.outChannels;
+            dst.set(src.subarray(from, from + p.outChannels), tap * p.outChannels);
+          }
+          runForward(transposedGeometry(p), gp, rotated, 0, 0, dxWide, ACTIVATION_CODES.linear, ctx);
+        } else {
+          const pp = params(g, variant.code);
+          runner.run(wasm.backwardInputNhwc, [pp, gp, kPtr, dxWide], p.batch * p.inHeight, {
+            costPerUnit: (p.inWidth * p.outChannels * taps) / (p.strideHeight * p.strideWidth),
+            scratchBytes: wasm.backwardInputScratchBytes(pp),
+            context: ctx,
+          });
         }
-        const g = transposedGeometry(p);
-        const pp = writeParams(g);
-        runner.run('forwardNhwc', [pp, gp, rotated, 0, 0, dxWide, 0], p.batch * p.inHeight, {
-          costPerUnit: p.inWidth * p.outChannels * taps,
-          scratchBytes: convScratchBytes(g),
-        });
-      } else {
-        const pp = writeParams(nhwcGeometry(p));
-        runner.run('backwardInputNhwc', [pp, gp, kPtr, dxWide], p.batch * p.inHeight, {
-          costPerUnit: (p.inWidth * p.outChannels * taps) / (p.strideHeight * p.strideWidth),
-          scratchBytes: 8 * (p.kernelHeight + p.kernelWidth),
-        });
-      }
-      if (dm > 1) reduce(dxWide, dxNhwc, pixels, p.inChannels, dm);
-      if (nchw) transpose('nhwcToNchw', dxNhwc, dxPtr, p.batch, p.inChannels, p.inHeight * p.inWidth);
-      t.release();
-      bound.done();
+        if (reduce) {
+          runner.run(wasm.reduceChannels, [dxWide, dxNhwc, p.inChannels, p.depthMultiplier], pixels, { costPerUnit: p.outChannels, context: ctx });
+        }
+        if (toNchw) transpose(false, dxNhwc, dxPtr, p.batch, p.inChannels, p.inHeight * p.inWidth, ctx);
+      });
     },
 
     backwardKernel(p, x, dy, dkernel): void {
       const sizes = depthwiseConv2dSizes(p);
-      checkLength('x', x, sizes.input);
-      checkLength('dy', dy, sizes.output);
-      checkLength('dkernel', dkernel, sizes.kernel);
+      checkLength(KERNEL, 'x', x, sizes.input);
+      checkLength(KERNEL, 'dy', dy, sizes.output);
+      checkLength(KERNEL, 'dkernel', dkernel, sizes.kernel);
       if (!(x instanceof Float32Array) || !(dy instanceof Float32Array) || !(dkernel instanceof Float32Array)) {
         counters.typescriptCalls++;
         depthwiseConv2dBackwardKernel(p, x, dy, dkernel);
@@ -456,23 +343,24 @@ export function createWasmDepthwiseConv2dKernels(
       if (p.dataFormat === 'channels_first') counters.transposedCalls++;
       const bound = bind([x, dy], [dkernel]);
       const [xPtr, dyPtr, dkPtr] = bound.ptrs;
-      const t = temps();
-      const xp = nhwcInput(p, xPtr, t);
-      const gp = nhwcOutputShaped(p, dyPtr, t);
-      const g = nhwcGeometry(p);
-      const pp = writeParams(g);
-      runner.run('backwardKernelNhwc', [pp, xp, gp, dkPtr], Math.ceil(p.outChannels / 4), {
-        costPerUnit: 4 * p.batch * p.outHeight * p.outWidth * p.kernelHeight * p.kernelWidth,
-        scratchBytes: convScratchBytes(g),
+      const ctx = depthwiseContext('backwardKernel', p);
+      withTemps(bound, (t) => {
+        const g = nhwcGeometry(p);
+        const xp = nhwcInput(p, g, xPtr, t, ctx);
+        const gp = nhwcOutputShaped(p, g, dyPtr, t, ctx);
+        const pp = params(g, selectVariant(BACKWARD_KERNEL, g, 'depthwise backwardKernel').code);
+        runner.run(wasm.backwardKernelNhwc, [pp, xp, gp, dkPtr], Math.ceil(p.outChannels / 4), {
+          costPerUnit: 4 * p.batch * p.outHeight * p.outWidth * p.kernelHeight * p.kernelWidth,
+          scratchBytes: wasm.backwardKernelScratchBytes(pp),
+          context: ctx,
+        });
       });
-      t.release();
-      bound.done();
     },
 
     backwardBias(p, dy, dbias): void {
       const sizes = depthwiseConv2dSizes(p);
-      checkLength('dy', dy, sizes.output);
-      checkLength('dbias', dbias, sizes.bias);
+      checkLength(KERNEL, 'dy', dy, sizes.output);
+      checkLength(KERNEL, 'dbias', dbias, sizes.bias);
       if (!(dy instanceof Float32Array) || !(dbias instanceof Float32Array)) {
         counters.typescriptCalls++;
         depthwiseConv2dBackwardBias(p, dy, dbias);
@@ -480,15 +368,20 @@ export function createWasmDepthwiseConv2dKernels(
       }
       counters.wasmCalls++;
       const bound = bind([dy], [dbias]);
-      const pp = writeParams(nhwcGeometry(p));
-      const pixels = p.batch * p.outHeight * p.outWidth;
-      if (p.dataFormat === 'channels_last') {
-        runner.run('backwardBiasNhwc', [pp, bound.ptrs[0], bound.ptrs[1]], Math.ceil(p.outChannels / 4), { costPerUnit: 4 * pixels });
-      } else {
+      const ctx = depthwiseContext('backwardBias', p);
+      withTemps(bound, () => {
+        const g = nhwcGeometry(p);
+        const variant = selectVariant(BACKWARD_BIAS, g, 'depthwise backwardBias');
+        const pp = params(g, variant.code);
+        const pixels = p.batch * p.outHeight * p.outWidth;
+        const args: [number, number, number] = [pp, bound.ptrs[0], bound.ptrs[1]];
         // Channels-first bias gradients are sums of contiguous planes: no transpose needed.
-        runner.run('backwardBiasNchw', [pp, bound.ptrs[0], bound.ptrs[1]], p.outChannels, { costPerUnit: pixels });
-      }
-      bound.done();
+        if (variant.export === 'backwardBiasNhwc') {
+          runner.run(wasm.backwardBiasNhwc, args, Math.ceil(p.outChannels / 4), { costPerUnit: 4 * pixels, context: ctx });
+        } else {
+          runner.run(wasm.backwardBiasNchw, args, p.outChannels, { costPerUnit: pixels, context: ctx });
+        }
+      });
     },
 
     stats(): WasmKernelStats {
@@ -498,25 +391,4 @@ export function createWasmDepthwiseConv2dKernels(
       for (const key of Object.keys(counters) as (keyof WasmKernelStats)[]) counters[key] = 0;
     },
   };
-}
-
-/** The forward epilogue for the TypeScript fallback: `act(out * scale[o] + shift[o])` in place. */
-function applyEpilogue(
-  p: DepthwiseConv2dParams,
-  out: FloatArray,
-  scale: FloatArray | null,
-  shift: FloatArray | null,
-  activation: FusedActivation,
-): void {
-  const lo = activation === 'linear' ? -Infinity : 0;
-  const hi = activation === 'relu6' ? 6 : Infinity;
-  const channels = p.outChannels;
-  const plane = p.dataFormat === 'channels_last' ? 1 : p.outHeight * p.outWidth;
-  for (let i = 0; i < out.length; i++) {
-    const o = Math.floor(i / plane) % channels;
-    let v = out[i] * (scale === null ? 1 : scale[o]) + (shift === null ? 0 : shift[o]);
-    if (v < lo) v = lo;
-    if (v > hi) v = hi;
-    out[i] = v;
-  }
 }

@@ -10,8 +10,10 @@ import { WasmArena } from './arena.js';
 import { createWasmBatchNormKernels } from './batch-norm.js';
 import type { WasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
 import { createWasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
-import type { GemmWasmExports, WasmConv2dKernels, WasmMatmulKernels } from './gemm.js';
-import { createWasmConv2dKernels, createWasmMatmulKernels } from './gemm.js';
+import type { WasmConv2dKernels } from './conv2d.js';
+import { createWasmConv2dKernels } from './conv2d.js';
+import type { WasmMatmulKernels } from './gemm.js';
+import { createWasmMatmulKernels } from './gemm.js';
 import type { DepthwiseWasmExports, DepthwiseWasmModule, LoadOptions } from './loader.js';
 import { loadDepthwiseWasmModule, loadDepthwiseWasmModuleSync } from './loader.js';
 import type { ThreadPool } from './thread-pool.js';
@@ -21,11 +23,17 @@ export type { ArenaStats } from './arena.js';
 export { WasmArena, WasmStorage, sizeClass } from './arena.js';
 export type { FusedActivation, WasmDepthwiseConv2dKernels, WasmKernelStats } from './depthwise-conv2d.js';
 export { createWasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
-export type { GemmWasmExports, WasmConv2dKernels, WasmMatmulKernels } from './gemm.js';
-export { createWasmConv2dKernels, createWasmMatmulKernels } from './gemm.js';
+export type { WasmConv2dKernels } from './conv2d.js';
+export { createWasmConv2dKernels } from './conv2d.js';
+export type { GemmWasmExports, WasmMatmulKernels } from './gemm.js';
+export { createWasmMatmulKernels } from './gemm.js';
 export type { DepthwiseWasmExports, DepthwiseWasmModule, LoadOptions, WasmVariant } from './loader.js';
 export * from './loader.js';
 export type { ThreadPool, ThreadPoolStats } from './thread-pool.js';
+export type { KernelContext } from './kernel-error.js';
+export { KernelTrapError } from './kernel-error.js';
+export type { KernelVariant } from './manifest.js';
+export { KERNEL_MANIFEST, variantSelections, resetVariantSelections } from './manifest.js';
 export { createThreadPool, defaultNumThreads, getNumThreads, setNumThreads } from './thread-pool.js';
 
 /** The WebAssembly kernels on typed arrays (`kernels/backend.ts` wraps them into a backend over storages). */
@@ -44,11 +52,10 @@ export interface WasmBackend extends CpuKernels {
 /** Wraps a loaded module as a backend: its own arena over the module's memory and a thread pool. */
 export function wasmBackendFromModule(loaded: DepthwiseWasmModule): WasmBackend {
   const { module, memory, exports } = loaded;
-  const arena = new WasmArena(memory, exports.heapBase());
-  const pool = createThreadPool({ module, memory, exports: exports as unknown as WebAssembly.Exports, arena });
-  const gemm = exports as unknown as GemmWasmExports;
+  const arena = new WasmArena(memory, exports.heapBase(), loaded.maximumBytes);
+  const pool = createThreadPool({ module, memory, exports, arena });
   const depthwise = createWasmDepthwiseConv2dKernels(exports, arena, pool);
-  const conv2d = createWasmConv2dKernels(gemm, arena, pool);
+  const conv2d = createWasmConv2dKernels(exports, arena, pool);
   return {
     ...typescriptKernels, // pool2d, resize, elementwise, reduce, movement and optimizer stay TypeScript
     name: 'wasm-simd',
@@ -60,9 +67,9 @@ export function wasmBackendFromModule(loaded: DepthwiseWasmModule): WasmBackend 
       ...conv2d,
       forwardEpilogue: (p, x, kernel, e, out) => conv2d.forwardFused(p, x, kernel, e.scale, e.shift, out, e.activation),
     },
-    matmul: createWasmMatmulKernels(gemm, arena, pool),
-    activation: createWasmActivationKernels(exports as unknown as WebAssembly.Exports, arena, pool),
-    batchNorm: createWasmBatchNormKernels(exports as unknown as WebAssembly.Exports, arena, pool),
+    matmul: createWasmMatmulKernels(exports, arena, pool),
+    activation: createWasmActivationKernels(exports, arena, pool),
+    batchNorm: createWasmBatchNormKernels(exports, arena, pool),
     arena,
     exports,
     pool,

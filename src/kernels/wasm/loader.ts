@@ -11,38 +11,43 @@
  * `WebAssembly.Memory` (with the limits the module declares) and hands it to every instance; the module
  * also re-exports it as `memory`.
  *
- * Node loads synchronously (`readFileSync` + `new WebAssembly.Module`; the module is about 10 KB), so the
+ * Node loads synchronously (`readFileSync` + `new WebAssembly.Module`; the module is about 50 KB), so the
  * library can switch to the wasm kernels at import time without `await`; browsers fetch asynchronously.
  * Run from the compiled package, the .wasm files sit next to this module (dist/kernels/wasm/); run from
  * source (tsx, tests), the same files are found in the repository's dist/ folder.
+ *
+ * The kernel module's exports are typed and checked by the generated boundary (`generated/exports.ts`,
+ * from assembly/): every export of every kernel family by name and parameter count, and the module's
+ * `depthwise.boundary` section against the generated `BOUNDARY_HASH`, so a module built from other
+ * sources than the TypeScript was generated from is refused with a message, never run.
  */
+import type { KernelExports } from './generated/exports.js';
+import { BOUNDARY_HASH, bindKernelExports } from './generated/exports.js';
 
-/**
- * The functions and memory every build exports that this file relies on, plus the depthwise kernels of
- * `assembly/depthwise-conv2d.ts`. Pointers are byte offsets. Other kernel families look their exports up
- * by name (`exports[name]`) and check them in their own wrappers.
- */
-export interface DepthwiseWasmExports {
-  readonly memory: WebAssembly.Memory;
-  heapBase(): number;
-  forwardNhwc(params: number, x: number, kernel: number, bias: number, out: number, activation: number): void;
-  backwardInputNhwc(params: number, dy: number, kernel: number, dx: number, scratch: number): void;
-  backwardKernelNhwc(params: number, x: number, dy: number, dkernel: number): void;
-  backwardBiasNhwc(params: number, dy: number, dbias: number): void;
-  nchwToNhwc(src: number, dst: number, batch: number, channels: number, spatial: number): void;
-  nhwcToNchw(src: number, dst: number, batch: number, channels: number, spatial: number): void;
-  readonly [name: string]: WebAssembly.ExportValue;
-}
+/** The kernel module's exports (generated from assembly/, see `generated/exports.ts`). */
+export type DepthwiseWasmExports = KernelExports;
 
-/** A loaded kernel module: what a thread pool needs to instantiate it again on other threads. */
-export interface DepthwiseWasmModule {
+/** Any instantiated module over an imported memory (the raw exports): what a thread pool needs. */
+export interface WasmModuleInstance {
   readonly module: WebAssembly.Module;
   /** The module's (imported) memory; `exports.memory` is the same object. */
   readonly memory: WebAssembly.Memory;
-  readonly exports: DepthwiseWasmExports;
+  readonly exports: WebAssembly.Exports;
+  /** The module's `heapBase()`: where its static data ends and the JavaScript heap may begin. */
+  readonly heapBase: number;
   /** Whether `memory` is shared (the threaded variant): only then can a thread pool use it. */
   readonly shared: boolean;
+  /** The most bytes the memory may grow to (its declared maximum, else the wasm32 limit of 4 GiB). */
+  readonly maximumBytes: number;
 }
+
+/** A loaded kernel module, its exports checked and typed. */
+export interface DepthwiseWasmModule extends Omit<WasmModuleInstance, 'exports'> {
+  readonly exports: KernelExports;
+}
+
+/** The wasm32 address space: 65536 pages of 64 KiB. */
+export const WASM32_MAX_BYTES = 65536 * 65536;
 
 /** Which build: `shared` (threads, needs SharedArrayBuffer) or `single` (plain memory). */
 export type WasmVariant = 'shared' | 'single';
@@ -160,40 +165,68 @@ export function createMemoryFor(imported: MemoryImport): WebAssembly.Memory {
   return new WebAssembly.Memory(descriptor);
 }
 
-function checkExports(instance: WebAssembly.Instance, memory: WebAssembly.Memory): DepthwiseWasmExports {
-  const exports = instance.exports;
-  if (exports.memory !== memory) throw new Error('depthwise.wasm: the module does not re-export its imported memory');
-  if (typeof exports.heapBase !== 'function') throw new Error('depthwise.wasm: missing export `heapBase`');
-  return exports as unknown as DepthwiseWasmExports;
+function heapBaseOf(exports: WebAssembly.Exports): number {
+  const heapBase = exports.heapBase;
+  if (typeof heapBase !== 'function') throw new Error('depthwise.wasm: missing export `heapBase`');
+  return Number(heapBase());
 }
 
-function fromModule(module: WebAssembly.Module, memory: WebAssembly.Memory, instance: WebAssembly.Instance): DepthwiseWasmModule {
+function fromInstance(module: WebAssembly.Module, memory: WebAssembly.Memory, imported: MemoryImport, instance: WebAssembly.Instance): WasmModuleInstance {
+  const raw = instance.exports;
+  if (raw.memory !== memory) throw new Error('depthwise.wasm: the module does not re-export its imported memory');
   return {
     module,
     memory,
-    exports: checkExports(instance, memory),
+    exports: raw,
+    heapBase: heapBaseOf(raw),
     shared: typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer,
+    maximumBytes: imported.maximum === undefined ? WASM32_MAX_BYTES : Math.min(imported.maximum * 65536, WASM32_MAX_BYTES),
   };
 }
 
-function memoryForBytes(bytes: BufferSource): WebAssembly.Memory {
+/**
+ * Checks an instance of the kernel module against the generated boundary (see the file comment) and
+ * returns it with typed exports.
+ */
+export function bindKernelModule(instance: WasmModuleInstance): DepthwiseWasmModule {
+  const sections = WebAssembly.Module.customSections(instance.module, 'depthwise.boundary');
+  const built = sections.length === 1 ? new TextDecoder().decode(sections[0]) : null;
+  if (built !== BOUNDARY_HASH) {
+    throw new Error(
+      `depthwise.wasm: the module was built from other sources than src/kernels/wasm/generated/ (boundary ${String(built)}, expected ${BOUNDARY_HASH}); run npm run build:wasm`,
+    );
+  }
+  return { ...instance, exports: bindKernelExports(instance.exports) };
+}
+
+function memoryImportFor(bytes: BufferSource): MemoryImport {
   const imported = memoryImportOf(bytes);
   if (imported === null) throw new Error('depthwise.wasm: the module does not import its memory (rebuild with `npm run build:wasm`)');
-  return createMemoryFor(imported);
+  return imported;
 }
 
-/** Compiles and instantiates synchronously with a new memory (any environment; fine for a module this small). */
-export function instantiateDepthwiseWasmModuleSync(bytes: BufferSource): DepthwiseWasmModule {
-  const memory = memoryForBytes(bytes);
+/**
+ * Compiles and instantiates any module that imports its memory (`env.memory`) and exports `heapBase`,
+ * synchronously, with a new memory; the exports stay untyped (the thread pool's own tests use this).
+ */
+export function instantiateWasmModuleSync(bytes: BufferSource): WasmModuleInstance {
+  const imported = memoryImportFor(bytes);
+  const memory = createMemoryFor(imported);
   const module = new WebAssembly.Module(bytes);
-  return fromModule(module, memory, new WebAssembly.Instance(module, { env: { memory } }));
+  return fromInstance(module, memory, imported, new WebAssembly.Instance(module, { env: { memory } }));
 }
 
-/** Compiles and instantiates asynchronously with a new memory (any environment). */
+/** Compiles and instantiates the kernel module synchronously (any environment; fine for a module this small). */
+export function instantiateDepthwiseWasmModuleSync(bytes: BufferSource): DepthwiseWasmModule {
+  return bindKernelModule(instantiateWasmModuleSync(bytes));
+}
+
+/** Compiles and instantiates the kernel module asynchronously with a new memory (any environment). */
 export async function instantiateDepthwiseWasmModule(bytes: BufferSource): Promise<DepthwiseWasmModule> {
-  const memory = memoryForBytes(bytes);
+  const imported = memoryImportFor(bytes);
+  const memory = createMemoryFor(imported);
   const module = await WebAssembly.compile(bytes);
-  return fromModule(module, memory, await WebAssembly.instantiate(module, { env: { memory } }));
+  return bindKernelModule(fromInstance(module, memory, imported, await WebAssembly.instantiate(module, { env: { memory } })));
 }
 
 /** The exports only, from the bytes of either variant (kept for callers that need no threads). */

@@ -35,8 +35,10 @@
  * is inside a call any more (scratch can be reallocated); claims after that return `begin >= units`.
  *
  * Errors: a call that throws (a trap) in a worker stores the first error's message in the control block
- * and still counts its units as done; the caller finishes the job and throws an Error carrying it. A
- * throw on the calling thread is handled the same way, so the job is always closed cleanly.
+ * and still counts its units as done; the caller finishes the job and throws a `KernelTrapError` naming
+ * the export, the worker thread and the op (`options.context`), the worker's text as its cause. A throw
+ * on the calling thread is handled the same way (a trap becomes a `KernelTrapError` with the original as
+ * cause), so the job is always closed cleanly.
  *
  * Scratch: each thread index has its own block of `scratchBytes` (allocated from the arena, reused, grown
  * when a job asks for more), its pointer passed as the `scratch` argument; a worker keeps its index for
@@ -48,7 +50,9 @@ import type * as WorkerThreadsModule from 'node:worker_threads';
 import type { Worker as NodeWorker } from 'node:worker_threads';
 
 import type { WasmArena } from './arena.js';
-import type { ParallelOptions, ParallelRunner } from './parallel.js';
+import type { KernelContext } from './kernel-error.js';
+import { trapError, workerTrapError } from './kernel-error.js';
+import type { LeadingArgs, ParallelKernel, ParallelOptions, ParallelRunner } from './parallel.js';
 import { BROWSER_WORKER_SOURCE, CONTROL, NODE_WORKER_SOURCE, WORKER_FLAG } from './worker-source.js';
 
 const C = CONTROL;
@@ -80,8 +84,8 @@ export interface ThreadPoolOptions {
   readonly module: WebAssembly.Module;
   /** The module's memory; must be shared for threads (otherwise the pool runs everything serially). */
   readonly memory: WebAssembly.Memory;
-  /** The calling thread's instance exports of `module` on `memory`. */
-  readonly exports: WebAssembly.Exports;
+  /** The calling thread's instance exports of `module` on `memory` (raw, or bound by `bindKernelExports`). */
+  readonly exports: object;
   /** Where per-thread scratch blocks are allocated. */
   readonly arena: WasmArena;
   /** Threads including the caller; default {@link getNumThreads}. */
@@ -93,6 +97,11 @@ export interface ThreadPoolOptions {
    * units, which makes a protocol race (a worker mixing two jobs) observable. 0 in real use.
    */
   readonly workerStallMs?: number;
+  /**
+   * @internal Test hook: the caller waits this long (ms) after publishing a job before claiming its own
+   * share, so the workers take every unit first (a worker's trap is then the one reported). 0 in real use.
+   */
+  readonly callerStallMs?: number;
 }
 
 export interface ThreadPoolStats {
@@ -115,8 +124,6 @@ export interface ThreadPool extends ParallelRunner {
   /** Whether threads are possible at all (shared memory and a worker API). */
   readonly parallel: boolean;
 }
-
-type ParallelExport = (...args: number[]) => void;
 
 interface PoolWorker {
   readonly quit: Int32Array;
@@ -195,6 +202,7 @@ function spawnWorker(data: WorkerData): (() => void) | null {
 export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
   const { module, memory, exports, arena } = options;
   const threshold = options.serialThreshold ?? DEFAULT_SERIAL_THRESHOLD;
+  const callerStallMs = options.callerStallMs ?? 0;
   const parallel = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer && workersAvailable();
   const blocking = canBlock();
   const control = new SharedArrayBuffer(C.BYTES);
@@ -203,10 +211,12 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
   const argArea = new Float64Array(control, C.ARGS_BYTE, C.MAX_ARGS);
   const message = new Uint16Array(control, C.MESSAGE_BYTE, C.MAX_MESSAGE);
 
+  // Workers find a job's function by its index among the module's function exports.
   const names = WebAssembly.Module.exports(module)
     .filter((e) => e.kind === 'function')
     .map((e) => e.name);
-  const fnIndex = new Map(names.map((name, i) => [name, i]));
+  const table = new Map(Object.entries(exports));
+  const fnIndex = new Map<unknown, { index: number; name: string }>(names.map((name, index) => [table.get(name), { index, name }]));
 
   const workers: PoolWorker[] = [];
   /** Scratch block and size per thread index (index 0 is the caller). */
@@ -270,30 +280,35 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
     }
   }
 
-  function functionOf(fn: string): ParallelExport {
-    const f = exports[fn];
-    if (typeof f !== 'function' || !fnIndex.has(fn)) throw new Error(`thread pool: the module has no function export \`${fn}\``);
-    return f as ParallelExport;
+  function exportOf(fn: ParallelKernel): { index: number; name: string } {
+    const found = fnIndex.get(fn);
+    if (found === undefined) throw new Error('thread pool: the function is not an export of this pool\'s module instance');
+    return found;
   }
 
-  function runSerial(f: ParallelExport, args: readonly number[], units: number, bytes: number): void {
+  function runSerial(f: ParallelKernel, name: string, args: readonly number[], units: number, bytes: number, context: KernelContext | undefined): void {
     counters.serialJobs++;
     ensureScratch(bytes, 1);
-    f(...args, 0, units, bytes > 0 ? scratch[0].ptr : 0);
+    try {
+      f(...args, 0, units, bytes > 0 ? scratch[0].ptr : 0);
+    } catch (error) {
+      throw trapError(error, name, context);
+    }
   }
 
-  function run(fn: string, args: readonly number[], units: number, runOptions: ParallelOptions): void {
-    const f = functionOf(fn);
+  function run<F extends ParallelKernel>(f: F, leading: NoInfer<LeadingArgs<F>>, units: number, runOptions: ParallelOptions): void {
+    const args: readonly number[] = leading;
     if (!Number.isInteger(units) || units < 0 || units > 2 ** 30) {
       throw new RangeError(`thread pool: \`units\` must be an integer in [0, 2^30]; got ${units}`);
     }
-    if (units === 0) return;
     if (args.length > C.MAX_ARGS) throw new RangeError(`thread pool: at most ${C.MAX_ARGS} \`args\`; got ${args.length}`);
+    const { index, name } = exportOf(f);
+    if (units === 0) return;
     const bytes = runOptions.scratchBytes ?? 0;
     const ready = Math.min(Atomics.load(ctl, C.READY), workers.length);
     const helpers = Math.min(ready, threads - 1);
     if (!parallel || terminated || helpers === 0 || units < 2 || units * runOptions.costPerUnit < threshold) {
-      runSerial(f, args, units, bytes);
+      runSerial(f, name, args, units, bytes, runOptions.context);
       return;
     }
     counters.parallelJobs++;
@@ -306,7 +321,7 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
     const participants = helpers + 1;
     const chunk = Math.max(1, Math.ceil(units / (participants * CHUNKS_PER_THREAD)));
     for (let i = 0; i < args.length; i++) argArea[i] = args[i];
-    Atomics.store(ctl, C.FN, fnIndex.get(fn) as number);
+    Atomics.store(ctl, C.FN, index);
     Atomics.store(ctl, C.NARGS, args.length);
     Atomics.store(ctl, C.UNITS, units);
     Atomics.store(ctl, C.CHUNK, chunk);
@@ -319,6 +334,10 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
     Atomics.store(ctl, C.STATE, (generation << 1) | 1);
     // Everyone: a retiring worker may be among the sleepers, and it would swallow a wake-up meant for a helper.
     Atomics.notify(ctl, C.STATE);
+    if (callerStallMs > 0) {
+      const until = performance.now() + callerStallMs;
+      while (performance.now() < until && Atomics.load(ctl, C.NEXT) < units);
+    }
     // 4. Our share.
     let ownError: unknown = undefined;
     const call = [...args, 0, 0, bytes > 0 ? scratch[0].ptr : 0];
@@ -339,11 +358,10 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
     waitUntil(C.DONE, (done) => done >= units);
     Atomics.store(ctl, C.STATE, generation << 1);
 
-    if (ownError !== undefined) throw ownError;
+    if (ownError !== undefined) throw trapError(ownError, name, runOptions.context);
     if (Atomics.load(ctl, C.ERROR) !== 0) {
       const length = Atomics.load(ctl, C.ERROR_LENGTH);
-      const text = String.fromCharCode(...message.subarray(0, length));
-      throw new Error(`thread pool: \`${fn}\` failed in a worker thread: ${text}`);
+      throw workerTrapError(String.fromCharCode(...message.subarray(0, length)), name, runOptions.context);
     }
   }
 
