@@ -1,16 +1,16 @@
 /** Keras's `LayerNormalization`: normalise each sample over `axis`, then scale and shift per feature. */
 
-import type { Constraint, ConstraintIdentifier } from '../../constraints/index.js';
+import type { ConstraintIdentifier } from '../../constraints/index.js';
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import type { Variable } from '../../engine/variable.js';
 import { ShapeError } from '../../errors.js';
-import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
+import type { InitializerIdentifier } from '../../initializers/index.js';
 import { add, div, mul, neg, sub } from '../../ops/elementwise.js';
 import { sqrt, square } from '../../ops/pointwise.js';
 import { mean } from '../../ops/reduce.js';
 import { reshape } from '../../ops/shape-ops.js';
-import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
+import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
