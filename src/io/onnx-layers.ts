@@ -175,7 +175,34 @@ function resize(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, 
 }
 
 /** The nodes for one layer; `inputs` are its input values, `outShape` its Keras output shape. */
+/** Layers that compute nothing at inference (augmentation, noise, regularization) export as the identity. */
+const IDENTITY_AT_INFERENCE = new Set([
+  'Identity', 'ActivityRegularization', 'GaussianNoise', 'GaussianDropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D',
+  'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness',
+]);
+
+/** Layers with no ONNX mapping here yet, refused with their reason. */
+const NO_ONNX_MAPPING: Readonly<Record<string, string>> = {
+  Lambda: 'a Lambda layer runs a JavaScript function, which ONNX cannot hold',
+  Dot: 'Dot has no ONNX mapping here',
+  PReLU: 'PReLU has no ONNX mapping here',
+  LayerNormalization: 'LayerNormalization needs opset 17; this exporter writes opset 13',
+  GroupNormalization: 'GroupNormalization has no ONNX mapping here',
+  UnitNormalization: 'UnitNormalization has no ONNX mapping here',
+  Embedding: 'Embedding takes integer indices, which this exporter (float inputs) does not model',
+  Resizing: "Resizing has no ONNX mapping here (ONNX Resize differs from jax.image.resize's edge renormalisation)",
+  CenterCrop: 'CenterCrop has no ONNX mapping here',
+  Normalization: 'Normalization has no ONNX mapping here',
+};
+
+function elementwise(g: GraphBuilder, hint: string, inputs: Value[], type: string): string {
+  const first = inputs[0];
+  return inputs.slice(1).reduce((acc, v) => g.op(type, [acc, g.as(v, first.layout).name], hint), first.name);
+}
+
 export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], outShape: SymbolicShape): Value {
+  if (NO_ONNX_MAPPING[layer.className] !== undefined) fail(layer, NO_ONNX_MAPPING[layer.className]);
+  if (IDENTITY_AT_INFERENCE.has(layer.className)) return { ...inputs[0], shape: outShape };
   const config = layer.getConfig();
   const [x] = inputs;
   const channelsLast = config.data_format !== 'channels_first';
@@ -289,6 +316,57 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
     case 'Add': {
       const first = inputs[0];
       return done(inputs.slice(1).reduce((acc, v) => g.op('Add', [acc, g.as(v, first.layout).name], hint), first.name), first.layout);
+    }
+    case 'Subtract':
+      return done(elementwise(g, hint, inputs, 'Sub'), inputs[0].layout);
+    case 'Multiply':
+      return done(elementwise(g, hint, inputs, 'Mul'), inputs[0].layout);
+    case 'Maximum':
+      return done(elementwise(g, hint, inputs, 'Max'), inputs[0].layout);
+    case 'Minimum':
+      return done(elementwise(g, hint, inputs, 'Min'), inputs[0].layout);
+    case 'Average':
+      return done(g.op('Mul', [elementwise(g, hint, inputs, 'Add'), g.constant(hint, [], [1 / inputs.length])], hint), inputs[0].layout);
+    case 'LeakyReLU':
+      return done(g.op('LeakyRelu', [x.name], hint, { alpha: { float: Number(config.negative_slope) } }), x.layout);
+    case 'ELU':
+      return done(g.op('Elu', [x.name], hint, { alpha: { float: Number(config.alpha) } }), x.layout);
+    case 'Softmax': {
+      if (Array.isArray(config.axis)) fail(layer, 'Softmax over several axes');
+      const k = g.as(x, 'keras');
+      return done(g.op('Softmax', [k.name], hint, { axis: Number(config.axis) }), 'keras');
+    }
+    case 'Rescaling': {
+      if (typeof config.scale !== 'number' || typeof config.offset !== 'number') fail(layer, 'per-channel scale or offset');
+      return done(g.op('Add', [g.op('Mul', [x.name, g.constant(hint, [], [config.scale as number])], hint), g.constant(hint, [], [config.offset as number])], hint), x.layout);
+    }
+    case 'Permute':
+      return done(g.op('Transpose', [g.as(x, 'keras').name], hint, { perm: [0, ...(config.dims as number[])] }), 'keras');
+    case 'RepeatVector': {
+      const k = g.as(x, 'keras');
+      const expanded = g.op('Unsqueeze', [k.name, g.int64(hint, [1])], hint);
+      return done(g.op('Tile', [expanded, g.int64(hint, [1, Number(config.n), 1])], hint), 'keras');
+    }
+    case 'MaxPooling1D':
+    case 'AveragePooling1D': {
+      const v = g.as(x, spatialLayout);
+      const attrs = windowAttrs(config, tuple(config.pool_size, 1), x.shape, channelsLast, null);
+      const type = layer.className === 'MaxPooling1D' ? 'MaxPool' : 'AveragePool';
+      return done(g.op(type, [v.name], hint, type === 'AveragePool' ? { ...attrs, count_include_pad: 0 } : attrs), spatialLayout);
+    }
+    case 'GlobalAveragePooling1D':
+    case 'GlobalMaxPooling1D': {
+      const v = g.as(x, spatialLayout);
+      const type = layer.className === 'GlobalMaxPooling1D' ? 'ReduceMax' : 'ReduceMean';
+      const keep = config.keepdims === true;
+      return done(g.op(type, [v.name], hint, { axes: [2], keepdims: keep ? 1 : 0 }), keep ? spatialLayout : 'keras');
+    }
+    case 'RandomCrop': {
+      // At inference the central window of the target's aspect ratio, resized: exported when that is a plain crop.
+      const [h, w] = spatialSizes(x.shape, channelsLast);
+      const [th, tw] = [Number(config.height), Number(config.width)];
+      if (h !== th || w !== tw) fail(layer, 'RandomCrop at inference resizes unless the input already has the target size');
+      return { ...x, shape: outShape };
     }
     case 'Concatenate': {
       const axis = Number(config.axis);

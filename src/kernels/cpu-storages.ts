@@ -63,5 +63,8 @@ export function cpuBackend(name: string, allocator: KernelBackend['allocator'], 
     resize: onCpuStorages(kernels.resize),
     activation: onCpuStorages(kernels.activation),
     batchNorm: onCpuStorages(kernels.batchNorm),
+    resample: onCpuStorages(kernels.resample),
+    affineTransform: onCpuStorages(kernels.affineTransform),
+    gather: onCpuStorages(kernels.gather),
   };
 }

@@ -19,6 +19,9 @@ import type { OptimizerKernels } from './optimizer/index.js';
 import type { Pool2dKernels } from './pool2d/index.js';
 import type { ReduceKernels } from './reduce/index.js';
 import type { ResizeKernels } from './resize/index.js';
+import type { ResampleKernels } from './resample/index.js';
+import type { AffineTransformKernels } from './affine-transform/index.js';
+import type { GatherKernels } from './gather/index.js';
 import type { BatchNormKernels } from './batch-norm/index.js';
 import type { ConvolutionKernels } from './convolution-kernels.js';
 import type { Conv2dParams } from './conv2d/params.js';
@@ -68,6 +71,12 @@ export interface KernelBackend {
   readonly resize: OnStorages<ResizeKernels>;
   readonly activation: OnStorages<ActivationKernels>;
   readonly batchNorm: OnStorages<BatchNormKernels>;
+  /** Image resampling by per-axis taps (Resizing: bilinear, nearest, bicubic, lanczos, area). */
+  readonly resample: OnStorages<ResampleKernels>;
+  /** Per-image affine resampling with fill modes (RandomRotation, RandomZoom, RandomTranslation). */
+  readonly affineTransform: OnStorages<AffineTransformKernels>;
+  /** Rows of a table by an index tensor, and the scatter-add gradient (Embedding). */
+  readonly gather: OnStorages<GatherKernels>;
 }
 
 /** The array-level families a CPU backend implements (and wraps with `onCpuStorages`). */
@@ -83,4 +92,7 @@ export interface CpuKernels {
   readonly resize: ResizeKernels;
   readonly activation: ActivationKernels;
   readonly batchNorm: BatchNormKernels;
+  readonly resample: ResampleKernels;
+  readonly affineTransform: AffineTransformKernels;
+  readonly gather: GatherKernels;
 }

@@ -28,6 +28,9 @@ import { typescriptOptimizerKernels } from './optimizer/index.js';
 import { typescriptPool2dKernels } from './pool2d/index.js';
 import { typescriptReduceKernels } from './reduce/index.js';
 import { typescriptResizeKernels } from './resize/index.js';
+import { typescriptResampleKernels } from './resample/index.js';
+import { typescriptAffineTransformKernels } from './affine-transform/index.js';
+import { typescriptGatherKernels } from './gather/index.js';
 
 /** The TypeScript batch-norm kernels (any layout, float32 or float64). */
 export const typescriptBatchNormKernels: BatchNormKernels = {
@@ -56,6 +59,9 @@ export const typescriptKernels: CpuKernels = {
   resize: typescriptResizeKernels,
   activation: typescriptActivationKernels,
   batchNorm: typescriptBatchNormKernels,
+  resample: typescriptResampleKernels,
+  affineTransform: typescriptAffineTransformKernels,
+  gather: typescriptGatherKernels,
 };
 
 /**

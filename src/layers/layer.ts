@@ -86,6 +86,14 @@ export type LayerInputs = Tensor | SymbolicTensor | readonly Tensor[] | readonly
 export interface CallOptions {
   /** Training mode (dropout, batch normalization); false for inference. */
   training?: boolean;
+  /**
+   * Which timesteps (or positions) of the input are valid, for mask-aware layers (Softmax,
+   * GlobalAveragePooling1D): a tensor of the input's leading shape, non-zero where valid, as Keras's
+   * `mask` call argument. Layers that ignore masks ignore it. Nothing propagates masks automatically yet:
+   * a producer (Embedding with `maskZero`) offers {@link Layer.computeMask}, and the caller passes the
+   * result here.
+   */
+  mask?: Tensor | null;
 }
 
 interface WeightSpec {
@@ -146,6 +154,8 @@ export abstract class Layer {
   built = false;
   /** Floating inputs are cast to the layer dtype, as Keras's autocast; models pass them through instead. */
   protected readonly autocastInputs: boolean = true;
+  /** Whether `apply` takes int32 tensors (Embedding's indices); every other layer computes on floats. */
+  protected readonly acceptsIntegerInputs: boolean = false;
 
   private trainableFlag: boolean;
   /** Weights by the kind they were created as; Keras lists trainable-created ones first. */
@@ -362,7 +372,7 @@ export abstract class Layer {
     }
     const tensors = list as readonly Tensor[];
     for (const t of tensors) {
-      if (!isFloatDType(t.dtype)) throw new InvalidArgumentError('x', t.dtype, 'a float32 or float64 tensor', context);
+      if (!isFloatDType(t.dtype) && !this.acceptsIntegerInputs) throw new InvalidArgumentError('x', t.dtype, 'a float32 or float64 tensor', context);
     }
     this.buildOnce(tensors.map((t) => t.shape));
     const output = this.callInputs(this.autocastInputs ? tensors.map((t) => cast(t, this.dtype)) : tensors, options);
@@ -374,6 +384,24 @@ export abstract class Layer {
   private activityPenalty(regularizer: Regularizer, output: Tensor): Tensor {
     const penalty = regularizer.call(output);
     return output.rank > 0 ? div(penalty, output.shape[0]) : penalty;
+  }
+
+  /**
+   * The mask of this layer's output for `inputs` (whose own mask is `mask`), as Keras's
+   * `compute_mask`: by default none, since a layer that changes the timesteps cannot pass a mask
+   * through unchanged. Mask producers (Embedding with `maskZero`) and mask-preserving layers override it;
+   * it is the hook through which a functional model will propagate masks.
+   *
+   * @example
+   * ```ts
+   * const mask = embedding.computeMask(ids); // 1 where ids != 0
+   * const pooled = pooling.apply(embedding.apply(ids), { mask });
+   * ```
+   */
+  computeMask(inputs: Tensor, mask: Tensor | null = null): Tensor | null {
+    void inputs;
+    void mask;
+    return null;
   }
 
   /** The layer's Keras config (snake_case keys, as Keras 3's `get_config()`). */

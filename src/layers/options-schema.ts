@@ -21,6 +21,15 @@ import { checkSizeInteger, sizeIntegerWords } from '../utils/arguments.js';
 import { checkOptionKeys } from '../utils/option-keys.js';
 import type { LayerOptions } from './layer.js';
 import { configToOptions } from './serialize.js';
+import type { DataFormat } from '../ops/conv-args.js';
+import { resolveDataFormat } from './reshaping/common.js';
+
+/** A resolved augmentation factor: what the user gave (written back to the config) and the sorted range. */
+export interface FactorRange {
+  readonly given: number | readonly [number, number];
+  readonly lower: number;
+  readonly upper: number;
+}
 
 /** How one option is resolved, written to Keras's config and read back. */
 export interface OptionSpec<R> {
@@ -180,6 +189,146 @@ export const option = {
   /** A Keras constraint or null. */
   constraint(): OptionSpec<Constraint | null> {
     return { resolve: (value, argument) => getConstraint(value, argument), toConfig: (c) => (c === null ? null : c.serialize()) };
+  },
+  /** A number (any finite value unless bounded) or null. */
+  numberOrNull(settings: { default: number | null; min?: number; max?: number }): OptionSpec<number | null> {
+    const { min = -Infinity, max = Infinity } = settings;
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined) return settings.default;
+        if (value === null) return null;
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+          throw new InvalidArgumentError(argument, value, `a finite number in [${min}, ${max}], or null`, context);
+        }
+        return value;
+      },
+      toConfig: identity,
+    };
+  },
+  /** One integer axis (negative counts from the end); the rank is checked when the layer is built. */
+  axis(fallback: number): OptionSpec<number> {
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) return fallback;
+        if (!Number.isInteger(value) || Math.abs(value as number) > 64) throw new InvalidArgumentError(argument, value, 'an integer axis', context);
+        return value as number;
+      },
+      toConfig: identity,
+    };
+  },
+  /**
+   * An axis or a list of distinct axes, kept as given (Keras writes back what it was given); `allowNull`
+   * lets `null` stand for "no axis" (Normalization's scalar statistics).
+   */
+  axes(fallback: number | readonly number[] | null, settings: { allowNull?: boolean; minLength?: number } = {}): OptionSpec<number | readonly number[] | null> {
+    const minLength = settings.minLength ?? 0;
+    const words = `an integer axis or an array of ${minLength > 0 ? 'at least one ' : ''}distinct integer axes${settings.allowNull ? ', or null' : ''}`;
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined) return fallback;
+        if (value === null) {
+          if (settings.allowNull) return null;
+          return fallback;
+        }
+        if (Number.isInteger(value) && Math.abs(value as number) <= 64) return value as number;
+        if (
+          Array.isArray(value) &&
+          value.length >= minLength &&
+          value.every((a) => Number.isInteger(a) && Math.abs(a) <= 64) &&
+          new Set(value).size === value.length
+        ) {
+          return Object.freeze([...(value as number[])]);
+        }
+        throw new InvalidArgumentError(argument, value, words, context);
+      },
+      toConfig: (v) => (Array.isArray(v) ? [...(v as number[])] : (v as number | null)),
+    };
+  },
+  /** A seed: a safe integer or null (Keras writes it back as given). */
+  seed(): OptionSpec<number | null> {
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) return null;
+        if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new InvalidArgumentError(argument, value, 'an integer or null', context);
+        return value;
+      },
+      toConfig: identity,
+    };
+  },
+  /** A fraction `rate` in [0, 1] (dropout-like layers); required. */
+  rate(): OptionSpec<number> {
+    return {
+      resolve: (value, argument, context) => {
+        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new InvalidArgumentError(argument, value, 'a number in [0, 1] (it is required)', context);
+        return value;
+      },
+      toConfig: identity,
+    };
+  },
+  /** `'channels_last'` or `'channels_first'`; absent or null takes `imageDataFormat()` (keras.json). */
+  dataFormat(): OptionSpec<DataFormat> {
+    return { resolve: (value, _argument, context) => resolveDataFormat(value, context), toConfig: identity };
+  },
+  /**
+   * Keras's augmentation `factor`: a number `f` (the range `[-|f|, |f|]`, clipped to the bounds) or a
+   * pair `[lower, upper]` (sorted), every number within `bounds` (`lowerOpen` excludes the lower bound,
+   * as RandomZoom's (-1, 1]). Resolves to the sorted pair; `keepGiven` writes the config as given
+   * (RandomZoom, RandomTranslation) rather than as the resolved pair (RandomRotation, RandomFlip...).
+   */
+  factor(settings: { bounds: readonly [number, number]; lowerOpen?: boolean; required?: boolean; fallback?: number; clipToBounds?: boolean }): OptionSpec<FactorRange> {
+    const [lo, hi] = settings.bounds;
+    const words = `a number or an array of two numbers in ${settings.lowerOpen ? '(' : '['}${lo}, ${hi}]`;
+    const inRange = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && (settings.lowerOpen ? v > lo : v >= lo) && v <= hi;
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) {
+          if (settings.fallback !== undefined) value = settings.fallback;
+          else throw new InvalidArgumentError(argument, value, `${words} (it is required)`, context);
+        }
+        if (typeof value === 'number') {
+          if (!inRange(value)) throw new InvalidArgumentError(argument, value, words, context);
+          const f = Math.abs(value);
+          const lower = settings.clipToBounds ? Math.max(-f, lo) : -f;
+          return { given: value, lower, upper: f };
+        }
+        if (Array.isArray(value) && value.length === 2 && value.every(inRange)) {
+          const [a, b] = value as number[];
+          return { given: Object.freeze([a, b] as const), lower: Math.min(a, b), upper: Math.max(a, b) };
+        }
+        throw new InvalidArgumentError(argument, value, words, context);
+      },
+      toConfig: (f) => (typeof f.given === 'number' ? f.given : [...f.given]),
+      fromConfig: (v) => v,
+    };
+  },
+  /** A pair of finite numbers `[a, b]` (value ranges); `sorted` orders it as Keras's RandomBrightness does. */
+  numberPair(fallback: readonly [number, number], settings: { sorted?: boolean; distinct?: boolean } = {}): OptionSpec<readonly [number, number]> {
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) return fallback;
+        if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v)) || (settings.distinct && value[0] === value[1])) {
+          throw new InvalidArgumentError(argument, value, `an array of two${settings.distinct ? ' different' : ''} finite numbers`, context);
+        }
+        const pair = [value[0] as number, value[1] as number];
+        if (settings.sorted) pair.sort((a, b) => a - b);
+        return Object.freeze(pair) as readonly [number, number];
+      },
+      toConfig: (p) => [...p],
+    };
+  },
+  /** A finite number, required (no default). */
+  requiredNumber(settings: { min?: number; max?: number; exclusiveMin?: boolean } = {}): OptionSpec<number> {
+    const { min = -Infinity, max = Infinity, exclusiveMin = false } = settings;
+    const words = `a finite number in ${exclusiveMin ? '(' : '['}${min}, ${max}] (it is required)`;
+    return {
+      resolve: (value, argument, context) => {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (exclusiveMin && value === min)) {
+          throw new InvalidArgumentError(argument, value, words, context);
+        }
+        return value;
+      },
+      toConfig: identity,
+    };
   },
   /** An option Keras accepts that this library supports only as `null` (e.g. quantization), written as null. */
   nullOnly(why: string): OptionSpec<null> {

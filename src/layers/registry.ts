@@ -6,7 +6,26 @@
 import type { Config } from '../serialization/keras-object.js';
 import { Registry } from '../serialization/registry.js';
 import type { Layer } from './layer.js';
-import { Add, Concatenate } from './merging/index.js';
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merging/index.js';
+import { ELU, LeakyReLU, PReLU, Softmax } from './activations/index.js';
+import { Embedding, Identity, Lambda } from './core/index.js';
+import { GroupNormalization, LayerNormalization, UnitNormalization } from './normalization/index.js';
+import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from './pooling/index.js';
+import { ActivityRegularization, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './regularization/index.js';
+import { Permute, RepeatVector } from './reshaping/index.js';
+import {
+  CenterCrop,
+  Normalization,
+  RandomBrightness,
+  RandomContrast,
+  RandomCrop,
+  RandomFlip,
+  RandomRotation,
+  RandomTranslation,
+  RandomZoom,
+  Rescaling,
+  Resizing,
+} from './preprocessing/index.js';
 import {
   Conv1D,
   Conv2D,
@@ -51,6 +70,44 @@ const LAYER_CLASSES: readonly (readonly [className: string, fromConfig: LayerFro
   ['UpSampling2D', (c) => UpSampling2D.fromConfig(c)],
   ['ZeroPadding1D', (c) => ZeroPadding1D.fromConfig(c)],
   ['ZeroPadding2D', (c) => ZeroPadding2D.fromConfig(c)],
+  ['ActivityRegularization', (c) => ActivityRegularization.fromConfig(c)],
+  ['Average', (c) => Average.fromConfig(c)],
+  ['AveragePooling1D', (c) => AveragePooling1D.fromConfig(c)],
+  ['CenterCrop', (c) => CenterCrop.fromConfig(c)],
+  ['Dot', (c) => Dot.fromConfig(c)],
+  ['ELU', (c) => ELU.fromConfig(c)],
+  ['Embedding', (c) => Embedding.fromConfig(c)],
+  ['GaussianDropout', (c) => GaussianDropout.fromConfig(c)],
+  ['GaussianNoise', (c) => GaussianNoise.fromConfig(c)],
+  ['GlobalAveragePooling1D', (c) => GlobalAveragePooling1D.fromConfig(c)],
+  ['GlobalMaxPooling1D', (c) => GlobalMaxPooling1D.fromConfig(c)],
+  ['GroupNormalization', (c) => GroupNormalization.fromConfig(c)],
+  ['Identity', (c) => Identity.fromConfig(c)],
+  ['LayerNormalization', (c) => LayerNormalization.fromConfig(c)],
+  ['LeakyReLU', (c) => LeakyReLU.fromConfig(c)],
+  ['MaxPooling1D', (c) => MaxPooling1D.fromConfig(c)],
+  ['Maximum', (c) => Maximum.fromConfig(c)],
+  ['Minimum', (c) => Minimum.fromConfig(c)],
+  ['Multiply', (c) => Multiply.fromConfig(c)],
+  ['Normalization', (c) => Normalization.fromConfig(c)],
+  ['PReLU', (c) => PReLU.fromConfig(c)],
+  ['Permute', (c) => Permute.fromConfig(c)],
+  ['RandomBrightness', (c) => RandomBrightness.fromConfig(c)],
+  ['RandomContrast', (c) => RandomContrast.fromConfig(c)],
+  ['RandomCrop', (c) => RandomCrop.fromConfig(c)],
+  ['RandomFlip', (c) => RandomFlip.fromConfig(c)],
+  ['RandomRotation', (c) => RandomRotation.fromConfig(c)],
+  ['RandomTranslation', (c) => RandomTranslation.fromConfig(c)],
+  ['RandomZoom', (c) => RandomZoom.fromConfig(c)],
+  ['RepeatVector', (c) => RepeatVector.fromConfig(c)],
+  ['Rescaling', (c) => Rescaling.fromConfig(c)],
+  ['Resizing', (c) => Resizing.fromConfig(c)],
+  ['Softmax', (c) => Softmax.fromConfig(c)],
+  ['SpatialDropout1D', (c) => SpatialDropout1D.fromConfig(c)],
+  ['SpatialDropout2D', (c) => SpatialDropout2D.fromConfig(c)],
+  ['SpatialDropout3D', (c) => SpatialDropout3D.fromConfig(c)],
+  ['Subtract', (c) => Subtract.fromConfig(c)],
+  ['UnitNormalization', (c) => UnitNormalization.fromConfig(c)],
 ];
 
 /** Keras 2 / TF.js spellings of classes Keras 3 renamed. */
@@ -61,6 +118,10 @@ const ALIASES: Readonly<Record<string, string>> = {
   AvgPool2D: 'AveragePooling2D',
   GlobalAvgPool2D: 'GlobalAveragePooling2D',
   GlobalMaxPool2D: 'GlobalMaxPooling2D',
+  MaxPool1D: 'MaxPooling1D',
+  AvgPool1D: 'AveragePooling1D',
+  GlobalAvgPool1D: 'GlobalAveragePooling1D',
+  GlobalMaxPool1D: 'GlobalMaxPooling1D',
 };
 
 const REGISTRY = new Registry<LayerFromConfig>({
@@ -71,6 +132,9 @@ const REGISTRY = new Registry<LayerFromConfig>({
 for (const [className, fromConfig] of LAYER_CLASSES) {
   REGISTRY.builtin([className, ...Object.keys(ALIASES).filter((alias) => ALIASES[alias] === className)], fromConfig);
 }
+
+// Lambda is known but never loads: its config would have to carry code (Keras's safe mode refuses it too).
+REGISTRY.builtin(['Lambda'], (c) => Lambda.fromConfig(c));
 
 /** The Keras class names that load without registration. */
 export const BUILT_IN_LAYER_CLASSES: readonly string[] = Object.freeze(LAYER_CLASSES.map(([className]) => className));

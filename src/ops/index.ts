@@ -26,3 +26,8 @@ export { conv2dTranspose } from './conv2d-transpose.js';
 export type { Conv2dTransposeOpOptions } from './conv2d-transpose.js';
 export { concat } from './concat.js';
 export { batchNormTraining, batchNormInference } from './batch-norm.js';
+export { resizeImages } from './resample.js';
+export type { ResizeImagesOptions, ResampleMethod } from './resample.js';
+export { affineTransform } from './affine-transform.js';
+export type { AffineTransformOptions, AffineInterpolation, FillMode } from './affine-transform.js';
+export { take } from './gather.js';

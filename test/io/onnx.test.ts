@@ -8,6 +8,7 @@ import { exportOnnx, ioReady, loadModelSync, ModelFileError } from '../../src/io
 import { BUILT_IN_LAYER_CLASSES, findLayerClass } from '../../src/layers/registry.js';
 import type { Model } from '../../src/models/model.js';
 import { Sequential } from '../../src/models/sequential.js';
+import { Lambda } from '../../src/layers/core/lambda.js';
 import { FIXTURES, LAYER_CASES, maxAbsDiff, random, randomTensor, randomizeWeights, singleLayerModel, tempDir } from './helpers.js';
 
 before(async () => {
@@ -91,6 +92,9 @@ const ONNX_CASES: Record<string, OnnxCase[]> = {
 /** Classes that compute nothing at inference, so export has nothing to check beyond passing through. */
 const NO_OPS = new Set(['InputLayer', 'Dropout']);
 
+/** Classes the exporter refuses, each with an error naming the layer (checked below). */
+const REFUSED = new Set(['Dot', 'PReLU', 'LayerNormalization', 'GroupNormalization', 'UnitNormalization', 'Embedding', 'Resizing', 'CenterCrop', 'Normalization']);
+
 function oneLayer(className: string, c: OnnxCase): Model {
   const fromConfig = findLayerClass(className) as NonNullable<ReturnType<typeof findLayerClass>>;
   const model = new Sequential({ inputShape: c.input, layers: [fromConfig({ ...c.config, dtype: 'float32' })] });
@@ -104,7 +108,20 @@ describe('ONNX export', () => {
     assert.deepEqual(missing, [], `layer classes without an ONNX export test: ${missing.join(', ')}`);
   });
 
-  for (const className of BUILT_IN_LAYER_CLASSES) {
+  for (const className of BUILT_IN_LAYER_CLASSES.filter((c) => REFUSED.has(c))) {
+    it(`${className} is refused with an error naming the layer`, () => {
+      const model = singleLayerModel(className, 'float32');
+      const name = model.layers[model.layers.length - 1].name;
+      assert.throws(() => exportOnnx(model, path.join(tempDir(), 'x.onnx')), (e: unknown) => e instanceof ModelFileError && e.message.includes(name) && e.message.includes('cannot be exported to ONNX'));
+    });
+  }
+
+  it('a Lambda layer is refused with an error naming it', () => {
+    const model = new Sequential({ inputShape: [3], layers: [new Lambda({ f: (t) => t, name: 'my_lambda' })] });
+    assert.throws(() => exportOnnx(model, path.join(tempDir(), 'x.onnx')), (e: unknown) => e instanceof ModelFileError && e.message.includes('my_lambda') && /JavaScript function/.test(e.message));
+  });
+
+  for (const className of BUILT_IN_LAYER_CLASSES.filter((c) => !REFUSED.has(c))) {
     it(`${className} runs in onnxruntime as in predict`, async () => {
       assert.ok((await compare(singleLayerModel(className, 'float32'))) < 1e-5);
     });

@@ -13,3 +13,7 @@ export {
   layerGlobalMaxPooling2d,
 } from './global-pooling2d.js';
 export type { GlobalPooling2DOptions } from './global-pooling2d.js';
+export { AveragePooling1D, MaxPooling1D, layerAveragePooling1d, layerMaxPooling1d } from './pooling1d.js';
+export type { Pooling1DOptions } from './pooling1d.js';
+export { GlobalAveragePooling1D, GlobalMaxPooling1D, layerGlobalAveragePooling1d, layerGlobalMaxPooling1d } from './global-pooling1d.js';
+export type { GlobalPooling1DOptions } from './global-pooling1d.js';

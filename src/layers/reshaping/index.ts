@@ -5,3 +5,5 @@ export { Cropping1D, Cropping2D, layerCropping1d, layerCropping2d } from './crop
 export type { Cropping1DOptions, Cropping2DOptions } from './cropping.js';
 export { UpSampling1D, UpSampling2D, layerUpsampling1d, layerUpsampling2d } from './upsampling.js';
 export type { UpSampling1DOptions, UpSampling2DOptions } from './upsampling.js';
+export { Permute, RepeatVector, layerPermute, layerRepeatVector } from './permute.js';
+export type { PermuteOptions, RepeatVectorOptions } from './permute.js';

@@ -1,0 +1,51 @@
+/** Image resampling op (Keras's `ops.image.resize` without the aspect-ratio handling, which layers do). */
+
+import { isFloatDType } from '../engine/dtype.js';
+import { recordOp } from '../engine/tape.js';
+import type { Tensor } from '../engine/tensor.js';
+import { uninitializedTensor } from '../engine/tensor.js';
+import { InvalidArgumentError } from '../errors.js';
+import { getBackend } from '../kernels/backend.js';
+import type { ResampleMethod } from '../kernels/resample/index.js';
+import { resampleOutputShape, resolveResampleParams } from '../kernels/resample/index.js';
+import type { DataFormat } from './conv-args.js';
+import { normalizeDataFormat, normalizeTuple } from './conv-args.js';
+import { cast } from './shape-ops.js';
+
+export type { ResampleMethod } from '../kernels/resample/index.js';
+
+export interface ResizeImagesOptions {
+  /** Default 'bilinear'. */
+  interpolation?: ResampleMethod;
+  /** Widen the kernel when downsampling (jax's `antialias`); default false, as Keras's Resizing. */
+  antialias?: boolean;
+  /** Default 'channels_last'. */
+  dataFormat?: DataFormat;
+}
+
+/**
+ * Resizes a batch of images (`[N, H, W, C]` or `[N, C, H, W]`) to `size`, as `jax.image.resize` (which
+ * Keras 3 calls): half-pixel sample points, kernel weights renormalised at the edges, axes whose size does
+ * not change left untouched. Differentiable with respect to the images.
+ *
+ * @example
+ * ```ts
+ * const y = ops.resizeImages(x, [224, 224], { interpolation: 'bicubic' });
+ * ```
+ */
+export function resizeImages(x: Tensor, size: readonly [number, number], options: ResizeImagesOptions = {}): Tensor {
+  const context = 'resizeImages';
+  if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', context);
+  const [height, width] = normalizeTuple(size, 2, 'size', 1, context);
+  const antialias = options.antialias ?? false;
+  if (typeof antialias !== 'boolean') throw new InvalidArgumentError('antialias', antialias, 'true or false', context);
+  const p = resolveResampleParams(x.shape, [height, width], options.interpolation ?? 'bilinear', antialias, normalizeDataFormat(options.dataFormat ?? 'channels_last', context));
+  const y = uninitializedTensor(resampleOutputShape(p), x.dtype);
+  getBackend().resample.forward(p, x.storageHandle, y.storageHandle);
+  recordOp([x], y, (dy) => {
+    const dx = uninitializedTensor(x.shape, x.dtype);
+    getBackend().resample.backward(p, cast(dy, x.dtype).storageHandle, dx.storageHandle);
+    return [dx];
+  });
+  return y;
+}
