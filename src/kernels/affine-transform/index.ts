@@ -1,5 +1,5 @@
 /** Per-image affine resampling (the affine augmentation layers): the kernels on plain typed arrays. */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { affineTransformBackward, affineTransformForward } from './js.js';
 import type { AffineTransformParams } from './params.js';
 

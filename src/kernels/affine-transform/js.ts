@@ -4,7 +4,7 @@
  * outside the image contributes `fillValue` times its weight, as map_coordinates does. Channels-first
  * images run as `[N·C, H, W, 1]` with the image's transform. Nothing is allocated.
  */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { checkLength } from '../buffer-check.js';
 import type { AffineTransformParams } from './params.js';
 import { fixIndex, roundHalfAway } from './params.js';

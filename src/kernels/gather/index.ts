@@ -1,6 +1,6 @@
 /** Row gather by an index tensor and its scatter-add gradient (Embedding): the kernels on typed arrays. */
 import type { DataArray } from '../../engine/dtype.js';
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { gatherBackward, gatherForward } from './js.js';
 import type { GatherParams } from './params.js';
 

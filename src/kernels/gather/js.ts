@@ -3,7 +3,7 @@
  * NaN (jax's `take` fills out-of-bounds reads with NaN) and scatters nothing. Nothing is allocated.
  */
 import type { DataArray } from '../../engine/dtype.js';
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { checkLength } from '../buffer-check.js';
 import type { GatherParams } from './params.js';
 import { rowOf } from './params.js';

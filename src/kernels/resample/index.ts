@@ -1,5 +1,5 @@
 /** Separable image resampling (Keras's `Resizing`): the kernels on plain typed arrays. */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { resampleBackward, resampleForward } from './js.js';
 import type { ResampleParams } from './params.js';
 

@@ -4,7 +4,7 @@
  * `[N·C, H, W, 1]` channels-last, as in pooling, so one loop nest serves both layouts. The sums are in
  * float64; nothing is allocated here.
  */
-import type { FloatArray } from '../float-array.js';
+import type { FloatArray } from '../../engine/dtype.js';
 import { checkLength } from '../buffer-check.js';
 import type { ResampleParams } from './params.js';
 import { resampleSizes } from './params.js';
