@@ -13,7 +13,7 @@ import { modelFromLegacyH5 } from '../../src/io/legacy-h5.js';
 import { setHdf5Timeout } from '../../src/io/h5-isolate.js';
 import { FIXTURES, random } from './helpers.js';
 
-let previousTimeout = 0;
+let previousTimeout: number | null = null;
 before(async () => {
   await ioReady();
   // A file that sends HDF5 into a loop costs this long; the worker is warmed up first so it is all parsing.

@@ -1,0 +1,120 @@
+/**
+ * The weights a model config declares, counted before any layer is built. Loading builds a model in two
+ * passes: the first constructs every layer (which allocates nothing) and follows the shapes through the
+ * graph, asking each layer for the weight shapes its `build` would create; only when the total fits the
+ * budget, and the file's weight data holds at least that many values, does the second pass build. So a
+ * config declaring `filters: 2**22`, a Dense of 2^28 weights or ten thousand large layers is refused in
+ * milliseconds, with the total in the message, instead of after gigabytes were allocated and initialized.
+ */
+
+import { bytesPerElement } from '../engine/dtype.js';
+import type { Layer, SymbolicShape } from '../layers/layer.js';
+import type { Model } from '../models/model.js';
+import type { LoadBudget } from './budget.js';
+import { elementCount, formatBytes } from './budget.js';
+import { ModelFileError } from './errors.js';
+
+/** What a loader does between reading a config and building it: check the file can supply the weights. */
+export interface ModelPlan {
+  /** Refuses the config when the file's weight data (`where`) holds fewer values than it declares. */
+  checkStored(elements: number, where: string): void;
+  /** Builds the model: the layers' weights are allocated now. */
+  build(): Model;
+}
+
+/** A shape a layer computed, if it is one: a list of non-negative integers or null (unknown). */
+export function validShape(shape: unknown): SymbolicShape | null {
+  if (!Array.isArray(shape) || shape.length > 16) return null;
+  return shape.every((d) => d === null || (Number.isInteger(d) && d >= 0)) ? (shape as SymbolicShape) : null;
+}
+
+/**
+ * The output shape `layer` computes for `inputs` without building, or null when it refuses them (applying
+ * it will then fail with its own message) or computes something that is not a shape.
+ */
+export function outputShapeOf(layer: Layer, inputs: SymbolicShape | readonly SymbolicShape[]): SymbolicShape | null {
+  try {
+    if (inputs.length > 0 && Array.isArray(inputs[0])) {
+      // Layers taking a list (merge layers) compute their shape from all of them.
+      const several = (layer as { computeOutputShapes?: (shapes: readonly SymbolicShape[]) => unknown }).computeOutputShapes;
+      return typeof several === 'function' ? validShape(several.call(layer, inputs as readonly SymbolicShape[])) : null;
+    }
+    return validShape(layer.computeOutputShape(inputs as SymbolicShape));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Counts declared weights per layer and refuses totals over the budget or over what the file stores.
+ *
+ * @example
+ * ```ts
+ * const ledger = new WeightLedger(LoadBudget.DEFAULT, 'model.keras');
+ * ledger.declare(dense, [null, 784]);
+ * ledger.checkDeclared(); // throws when the config asks for more than 2 GiB
+ * ```
+ */
+export class WeightLedger {
+  private elements = 0;
+  private bytes = 0;
+  private readonly counted = new Set<Layer>();
+  private stored: { elements: number; where: string } | null = null;
+
+  constructor(
+    private readonly budget: LoadBudget,
+    private readonly file: string,
+  ) {}
+
+  /**
+   * Counts `layer`'s weights for `inputShape` (its first call's input), once per layer. A layer that refuses
+   * the shape is left uncounted: applying it will fail with the layer's own message, before it builds.
+   */
+  declare(layer: Layer, inputShape: SymbolicShape): void {
+    if (this.counted.has(layer) || layer.built) return;
+    try {
+      layer.computeOutputShape(inputShape);
+    } catch {
+      return;
+    }
+    let shapes: (readonly number[])[];
+    try {
+      shapes = layer.weightShapesFor(inputShape);
+    } catch (error) {
+      throw new ModelFileError(this.file, `layer '${layer.name}' (${layer.className}) cannot size its weights for input shape [${inputShape.join(', ')}]: ${(error as Error).message}`, { cause: error });
+    }
+    let elements = 0;
+    for (const shape of shapes) {
+      const n = elementCount(shape);
+      if (Number.isNaN(n)) throw new ModelFileError(this.file, `layer '${layer.name}' (${layer.className}) would create a weight of shape [${shape.join(', ')}], which is not a shape`);
+      elements += n;
+    }
+    this.counted.add(layer);
+    this.elements += elements;
+    this.bytes += elements * bytesPerElement(layer.dtype);
+  }
+
+  /** Refuses a total over the budget's `maxBytes`. */
+  checkDeclared(): void {
+    this.budget.checkWeightBytes(this.file, 'the config', this.bytes, ` (${this.elements.toLocaleString('en-US')} values)`);
+    if (this.stored !== null && this.elements > this.stored.elements) {
+      throw new ModelFileError(
+        this.file,
+        `the config declares ${this.elements.toLocaleString('en-US')} weight values (${formatBytes(this.bytes)}) but ${this.stored.where} stores only ${this.stored.elements.toLocaleString('en-US')}`,
+      );
+    }
+  }
+
+  /** Refuses, now and at every later count, more declared values than the file's weight data holds. */
+  checkStored(elements: number, where: string): void {
+    this.stored = { elements, where };
+    this.checkDeclared();
+  }
+
+  /** The second pass: a layer the first could not size (its input shape unknown there) is counted before it builds. */
+  chargeBeforeBuild(layer: Layer, inputShape: SymbolicShape): void {
+    if (this.counted.has(layer) || layer.built) return;
+    this.declare(layer, inputShape);
+    this.checkDeclared();
+  }
+}
