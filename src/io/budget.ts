@@ -33,13 +33,18 @@ const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof LoadLimits)[];
 /** HDF5 and zip framing allowed per layer on top of the weights: object headers, names, attributes. */
 const FRAMING_PER_LAYER = 16 * 1024;
 
-/** Byte counts for messages: exact binary units for round limits ("2 GiB"), else 3 significant digits ("17.2 GB"). */
+/** Byte counts for messages, to 3 significant digits ("17.2 GB", "412 kB"). */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return 'more than 1e308 bytes';
-  for (const [unit, size] of [['GiB', GiB], ['MiB', MiB]] as const) if (n >= size && n % size === 0) return `${n / size} ${unit}`;
   if (n >= 1e15) return `${n.toExponential(2)} bytes`;
   for (const [unit, size] of [['TB', 1e12], ['GB', 1e9], ['MB', 1e6], ['kB', 1e3]] as const) if (n >= size) return `${Number((n / size).toPrecision(3))} ${unit}`;
   return `${n} bytes`;
+}
+
+/** A limit as it was most likely set: exact binary units when it is a multiple of one ("2 GiB"). */
+export function formatLimit(n: number): string {
+  for (const [unit, size] of [['GiB', GiB], ['MiB', MiB], ['KiB', 1024]] as const) if (n >= size && n % size === 0) return `${n / size} ${unit}`;
+  return formatBytes(n);
 }
 
 /**
@@ -102,10 +107,13 @@ export class LoadBudget {
     return this.maxBytes + this.maxConfigBytes + this.maxLayers * FRAMING_PER_LAYER;
   }
 
-  /** Refuses `bytes` of weights that `what` declares or holds, when over `maxBytes`. */
-  checkWeightBytes(file: string, what: string, bytes: number, detail = ''): void {
+  /**
+   * Refuses `bytes` of weights that `what` declares or holds, when over `maxBytes`; `atLeast` when counting
+   * stopped there, `detail` (in parentheses) says more.
+   */
+  checkWeightBytes(file: string, what: string, bytes: number, detail = '', atLeast = false): void {
     if (bytes <= this.maxBytes) return;
-    throw new ModelFileError(file, `${what} declares ${formatBytes(bytes)} of weights${detail}; the limit is ${formatBytes(this.maxBytes)}; pass { maxBytes } to raise it`);
+    throw new ModelFileError(file, `${what} declares ${atLeast ? 'at least ' : ''}${formatBytes(bytes)} of weights${detail === '' ? '' : ` (${detail})`}; the limit is ${formatLimit(this.maxBytes)}; pass { maxBytes } to raise it`);
   }
 
   checkLayers(file: string, what: string, count: number): void {
@@ -115,14 +123,14 @@ export class LoadBudget {
 
   checkConfigBytes(file: string, what: string, bytes: number): void {
     if (bytes <= this.maxConfigBytes) return;
-    throw new ModelFileError(file, `${what} is ${formatBytes(bytes)}; the limit is ${formatBytes(this.maxConfigBytes)}; pass { maxConfigBytes } to raise it`);
+    throw new ModelFileError(file, `${what} is ${formatBytes(bytes)}; the limit is ${formatLimit(this.maxConfigBytes)}; pass { maxConfigBytes } to raise it`);
   }
 
   checkFileBytes(file: string, bytes: number): void {
     if (bytes <= this.maxFileBytes) return;
     throw new ModelFileError(
       file,
-      `is ${formatBytes(bytes)}, more than any file within the limits can be (${formatBytes(this.maxFileBytes)} for ${formatBytes(this.maxBytes)} of weights); pass { maxBytes } to raise it`,
+      `is ${formatBytes(bytes)}, more than any file within the limits can be (${formatBytes(this.maxFileBytes)} for ${formatLimit(this.maxBytes)} of weights); pass { maxBytes } to raise it`,
     );
   }
 }

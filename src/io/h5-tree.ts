@@ -5,7 +5,7 @@
  */
 
 import type { Dataset, Group } from 'h5wasm';
-import { elementCount, formatBytes } from './budget.js';
+import { elementCount, formatBytes, formatLimit } from './budget.js';
 import { ModelFileError } from './errors.js';
 
 export type AttrValue = string | string[] | number | null;
@@ -62,7 +62,7 @@ function attrsOf(obj: Group, where: string, limits: SnapshotLimits, file: string
     const attr = attrs[name];
     const declared = attr.metadata.size * (attr.metadata.total_size ?? 1);
     if (!(declared <= Math.min(limits.maxAttrBytes, limits.fileBytes))) {
-      throw new ModelFileError(file, `attribute '${name}' of '/${where}' declares ${formatBytes(declared)}, more than ${formatBytes(Math.min(limits.maxAttrBytes, limits.fileBytes))}`);
+      throw new ModelFileError(file, `attribute '${name}' of '/${where}' declares ${formatBytes(declared)}, more than ${formatLimit(Math.min(limits.maxAttrBytes, limits.fileBytes))}; pass { maxConfigBytes } to raise the limit`);
     }
     let value: unknown;
     try {
@@ -96,7 +96,7 @@ function readNumeric(entity: Dataset, path: string, shape: number[], totals: { s
     );
   }
   totals.read += declared;
-  if (!(totals.read <= limits.maxBytes)) throw new ModelFileError(file, `the HDF5 data declares more than ${formatBytes(limits.maxBytes)} of weights (at '/${path}'); the limit is ${formatBytes(limits.maxBytes)}; pass { maxBytes } to raise it`);
+  if (!(totals.read <= limits.maxBytes)) throw new ModelFileError(file, `the HDF5 data declares more than ${formatLimit(limits.maxBytes)} of weights (at '/${path}'); the limit is ${formatLimit(limits.maxBytes)}; pass { maxBytes } to raise it`);
   const raw = entity.value;
   if (raw instanceof Float32Array || raw instanceof Float64Array) return raw;
   if (typeof raw === 'number') return raw;

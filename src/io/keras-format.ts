@@ -97,10 +97,9 @@ export function modelFromKerasBytes(bytes: Uint8Array, file: string, options: Lo
     throw new ModelFileError(file, `metadata.json names keras_version ${JSON.stringify(metadata.keras_version)?.slice(0, 80)}; the .keras format is Keras 3's`);
   }
   const config = expectObject(file, 'config.json', parseJson(file, 'config.json', entries.get('config.json') as Uint8Array, budget));
-  const plan = planModel(config, file, budget);
+  // The weight data is read first (bounded by the budget), so that the config is held to what it stores.
   const tree = readH5Tree(entries.get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`, budget);
-  plan.checkStored(tree.storedElements('layers'), 'model.weights.h5');
-  const model = plan.build();
+  const model = planModel(config, file, budget, { elements: tree.storedElements('layers'), where: 'model.weights.h5' })();
   const order = configOrder(model, config);
   const weights = readModelWeights(tree, model, order.length === model.layers.length ? order : null);
   const compileProblem = options.compile === false ? null : applyCompileConfig(model, config.compile_config);

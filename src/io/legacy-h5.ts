@@ -77,9 +77,7 @@ export function modelFromLegacyH5(bytes: Uint8Array, file: string, options: Load
   }
   const config = expectObject(file, 'model_config', parseJson(file, 'the model_config attribute', configText, budget));
   const base = tree.group('model_weights') !== null ? 'model_weights' : '';
-  const plan = planModel(config, file, budget);
-  plan.checkStored(tree.storedElements(base), base === '' ? 'the file' : base);
-  const model = plan.build();
+  const model = planModel(config, file, budget, { elements: tree.storedElements(base), where: base === '' ? 'the file' : `'${base}'` })();
   applyWeights(file, readLegacyWeights(tree, model, base), null);
   return model;
 }

@@ -17,7 +17,7 @@ import { ModelFileError, withFileContext } from './errors.js';
 import { BUILT_IN_LAYER_CLASSES } from '../layers/registry.js';
 import { planFunctional } from './functional-config.js';
 import { checkShape, layerFromEntry } from './layer-entry.js';
-import type { ModelPlan } from './weight-ledger.js';
+import type { StoredWeights } from './weight-ledger.js';
 import { outputShapeOf, WeightLedger } from './weight-ledger.js';
 
 /** One step of a model graph: the layer, the tensors it was called on, and its output. */
@@ -138,51 +138,54 @@ export function modelToConfig(model: Model): SerializedKerasObject {
 }
 
 /**
- * A Sequential config in two passes (see weight-ledger.ts): every layer constructed and its weights
- * counted along the shapes, then built only when the ledger allows.
+ * A Sequential config in two passes (see weight-ledger.ts): each layer constructed and its weights counted
+ * along the shapes, refusing at the first layer the budget or the file cannot cover; built afterwards.
  */
-function planSequential(config: Record<string, unknown>, file: string, budget: LoadBudget): ModelPlan {
+function planSequential(config: Record<string, unknown>, file: string, ledger: WeightLedger, budget: LoadBudget): () => Model {
   const entries = config.layers;
   if (!Array.isArray(entries)) throw new ModelFileError(file, 'the Sequential config has no `layers` list');
   budget.checkLayers(file, 'the Sequential config', entries.length);
-  const ledger = new WeightLedger(budget, file);
-  const layers = entries.map((entry, i) => layerFromEntry(entry, `layers[${i}]`, file));
-  layers.forEach((layer, i) => {
-    if (layer instanceof InputLayer && i !== 0) throw new ModelFileError(file, `layers[${i}] is an InputLayer, which may only come first in a Sequential model`);
-  });
-  let input: InputLayer | null = layers[0] instanceof InputLayer ? layers[0] : null;
-  const stack = input === null ? layers : layers.slice(1);
-  // Keras 3 writes `build_input_shape` for a Sequential built without an InputLayer.
-  if (input === null && stack.length > 0 && stack[0].batchInputShape === null && (config.build_input_shape ?? null) !== null) {
-    input = new InputLayer({ batchShape: checkShape(config.build_input_shape, 'build_input_shape', file), dtype: stack[0].dtype });
-  }
-  let shape: SymbolicShape | null = input?.output.shape ?? stack[0]?.batchInputShape ?? null;
-  for (const layer of stack) {
-    if (shape === null) break;
+  let input: InputLayer | null = null;
+  const stack: Layer[] = [];
+  let shape: SymbolicShape | null = null;
+  for (let i = 0; i < entries.length; i++) {
+    const layer = layerFromEntry(entries[i], `layers[${i}]`, file);
+    if (layer instanceof InputLayer) {
+      if (i !== 0) throw new ModelFileError(file, `layers[${i}] is an InputLayer, which may only come first in a Sequential model`);
+      input = layer;
+      shape = layer.output.shape;
+      continue;
+    }
+    if (stack.length === 0 && input === null) {
+      // Keras 3 writes `build_input_shape` for a Sequential built without an InputLayer.
+      const declared = config.build_input_shape ?? null;
+      if (layer.batchInputShape === null && declared !== null) input = new InputLayer({ batchShape: checkShape(declared, 'build_input_shape', file), dtype: layer.dtype });
+      shape = input?.output.shape ?? layer.batchInputShape;
+    }
+    stack.push(layer);
+    if (shape === null) continue;
     ledger.declare(layer, shape);
     shape = outputShapeOf(layer, shape);
   }
-  ledger.checkDeclared();
-  return {
-    checkStored: (elements, where) => ledger.checkStored(elements, where),
-    build: () => {
-      const model = new Sequential({ name: typeof config.name === 'string' ? config.name : undefined });
-      if (input !== null) model.add(input.output);
-      stack.forEach((layer, i) => {
-        const current = model.output?.shape ?? (i === 0 ? layer.batchInputShape : null);
-        if (current !== null) ledger.chargeBeforeBuild(layer, current);
-        model.add(layer);
-      });
-      return model;
-    },
+  const start = input;
+  return () => {
+    const model = new Sequential({ name: typeof config.name === 'string' ? config.name : undefined });
+    if (start !== null) model.add(start.output);
+    stack.forEach((layer, i) => {
+      const current = model.output?.shape ?? (i === 0 ? layer.batchInputShape : null);
+      if (current !== null) ledger.declare(layer, current);
+      model.add(layer);
+    });
+    return model;
   };
 }
 
 /**
  * Reads a model config (Keras 3's form, or Keras 2's `{class_name, config}` of `model_config` and TF.js)
- * within `budget`: every layer is constructed and its weights counted, nothing built yet.
+ * within `budget`: every layer is constructed and its weights counted against the budget and against what
+ * the file's weight data holds (`stored`, when known), nothing built yet. Returns the builder.
  */
-export function planModel(serialized: unknown, file: string, budget: LoadBudget): ModelPlan {
+export function planModel(serialized: unknown, file: string, budget: LoadBudget, stored: StoredWeights | null): () => Model {
   if (typeof serialized !== 'object' || serialized === null || Array.isArray(serialized)) {
     throw new ModelFileError(file, 'the model config must be an object {class_name, config}');
   }
@@ -191,18 +194,16 @@ export function planModel(serialized: unknown, file: string, budget: LoadBudget)
     throw new ModelFileError(file, 'the model config has no `config` object');
   }
   const body = config as Record<string, unknown>;
-  const plan = withFileContext(file, 'the model config does not build', () => {
-    if (className === 'Sequential') return planSequential(body, file, budget);
-    if (className === 'Functional' || className === 'Model') return planFunctional(body, file, budget, (t) => new Functional(t));
-    throw new ModelFileError(file, `unknown model class ${JSON.stringify(className)}; expected 'Sequential' or 'Functional'`);
+  const ledger = new WeightLedger(budget, file, stored);
+  const build = withFileContext(file, 'the model config does not build', () => {
+    if (className === 'Sequential') return planSequential(body, file, ledger, budget);
+    if (className === 'Functional' || className === 'Model') return planFunctional(body, file, ledger, budget, (t) => new Functional(t));
+    throw new ModelFileError(file, `unknown model class ${JSON.stringify(className)?.slice(0, 80)}; expected 'Sequential' or 'Functional'`);
   });
-  return {
-    checkStored: plan.checkStored,
-    build: () => {
-      const model = withFileContext(file, 'the model config does not build', plan.build);
-      if (body.trainable === false) model.trainable = false;
-      return model;
-    },
+  return () => {
+    const model = withFileContext(file, 'the model config does not build', build);
+    if (body.trainable === false) model.trainable = false;
+    return model;
   };
 }
 
@@ -218,5 +219,5 @@ export function planModel(serialized: unknown, file: string, budget: LoadBudget)
  * ```
  */
 export function modelFromConfig(serialized: unknown, file = 'model config', limits?: LoadLimits): Model {
-  return planModel(serialized, file, LoadBudget.from(limits, 'modelFromConfig')).build();
+  return planModel(serialized, file, LoadBudget.from(limits, 'modelFromConfig'), null)();
 }

@@ -53,23 +53,40 @@ function checkManifest(value: unknown, file: string): ManifestGroup[] {
   });
 }
 
-/** The shards of one manifest group, back to back; their sizes on disk must add up to what it describes. */
-function readShards(group: ManifestGroup, dir: string, file: string): Uint8Array {
-  const files = group.paths.map((p) => path.join(dir, p));
-  const sizes = files.map(regularFileSize);
-  const total = sizes.reduce((n, s) => n + s, 0);
-  if (total !== group.bytes) throw new ModelFileError(file, `the shards ${group.paths.join(', ')} hold ${formatBytes(total)} but the manifest describes ${formatBytes(group.bytes)}`);
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  files.forEach((shard, i) => {
-    bytes.set(
-      readRegularFile(shard, (size) => {
-        if (size !== sizes[i]) throw new ModelFileError(shard, `changed size while the model was loaded (${sizes[i]} then ${size} bytes)`);
-      }),
-      offset,
-    );
-    offset += sizes[i];
+/** A manifest group's shard files and their sizes: regular files in `dir` adding up to what the group describes. */
+function shardFiles(group: ManifestGroup, dir: string, file: string): { path: string; size: number }[] {
+  const shards = group.paths.map((p) => {
+    const shard = path.join(dir, p);
+    return { path: shard, size: withShardContext(file, shard, () => regularFileSize(shard)) };
   });
+  const total = shards.reduce((n, s) => n + s.size, 0);
+  if (total !== group.bytes) throw new ModelFileError(file, `the shards ${group.paths.join(', ').slice(0, 300)} hold ${formatBytes(total)} but the manifest describes ${formatBytes(group.bytes)}`);
+  return shards;
+}
+
+/** A shard's problem, reported as the model's: the file the user loads is `file`, the shard is in the message. */
+function withShardContext<T>(file: string, shard: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof ModelFileError)) throw error;
+    throw new ModelFileError(file, `weights shard ${error.message}`, { cause: error });
+  }
+}
+
+/** The shards back to back, each read no further than the size checked before. */
+function readShards(shards: readonly { path: string; size: number }[], file: string): Uint8Array {
+  const bytes = new Uint8Array(shards.reduce((n, s) => n + s.size, 0));
+  let offset = 0;
+  for (const shard of shards) {
+    const data = withShardContext(file, shard.path, () =>
+      readRegularFile(shard.path, (size) => {
+        if (size !== shard.size) throw new ModelFileError(shard.path, `changed size while the model was loaded (${shard.size} then ${size} bytes)`);
+      }),
+    );
+    bytes.set(data, offset);
+    offset += data.length;
+  }
   return bytes;
 }
 
@@ -92,12 +109,13 @@ export function modelFromTfjs(file: string, options: LoadLimits = {}): Model {
   const topology = expectObject(file, 'modelTopology', json.modelTopology);
   const groups = checkManifest(json.weightsManifest, file);
   budget.checkWeightBytes(file, 'the weights manifest', groups.reduce((n, g) => n + g.bytes, 0));
-  const plan = planModel(topology.model_config ?? topology, file, budget);
-  plan.checkStored(groups.reduce((n, g) => n + g.bytes / 4, 0), 'the weights manifest');
+  const dir = path.dirname(file);
+  const shards = groups.map((group) => shardFiles(group, dir, file));
+  const build = planModel(topology.model_config ?? topology, file, budget, { elements: groups.reduce((n, g) => n + g.bytes / 4, 0), where: 'the weights manifest' });
   const values = new Map<string, { shape: number[]; data: Float32Array }>();
   const byLayer = new Map<string, string[]>();
-  for (const group of groups) {
-    const bytes = readShards(group, path.dirname(file), file);
+  groups.forEach((group, g) => {
+    const bytes = readShards(shards[g], file);
     const view = new DataView(bytes.buffer);
     let offset = 0;
     for (const w of group.weights) {
@@ -110,8 +128,8 @@ export function modelFromTfjs(file: string, options: LoadLimits = {}): Model {
       if (own === undefined) byLayer.set(layerName, [w.name]);
       else own.push(w.name);
     }
-  }
-  const model = plan.build();
+  });
+  const model = build();
   const assignment: WeightAssignment = [];
   for (const layer of model.layers) {
     const weights = layer.weights;

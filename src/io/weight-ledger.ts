@@ -9,17 +9,14 @@
 
 import { bytesPerElement } from '../engine/dtype.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
-import type { Model } from '../models/model.js';
 import type { LoadBudget } from './budget.js';
 import { elementCount, formatBytes } from './budget.js';
 import { ModelFileError } from './errors.js';
 
-/** What a loader does between reading a config and building it: check the file can supply the weights. */
-export interface ModelPlan {
-  /** Refuses the config when the file's weight data (`where`) holds fewer values than it declares. */
-  checkStored(elements: number, where: string): void;
-  /** Builds the model: the layers' weights are allocated now. */
-  build(): Model;
+/** How many weight values the file's weight data holds, and where (for messages). */
+export interface StoredWeights {
+  elements: number;
+  where: string;
 }
 
 /** A shape a layer computed, if it is one: a list of non-negative integers or null (unknown). */
@@ -46,29 +43,31 @@ export function outputShapeOf(layer: Layer, inputs: SymbolicShape | readonly Sym
 }
 
 /**
- * Counts declared weights per layer and refuses totals over the budget or over what the file stores.
+ * Counts declared weights layer by layer and refuses, at the first layer that crosses it, a total over the
+ * budget or over what the file stores: a config of 20,000 layers claiming weights a 40 kB file cannot hold
+ * is refused after a handful of layers, not after all 20,000 were constructed.
  *
  * @example
  * ```ts
- * const ledger = new WeightLedger(LoadBudget.DEFAULT, 'model.keras');
- * ledger.declare(dense, [null, 784]);
- * ledger.checkDeclared(); // throws when the config asks for more than 2 GiB
+ * const ledger = new WeightLedger(LoadBudget.DEFAULT, 'model.keras', { elements: 415, where: 'model.weights.h5' });
+ * ledger.declare(dense, [null, 784]); // throws when the total passes 2 GiB or 415 values
  * ```
  */
 export class WeightLedger {
   private elements = 0;
   private bytes = 0;
   private readonly counted = new Set<Layer>();
-  private stored: { elements: number; where: string } | null = null;
 
   constructor(
     private readonly budget: LoadBudget,
     private readonly file: string,
+    private readonly stored: StoredWeights | null,
   ) {}
 
   /**
-   * Counts `layer`'s weights for `inputShape` (its first call's input), once per layer. A layer that refuses
-   * the shape is left uncounted: applying it will fail with the layer's own message, before it builds.
+   * Counts `layer`'s weights for `inputShape` (its first call's input), once per layer, and refuses the
+   * file when the total is now over the budget or over what it stores. A layer that refuses the shape is
+   * left uncounted: applying it will fail with the layer's own message, before it builds.
    */
   declare(layer: Layer, inputShape: SymbolicShape): void {
     if (this.counted.has(layer) || layer.built) return;
@@ -89,32 +88,18 @@ export class WeightLedger {
       if (Number.isNaN(n)) throw new ModelFileError(this.file, `layer '${layer.name}' (${layer.className}) would create a weight of shape [${shape.join(', ')}], which is not a shape`);
       elements += n;
     }
+    const bytes = elements * bytesPerElement(layer.dtype);
     this.counted.add(layer);
     this.elements += elements;
-    this.bytes += elements * bytesPerElement(layer.dtype);
-  }
-
-  /** Refuses a total over the budget's `maxBytes`. */
-  checkDeclared(): void {
-    this.budget.checkWeightBytes(this.file, 'the config', this.bytes, ` (${this.elements.toLocaleString('en-US')} values)`);
+    this.bytes += bytes;
+    const by = `layer '${layer.name}' (${layer.className}) alone ${formatBytes(bytes)}`;
+    this.budget.checkWeightBytes(this.file, 'the config', this.bytes, `${count(this.elements)} values; ${by}`, true);
     if (this.stored !== null && this.elements > this.stored.elements) {
-      throw new ModelFileError(
-        this.file,
-        `the config declares ${this.elements.toLocaleString('en-US')} weight values (${formatBytes(this.bytes)}) but ${this.stored.where} stores only ${this.stored.elements.toLocaleString('en-US')}`,
-      );
+      throw new ModelFileError(this.file, `the config declares at least ${count(this.elements)} weight values (${formatBytes(this.bytes)}; ${by}) but ${this.stored.where} stores only ${count(this.stored.elements)}`);
     }
   }
+}
 
-  /** Refuses, now and at every later count, more declared values than the file's weight data holds. */
-  checkStored(elements: number, where: string): void {
-    this.stored = { elements, where };
-    this.checkDeclared();
-  }
-
-  /** The second pass: a layer the first could not size (its input shape unknown there) is counted before it builds. */
-  chargeBeforeBuild(layer: Layer, inputShape: SymbolicShape): void {
-    if (this.counted.has(layer) || layer.built) return;
-    this.declare(layer, inputShape);
-    this.checkDeclared();
-  }
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }

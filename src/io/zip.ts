@@ -8,7 +8,7 @@
  */
 
 import { Inflate, zipSync } from 'fflate';
-import { formatBytes } from './budget.js';
+import { formatBytes, formatLimit } from './budget.js';
 import { crc32 } from './crc32.js';
 import { LIMITS, ModelFileError } from './errors.js';
 
@@ -20,7 +20,7 @@ import { LIMITS, ModelFileError } from './errors.js';
 export const MAX_INFLATE_RATIO = 250;
 const RATIO_FREE_BYTES = 2 ** 20;
 /** Compressed bytes fed per step: at most 1032 times this is decoded past a lying size before it is caught. */
-const INFLATE_STEP = 16 * 1024;
+const INFLATE_STEP = 4 * 1024;
 
 interface Entry {
   name: string;
@@ -119,7 +119,7 @@ function checkDeclared(entry: Entry, maxSize: number, file: string): void {
   if (entry.flags & 1) throw new ModelFileError(file, `zip entry '${entry.name}' is encrypted`);
   if (entry.method !== 0 && entry.method !== 8) throw new ModelFileError(file, `zip entry '${entry.name}' uses compression method ${entry.method}; only stored (0) and deflate (8) are supported`);
   if (entry.method === 0 && entry.size !== entry.compressedSize) throw corrupt(file, `stored entry '${entry.name}' declares ${entry.size} bytes but holds ${entry.compressedSize}`);
-  if (entry.size > maxSize) throw new ModelFileError(file, `zip entry '${entry.name}' declares ${formatBytes(entry.size)}; the limit for it is ${formatBytes(maxSize)}`);
+  if (entry.size > maxSize) throw new ModelFileError(file, `zip entry '${entry.name}' declares ${formatBytes(entry.size)}; the limit for it is ${formatLimit(maxSize)} (the load options maxConfigBytes and maxBytes raise it)`);
   if (entry.method === 8 && entry.size > RATIO_FREE_BYTES && entry.size > entry.compressedSize * MAX_INFLATE_RATIO) {
     throw new ModelFileError(
       file,
