@@ -5,9 +5,10 @@
  * load into a live model changes nothing; and the process's peak memory.
  */
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { ModelFileError } from '../../../src/io/index.js';
+import { startMemoryWatch } from '../../helpers/memory.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { rng } from './mutate-bytes.js';
 import type { FuzzTarget } from './targets.js';
@@ -53,25 +54,6 @@ export interface CampaignFigures {
   seconds: number;
 }
 
-const STATUS = '/proc/self/status';
-const statusMb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(STATUS, 'utf8'))?.[1] ?? NaN) / 1024;
-
-/**
- * Starts measuring one load's memory: where Linux lets a process reset its peak resident size (writing 5
- * to /proc/self/clear_refs), the returned function gives the peak during the load less the resident size
- * before it, in MB; elsewhere 0. A collection first (with --expose-gc) drops the fuzzer's own garbage.
- */
-function loadMemory(): () => number {
-  (globalThis as { gc?: () => void }).gc?.();
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    return () => 0;
-  }
-  const before = statusMb('VmRSS');
-  return () => Math.max(0, statusMb('VmHWM') - before);
-}
-
 function reasonOf(message: string, label: string): string {
   return message.replace(label, '<file>').replace(/\d[\d,.]*/g, 'N').slice(0, 120);
 }
@@ -103,7 +85,7 @@ async function runTarget(target: FuzzTarget, options: CampaignOptions, root: str
     const { label, run } = target.load(dir, mutant, r);
     const before = target.fingerprint?.();
     const what = `${target.name} #${i} (${mutant.kind})`;
-    const memory = loadMemory();
+    const memory = startMemoryWatch();
     const started = performance.now();
     let refusal: unknown = null;
     try {
