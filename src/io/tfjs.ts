@@ -49,7 +49,8 @@ function toKeras2(value: ConfigValue): ConfigValue {
 
 /** Shards this library writes for `<base>.json`: `<base>.group1-shard1of1.<pid>-<random>.bin`, the pid the writer's. */
 function shardPattern(base: string): RegExp {
-  return new RegExp(`^${escapeRegExp(base)}\\.group1-shard\\d+of\\d+\\.(\\d+)-[0-9a-f]{8}\\.bin$`);
+  // With the temporary name of a save killed before its rename (`<shard>.<pid>.<random>.tmp`), too.
+  return new RegExp(`^${escapeRegExp(base)}\\.group1-shard\\d+of\\d+\\.(\\d+)-[0-9a-f]{8}\\.bin(?:\\.\\d+\\.[0-9a-z]+\\.tmp)?$`);
 }
 
 /**
