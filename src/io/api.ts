@@ -3,6 +3,7 @@
  * variants (for ModelCheckpoint inside a synchronous `fit`) need `await ioReady()` once before.
  */
 
+import { InvalidArgumentError } from '../errors.js';
 import { Model } from '../models/model.js';
 import type { CallbackModel } from '../training/callbacks/index.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -148,7 +149,7 @@ export async function saveWeights(model: Model, file: string): Promise<void> {
 export function loadWeightsSync(model: Model, file: string, options: LoadLimits = {}): void {
   const name = lower(file);
   const budget = LoadBudget.from(options, 'loadWeights');
-  if (!(model instanceof Model)) throw new ModelFileError(file, 'weights load into a depthwise model: `model` is not one');
+  if (!(model instanceof Model)) throw new InvalidArgumentError('model', model, 'a depthwise Model to load the weights into', 'loadWeights');
   if (!name.endsWith('.h5') && !name.endsWith('.hdf5')) throw new ModelFileError(file, "weights files end in '.weights.h5' (Keras 3) or '.h5' (Keras 2)");
   const bytes = readRegularFile(file, (size) => budget.checkFileBytes(file, size));
   const tree = readH5Tree(bytes, file, budget);
@@ -156,10 +157,7 @@ export function loadWeightsSync(model: Model, file: string, options: LoadLimits 
     applyWeights(file, readLegacyWeights(tree, model), null);
     return;
   }
-  const weights = readModelWeights(tree, model);
-  const optimizer = model.optimizer;
-  const state = optimizer === null ? null : readOptimizer(tree, model, optimizer);
-  applyWeights(file, weights, optimizer !== null && state !== null ? { optimizer, state, variables: model.trainableWeights } : null);
+  applyWeights(file, readModelWeights(tree, model), readOptimizer(tree, model));
 }
 
 /**

@@ -104,8 +104,6 @@ export function modelFromKerasBytes(bytes: Uint8Array, file: string, options: Lo
   const weights = readModelWeights(tree, model, order.length === model.layers.length ? order : null);
   const compileProblem = options.compile === false ? null : applyCompileConfig(model, config.compile_config);
   if (compileProblem !== null) console.warn(`${file}: the model is loaded uncompiled, its compile_config does not apply: ${compileProblem}`);
-  const optimizer = model.optimizer;
-  const state = optimizer !== null && options.compile !== false ? readOptimizer(tree, model, optimizer) : null;
-  applyWeights(file, weights, optimizer !== null && state !== null ? { optimizer, state, variables: model.trainableWeights } : null);
+  applyWeights(file, weights, options.compile === false ? null : readOptimizer(tree, model));
   return model;
 }

@@ -12,11 +12,11 @@ import type { Variable } from '../engine/variable.js';
 import type { Layer } from '../layers/layer.js';
 import { classNameToSnake } from '../layers/naming.js';
 import type { Model } from '../models/model.js';
-import type { Optimizer, OptimizerSlotState, OptimizerState } from '../training/optimizers/index.js';
+import type { Optimizer, OptimizerSlotState } from '../training/optimizers/index.js';
 import { ModelFileError } from './errors.js';
 import { ensureGroup, writeFloatDataset } from './hdf5.js';
 import type { H5Tree } from './h5-tree.js';
-import type { WeightAssignment } from './weight-assignment.js';
+import type { PendingOptimizerState, WeightAssignment } from './weight-assignment.js';
 
 /** Keras's container keys for a list of layer class names, in order. */
 export function containerKeys(classNames: readonly string[]): string[] {
@@ -106,11 +106,12 @@ export function readModelWeights(tree: H5Tree, model: Model, order: readonly Lay
 }
 
 /**
- * The optimizer state in `tree` for `model`'s trainable weights, checked (shapes, counts) but not applied, or
- * null when the file has none.
+ * The compiled optimizer's state in `tree` for `model`'s trainable weights, checked (shapes, counts) but not
+ * applied; null when the model is not compiled or the file has no optimizer state.
  */
-export function readOptimizer(tree: H5Tree, model: Model, optimizer: Optimizer): OptimizerState | null {
-  if (tree.group('optimizer/vars') === null) return null;
+export function readOptimizer(tree: H5Tree, model: Model): PendingOptimizerState | null {
+  const optimizer = model.optimizer;
+  if (optimizer === null || tree.group('optimizer/vars') === null) return null;
   const paths = numberedDatasets(tree, 'optimizer/vars');
   if (paths.length === 0) return null;
   const iterations = tree.scalar(paths[0]);
@@ -128,5 +129,5 @@ export function readOptimizer(tree: H5Tree, model: Model, optimizer: Optimizer):
     const { variable, name } = expected[i];
     slots.push({ variablePath: variable.path, name, value: tensorFromArray(tree.floats(paths[i + offset], variable.shape), variable.shape, variable.dtype) });
   }
-  return { iterations, slots };
+  return { optimizer, state: { iterations, slots }, variables };
 }
