@@ -243,11 +243,8 @@ export function readH5Tree(bytes: Uint8Array, file: string, budget: LoadBudget =
  */
 export function stopHdf5Worker(): void {
   if (handle !== null) stop(handle);
-  if (spare !== null) {
-    void spare.worker.terminate();
-    spare.startErrors.close();
-    spare = null;
-  }
+  if (spare !== null) stop(spare);
+  spare = null;
 }
 
 /** Why reads run in this thread, or null while the worker serves them (tests). */

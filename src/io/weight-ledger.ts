@@ -1,10 +1,11 @@
 /**
  * The weights a model config declares, counted before any layer is built. Loading builds a model in two
- * passes: the first constructs every layer (which allocates nothing) and follows the shapes through the
- * graph, asking each layer for the weight shapes its `build` would create; only when the total fits the
- * budget, and the file's weight data holds at least that many values, does the second pass build. So a
- * config declaring `filters: 2**22`, a Dense of 2^28 weights or ten thousand large layers is refused in
- * milliseconds, with the total in the message, instead of after gigabytes were allocated and initialized.
+ * passes: the first constructs each layer (which allocates nothing) and follows the shapes through the
+ * graph, asking each layer for the weight shapes its `build` would create, and refuses the file at the
+ * first layer where the total passes the budget or what the file's weight data holds; only then does the
+ * second pass build. So a config declaring `filters: 2**22`, a Dense of 2^28 weights or thousands of large
+ * layers is refused in milliseconds, with the figure in the message, instead of after gigabytes were
+ * allocated and initialized.
  */
 
 import { bytesPerElement } from '../engine/dtype.js';
