@@ -22,6 +22,9 @@ export interface LoadLimits {
   maxConfigBytes?: number;
 }
 
+/** Deflate's ceiling: no stream inflates to more than about 1032 times its size (a run of zeros does). */
+export const DEFLATE_CEILING = 1032;
+
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 

@@ -5,7 +5,7 @@
  */
 
 import type { Dataset, Group } from 'h5wasm';
-import { elementCount, formatBytes, formatLimit } from './budget.js';
+import { DEFLATE_CEILING, elementCount, formatBytes, formatLimit } from './budget.js';
 import { ModelFileError } from './errors.js';
 
 export type AttrValue = string | string[] | number | null;
@@ -34,8 +34,6 @@ export type H5Snapshot = Record<string, H5Node>;
 
 const MAX_NODES = 100_000;
 const MAX_DEPTH = 32;
-/** Deflate's ceiling (about 1032:1): a filtered dataset may declare at most this many times its share of the file. */
-const MAX_FILTER_RATIO = 1032;
 
 /** What a snapshot may read: plain numbers, as they cross to the worker thread. */
 export interface SnapshotLimits {
@@ -88,7 +86,7 @@ function readNumeric(entity: Dataset, path: string, shape: number[], totals: { s
   if (Number.isNaN(declared) || shape.length > 16) throw new ModelFileError(file, `dataset '/${path}' has an invalid shape [${shape.join(', ')}]`);
   // Filters need chunked storage: a contiguous dataset (Keras's) has none, and asking costs a call.
   const filtered = meta.chunks !== null && entity.filters.length > 0;
-  totals.stored += filtered ? declared / MAX_FILTER_RATIO : declared;
+  totals.stored += filtered ? declared / DEFLATE_CEILING : declared;
   if (!(totals.stored <= limits.fileBytes)) {
     throw new ModelFileError(
       file,

@@ -8,19 +8,24 @@
  */
 
 import { Inflate, zipSync } from 'fflate';
-import { formatBytes, formatLimit } from './budget.js';
+import { DEFLATE_CEILING, formatBytes, formatLimit } from './budget.js';
 import { crc32 } from './crc32.js';
 import { LIMITS, ModelFileError } from './errors.js';
 
 /**
- * Deflate cannot exceed about 1032:1, which is what a run of zeros reaches; real model data stays far
- * below (float weights about 1.1:1, a Keras config 35:1, a config of 20,000 identical layers 88:1).
- * An entry inflating more than this is a zip bomb, unless small enough not to matter.
+ * Real model data stays far below the ceiling (float weights about 1.1:1, a Keras config 35:1, a config of
+ * 20,000 identical layers 88:1): an entry inflating more than this is a zip bomb, unless small enough not
+ * to matter.
  */
 export const MAX_INFLATE_RATIO = 250;
 const RATIO_FREE_BYTES = 2 ** 20;
-/** Compressed bytes fed per step: at most 1032 times this is decoded past a lying size before it is caught. */
-const INFLATE_STEP = 4 * 1024;
+/**
+ * Compressed bytes fed per step: what is left of the declared size over the ceiling, so that a lying entry
+ * is caught having decoded at most 4 MiB past its size, but at least 4 KiB (fflate's per-step cost adds
+ * up on small steps) and at most 1 MiB.
+ */
+const MIN_STEP = 4 * 1024;
+const MAX_STEP = 2 ** 20;
 
 interface Entry {
   name: string;
@@ -105,7 +110,11 @@ function inflateBounded(data: Uint8Array, size: number, name: string, file: stri
     written += chunk.length;
   });
   try {
-    for (let i = 0; i < data.length && !overflow; i += INFLATE_STEP) inflater.push(data.subarray(i, i + INFLATE_STEP), i + INFLATE_STEP >= data.length);
+    for (let i = 0; i < data.length && !overflow; ) {
+      const step = Math.min(MAX_STEP, Math.max(MIN_STEP, Math.floor((size - written) / DEFLATE_CEILING)));
+      inflater.push(data.subarray(i, i + step), i + step >= data.length);
+      i += step;
+    }
     if (data.length === 0) inflater.push(data, true);
   } catch (error) {
     throw corrupt(file, `'${name}' does not inflate (${(error as Error).message})`);
