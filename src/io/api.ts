@@ -3,16 +3,21 @@
  * variants (for ModelCheckpoint inside a synchronous `fit`) need `await ioReady()` once before.
  */
 
+import { InvalidArgumentError } from '../errors.js';
 import { Model } from '../models/model.js';
 import type { CallbackModel } from '../training/callbacks/index.js';
-import { readFileChecked, writeFileAtomic } from './atomic-write.js';
-import { asFileError, LIMITS, ModelFileError } from './errors.js';
+import { writeFileAtomic } from './atomic-write.js';
+import type { LoadLimits } from './budget.js';
+import { LoadBudget } from './budget.js';
+import { asFileError, ModelFileError } from './errors.js';
+import { readRegularFile } from './file-read.js';
 import { ioReady, writeH5 } from './hdf5.js';
 import { readH5Tree } from './h5-isolate.js';
 import type { LoadOptions } from './keras-format.js';
-import { modelFromKerasBytes, modelToKerasBytes } from './keras-format.js';
-import { loadLegacyWeights, modelFromLegacyH5 } from './legacy-h5.js';
-import { modelFromTfjs } from './tfjs.js';
+import { loadOptionsBudget, modelFromKerasBytes, modelToKerasBytes } from './keras-format.js';
+import { modelFromLegacyH5, readLegacyWeights } from './legacy-h5.js';
+import { modelFromTfjs } from './tfjs-load.js';
+import { applyWeights } from './weight-assignment.js';
 import { readModelWeights, readOptimizer, writeModelWeights } from './weights-store.js';
 
 function lower(file: string): string {
@@ -55,7 +60,7 @@ export async function saveModel(model: Model, file: string): Promise<void> {
 
 /**
  * Loads a model from `.keras` (Keras 3), `.h5`/`.hdf5` (Keras 2 legacy full model) or a TensorFlow.js
- * `model.json`. Synchronous; needs `await ioReady()` once.
+ * `model.json`. Synchronous; needs `await ioReady()` once. See {@link loadModel} for the options.
  *
  * @example
  * ```ts
@@ -65,16 +70,25 @@ export async function saveModel(model: Model, file: string): Promise<void> {
  */
 export function loadModelSync(file: string, options: LoadOptions = {}): Model {
   const name = lower(file);
-  if (name.endsWith('.json')) return modelFromTfjs(file);
-  const bytes = readFileChecked(file, LIMITS.fileBytes);
-  if (name.endsWith('.keras')) return modelFromKerasBytes(bytes, file, options);
-  if (name.endsWith('.h5') || name.endsWith('.hdf5')) return modelFromLegacyH5(bytes, file);
-  throw new ModelFileError(file, "unknown model file type: expected '.keras', '.h5', '.hdf5' or a TensorFlow.js 'model.json'");
+  const budget = loadOptionsBudget(options, 'loadModel');
+  // TF.js and Keras 2 files load uncompiled: `compile` has nothing to apply there.
+  const { compile: _compile, ...limits } = options;
+  if (name.endsWith('.json')) return modelFromTfjs(file, limits);
+  const isKeras = name.endsWith('.keras');
+  if (!isKeras && !name.endsWith('.h5') && !name.endsWith('.hdf5')) {
+    throw new ModelFileError(file, "unknown model file type: expected '.keras', '.h5', '.hdf5' or a TensorFlow.js 'model.json'");
+  }
+  const bytes = readRegularFile(file, (size) => budget.checkFileBytes(file, size));
+  return isKeras ? modelFromKerasBytes(bytes, file, options) : modelFromLegacyH5(bytes, file, limits);
 }
 
 /**
  * Loads a model saved by Keras 3 (`.keras`), Keras 2 (`.h5`) or TensorFlow.js (`model.json`). Only built-in
- * and registered layer classes load; nothing in the file is ever executed.
+ * and registered layer classes load; nothing in the file is ever executed. Files are untrusted: what a file
+ * declares (weights, layers, config size) is checked against a budget before anything is allocated, and
+ * refused with a {@link ModelFileError} naming the file and the figure. `options.maxBytes` (default 2 GiB
+ * of weights and optimizer state), `maxLayers` (50,000) and `maxConfigBytes` (16 MiB) raise the limits for
+ * files you trust; `compile: false` skips the training configuration.
  *
  * @example
  * ```ts
@@ -122,7 +136,9 @@ export async function saveWeights(model: Model, file: string): Promise<void> {
 
 /**
  * Loads weights into `model`: a Keras 3 `.weights.h5` (by Keras's layer keys, plus the optimizer's state when
- * the model is compiled), or a Keras 2 `.h5` (by layer name). Nothing changes unless every weight fits.
+ * the model is compiled), or a Keras 2 `.h5` (by layer name). All or nothing: every weight and the
+ * optimizer's state are read and checked before the first is assigned, so a refused file leaves the model
+ * exactly as it was. `options` are the limits of {@link loadModel} (`maxBytes`, ...).
  *
  * @example
  * ```ts
@@ -130,17 +146,18 @@ export async function saveWeights(model: Model, file: string): Promise<void> {
  * loadWeightsSync(model, 'model.weights.h5');
  * ```
  */
-export function loadWeightsSync(model: Model, file: string): void {
+export function loadWeightsSync(model: Model, file: string, options: LoadLimits = {}): void {
   const name = lower(file);
+  const budget = LoadBudget.from(options, 'loadWeights');
+  if (!(model instanceof Model)) throw new InvalidArgumentError('model', model, 'a depthwise Model to load the weights into', 'loadWeights');
   if (!name.endsWith('.h5') && !name.endsWith('.hdf5')) throw new ModelFileError(file, "weights files end in '.weights.h5' (Keras 3) or '.h5' (Keras 2)");
-  const bytes = readFileChecked(file, LIMITS.fileBytes);
-  const tree = readH5Tree(bytes, file);
-  if (tree.group('layers') !== null) {
-    readModelWeights(tree, model);
-    if (model.optimizer !== null) readOptimizer(tree, model, model.optimizer);
-  } else {
-    loadLegacyWeights(tree, model);
+  const bytes = readRegularFile(file, (size) => budget.checkFileBytes(file, size));
+  const tree = readH5Tree(bytes, file, budget);
+  if (tree.group('layers') === null) {
+    applyWeights(file, readLegacyWeights(tree, model), null);
+    return;
   }
+  applyWeights(file, readModelWeights(tree, model), readOptimizer(tree, model));
 }
 
 /**
@@ -151,9 +168,9 @@ export function loadWeightsSync(model: Model, file: string): void {
  * await loadWeights(model, 'model.weights.h5');
  * ```
  */
-export async function loadWeights(model: Model, file: string): Promise<void> {
+export async function loadWeights(model: Model, file: string, options: LoadLimits = {}): Promise<void> {
   await ioReady();
-  loadWeightsSync(model, file);
+  loadWeightsSync(model, file, options);
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Saving never corrupts an existing file: the bytes go to a temporary file in the same directory (same
  * file system, so the rename is atomic), which is flushed and then renamed over the target. A failure at
- * any point removes the temporary file and leaves the old one untouched.
+ * any point removes the temporary file and leaves the old one untouched. A process killed mid-save cannot
+ * clean up, so temporary files carry the writer's pid (`model.keras.<pid>.<random>.tmp`) and the next save
+ * of the same path removes those whose writer is no longer alive.
  */
 
 import * as fs from 'node:fs';
@@ -27,17 +29,63 @@ export function setWriteFs(replacement: WriteFs): WriteFs {
   return previous;
 }
 
+/** A regular expression source matching `text` literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether a process with this id runs on this machine (ours counts: its saves clean up after themselves). */
+export function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The temporary name for `target`, beside it: `<name>.<pid>.<random>.tmp`. */
+function tempPath(target: string): string {
+  return `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+}
+
 /**
- * Writes `data` to `target` atomically.
- *
- * @example
- * ```ts
- * writeFileAtomic('model.keras', bytes);
- * ```
+ * Removes the files in `dir` that `leftover` picks. Best effort: a file that cannot be removed stays, and
+ * the save goes on.
  */
-export function writeFileAtomic(target: string, data: Uint8Array): void {
-  const dir = path.dirname(path.resolve(target));
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+export function removeLeftovers(dir: string, leftover: (name: string) => boolean): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!leftover(name)) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // Someone else's file we may not remove, or already gone: not this save's problem.
+    }
+  }
+}
+
+/**
+ * Removes temporary files of earlier saves of `target` whose writer is gone (this version's names, and the
+ * hidden ones before it). Another live process's temporary file is left: it may be mid-save.
+ */
+function removeStaleTemps(target: string): void {
+  const name = escapeRegExp(path.basename(target));
+  const pattern = new RegExp(`^(?:${name}\\.(\\d+)\\.[0-9a-z]+|\\.${name}\\.(\\d+)\\.\\d+\\.[0-9a-z]+)\\.tmp$`);
+  removeLeftovers(path.dirname(path.resolve(target)), (entry) => {
+    const match = pattern.exec(entry);
+    return match !== null && !processAlive(Number(match[1] ?? match[2]));
+  });
+}
+
+function writeTemp(target: string, data: Uint8Array): string {
+  const temp = tempPath(path.resolve(target));
   let fd: number | null = null;
   try {
     fd = writeFs.openSync(temp, 'wx');
@@ -46,7 +94,7 @@ export function writeFileAtomic(target: string, data: Uint8Array): void {
     writeFs.fsyncSync(fd);
     writeFs.closeSync(fd);
     fd = null;
-    writeFs.renameSync(temp, target);
+    return temp;
   } catch (error) {
     if (fd !== null) {
       try {
@@ -56,18 +104,48 @@ export function writeFileAtomic(target: string, data: Uint8Array): void {
       }
     }
     writeFs.rmSync(temp, { force: true });
-    throw new ModelFileError(target, `could not be written (the existing file, if any, is unchanged): ${(error as Error).message}`, { cause: error });
+    throw error;
   }
 }
 
-/** Reads a whole file with the size cap applied before reading, naming the file on failure. */
-export function readFileChecked(file: string, maxBytes: number): Uint8Array {
-  let size: number;
+/**
+ * Writes several files, each atomically, renaming them into place in the given order once all are written:
+ * a file that names another (a TF.js `model.json` naming its shard) goes last, so it never points at a
+ * file that is not there. On failure nothing temporary is left and files not yet renamed are unchanged.
+ *
+ * @example
+ * ```ts
+ * writeFilesAtomic([['web/model.group1-shard1of1.bin', shard], ['web/model.json', json]]);
+ * ```
+ */
+export function writeFilesAtomic(files: readonly (readonly [string, Uint8Array])[]): void {
+  for (const [target] of files) removeStaleTemps(target);
+  const temps: string[] = [];
+  let current = files[0]?.[0] ?? '';
   try {
-    size = fs.statSync(file).size;
+    for (const [target, data] of files) {
+      current = target;
+      temps.push(writeTemp(target, data));
+    }
+    files.forEach(([target], i) => {
+      current = target;
+      writeFs.renameSync(temps[i], target);
+      temps[i] = '';
+    });
   } catch (error) {
-    throw new ModelFileError(file, `cannot be read: ${(error as Error).message}`, { cause: error });
+    for (const temp of temps) if (temp !== '') writeFs.rmSync(temp, { force: true });
+    throw new ModelFileError(current, `could not be written (the existing file, if any, is unchanged): ${(error as Error).message}`, { cause: error });
   }
-  if (size > maxBytes) throw new ModelFileError(file, `is ${size} bytes, more than the ${maxBytes} allowed`);
-  return new Uint8Array(fs.readFileSync(file));
+}
+
+/**
+ * Writes `data` to `target` atomically.
+ *
+ * @example
+ * ```ts
+ * writeFileAtomic('model.keras', bytes);
+ * ```
+ */
+export function writeFileAtomic(target: string, data: Uint8Array): void {
+  writeFilesAtomic([[target, data]]);
 }

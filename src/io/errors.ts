@@ -34,36 +34,10 @@ export function asFileError(file: string, step: string, error: unknown): ModelFi
   return new ModelFileError(file, `${step}: ${message}`, { cause: error });
 }
 
-/** Hard caps on what an untrusted file may make us allocate; generous for real models, fatal for absurd ones. */
+/** Fixed caps on a file's structure, beyond the per-load {@link LoadBudget}; far above any real model. */
 export const LIMITS = Object.freeze({
-  /** Bytes of a whole model file we are willing to read. */
-  fileBytes: 2 ** 31,
-  /** Bytes of JSON (config.json, model.json, model_config attribute). */
-  jsonBytes: 64 * 2 ** 20,
-  /** Elements in a single weight. */
-  weightElements: 2 ** 28,
-  /** Layers in one model. */
-  layers: 100_000,
   /** Entries in a zip archive. */
   zipEntries: 1000,
+  /** Nesting of JSON arrays and objects (Keras configs nest about 10 deep). */
+  jsonDepth: 100,
 });
-
-/** Parses JSON from untrusted bytes or text with a size cap, naming the file on failure. */
-export function parseJson(file: string, what: string, source: Uint8Array | string): unknown {
-  const size = typeof source === 'string' ? source.length : source.byteLength;
-  if (size > LIMITS.jsonBytes) throw new ModelFileError(file, `${what} is ${size} bytes, more than the ${LIMITS.jsonBytes} allowed`);
-  const text = typeof source === 'string' ? source : new TextDecoder('utf-8', { fatal: false }).decode(source);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ModelFileError(file, `${what} is not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-}
-
-/** A plain JSON object (not null, not an array), or a clear error. */
-export function expectObject(file: string, what: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ModelFileError(file, `${what} must be a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
-  }
-  return value as Record<string, unknown>;
-}

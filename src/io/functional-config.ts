@@ -1,11 +1,14 @@
 /** Rebuilding a functional model from Keras's `layers` + `inbound_nodes` (Keras 3 and Keras 2 node forms). */
 
 import { InputLayer } from '../layers/input-layer.js';
-import type { Layer, SymbolicTensor } from '../layers/layer.js';
+import type { Layer, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
 import type { FunctionalOptions } from '../models/functional.js';
 import type { Model } from '../models/model.js';
-import { LIMITS, ModelFileError } from './errors.js';
-import { assertBuildable, layerFromEntry } from './layer-entry.js';
+import type { LoadBudget } from './budget.js';
+import { ModelFileError } from './errors.js';
+import { layerFromEntry } from './layer-entry.js';
+import type { WeightLedger } from './weight-ledger.js';
+import { outputShapeOf } from './weight-ledger.js';
 
 type Ref = readonly [string, number];
 
@@ -49,49 +52,130 @@ function single(value: unknown, what: string, file: string): Ref {
   return parseRef(list[0], what, file);
 }
 
+interface PendingCall {
+  info: EntryInfo;
+  refs: Ref[];
+  list: boolean;
+  /** The call's place in the layer's inbound_nodes: other calls refer to its output as `name/index`. */
+  index: number;
+}
+
 /**
- * Creates every layer, then replays the recorded calls in an order that respects their dependencies,
- * the way Keras's `functional_from_config` drains its node queue (bounded: each pass must make progress).
+ * The calls in an order that respects their dependencies, as Keras's `functional_from_config` drains its
+ * node queue, in linear time: each call waits on a count of unresolved inputs, and each output, once
+ * produced, releases the calls that read it (Kahn's algorithm).
  */
-export function functionalFromConfig(config: Record<string, unknown>, file: string, make: (options: FunctionalOptions) => Model): Model {
+function callSchedule(calls: readonly PendingCall[], produced: ReadonlySet<string>, file: string): PendingCall[] {
+  const waiting = new Map<string, PendingCall[]>();
+  const missing = new Map<PendingCall, number>();
+  const ready: PendingCall[] = [];
+  for (const call of calls) {
+    let count = 0;
+    for (const [layer, node] of call.refs) {
+      const key = `${layer}/${node}`;
+      if (produced.has(key)) continue;
+      count += 1;
+      const list = waiting.get(key);
+      if (list === undefined) waiting.set(key, [call]);
+      else list.push(call);
+    }
+    missing.set(call, count);
+    if (count === 0) ready.push(call);
+  }
+  const order: PendingCall[] = [];
+  for (let i = 0; i < ready.length; i++) {
+    const call = ready[i];
+    order.push(call);
+    const key = `${call.info.name}/${call.index}`;
+    for (const reader of waiting.get(key) ?? []) {
+      const left = (missing.get(reader) as number) - 1;
+      missing.set(reader, left);
+      if (left === 0) ready.push(reader);
+    }
+    waiting.delete(key);
+  }
+  if (order.length < calls.length) {
+    const stuck = calls.find((c) => (missing.get(c) as number) > 0) as PendingCall;
+    const done = new Set([...produced, ...order.map((c) => `${c.info.name}/${c.index}`)]);
+    const [layer, node] = stuck.refs.find(([l, n]) => !done.has(`${l}/${n}`)) as Ref;
+    throw new ModelFileError(file, `layer '${stuck.info.name}' is called on '${layer}' node ${node}, which no layer produces (or the graph has a cycle)`);
+  }
+  return order;
+}
+
+/** A layer entry before its layer is constructed: its name, its calls, and how to construct it. */
+interface EntryInfo {
+  name: string;
+  index: number;
+  entry: unknown;
+  layer: Layer | null;
+}
+
+function entryName(entry: unknown): string | null {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
+  const { name, config } = entry as Record<string, unknown>;
+  if (typeof name === 'string') return name;
+  const inner = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).name : undefined;
+  return typeof inner === 'string' ? inner : null;
+}
+
+/**
+ * A Functional config in two passes (see weight-ledger.ts). The calls are read and ordered from the entries
+ * alone; then each layer is constructed when first called and its weights counted along the shapes, so a
+ * config that the budget or the file cannot cover is refused at the first layer that crosses it. Layers
+ * no call reaches are constructed last (a bad one is still refused); the graph is built afterwards.
+ */
+export function planFunctional(config: Record<string, unknown>, file: string, ledger: WeightLedger, budget: LoadBudget, make: (options: FunctionalOptions) => Model): () => Model {
   const entries = config.layers;
   if (!Array.isArray(entries)) throw new ModelFileError(file, 'the Functional config has no `layers` list');
-  if (entries.length > LIMITS.layers) throw new ModelFileError(file, `the config lists ${entries.length} layers, more than ${LIMITS.layers}`);
-  const outputs = new Map<string, SymbolicTensor>();
-  const byName = new Map<string, Layer>();
-  const pending: { layer: Layer; name: string; node: { refs: Ref[]; list: boolean }; index: number }[] = [];
+  budget.checkLayers(file, 'the Functional config', entries.length);
+  const infos = new Map<string, EntryInfo>();
+  const construct = (info: EntryInfo): Layer => (info.layer ??= layerFromEntry(info.entry, `layers[${info.index}]`, file));
+  const inputs = new Map<string, InputLayer>();
+  const calls: PendingCall[] = [];
   entries.forEach((entry, i) => {
-    const layer = layerFromEntry(entry, `layers[${i}]`, file);
-    const name = typeof (entry as Record<string, unknown>).name === 'string' ? ((entry as Record<string, unknown>).name as string) : layer.name;
-    if (byName.has(name)) throw new ModelFileError(file, `layers[${i}]: the layer name '${name}' appears twice`);
-    byName.set(name, layer);
-    if (layer instanceof InputLayer) {
-      outputs.set(`${name}/0`, layer.output);
+    const info: EntryInfo = { name: entryName(entry) ?? '', index: i, entry, layer: null };
+    // Without a name in the entry, the layer's own (generated) name is the only one there is.
+    if (info.name === '') info.name = construct(info).name;
+    if (infos.has(info.name)) throw new ModelFileError(file, `layers[${i}]: the layer name '${info.name}' appears twice`);
+    infos.set(info.name, info);
+    if ((entry as Record<string, unknown>).class_name === 'InputLayer') {
+      const layer = construct(info);
+      if (layer instanceof InputLayer) inputs.set(`${info.name}/0`, layer);
       return;
     }
     const nodes = (entry as Record<string, unknown>).inbound_nodes ?? [];
-    if (!Array.isArray(nodes)) throw new ModelFileError(file, `layers[${i}] ('${name}'): inbound_nodes must be a list`);
-    nodes.forEach((node, n) => pending.push({ layer, name, node: parseNode(node, `layers[${i}] ('${name}').inbound_nodes[${n}]`, file), index: n }));
+    if (!Array.isArray(nodes)) throw new ModelFileError(file, `layers[${i}] ('${info.name}'): inbound_nodes must be a list`);
+    if (calls.length + nodes.length > budget.maxLayers) budget.checkLayers(file, 'the Functional config (counting every call of a shared layer)', calls.length + nodes.length);
+    nodes.forEach((node, n) => calls.push({ info, ...parseNode(node, `layers[${i}] ('${info.name}').inbound_nodes[${n}]`, file), index: n }));
   });
-  while (pending.length > 0) {
-    const ready = pending.findIndex((p) => p.node.refs.every(([layer, node]) => outputs.has(`${layer}/${node}`)));
-    if (ready < 0) {
-      const missing = pending[0].node.refs.find(([layer, node]) => !outputs.has(`${layer}/${node}`)) as Ref;
-      throw new ModelFileError(file, `layer '${pending[0].name}' is called on '${missing[0]}' node ${missing[1]}, which no layer produces (or the graph has a cycle)`);
-    }
-    const [{ layer, name, node, index }] = pending.splice(ready, 1);
-    const inputs = node.refs.map(([l, n]) => outputs.get(`${l}/${n}`) as SymbolicTensor);
-    assertBuildable(layer, inputs[0].shape, file);
-    try {
-      outputs.set(`${name}/${index}`, layer.apply(node.list ? inputs : inputs[0]));
-    } catch (error) {
-      throw new ModelFileError(file, `layer '${name}' cannot be called on its recorded inputs: ${(error as Error).message}`, { cause: error });
-    }
-  }
+  const order = callSchedule(calls, new Set(inputs.keys()), file);
   const [inName, inNode] = single(config.input_layers, 'input_layers', file);
   const [outName, outNode] = single(config.output_layers, 'output_layers', file);
-  const input = outputs.get(`${inName}/${inNode}`);
-  const output = outputs.get(`${outName}/${outNode}`);
-  if (input === undefined || output === undefined) throw new ModelFileError(file, `input_layers/output_layers name layers that the config does not produce ('${inName}', '${outName}')`);
-  return make({ inputs: input, outputs: output, name: typeof config.name === 'string' ? config.name : undefined });
+  const shapes = new Map<string, SymbolicShape | null>([...inputs].map(([key, layer]) => [key, layer.output.shape]));
+  for (const call of order) {
+    const layer = construct(call.info);
+    const given = call.refs.map(([l, n]) => shapes.get(`${l}/${n}`) ?? null);
+    const known = given.every((shape): shape is SymbolicShape => shape !== null);
+    if (known) ledger.declare(layer, given[0]);
+    shapes.set(`${call.info.name}/${call.index}`, known ? outputShapeOf(layer, call.list ? given : given[0]) : null);
+  }
+  for (const info of infos.values()) construct(info);
+  return () => {
+    const outputs = new Map<string, SymbolicTensor>([...inputs].map(([key, layer]) => [key, layer.output]));
+    for (const { info, refs, list, index } of order) {
+      const layer = construct(info);
+      const given = refs.map(([l, n]) => outputs.get(`${l}/${n}`) as SymbolicTensor);
+      ledger.declare(layer, given[0].shape);
+      try {
+        outputs.set(`${info.name}/${index}`, layer.apply(list ? given : given[0]));
+      } catch (error) {
+        throw new ModelFileError(file, `layer '${info.name}' cannot be called on its recorded inputs: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    const input = outputs.get(`${inName}/${inNode}`);
+    const output = outputs.get(`${outName}/${outNode}`);
+    if (input === undefined || output === undefined) throw new ModelFileError(file, `input_layers/output_layers name layers that the config does not produce ('${inName}', '${outName}')`);
+    return make({ inputs: input, outputs: output, name: typeof config.name === 'string' ? config.name : undefined });
+  };
 }

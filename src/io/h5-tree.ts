@@ -5,7 +5,8 @@
  */
 
 import type { Dataset, Group } from 'h5wasm';
-import { LIMITS, ModelFileError } from './errors.js';
+import { DEFLATE_CEILING, elementCount, formatBytes, formatLimit } from './budget.js';
+import { ModelFileError } from './errors.js';
 
 export type AttrValue = string | string[] | number | null;
 
@@ -34,54 +35,105 @@ export type H5Snapshot = Record<string, H5Node>;
 const MAX_NODES = 100_000;
 const MAX_DEPTH = 32;
 
-function attrsOf(obj: Group | Dataset): Record<string, AttrValue> {
+/** What a snapshot may read: plain numbers, as they cross to the worker thread. */
+export interface SnapshotLimits {
+  /** Bytes of the HDF5 file: declared data that cannot fit in it was never written. */
+  fileBytes: number;
+  /** Bytes of numeric data to read in all (the budget's `maxBytes`). */
+  maxBytes: number;
+  /** Bytes of one attribute (the budget's `maxConfigBytes`: Keras 2 keeps its JSON config in one). */
+  maxAttrBytes: number;
+}
+
+/**
+ * The attributes the loaders read (Keras 2's index of layers and weights, and its JSON config). Reading an
+ * attribute costs tens of microseconds in h5wasm and Keras 3 writes one per layer that nothing reads, so a
+ * snapshot reads these only.
+ */
+const READ_ATTRIBUTES = ['layer_names', 'weight_names', 'model_config'] as const;
+
+function attrsOf(obj: Group, where: string, limits: SnapshotLimits, file: string): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = {};
-  for (const [name, attr] of Object.entries(obj.attrs)) {
+  const attrs = obj.attrs;
+  for (const name of READ_ATTRIBUTES) {
+    if (!Object.hasOwn(attrs, name)) continue;
+    const attr = attrs[name];
+    const declared = attr.metadata.size * (attr.metadata.total_size ?? 1);
+    if (!(declared <= Math.min(limits.maxAttrBytes, limits.fileBytes))) {
+      throw new ModelFileError(file, `attribute '${name}' of '/${where}' declares ${formatBytes(declared)}, more than ${formatLimit(Math.min(limits.maxAttrBytes, limits.fileBytes))}; pass { maxConfigBytes } to raise the limit`);
+    }
     let value: unknown;
     try {
       value = attr.value;
     } catch {
       value = null;
     }
-    if (typeof value === 'string' || typeof value === 'number') out[name] = value;
-    else if (typeof value === 'bigint') out[name] = Number(value);
+    if (typeof value === 'string') out[name] = value;
     else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[name] = value as string[];
-    else if (ArrayBuffer.isView(value) && 'length' in value && (value as Float32Array).length === 1) out[name] = Number((value as Float32Array)[0]);
     else out[name] = null;
   }
   return out;
 }
 
-/** Walks an open h5wasm file into a snapshot (inside the worker), within node, depth and element caps. */
-export function snapshotH5(root: Group, isGroup: (e: unknown) => e is Group, isDataset: (e: unknown) => e is Dataset): H5Snapshot {
+/**
+ * Reads one numeric dataset's values after checking that its data can be in the file (`stored` accumulates
+ * each dataset's least possible share of it) and within the byte budget (`read` accumulates what was read).
+ * A dataset resized to 2^40 elements with nothing written costs nothing this way: it is refused unread.
+ */
+function readNumeric(entity: Dataset, path: string, shape: number[], totals: { stored: number; read: number }, limits: SnapshotLimits, file: string): DatasetNode['value'] {
+  const meta = entity.metadata;
+  const declared = elementCount(shape) * meta.size;
+  if (Number.isNaN(declared) || shape.length > 16) throw new ModelFileError(file, `dataset '/${path}' has an invalid shape [${shape.join(', ')}]`);
+  // Filters need chunked storage: a contiguous dataset (Keras's) has none, and asking costs a call.
+  const filtered = meta.chunks !== null && entity.filters.length > 0;
+  totals.stored += filtered ? declared / DEFLATE_CEILING : declared;
+  if (!(totals.stored <= limits.fileBytes)) {
+    throw new ModelFileError(
+      file,
+      `dataset '/${path}' declares shape [${shape.join(', ')}] of ${meta.size}-byte values (${formatBytes(declared)}), which with the datasets before it cannot fit in the ${formatBytes(limits.fileBytes)} file: its data was never written`,
+    );
+  }
+  totals.read += declared;
+  if (!(totals.read <= limits.maxBytes)) throw new ModelFileError(file, `the HDF5 data declares more than ${formatLimit(limits.maxBytes)} of weights (at '/${path}'); the limit is ${formatLimit(limits.maxBytes)}; pass { maxBytes } to raise it`);
+  const raw = entity.value;
+  if (raw instanceof Float32Array || raw instanceof Float64Array) return raw;
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'bigint') return Number(raw);
+  if (ArrayBuffer.isView(raw) && shape.length === 0) return Number((raw as Int32Array)[0]);
+  return null;
+}
+
+/**
+ * Walks an open h5wasm file into a snapshot (inside the worker), within node, depth, size and byte caps;
+ * `progress` is called once per object, so the waiting thread can tell a slow read from a stuck one.
+ */
+export function snapshotH5(
+  root: Group,
+  isGroup: (e: unknown) => e is Group,
+  isDataset: (e: unknown) => e is Dataset,
+  limits: SnapshotLimits,
+  file: string,
+  progress: () => void = () => {},
+): H5Snapshot {
   const nodes: H5Snapshot = {};
   let count = 0;
-  let elements = 0;
+  const totals = { stored: 0, read: 0 };
   const visit = (group: Group, path: string, depth: number): void => {
     if (depth > MAX_DEPTH) throw new Error(`groups nested deeper than ${MAX_DEPTH}`);
     const children = group.keys();
-    nodes[path] = { kind: 'group', children, attrs: attrsOf(group) };
+    nodes[path] = { kind: 'group', children, attrs: attrsOf(group, path, limits, file) };
     for (const name of children) {
       if (++count > MAX_NODES) throw new Error(`more than ${MAX_NODES} objects`);
+      progress();
       const childPath = path === '' ? name : `${path}/${name}`;
       const entity = group.get(name);
       if (isGroup(entity)) visit(entity, childPath, depth + 1);
       else if (isDataset(entity)) {
         const meta = entity.metadata;
         const shape = entity.shape ?? [];
-        const n = shape.reduce((a, d) => a * d, 1);
-        const numeric = (meta.type === 0 || meta.type === 1) && [1, 2, 4, 8].includes(meta.size);
-        const readable = numeric && shape.length <= 16 && Number.isSafeInteger(n) && n <= LIMITS.weightElements && elements + n <= LIMITS.weightElements * 2;
-        let value: DatasetNode['value'] = null;
-        if (readable) {
-          elements += n;
-          const raw = entity.value;
-          if (raw instanceof Float32Array || raw instanceof Float64Array) value = raw;
-          else if (typeof raw === 'number') value = raw;
-          else if (typeof raw === 'bigint') value = Number(raw);
-          else if (ArrayBuffer.isView(raw) && shape.length === 0) value = Number((raw as Int32Array)[0]);
-        }
-        nodes[childPath] = { kind: 'dataset', shape, typeClass: meta.type, size: meta.size, littleEndian: meta.littleEndian, value, attrs: attrsOf(entity) };
+        const numeric = (meta.type === 0 || meta.type === 1) && [1, 2, 4, 8].includes(meta.size) && entity.shape !== null;
+        const value = numeric ? readNumeric(entity, childPath, shape, totals, limits, file) : null;
+        nodes[childPath] = { kind: 'dataset', shape, typeClass: meta.type, size: meta.size, littleEndian: meta.littleEndian, value, attrs: {} };
       }
     }
   };
@@ -132,6 +184,15 @@ export class H5Tree {
       throw new ModelFileError(this.file, `${path}: the stored data does not match its declared shape [${ds.shape.join(', ')}] (or is larger than allowed)`);
     }
     return value;
+  }
+
+  /** Elements of the numeric datasets under `prefix` ('' for all): what the file can supply to a model. */
+  storedElements(prefix: string): number {
+    let total = 0;
+    for (const [path, node] of Object.entries(this.nodes)) {
+      if (node.kind === 'dataset' && node.value !== null && (prefix === '' || path.startsWith(`${prefix}/`))) total += elementCount(node.shape);
+    }
+    return total;
   }
 
   scalar(path: string): number {

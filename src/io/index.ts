@@ -4,6 +4,8 @@ export { ioReady } from './hdf5.js';
 export { saveModel, saveModelSync, loadModel, loadModelSync, saveWeights, saveWeightsSync, loadWeights, loadWeightsSync, checkpointSave } from './api.js';
 export { setHdf5Timeout } from './h5-isolate.js';
 export type { LoadOptions } from './keras-format.js';
+export type { LoadLimits } from './budget.js';
+export { DEFAULT_LIMITS } from './budget.js';
 export { modelToKerasBytes, modelFromKerasBytes, KERAS_FORMAT_VERSION } from './keras-format.js';
 export { modelToConfig, modelFromConfig } from './model-config.js';
 export { registerLayer, unregisterLayer, BUILT_IN_LAYER_CLASSES } from '../layers/registry.js';
@@ -14,7 +16,8 @@ export { registerInitializer, unregisterInitializer } from '../initializers/regi
 export { registerRegularizer, unregisterRegularizer } from '../regularizers/get.js';
 export { registerConstraint, unregisterConstraint } from '../constraints/get.js';
 export { exportOnnx, modelToOnnxBytes } from './onnx.js';
-export { exportTfjs, modelFromTfjs } from './tfjs.js';
+export { exportTfjs } from './tfjs.js';
+export { modelFromTfjs } from './tfjs-load.js';
 export { ModelFileError } from './errors.js';
 
 import { installModelPersistence } from '../models/model.js';

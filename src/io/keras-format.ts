@@ -3,22 +3,36 @@
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { LoadLimits } from './budget.js';
+import { LoadBudget } from './budget.js';
 import { applyCompileConfig, compileConfigOf } from './compile-config.js';
-import { expectObject, ModelFileError, parseJson } from './errors.js';
+import { ModelFileError } from './errors.js';
 import { writeH5 } from './hdf5.js';
 import { readH5Tree } from './h5-isolate.js';
-import { modelFromConfig, modelToConfig } from './model-config.js';
+import { expectObject, parseJson } from './json.js';
+import { modelToConfig, planModel } from './model-config.js';
+import { applyWeights } from './weight-assignment.js';
 import { readModelWeights, readOptimizer, writeModelWeights } from './weights-store.js';
 import { readZip, writeZip } from './zip.js';
 
 /** The Keras version whose format we write (and name in `metadata.json`). */
 export const KERAS_FORMAT_VERSION = '3.15.1';
 
-const ENTRIES = ['metadata.json', 'config.json', 'model.weights.h5'] as const;
-
-export interface LoadOptions {
+/**
+ * Options of {@link modelFromKerasBytes} and `loadModel`: whether to compile, and the resource budget for
+ * the file (see {@link LoadLimits}).
+ */
+export interface LoadOptions extends LoadLimits {
   /** Compile the model from the file's compile_config and restore the optimizer's state. Default true. */
   compile?: boolean;
+}
+
+/** Checks load options, returning their budget; `context` names the function in errors. */
+export function loadOptionsBudget(options: LoadOptions, context: string): LoadBudget {
+  const budget = LoadBudget.from(options, context, ['compile']);
+  if (options.compile !== undefined && typeof options.compile !== 'boolean') throw new InvalidArgumentError('compile', options.compile, 'true or false', context);
+  return budget;
 }
 
 function dateSaved(now: Date): string {
@@ -53,40 +67,43 @@ export function modelToKerasBytes(model: Model): Uint8Array {
 function configOrder(model: Model, config: Record<string, unknown>): Layer[] {
   const body = config.config as Record<string, unknown>;
   const entries = Array.isArray(body.layers) ? (body.layers as unknown[]) : [];
+  const byName = new Map(model.layers.map((l) => [l.name, l]));
   const layers: Layer[] = [];
   for (const entry of entries) {
     const name = (entry as { config?: { name?: unknown } }).config?.name ?? (entry as { name?: unknown }).name;
-    if (typeof name !== 'string') continue;
-    const layer = model.layers.find((l) => l.name === name);
-    if (layer !== undefined) layers.push(layer);
+    const layer = typeof name === 'string' ? byName.get(name) : undefined;
+    // A Sequential's InputLayer is in its config but not in `model.layers`, nor in the weights file.
+    if (layer !== undefined && !(config.class_name === 'Sequential' && layer instanceof InputLayer)) layers.push(layer);
   }
-  // A Sequential's InputLayer is in its config but not in `model.layers`, nor in the weights file.
-  return config.class_name === 'Sequential' ? layers.filter((l) => !(l instanceof InputLayer)) : layers;
+  return layers;
 }
 
 /**
- * A model from the bytes of a `.keras` file. `file` names the source in errors. Needs `await ioReady()` first.
+ * A model from the bytes of a `.keras` file. `file` names the source in errors. Everything the file
+ * declares is checked against the budget in `options` before it is allocated, and the weights and the
+ * optimizer's state are checked in full before either is assigned. Needs `await ioReady()` first.
  *
  * @example
  * ```ts
  * await ioReady();
- * const model = modelFromKerasBytes(bytes, 'upload.keras');
+ * const model = modelFromKerasBytes(bytes, 'upload.keras', { maxBytes: 2 ** 28 });
  * ```
  */
 export function modelFromKerasBytes(bytes: Uint8Array, file: string, options: LoadOptions = {}): Model {
-  const entries = readZip(bytes, file, ENTRIES);
-  const metadata = expectObject(file, 'metadata.json', parseJson(file, 'metadata.json', entries.get('metadata.json') as Uint8Array));
+  const budget = loadOptionsBudget(options, 'modelFromKerasBytes');
+  const entries = readZip(bytes, file, { 'metadata.json': budget.maxConfigBytes, 'config.json': budget.maxConfigBytes, 'model.weights.h5': budget.maxFileBytes });
+  const metadata = expectObject(file, 'metadata.json', parseJson(file, 'metadata.json', entries.get('metadata.json') as Uint8Array, budget));
   if (typeof metadata.keras_version !== 'string' || !metadata.keras_version.startsWith('3.')) {
-    throw new ModelFileError(file, `metadata.json names keras_version ${JSON.stringify(metadata.keras_version)}; the .keras format is Keras 3's`);
+    throw new ModelFileError(file, `metadata.json names keras_version ${JSON.stringify(metadata.keras_version)?.slice(0, 80)}; the .keras format is Keras 3's`);
   }
-  const config = expectObject(file, 'config.json', parseJson(file, 'config.json', entries.get('config.json') as Uint8Array));
-  const model = modelFromConfig(config, file);
+  const config = expectObject(file, 'config.json', parseJson(file, 'config.json', entries.get('config.json') as Uint8Array, budget));
+  // The weight data is read first (bounded by the budget), so that the config is held to what it stores.
+  const tree = readH5Tree(entries.get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`, budget);
+  const model = planModel(config, file, budget, { elements: tree.storedElements('layers'), where: 'model.weights.h5' })();
   const order = configOrder(model, config);
+  const weights = readModelWeights(tree, model, order.length === model.layers.length ? order : null);
   const compileProblem = options.compile === false ? null : applyCompileConfig(model, config.compile_config);
   if (compileProblem !== null) console.warn(`${file}: the model is loaded uncompiled, its compile_config does not apply: ${compileProblem}`);
-  const tree = readH5Tree(entries.get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`);
-  readModelWeights(tree, model, order.length === model.layers.length ? order : null);
-  const optimizer = model.optimizer;
-  if (optimizer !== null && options.compile !== false) readOptimizer(tree, model, optimizer);
+  applyWeights(file, weights, options.compile === false ? null : readOptimizer(tree, model));
   return model;
 }

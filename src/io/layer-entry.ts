@@ -3,31 +3,15 @@
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import type { Config } from '../serialization/keras-object.js';
-import { LIMITS, ModelFileError } from './errors.js';
+import { ModelFileError } from './errors.js';
 import { findLayerClass } from '../layers/registry.js';
 
-/**
- * Refuses a layer whose weights, for this input, would exceed the element cap, before it is built: a
- * tampered `units` or `filters` must not make us allocate gigabytes. Uses the layer's own
- * `weightShapesFor` (the shapes `build` will create), which layers with weights implement.
- */
-export function assertBuildable(layer: Layer, inputShape: readonly (number | null)[], file: string): void {
-  if (layer.built) return;
-  let shapes: (readonly number[])[];
-  try {
-    shapes = layer.weightShapesFor(inputShape);
-  } catch {
-    return; // Shape errors surface, with their own message, when the layer is applied.
-  }
-  const total = shapes.reduce((n, s) => n + s.reduce((a, d) => a * d, 1), 0);
-  if (!(total <= LIMITS.weightElements)) {
-    throw new ModelFileError(file, `layer '${layer.name}' (${layer.className}) would create ${total} weight elements, more than the ${LIMITS.weightElements} allowed`);
-  }
-}
+/** The largest dimension a file may give an input (TensorFlow's int32 dimensions). */
+const MAX_DIMENSION = 2 ** 31 - 1;
 
 /** A batch shape from a file: an array of positive integers or null, of sane rank. */
 export function checkShape(value: unknown, what: string, file: string): (number | null)[] {
-  if (!Array.isArray(value) || value.length > 16 || !value.every((d) => d === null || (Number.isInteger(d) && d > 0 && d <= LIMITS.weightElements))) {
+  if (!Array.isArray(value) || value.length > 16 || !value.every((d) => d === null || (Number.isInteger(d) && d > 0 && d <= MAX_DIMENSION))) {
     throw new ModelFileError(file, `${what} must be a list of at most 16 positive integers or null, found ${JSON.stringify(value)?.slice(0, 80)}`);
   }
   return value as (number | null)[];

@@ -9,16 +9,21 @@ import { tensorFromArray } from '../engine/tensor.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
-import { expectObject, ModelFileError, parseJson } from './errors.js';
+import type { LoadLimits } from './budget.js';
+import { LoadBudget } from './budget.js';
+import { ModelFileError } from './errors.js';
 import { readH5Tree } from './h5-isolate.js';
 import type { H5Tree } from './h5-tree.js';
-import { modelFromConfig } from './model-config.js';
+import { expectObject, parseJson } from './json.js';
+import { planModel } from './model-config.js';
+import type { WeightAssignment } from './weight-assignment.js';
+import { applyWeights } from './weight-assignment.js';
 
 function layerValues(tree: H5Tree, group: string, layer: Layer): Tensor[] {
   const names = tree.stringListAttr(group, 'weight_names') ?? [];
   const weights = layer.weights;
   if (names.length !== weights.length) {
-    throw new ModelFileError(tree.file, `${group}: layer '${layer.name}' (${layer.className}) has ${weights.length} weights but the file lists ${names.length} (${names.join(', ')})`);
+    throw new ModelFileError(tree.file, `${group}: layer '${layer.name}' (${layer.className}) has ${weights.length} weights but the file lists ${names.length} (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`);
   }
   return weights.map((w, i) => {
     const at = `${group}/${names[i]}`;
@@ -28,28 +33,31 @@ function layerValues(tree: H5Tree, group: string, layer: Layer): Tensor[] {
 }
 
 /**
- * Assigns a Keras 2 weights group (`model_weights`, or a weights-only file's root: `base` '') to `model` by
- * layer name. Every model layer with weights must be present; everything is checked before anything is assigned.
+ * Reads a Keras 2 weights group (`model_weights`, or a weights-only file's root: `base` '') for `model` by
+ * layer name, checking everything; every model layer with weights must be present. Nothing is assigned:
+ * the caller applies the result once the whole file passed.
  */
-export function loadLegacyWeights(tree: H5Tree, model: Model, base = ''): void {
+export function readLegacyWeights(tree: H5Tree, model: Model, base = ''): WeightAssignment {
   const layerNames = tree.stringListAttr(base, 'layer_names');
   if (layerNames === null) throw new ModelFileError(tree.file, "no 'layer_names' attribute: neither a Keras 3 nor a Keras 2 weights file");
-  const updates: [Layer, Tensor[]][] = [];
+  const listed = new Set(layerNames);
+  const assignment: WeightAssignment = [];
   for (const layer of model.layers) {
     if (layer.weights.length === 0) continue;
-    if (!layerNames.includes(layer.name)) {
-      throw new ModelFileError(tree.file, `no weights for layer '${layer.name}'; the file has layers ${layerNames.map((n) => `'${n}'`).join(', ')}`);
+    if (!listed.has(layer.name)) {
+      const shown = layerNames.slice(0, 20).map((n) => `'${n}'`).join(', ');
+      throw new ModelFileError(tree.file, `no weights for layer '${layer.name}'; the file has layers ${shown}${layerNames.length > 20 ? `, ... (${layerNames.length} in all)` : ''}`);
     }
     const group = base === '' ? layer.name : `${base}/${layer.name}`;
     if (tree.group(group) === null) throw new ModelFileError(tree.file, `layer_names lists '${layer.name}' but there is no such group`);
-    updates.push([layer, layerValues(tree, group, layer)]);
+    assignment.push([layer, layerValues(tree, group, layer)]);
   }
-  for (const [layer, values] of updates) layer.setWeights(values);
+  return assignment;
 }
 
 /**
- * A model from a Keras 2 `.h5` file: its `model_config` rebuilt, then the weights assigned by layer name.
- * Needs `await ioReady()` first.
+ * A model from a Keras 2 `.h5` file: its `model_config` rebuilt within the budget of `options`, then the
+ * weights assigned by layer name. Needs `await ioReady()` first.
  *
  * @example
  * ```ts
@@ -57,8 +65,9 @@ export function loadLegacyWeights(tree: H5Tree, model: Model, base = ''): void {
  * const model = modelFromLegacyH5(readFileSync('old.h5'), 'old.h5');
  * ```
  */
-export function modelFromLegacyH5(bytes: Uint8Array, file: string): Model {
-  const tree = readH5Tree(bytes, file);
+export function modelFromLegacyH5(bytes: Uint8Array, file: string, options: LoadLimits = {}): Model {
+  const budget = LoadBudget.from(options, 'modelFromLegacyH5');
+  const tree = readH5Tree(bytes, file, budget);
   const configText = tree.stringAttr('', 'model_config');
   if (configText === null) {
     if (tree.group('layers') !== null || tree.stringListAttr('', 'layer_names') !== null) {
@@ -66,8 +75,9 @@ export function modelFromLegacyH5(bytes: Uint8Array, file: string): Model {
     }
     throw new ModelFileError(file, 'no model_config attribute: not a Keras 2 model file');
   }
-  const config = expectObject(file, 'model_config', parseJson(file, 'the model_config attribute', configText));
-  const model = modelFromConfig(config, file);
-  loadLegacyWeights(tree, model, tree.group('model_weights') !== null ? 'model_weights' : '');
+  const config = expectObject(file, 'model_config', parseJson(file, 'the model_config attribute', configText, budget));
+  const base = tree.group('model_weights') !== null ? 'model_weights' : '';
+  const model = planModel(config, file, budget, { elements: tree.storedElements(base), where: base === '' ? 'the file' : `'${base}'` })();
+  applyWeights(file, readLegacyWeights(tree, model, base), null);
   return model;
 }

@@ -9,12 +9,16 @@ import { InputLayer } from '../layers/input-layer.js';
 import { baseLayerConfig } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
-import { Functional } from '../models/functional.js';
+import { callOrder, Functional } from '../models/functional.js';
 import type { Config, ConfigValue, SerializedKerasObject } from '../serialization/keras-object.js';
-import { ModelFileError } from './errors.js';
+import type { LoadLimits } from './budget.js';
+import { LoadBudget } from './budget.js';
+import { ModelFileError, withFileContext } from './errors.js';
 import { BUILT_IN_LAYER_CLASSES } from '../layers/registry.js';
-import { functionalFromConfig } from './functional-config.js';
-import { assertBuildable, checkShape, layerFromEntry } from './layer-entry.js';
+import { planFunctional } from './functional-config.js';
+import { checkShape, layerFromEntry } from './layer-entry.js';
+import type { StoredWeights } from './weight-ledger.js';
+import { outputShapeOf, WeightLedger } from './weight-ledger.js';
 
 /** One step of a model graph: the layer, the tensors it was called on, and its output. */
 export interface GraphStep {
@@ -30,16 +34,7 @@ export function graphSteps(model: Model): GraphStep[] {
   if (output === null) {
     throw new ModelFileError(model.name, 'the model has no known input shape, so its config cannot be written; build it first (call it on data or give an input shape)');
   }
-  const order: GraphStep[] = [];
-  const seen = new Set<number>();
-  const visit = (t: SymbolicTensor): void => {
-    if (seen.has(t.id)) return;
-    seen.add(t.id);
-    for (const parent of t.producer.inputs) visit(parent);
-    order.push({ layer: t.producer.layer, inputs: t.producer.inputs, listInput: t.producer.listInput === true, output: t });
-  };
-  visit(output);
-  return order;
+  return callOrder(output).map((t) => ({ layer: t.producer.layer, inputs: t.producer.inputs, listInput: t.producer.listInput === true, output: t }));
 }
 
 /** Keras's `module` for a layer class: built-ins live in `keras.layers`, registered ones are the user's. */
@@ -142,40 +137,55 @@ export function modelToConfig(model: Model): SerializedKerasObject {
   return model instanceof Sequential ? sequentialConfig(model) : functionalConfig(model);
 }
 
-function sequentialFromConfig(config: Record<string, unknown>, file: string): Sequential {
-  const layers = config.layers;
-  if (!Array.isArray(layers)) throw new ModelFileError(file, 'the Sequential config has no `layers` list');
-  const model = new Sequential({ name: typeof config.name === 'string' ? config.name : undefined });
-  layers.forEach((entry, i) => {
-    const layer = layerFromEntry(entry, `layers[${i}]`, file);
+/**
+ * A Sequential config in two passes (see weight-ledger.ts): each layer constructed and its weights counted
+ * along the shapes, refusing at the first layer the budget or the file cannot cover; built afterwards.
+ */
+function planSequential(config: Record<string, unknown>, file: string, ledger: WeightLedger, budget: LoadBudget): () => Model {
+  const entries = config.layers;
+  if (!Array.isArray(entries)) throw new ModelFileError(file, 'the Sequential config has no `layers` list');
+  budget.checkLayers(file, 'the Sequential config', entries.length);
+  let input: InputLayer | null = null;
+  const stack: Layer[] = [];
+  let shape: SymbolicShape | null = null;
+  for (let i = 0; i < entries.length; i++) {
+    const layer = layerFromEntry(entries[i], `layers[${i}]`, file);
     if (layer instanceof InputLayer) {
       if (i !== 0) throw new ModelFileError(file, `layers[${i}] is an InputLayer, which may only come first in a Sequential model`);
-      model.add(layer.output);
-    } else {
-      if (i === 0 && layer.batchInputShape === null) {
-        // Keras 3 writes `build_input_shape` for a Sequential built without an InputLayer.
-        const shape = config.build_input_shape ?? null;
-        if (shape !== null) model.add(new InputLayer({ batchShape: checkShape(shape, 'build_input_shape', file), dtype: layer.dtype }).output);
-      }
-      const current = model.output;
-      if (current !== null) assertBuildable(layer, current.shape, file);
-      model.add(layer);
+      input = layer;
+      shape = layer.output.shape;
+      continue;
     }
-  });
-  return model;
+    if (stack.length === 0 && input === null) {
+      // Keras 3 writes `build_input_shape` for a Sequential built without an InputLayer.
+      const declared = config.build_input_shape ?? null;
+      if (layer.batchInputShape === null && declared !== null) input = new InputLayer({ batchShape: checkShape(declared, 'build_input_shape', file), dtype: layer.dtype });
+      shape = input?.output.shape ?? layer.batchInputShape;
+    }
+    stack.push(layer);
+    if (shape === null) continue;
+    ledger.declare(layer, shape);
+    shape = outputShapeOf(layer, shape);
+  }
+  const start = input;
+  return () => {
+    const model = new Sequential({ name: typeof config.name === 'string' ? config.name : undefined });
+    if (start !== null) model.add(start.output);
+    stack.forEach((layer, i) => {
+      const current = model.output?.shape ?? (i === 0 ? layer.batchInputShape : null);
+      if (current !== null) ledger.declare(layer, current);
+      model.add(layer);
+    });
+    return model;
+  };
 }
 
 /**
- * Rebuilds a model from its Keras config (Keras 3's form, or Keras 2's `{class_name, config}` of
- * `model_config` and TF.js). Only built-in and registered layer classes load.
- *
- * @param file - named in errors; the path the config came from.
- * @example
- * ```ts
- * const copy = modelFromConfig(modelToConfig(model));
- * ```
+ * Reads a model config (Keras 3's form, or Keras 2's `{class_name, config}` of `model_config` and TF.js)
+ * within `budget`: every layer is constructed and its weights counted against the budget and against what
+ * the file's weight data holds (`stored`, when known), nothing built yet. Returns the builder.
  */
-export function modelFromConfig(serialized: unknown, file = 'model config'): Model {
+export function planModel(serialized: unknown, file: string, budget: LoadBudget, stored: StoredWeights | null): () => Model {
   if (typeof serialized !== 'object' || serialized === null || Array.isArray(serialized)) {
     throw new ModelFileError(file, 'the model config must be an object {class_name, config}');
   }
@@ -184,15 +194,30 @@ export function modelFromConfig(serialized: unknown, file = 'model config'): Mod
     throw new ModelFileError(file, 'the model config has no `config` object');
   }
   const body = config as Record<string, unknown>;
-  let model: Model;
-  try {
-    if (className === 'Sequential') model = sequentialFromConfig(body, file);
-    else if (className === 'Functional' || className === 'Model') model = functionalFromConfig(body, file, (t) => new Functional(t));
-    else throw new ModelFileError(file, `unknown model class ${JSON.stringify(className)}; expected 'Sequential' or 'Functional'`);
-  } catch (error) {
-    if (error instanceof ModelFileError) throw error;
-    throw new ModelFileError(file, `the model config does not build: ${(error as Error).message}`, { cause: error });
-  }
-  if (body.trainable === false) model.trainable = false;
-  return model;
+  const ledger = new WeightLedger(budget, file, stored);
+  const build = withFileContext(file, 'the model config does not build', () => {
+    if (className === 'Sequential') return planSequential(body, file, ledger, budget);
+    if (className === 'Functional' || className === 'Model') return planFunctional(body, file, ledger, budget, (t) => new Functional(t));
+    throw new ModelFileError(file, `unknown model class ${JSON.stringify(className)?.slice(0, 80)}; expected 'Sequential' or 'Functional'`);
+  });
+  return () => {
+    const model = withFileContext(file, 'the model config does not build', build);
+    if (body.trainable === false) model.trainable = false;
+    return model;
+  };
+}
+
+/**
+ * Rebuilds a model from its Keras config (Keras 3's form, or Keras 2's `{class_name, config}` of
+ * `model_config` and TF.js). Only built-in and registered layer classes load; the config's declared
+ * weights must fit `limits` (see {@link LoadLimits}).
+ *
+ * @param file - named in errors; the path the config came from.
+ * @example
+ * ```ts
+ * const copy = modelFromConfig(modelToConfig(model));
+ * ```
+ */
+export function modelFromConfig(serialized: unknown, file = 'model config', limits?: LoadLimits): Model {
+  return planModel(serialized, file, LoadBudget.from(limits, 'modelFromConfig'), null)();
 }

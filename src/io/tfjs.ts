@@ -1,24 +1,20 @@
 /**
- * TensorFlow.js LayersModel files: `model.json` (`format: 'layers-model'`, the Keras 2-style topology and a
- * `weightsManifest`) plus binary shards holding the weights as little-endian float32, back to back in
+ * Writing TensorFlow.js LayersModel files: `model.json` (`format: 'layers-model'`, the Keras 2-style topology
+ * and a `weightsManifest`) plus a binary shard holding the weights as little-endian float32, back to back in
  * manifest order. TF.js has no float64, so float64 models are refused rather than silently rounded.
  */
 
 import * as path from 'node:path';
-import { tensorFromArray } from '../engine/tensor.js';
-import type { Tensor } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import type { ConfigValue } from '../serialization/keras-object.js';
-import { readFileChecked, writeFileAtomic } from './atomic-write.js';
-import { expectObject, LIMITS, ModelFileError, parseJson } from './errors.js';
-import { modelFromConfig, modelToConfig } from './model-config.js';
-
-const SHARD = 'group1-shard1of1.bin';
+import { escapeRegExp, processAlive, removeLeftovers, writeFilesAtomic } from './atomic-write.js';
+import { ModelFileError } from './errors.js';
+import { modelToConfig } from './model-config.js';
 
 /** TF.js (like Keras 2) names a depthwise layer's kernel `depthwise_kernel`; Keras 3 names it `kernel`. */
-function tfjsWeightName(layer: Layer, w: Variable): string {
+export function tfjsWeightName(layer: Layer, w: Variable): string {
   const depthwise = layer.className === 'DepthwiseConv2D' || layer.className === 'DepthwiseConv1D';
   return depthwise && w.name === 'kernel' ? `${layer.name}/depthwise_kernel` : w.path;
 }
@@ -51,8 +47,18 @@ function toKeras2(value: ConfigValue): ConfigValue {
   return out;
 }
 
+/** Shards this library writes for `<base>.json`: `<base>.group1-shard1of1.<pid>-<random>.bin`, the pid the writer's. */
+function shardPattern(base: string): RegExp {
+  // With the temporary name of a save killed before its rename (`<shard>.<pid>.<random>.tmp`), too.
+  return new RegExp(`^${escapeRegExp(base)}\\.group1-shard\\d+of\\d+\\.(\\d+)-[0-9a-f]{8}\\.bin(?:\\.\\d+\\.[0-9a-z]+\\.tmp)?$`);
+}
+
 /**
- * Writes `model` as a TensorFlow.js LayersModel: `file` (a `.json` path) and one weight shard beside it.
+ * Writes `model` as a TensorFlow.js LayersModel: `file` (a `.json` path) and one weight shard beside it. The
+ * pair is saved atomically: both are written under temporary names, then the shard is renamed into place
+ * and the JSON last. Each save names a new shard (`model.group1-shard1of1.<pid>-<random>.bin`), so a JSON
+ * never points at a shard of another save, complete or not; shards of earlier saves of this path that the
+ * JSON no longer names are removed afterwards (those of a live process only when it is this one).
  *
  * @example
  * ```ts
@@ -60,7 +66,7 @@ function toKeras2(value: ConfigValue): ConfigValue {
  * ```
  */
 export function exportTfjs(model: Model, file: string): void {
-  if (!file.toLowerCase().endsWith('.json')) throw new ModelFileError(file, "a TensorFlow.js model file name must end in '.json'");
+  if (typeof file !== 'string' || !file.toLowerCase().endsWith('.json')) throw new ModelFileError(String(file), "a TensorFlow.js model file name must end in '.json'");
   const named = model.layers.flatMap((layer) => layer.weights.map((w) => ({ w, name: tfjsWeightName(layer, w) })));
   const weights = named.map((n) => n.w);
   const wide = weights.find((w) => w.dtype !== 'float32');
@@ -72,102 +78,27 @@ export function exportTfjs(model: Model, file: string): void {
     shard.set(w.dataSync(), offset);
     offset += w.size;
   }
+  const dir = path.dirname(path.resolve(file));
+  const base = path.basename(file).slice(0, -'.json'.length);
+  const token = Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+  const shardName = `${base}.group1-shard1of1.${process.pid}-${token}.bin`;
   const topology = toKeras2(modelToConfig(model)) as { [key: string]: ConfigValue };
   const json = {
     format: 'layers-model',
     generatedBy: 'depthwise',
     convertedBy: null,
     modelTopology: { keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js', model_config: topology },
-    weightsManifest: [{ paths: [SHARD], weights: named.map(({ w, name }) => ({ name, shape: [...w.shape], dtype: 'float32' })) }],
+    weightsManifest: [{ paths: [shardName], weights: named.map(({ w, name }) => ({ name, shape: [...w.shape], dtype: 'float32' })) }],
   };
-  // Shard first: a model.json never points at a shard that is not there yet.
-  writeFileAtomic(path.join(path.dirname(file), SHARD), new Uint8Array(shard.buffer, shard.byteOffset, shard.byteLength));
-  writeFileAtomic(file, new TextEncoder().encode(JSON.stringify(json)));
-}
-
-interface ManifestWeight {
-  name: string;
-  shape: number[];
-}
-
-function checkManifest(value: unknown, file: string): { paths: string[]; weights: ManifestWeight[] }[] {
-  if (!Array.isArray(value)) throw new ModelFileError(file, 'weightsManifest must be a list of {paths, weights}');
-  return value.map((group, g) => {
-    const { paths, weights } = expectObject(file, `weightsManifest[${g}]`, group);
-    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string' && p !== '' && !p.includes('/') && !p.includes('\\') && p !== '..' && p !== '.')) {
-      throw new ModelFileError(file, `weightsManifest[${g}].paths must be file names in the model's directory, found ${JSON.stringify(paths)?.slice(0, 120)}`);
-    }
-    if (!Array.isArray(weights)) throw new ModelFileError(file, `weightsManifest[${g}].weights must be a list`);
-    return {
-      paths: paths as string[],
-      weights: weights.map((w, i) => {
-        const entry = expectObject(file, `weightsManifest[${g}].weights[${i}]`, w);
-        const shape = entry.shape;
-        if (typeof entry.name !== 'string' || !Array.isArray(shape) || shape.length > 16 || !shape.every((d) => Number.isInteger(d) && d >= 0 && d <= LIMITS.weightElements)) {
-          throw new ModelFileError(file, `weightsManifest[${g}].weights[${i}] needs a name and a shape of non-negative integers`);
-        }
-        if (entry.dtype !== 'float32' || entry.quantization !== undefined) {
-          throw new ModelFileError(file, `weight '${entry.name}': only unquantized float32 weights are supported, found ${JSON.stringify(entry.dtype)}${entry.quantization !== undefined ? ' (quantized)' : ''}`);
-        }
-        return { name: entry.name, shape: shape as number[] };
-      }),
-    };
-  });
-}
-
-/**
- * Loads a TensorFlow.js LayersModel from its `model.json`, reading the shards the manifest names from the
- * same directory (and nowhere else).
- *
- * @example
- * ```ts
- * const model = modelFromTfjs('web/model.json');
- * ```
- */
-export function modelFromTfjs(file: string): Model {
-  const json = expectObject(file, 'model.json', parseJson(file, 'model.json', readFileChecked(file, LIMITS.jsonBytes)));
-  if (json.format !== undefined && json.format !== 'layers-model') throw new ModelFileError(file, `format ${JSON.stringify(json.format)} is not 'layers-model' (graph models are not Keras models)`);
-  const topology = expectObject(file, 'modelTopology', json.modelTopology);
-  const model = modelFromConfig(topology.model_config ?? topology, file);
-  const values = new Map<string, { shape: number[]; data: Float32Array }>();
-  const order: string[] = [];
-  for (const group of checkManifest(json.weightsManifest, file)) {
-    const need = group.weights.reduce((n, w) => n + w.shape.reduce((a, d) => a * d, 1), 0) * 4;
-    if (need > LIMITS.fileBytes) throw new ModelFileError(file, `the manifest declares ${need} bytes of weights, more than allowed`);
-    const parts = group.paths.map((p) => readFileChecked(path.join(path.dirname(file), p), LIMITS.fileBytes));
-    const size = parts.reduce((n, p) => n + p.byteLength, 0);
-    if (size !== need) throw new ModelFileError(file, `the shards ${group.paths.join(', ')} hold ${size} bytes but the manifest describes ${need}`);
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const p of parts) {
-      bytes.set(p, offset);
-      offset += p.byteLength;
-    }
-    const view = new DataView(bytes.buffer);
-    offset = 0;
-    for (const w of group.weights) {
-      const count = w.shape.reduce((a, d) => a * d, 1);
-      const data = new Float32Array(count);
-      for (let i = 0; i < count; i++) data[i] = view.getFloat32(offset + 4 * i, true);
-      offset += 4 * count;
-      values.set(w.name, { shape: w.shape, data });
-      order.push(w.name);
-    }
-  }
-  const updates: [Model['layers'][number], Tensor[]][] = model.layers.map((layer) => [
-    layer,
-    layer.weights.map((w, i) => {
-      // By name, as TF.js does; else by position among the layer's entries (Keras 2 names differ from ours).
-      const own = order.filter((n) => n.startsWith(`${layer.name}/`));
-      const key = [w.path, tfjsWeightName(layer, w), `${model.name}/${w.path}`].find((k) => values.has(k)) ?? (own.length === layer.weights.length ? own[i] : w.path);
-      const found = values.get(key);
-      if (found === undefined) throw new ModelFileError(file, `the weights manifest has no '${w.path}'`);
-      if (found.shape.length !== w.shape.length || !found.shape.every((d, i) => d === w.shape[i])) {
-        throw new ModelFileError(file, `weight '${w.path}' has shape [${w.shape.join(', ')}] but the manifest says [${found.shape.join(', ')}]`);
-      }
-      return tensorFromArray(w.dtype === 'float32' ? found.data : Float64Array.from(found.data), w.shape, w.dtype);
-    }),
+  writeFilesAtomic([
+    [path.join(dir, shardName), new Uint8Array(shard.buffer, shard.byteOffset, shard.byteLength)],
+    [file, new TextEncoder().encode(JSON.stringify(json))],
   ]);
-  for (const [layer, tensors] of updates) if (tensors.length > 0) layer.setWeights(tensors);
-  return model;
+  const pattern = shardPattern(base);
+  removeLeftovers(dir, (name) => {
+    const match = pattern.exec(name);
+    if (match === null || name === shardName) return false;
+    const writer = Number(match[1]);
+    return writer === process.pid || !processAlive(writer);
+  });
 }

@@ -16,6 +16,7 @@ import type { Optimizer, OptimizerSlotState } from '../training/optimizers/index
 import { ModelFileError } from './errors.js';
 import { ensureGroup, writeFloatDataset } from './hdf5.js';
 import type { H5Tree } from './h5-tree.js';
+import type { PendingOptimizerState, WeightAssignment } from './weight-assignment.js';
 
 /** Keras's container keys for a list of layer class names, in order. */
 export function containerKeys(classNames: readonly string[]): string[] {
@@ -83,34 +84,36 @@ function readLayerValues(tree: H5Tree, vars: string, layer: Layer): Tensor[] {
 }
 
 /**
- * Assigns the weights in `tree` to `model`, matching groups to layers by Keras's container keys computed
- * from the layers in `order` (the order the file's config lists them; defaults to the model's own order).
- * Everything is read and checked first; nothing is assigned unless every layer fits.
+ * Reads and checks the weights in `tree` for `model`, matching groups to layers by Keras's container keys
+ * computed from the layers in `order` (the order the file's config lists them; defaults to the model's own
+ * order). Nothing is assigned: {@link assignWeights} does that once everything else was checked too.
  */
-export function readModelWeights(tree: H5Tree, model: Model, order: readonly Layer[] | null = null): void {
+export function readModelWeights(tree: H5Tree, model: Model, order: readonly Layer[] | null = null): WeightAssignment {
   const layers = order ?? savedLayers(model);
   const keys = containerKeys(layers.map((l) => l.className));
   if (tree.group('layers') === null) throw new ModelFileError(tree.file, "no 'layers' group: this is not a Keras 3 weights file");
-  const values = layers.map((layer, i) => {
+  const assignment: WeightAssignment = [];
+  layers.forEach((layer, i) => {
     const vars = `layers/${keys[i]}/vars`;
     if (tree.group(vars) === null) {
-      if (layer.weights.length === 0) return [];
+      if (layer.weights.length === 0) return;
       throw new ModelFileError(tree.file, `${vars} is missing: no weights for layer '${layer.name}' (${layer.className})`);
     }
-    return readLayerValues(tree, vars, layer);
+    const values = readLayerValues(tree, vars, layer);
+    if (values.length > 0) assignment.push([layer, values]);
   });
-  layers.forEach((layer, i) => {
-    if (values[i].length > 0) layer.setWeights(values[i]);
-  });
+  return assignment;
 }
 
-/** Slot names per creation group, as the optimizer declares them (read through its protected hook). */
-
-/** Restores `iterations` and the slots into `optimizer`, for `model`'s trainable weights, if the file has them. */
-export function readOptimizer(tree: H5Tree, model: Model, optimizer: Optimizer): boolean {
-  if (tree.group('optimizer/vars') === null) return false;
+/**
+ * The compiled optimizer's state in `tree` for `model`'s trainable weights, checked (shapes, counts) but not
+ * applied; null when the model is not compiled or the file has no optimizer state.
+ */
+export function readOptimizer(tree: H5Tree, model: Model): PendingOptimizerState | null {
+  const optimizer = model.optimizer;
+  if (optimizer === null || tree.group('optimizer/vars') === null) return null;
   const paths = numberedDatasets(tree, 'optimizer/vars');
-  if (paths.length === 0) return false;
+  if (paths.length === 0) return null;
   const iterations = tree.scalar(paths[0]);
   if (!Number.isInteger(iterations) || iterations < 0) throw new ModelFileError(tree.file, `optimizer iterations ${iterations} is not a non-negative integer`);
   const offset = typeof optimizer.learningRate === 'number' ? 2 : 1;
@@ -126,6 +129,5 @@ export function readOptimizer(tree: H5Tree, model: Model, optimizer: Optimizer):
     const { variable, name } = expected[i];
     slots.push({ variablePath: variable.path, name, value: tensorFromArray(tree.floats(paths[i + offset], variable.shape), variable.shape, variable.dtype) });
   }
-  optimizer.setState({ iterations, slots }, variables);
-  return true;
+  return { optimizer, state: { iterations, slots }, variables };
 }

@@ -222,11 +222,13 @@ export abstract class Layer {
   }
 
   /**
-   * Replaces the weights' values; the count and every shape must match, and nothing changes unless all do.
+   * Replaces the weights' values. The count, every shape and dtype must fit and no value may be disposed;
+   * all are checked before the first is assigned, so on any error nothing has changed.
    */
   setWeights(values: readonly Tensor[]): void {
-    this.checkWeightValues(values, this.weights.map((w) => w.shape));
-    this.weights.forEach((w, i) => w.assign(values[i]));
+    const weights = this.weights;
+    this.checkWeightValues(values, weights.map((w) => w.shape));
+    weights.forEach((w, i) => w.assign(values[i]));
   }
 
   /** The regularization penalties, in Keras's order: the last call's activity penalty, then the weight penalties. */
@@ -298,11 +300,11 @@ export abstract class Layer {
       );
     }
     values.forEach((v, i) => {
-      if (!shapesEqual(v.shape, shapes[i]) || !isFloatDType(v.dtype)) {
+      if (!shapesEqual(v.shape, shapes[i]) || !isFloatDType(v.dtype) || v.isDisposed) {
         throw new InvalidArgumentError(
           `weights[${i}]`,
-          `${v.dtype} tensor of shape ${formatShape(v.shape)}`,
-          `a float tensor of shape ${formatShape(shapes[i])}`,
+          `${v.isDisposed ? 'disposed ' : ''}${v.dtype} tensor of shape ${formatShape(v.shape)}`,
+          `a live float tensor of shape ${formatShape(shapes[i])}`,
           `layer '${this.name}'`,
         );
       }

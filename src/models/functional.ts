@@ -20,13 +20,41 @@ export interface FunctionalOptions {
   name?: string;
 }
 
+/**
+ * The tensors `output` is computed from, `output` last and each after the tensors it reads (depth-first
+ * post-order). Iterative, so that a chain of 20,000 layers does not overflow the stack; `reached` sees
+ * each tensor once, when the walk first reaches it.
+ *
+ * @example
+ * ```ts
+ * const steps = callOrder(model.output);
+ * ```
+ */
+export function callOrder(output: SymbolicTensor, reached: (t: SymbolicTensor) => void = () => {}): SymbolicTensor[] {
+  const order: SymbolicTensor[] = [];
+  const seen = new Set<number>([output.id]);
+  reached(output);
+  const stack: { tensor: SymbolicTensor; next: number }[] = [{ tensor: output, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const parents = top.tensor.producer.inputs;
+    if (top.next < parents.length) {
+      const parent = parents[top.next++];
+      if (seen.has(parent.id)) continue;
+      seen.add(parent.id);
+      reached(parent);
+      stack.push({ tensor: parent, next: 0 });
+    } else {
+      stack.pop();
+      order.push(top.tensor);
+    }
+  }
+  return order;
+}
+
 /** The layer calls between inputs and outputs, each after the calls it depends on. */
 function topologicalOrder(inputs: SymbolicTensor, outputs: SymbolicTensor): SymbolicTensor[] {
-  const order: SymbolicTensor[] = [];
-  const visited = new Set<number>();
-  const visit = (t: SymbolicTensor): void => {
-    if (visited.has(t.id)) return;
-    visited.add(t.id);
+  const order = callOrder(outputs, (t) => {
     if (t.producer.inputs.length === 0 && t !== inputs) {
       throw new InvalidArgumentError(
         'outputs',
@@ -35,11 +63,8 @@ function topologicalOrder(inputs: SymbolicTensor, outputs: SymbolicTensor): Symb
         'kerasModel',
       );
     }
-    for (const parent of t.producer.inputs) visit(parent);
-    order.push(t);
-  };
-  visit(outputs);
-  if (!visited.has(inputs.id)) {
+  });
+  if (!order.includes(inputs)) {
     throw new InvalidArgumentError('outputs', outputs.toString(), 'a tensor computed from `inputs`', 'kerasModel');
   }
   return order;
@@ -60,6 +85,8 @@ export class Functional extends Model {
   private readonly inputTensor: SymbolicTensor;
   private readonly outputTensor: SymbolicTensor;
   private readonly steps: SymbolicTensor[];
+  /** Each layer once, in call order; computed once, since `layers` is read in loops. */
+  private readonly layerList: readonly Layer[];
   private soleConsumerCache: Map<number, SymbolicTensor> | null = null;
 
   constructor(options: FunctionalOptions) {
@@ -73,16 +100,18 @@ export class Functional extends Model {
       throw new InvalidArgumentError('outputs', options.outputs, 'a SymbolicTensor computed from `inputs`', 'kerasModel');
     }
     const steps = topologicalOrder(options.inputs, options.outputs);
-    assertUniqueLayerNames(uniqueLayers(steps), 'kerasModel');
+    const layers = uniqueLayers(steps);
+    assertUniqueLayerNames(layers, 'kerasModel');
     super({ name: options.name }, 'Functional');
     this.inputTensor = options.inputs;
     this.outputTensor = options.outputs;
     this.steps = steps;
+    this.layerList = layers;
     this.built = true;
   }
 
   get layers(): Layer[] {
-    return uniqueLayers(this.steps);
+    return [...this.layerList];
   }
 
   get input(): SymbolicTensor {

@@ -43,6 +43,8 @@ export class Sequential extends Model implements LayerStack {
   readonly [LAYER_STACK] = true as const;
   private inputLayer: InputLayer | null = null;
   private readonly stack: Layer[] = [];
+  /** The names in `stack`, so that adding a layer checks uniqueness in constant time. */
+  private readonly names = new Set<string>();
   /** Symbolic outputs of each layer in `stack`, when the input is known. */
   private readonly outputs: SymbolicTensor[] = [];
 
@@ -87,7 +89,7 @@ export class Sequential extends Model implements LayerStack {
     if (!(layer instanceof Layer) || layer instanceof InputLayer) {
       throw new InvalidArgumentError('layer', layer, 'a Layer instance', `${this.name}.add`);
     }
-    assertUniqueLayerNames([...this.stack, layer], `${this.name}.add`);
+    if (this.names.has(layer.name)) assertUniqueLayerNames([...this.stack, layer], `${this.name}.add`);
     if (!this.inputLayer && this.stack.length === 0 && layer.batchInputShape) {
       const input = new InputLayer({ batchShape: layer.batchInputShape, dtype: layer.dtype });
       this.outputs.push(layer.apply(input.output));
@@ -97,6 +99,7 @@ export class Sequential extends Model implements LayerStack {
       if (previous) this.outputs.push(layer.apply(previous));
     }
     this.stack.push(layer);
+    this.names.add(layer.name);
     this.built = this.inputLayer !== null;
     return this;
   }

@@ -1,15 +1,15 @@
 // image_data_format from keras.json: $KERAS_HOME when set, else ~/.keras; the setter wins; layers use it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { tempDir } from '../helpers/temp-dir.js';
 import { DepthwiseConv2D, imageDataFormat, InvalidArgumentError, reloadKerasConfig, setImageDataFormat } from '../../src/index.js';
 
 const saved = { KERAS_HOME: process.env.KERAS_HOME, HOME: process.env.HOME };
 
 function withKerasJson(contents: string | null): string {
-  const dir = mkdtempSync(join(tmpdir(), 'keras-home-'));
+  const dir = tempDir('keras-home-');
   if (contents !== null) writeFileSync(join(dir, 'keras.json'), contents);
   return dir;
 }
@@ -36,7 +36,7 @@ describe('image_data_format', () => {
 
   test('without KERAS_HOME, ~/.keras/keras.json is read', () => {
     delete process.env.KERAS_HOME;
-    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const home = tempDir('home-');
     mkdirSync(join(home, '.keras'));
     writeFileSync(join(home, '.keras', 'keras.json'), JSON.stringify({ image_data_format: 'channels_first' }));
     process.env.HOME = home;

@@ -1,13 +1,13 @@
 // The MNIST demo end to end, as a user runs it: a child process on a small subset, then its files.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { tempDir } from '../helpers/temp-dir.js';
 import { PNG } from 'pngjs';
 
-const out = mkdtempSync(join(tmpdir(), 'depthwise-demo-'));
+const out = tempDir('depthwise-demo-');
 after(() => rmSync(out, { recursive: true, force: true }));
 
 function runDemo(...flags: string[]) {

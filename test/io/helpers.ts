@@ -1,8 +1,5 @@
 /** Shared helpers for the io tests: temp dirs, fixture paths, model builders with random weights. */
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FloatDType } from '../../src/engine/dtype.js';
 import { tensorFromArray } from '../../src/engine/tensor.js';
@@ -18,9 +15,7 @@ import { KERAS_LAYER_CASES } from './keras-layer-cases.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/keras/io/', import.meta.url));
 
-export function tempDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'depthwise-io-'));
-}
+export { tempDir } from '../helpers/temp-dir.js';
 
 /** A deterministic pseudo-random stream (xorshift), so failures reproduce. */
 export function random(seed: number): () => number {

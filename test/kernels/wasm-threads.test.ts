@@ -11,12 +11,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/temp-dir.js';
 
 import asc from 'assemblyscript/dist/asc.js';
 
@@ -489,7 +490,7 @@ describe('thread pool over shared memory', () => {
    * where no test timeout can fire: the parent's `spawnSync` timeout turns a hang into a failure.
    */
   function runChild(f: Fixture, body: string, timeoutMs = 60_000): string {
-    const dir = mkdtempSync(join(tmpdir(), 'depthwise-pool-'));
+    const dir = tempDir('depthwise-pool-');
     const wasmFile = join(dir, 'selftest.wasm');
     writeFileSync(wasmFile, f.bytes);
     const src = (file: string): string => JSON.stringify(new URL(`../../src/kernels/wasm/${file}`, import.meta.url).href);

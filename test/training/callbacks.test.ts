@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
+import { tempDir } from '../helpers/temp-dir.js';
 
 import { tensor } from '../../src/engine/tensor.js';
 import type { Tensor } from '../../src/engine/tensor.js';
@@ -189,7 +189,7 @@ describe('TerminateOnNaN', () => {
 });
 
 describe('CSVLogger', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'depthwise-csv-'));
+  const dir = tempDir('depthwise-csv-');
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const c of fx.csvLogger) {
@@ -220,7 +220,7 @@ describe('CSVLogger', () => {
 });
 
 describe('ModelCheckpoint (injected save)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'depthwise-ckpt-'));
+  const dir = tempDir('depthwise-ckpt-');
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const c of fx.modelCheckpoint) {
