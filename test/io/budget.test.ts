@@ -39,10 +39,16 @@ function refusedCheaply(load: () => unknown, file: string, pattern: RegExp): voi
 }
 
 describe('declared weights are counted from the config before anything is built', () => {
-  it('a Dense of 2^28 units: the total in the message, and how to raise the limit', () => {
+  it('a Dense of 2^24 units: the total in the message, and how to raise the limit', () => {
+    const c = config();
+    c.config.layers[5].config.units = 2 ** 24;
+    refusedCheaply(() => modelFromKerasBytes(withConfig(c), 'm.keras'), 'm.keras', /the config declares at least 2\.48 GB of weights \([\d,]+ values; layer 'head' \(Dense\) alone 2\.48 GB\); the limit is 2 GiB; pass \{ maxBytes \} to raise it/);
+  });
+
+  it('a Dense of 2^28 units is refused by the argument range itself, naming the layer and the argument', () => {
     const c = config();
     c.config.layers[5].config.units = 2 ** 28;
-    refusedCheaply(() => modelFromKerasBytes(withConfig(c), 'm.keras'), 'm.keras', /the config declares at least 39\.7 GB of weights \([\d,]+ values; layer 'head' \(Dense\) alone 39\.7 GB\); the limit is 2 GiB; pass \{ maxBytes \} to raise it/);
+    refusedCheaply(() => modelFromKerasBytes(withConfig(c), 'm.keras'), 'm.keras', /layers\[5\] 'head' \(Dense\): Dense: invalid `units`: received 268435456; expected a positive integer ≤ 16777216/);
   });
 
   it('filters: 2**22 and depth_multiplier: 1048576 in a 40 kB file: more weights than the file stores', () => {

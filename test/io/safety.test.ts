@@ -91,7 +91,8 @@ describe('untrusted files', () => {
 
   it('absurd sizes in the config are refused before anything is allocated', () => {
     rejects(withConfig((c) => { (c as unknown as Layers).config.layers[5].config.units = 2 ** 40; }), /./);
-    rejects(withConfig((c) => { (c as unknown as Layers).config.layers[3].config.filters = 2 ** 30; }), /declares (at least )?\d+(\.\d+)? [GT]B of weights .*; the limit is 2 GiB; pass \{ maxBytes \} to raise it/);
+    rejects(withConfig((c) => { (c as unknown as Layers).config.layers[3].config.filters = 2 ** 30; }), /invalid `filters`: received 1073741824; expected a positive integer ≤ 16777216/);
+    rejects(withConfig((c) => { (c as unknown as Layers).config.layers[3].config.filters = 2 ** 24; }), /declares (at least )?\d+(\.\d+)? [GT]B of weights .*; the limit is 2 GiB; pass \{ maxBytes \} to raise it/);
   });
 
   it('truncated and non-zip data are refused', () => {

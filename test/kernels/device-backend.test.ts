@@ -4,10 +4,8 @@
 // backend's numbers bit for bit; a backend that cannot read synchronously still predicts, with
 // `await data()`, and refuses `dataSync()` with a clear error.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import type { DataArray, DType } from '../../src/engine/dtype.js';
 import { allocArray } from '../../src/engine/dtype.js';
@@ -30,6 +28,7 @@ import type { Tensor } from '../../src/index.js';
 import { getBackend, setBackend } from '../../src/kernels/backend.js';
 import type { CpuKernels, KernelBackend, OnStorages } from '../../src/kernels/kernel-backend.js';
 import { typescriptBackend, typescriptKernels } from '../../src/kernels/typescript-backend.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** Memory the host cannot address: elements move only through upload and download. */
 class DeviceStorage implements Storage {
@@ -159,11 +158,10 @@ function buildAndTrain(): { model: ReturnType<typeof kerasModelSequential>; loss
   return { model, losses: history.history.loss as number[], prediction };
 }
 
-const folder = mkdtempSync(join(tmpdir(), 'depthwise-device-'));
-after(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('a backend added from outside: opaque device storages, every slot filled', () => {
-  test('fit, predict, save and load run through it and match the TypeScript backend bit for bit', async () => {
+  test('fit, predict, save and load run through it and match the TypeScript backend bit for bit', async (t) => {
+    const folder = tempDir('depthwise-device-', t);
     const reference = withBackend(typescriptBackend, buildAndTrain);
     const device = deviceBackend(true);
     const onDevice = withBackend(device.backend, buildAndTrain);
