@@ -36,7 +36,7 @@ describe('strict options', () => {
     const m = kerasModelSequential({ inputShape: [3] });
     layerDense(m, { units: 2 });
     refuses(() => m.compile({ loss: 'mse', optimiser: 'sgd' } as never), 'optimiser', /did you mean 'optimizer'\?/);
-    refuses(() => m.compile({ loss: 'mse', lr: 0.1 } as never), 'lr', /the options are 'optimizer', 'loss', 'metrics'/);
+    refuses(() => m.compile({ loss: 'mse', lr: 0.1 } as never), 'lr', /the options are 'optimizer', 'loss', 'lossWeights', 'metrics'/);
   });
 
   test('layer constructors: snake_case and typos are refused before the layer exists', () => {

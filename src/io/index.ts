@@ -7,7 +7,8 @@ export type { LoadOptions } from './keras-format.js';
 export type { LoadLimits } from './budget.js';
 export { DEFAULT_LIMITS } from './budget.js';
 export { modelToKerasBytes, modelFromKerasBytes, KERAS_FORMAT_VERSION } from './keras-format.js';
-export { modelToConfig, modelFromConfig } from './model-config.js';
+export { modelFromConfig } from './model-config.js';
+export { modelToConfig } from './config-write.js';
 export { registerLayer, unregisterLayer, BUILT_IN_LAYER_CLASSES } from '../layers/registry.js';
 export type { LayerFromConfig } from '../layers/registry.js';
 // Custom objects a saved config may name: each loads only once registered, as Keras's custom_objects.
@@ -22,7 +23,7 @@ export { ModelFileError } from './errors.js';
 
 import { installModelPersistence } from '../models/model.js';
 import { loadWeights, saveModel, saveWeights } from './api.js';
-import { modelToConfig as writeModelConfig } from './model-config.js';
+import { modelToConfig as writeModelConfig } from './config-write.js';
 
 // Model.getConfig(), save, saveWeights and loadWeights reach the formats through this hook (models sit below io).
 installModelPersistence({ modelConfig: (model) => writeModelConfig(model).config, saveModel, saveWeights, loadWeights });

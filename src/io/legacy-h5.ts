@@ -21,15 +21,19 @@ import { applyWeights } from './weight-assignment.js';
 
 function layerValues(tree: H5Tree, group: string, layer: Layer): Tensor[] {
   const names = tree.stringListAttr(group, 'weight_names') ?? [];
-  const weights = layer.weights;
+  // Keras 2 lists a layer's trainable weights, then the others (for a nested model: across all its layers).
+  const weights = [...layer.trainableWeights, ...layer.nonTrainableWeights];
   if (names.length !== weights.length) {
     throw new ModelFileError(tree.file, `${group}: layer '${layer.name}' (${layer.className}) has ${weights.length} weights but the file lists ${names.length} (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`);
   }
-  return weights.map((w, i) => {
-    const at = `${group}/${names[i]}`;
-    if (tree.dataset(at) === null) throw new ModelFileError(tree.file, `${group}: weight '${names[i]}' listed in weight_names is not in the file`);
-    return tensorFromArray(tree.floats(at, w.shape), w.shape, w.dtype);
-  });
+  const values = new Map(
+    weights.map((w, i) => {
+      const at = `${group}/${names[i]}`;
+      if (tree.dataset(at) === null) throw new ModelFileError(tree.file, `${group}: weight '${names[i]}' listed in weight_names is not in the file`);
+      return [w, tensorFromArray(tree.floats(at, w.shape), w.shape, w.dtype)] as const;
+    }),
+  );
+  return layer.weights.map((w) => values.get(w) as Tensor);
 }
 
 /**

@@ -7,18 +7,42 @@
  * per-layer mappings are in `onnx-layers.ts`.
  */
 
-import type { Model } from '../models/model.js';
+import { Model } from '../models/model.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { ModelFileError } from './errors.js';
-import { graphSteps } from './model-config.js';
 import type { Value } from './onnx-graph.js';
 import { GraphBuilder } from './onnx-graph.js';
 import { convertLayer } from './onnx-layers.js';
 import { modelProto, node, ONNX_DOUBLE, ONNX_FLOAT, valueInfo } from './onnx-proto.js';
 
 /**
- * The ONNX model bytes of `model`. The input is named `input`, the output `output`, both with the model's
- * Keras shapes (channels_last stays channels_last at the boundary).
+ * Converts `model`'s graph into `g`, reading its inputs from `values` and writing its outputs there (by
+ * symbolic tensor id). A model used as a layer is inlined: its inputs take the call's values, and the
+ * call's outputs its outputs' values.
+ */
+function convertGraph(g: GraphBuilder, model: Model, values: Map<number, Value>): void {
+  for (const call of model.graph) {
+    const ins = call.inputs.map((t) => values.get(t.id) as Value);
+    if (call.layer instanceof Model) {
+      const inner = call.layer;
+      inner.inputs.forEach((t, i) => values.set(t.id, ins[i]));
+      convertGraph(g, inner, values);
+      inner.outputs.forEach((t, i) => values.set(call.outputs[i].id, values.get(t.id) as Value));
+      continue;
+    }
+    try {
+      values.set(call.outputs[0].id, convertLayer(g, call.layer, ins, call.outputs[0].shape));
+    } catch (error) {
+      if (error instanceof ModelFileError) throw error;
+      throw new ModelFileError(call.layer.name, `cannot be exported to ONNX: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+/**
+ * The ONNX model bytes of `model`. One input is named `input` and one output `output`; several take the
+ * model's input and output names. Shapes are the model's Keras shapes (channels_last stays channels_last
+ * at the boundary). Models nested as layers are inlined.
  *
  * @example
  * ```ts
@@ -26,26 +50,31 @@ import { modelProto, node, ONNX_DOUBLE, ONNX_FLOAT, valueInfo } from './onnx-pro
  * ```
  */
 export function modelToOnnxBytes(model: Model): Uint8Array {
-  const steps = graphSteps(model);
-  const float64 = model.weights.some((w) => w.dtype === 'float64') || steps[0].output.dtype === 'float64';
+  const inputs = model.inputs;
+  const outputs = model.outputs;
+  if (inputs.length === 0) throw new ModelFileError(model.name, 'the model has no known input shape, so it cannot be exported; build it first (call it on data or give an input shape)');
+  const float64 = model.weights.some((w) => w.dtype === 'float64') || inputs.some((t) => t.dtype === 'float64');
   const g = new GraphBuilder(float64);
   const values = new Map<number, Value>();
-  const input = steps[0].output;
-  values.set(input.id, { name: 'input', layout: 'keras', shape: input.shape });
-  for (const step of steps.slice(1)) {
-    const ins = step.inputs.map((t) => values.get(t.id) as Value);
-    try {
-      values.set(step.output.id, convertLayer(g, step.layer, ins, step.output.shape));
-    } catch (error) {
-      if (error instanceof ModelFileError) throw error;
-      throw new ModelFileError(step.layer.name, `cannot be exported to ONNX: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  const output = steps[steps.length - 1].output;
-  const last = g.as(values.get(output.id) as Value, 'keras');
-  g.nodes.push(node('Identity', [last.name], ['output'], 'output/Identity'));
+  const inputNames = inputs.length === 1 ? ['input'] : model.inputNames;
+  const outputNames = outputs.length === 1 ? ['output'] : model.outputNames;
+  inputs.forEach((t, i) => values.set(t.id, { name: inputNames[i], layout: 'keras', shape: t.shape }));
+  convertGraph(g, model, values);
+  outputs.forEach((t, i) => {
+    const last = g.as(values.get(t.id) as Value, 'keras');
+    g.nodes.push(node('Identity', [last.name], [outputNames[i]], `${outputNames[i]}/Identity`));
+  });
   const elem = float64 ? ONNX_DOUBLE : ONNX_FLOAT;
-  return modelProto({ name: model.name, nodes: g.nodes, initializers: g.initializers, inputs: [valueInfo('input', elem, input.shape)], outputs: [valueInfo('output', elem, output.shape)] }, 13);
+  return modelProto(
+    {
+      name: model.name,
+      nodes: g.nodes,
+      initializers: g.initializers,
+      inputs: inputs.map((t, i) => valueInfo(inputNames[i], elem, t.shape)),
+      outputs: outputs.map((t, i) => valueInfo(outputNames[i], elem, t.shape)),
+    },
+    13,
+  );
 }
 
 /**

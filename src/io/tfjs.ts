@@ -11,7 +11,7 @@ import type { Model } from '../models/model.js';
 import type { ConfigValue } from '../serialization/keras-object.js';
 import { escapeRegExp, processAlive, removeLeftovers, writeFilesAtomic } from './atomic-write.js';
 import { ModelFileError } from './errors.js';
-import { modelToConfig } from './model-config.js';
+import { modelToConfig } from './config-write.js';
 
 /** TF.js (like Keras 2) names a depthwise layer's kernel `depthwise_kernel`; Keras 3 names it `kernel`. */
 export function tfjsWeightName(layer: Layer, w: Variable): string {

@@ -11,7 +11,7 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
 import type { Layer } from '../layers/layer.js';
 import { classNameToSnake } from '../layers/naming.js';
-import type { Model } from '../models/model.js';
+import { Model } from '../models/model.js';
 import type { Optimizer, OptimizerSlotState } from '../training/optimizers/index.js';
 import { ModelFileError } from './errors.js';
 import { ensureGroup, writeFloatDataset } from './hdf5.js';
@@ -40,17 +40,23 @@ function writeVars(group: Group, name: string, values: readonly { data: Float32A
   values.forEach((v, i) => writeFloatDataset(vars, String(i), v.data, v.shape));
 }
 
-/** Writes every layer's weights (and the optimizer's state when `optimizer` is given) under `root`. */
-export function writeModelWeights(root: Group, model: Model, optimizer: Optimizer | null): void {
+/** Writes `model`'s layers under `group/layers` and its name on `group/vars`; a nested model as a group of its own. */
+function writeContainer(group: Group, model: Model): void {
   const layers = savedLayers(model);
   const keys = containerKeys(layers.map((l) => l.className));
-  const layersGroup = ensureGroup(root, 'layers');
+  const layersGroup = ensureGroup(group, 'layers');
   layers.forEach((layer, i) => {
-    const group = ensureGroup(layersGroup, keys[i]);
-    writeVars(group, layer.name, layer.weights.map((w) => ({ data: w.dataSync() as Float32Array | Float64Array, shape: w.shape })));
+    const layerGroup = ensureGroup(layersGroup, keys[i]);
+    if (layer instanceof Model) writeContainer(layerGroup, layer);
+    else writeVars(layerGroup, layer.name, layer.weights.map((w) => ({ data: w.dataSync() as Float32Array | Float64Array, shape: w.shape })));
   });
+  ensureGroup(group, 'vars').create_attribute('name', model.name);
+}
+
+/** Writes every layer's weights (and the optimizer's state when `optimizer` is given) under `root`. */
+export function writeModelWeights(root: Group, model: Model, optimizer: Optimizer | null): void {
+  writeContainer(root, model);
   if (optimizer !== null) writeOptimizer(root, optimizer);
-  ensureGroup(root, 'vars').create_attribute('name', model.name);
 }
 
 function writeOptimizer(root: Group, optimizer: Optimizer): void {
@@ -83,18 +89,16 @@ function readLayerValues(tree: H5Tree, vars: string, layer: Layer): Tensor[] {
   return weights.map((w, i) => tensorFromArray(tree.floats(paths[i], w.shape), w.shape, w.dtype));
 }
 
-/**
- * Reads and checks the weights in `tree` for `model`, matching groups to layers by Keras's container keys
- * computed from the layers in `order` (the order the file's config lists them; defaults to the model's own
- * order). Nothing is assigned: {@link assignWeights} does that once everything else was checked too.
- */
-export function readModelWeights(tree: H5Tree, model: Model, order: readonly Layer[] | null = null): WeightAssignment {
-  const layers = order ?? savedLayers(model);
+function readContainer(tree: H5Tree, prefix: string, layers: readonly Layer[], assignment: WeightAssignment): void {
   const keys = containerKeys(layers.map((l) => l.className));
-  if (tree.group('layers') === null) throw new ModelFileError(tree.file, "no 'layers' group: this is not a Keras 3 weights file");
-  const assignment: WeightAssignment = [];
+  if (tree.group(`${prefix}layers`) === null) throw new ModelFileError(tree.file, `no '${prefix}layers' group: this is not a Keras 3 weights file`);
   layers.forEach((layer, i) => {
-    const vars = `layers/${keys[i]}/vars`;
+    const group = `${prefix}layers/${keys[i]}`;
+    if (layer instanceof Model) {
+      if (layer.weights.length > 0) readContainer(tree, `${group}/`, savedLayers(layer), assignment);
+      return;
+    }
+    const vars = `${group}/vars`;
     if (tree.group(vars) === null) {
       if (layer.weights.length === 0) return;
       throw new ModelFileError(tree.file, `${vars} is missing: no weights for layer '${layer.name}' (${layer.className})`);
@@ -102,6 +106,17 @@ export function readModelWeights(tree: H5Tree, model: Model, order: readonly Lay
     const values = readLayerValues(tree, vars, layer);
     if (values.length > 0) assignment.push([layer, values]);
   });
+}
+
+/**
+ * Reads and checks the weights in `tree` for `model`, matching groups to layers by Keras's container keys
+ * computed from the layers in `order` (the order the file's config lists them; defaults to the model's own
+ * order); a nested model's layers are read from its own group. Nothing is assigned: {@link assignWeights}
+ * does that once everything else was checked too.
+ */
+export function readModelWeights(tree: H5Tree, model: Model, order: readonly Layer[] | null = null): WeightAssignment {
+  const assignment: WeightAssignment = [];
+  readContainer(tree, '', order ?? savedLayers(model), assignment);
   return assignment;
 }
 

@@ -5,8 +5,8 @@ import { isFloatDType, parseDType } from '../engine/dtype.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Config, ConfigValue } from '../serialization/keras-object.js';
-import type { CallOptions, SymbolicShape } from './layer.js';
-import { Layer, SymbolicTensor } from './layer.js';
+import type { CallOptions, SymbolicShape , SymbolicTensor } from './layer.js';
+import { Layer } from './layer.js';
 
 export interface InputOptions {
   /** Shape without the batch axis; `null` entries for sizes known only at run time. */
@@ -26,7 +26,6 @@ const CLASS_NAME = 'InputLayer';
 /** Holds a model's input placeholder; it has no weights and passes tensors through. */
 export class InputLayer extends Layer {
   readonly className = CLASS_NAME;
-  readonly output: SymbolicTensor;
 
   constructor(options: InputOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -42,7 +41,13 @@ export class InputLayer extends Layer {
       CLASS_NAME,
     );
     this.built = true;
-    this.output = new SymbolicTensor(this.batchInputShape as SymbolicShape, dtype, { layer: this, inputs: [] });
+    // Its one call has no inputs and produces the model input placeholder.
+    this.recordCall([], false, [this.batchInputShape as SymbolicShape], undefined);
+  }
+
+  /** The placeholder this layer holds (Keras's `Input` tensor). */
+  override get output(): SymbolicTensor {
+    return this.calls[0].outputs[0];
   }
 
   computeOutputShape(inputShape: SymbolicShape): (number | null)[] {

@@ -23,12 +23,19 @@ import { isSizeInteger, MAX_SIZE_ARGUMENT, sizeIntegerWords } from '../utils/arg
 
 export type SymbolicShape = readonly (number | null)[];
 
-/** The recorded call that produced a symbolic tensor. */
+/** A recorded call of a layer on symbolic inputs (Keras's Node): what a functional model replays. */
 export interface LayerCall {
   readonly layer: Layer;
   readonly inputs: readonly SymbolicTensor[];
-  /** Whether the layer was given an array (merge layers) rather than a single placeholder. */
+  /** Whether the layer was given an array (merge layers, models of several inputs) rather than one placeholder. */
   readonly listInput?: boolean;
+  /**
+   * The `training` flag given explicitly at the call (`base.apply(x, { training: false })`), which the
+   * model respects whatever mode it runs in; absent when the call left it to the model.
+   */
+  readonly training?: boolean;
+  /** The placeholders the call produced, in output order (one for most layers). */
+  readonly outputs: SymbolicTensor[];
 }
 
 let nextSymbolicId = 0;
@@ -39,11 +46,15 @@ export class SymbolicTensor {
   readonly dtype: FloatDType;
   /** The call that produced this tensor; for a model input, the InputLayer's call with no inputs. */
   readonly producer: LayerCall;
+  /** Which of the call's outputs this is. */
+  readonly outputIndex: number;
 
-  constructor(shape: SymbolicShape, dtype: FloatDType, producer: LayerCall) {
+  constructor(shape: SymbolicShape, dtype: FloatDType, producer: LayerCall, outputIndex = 0) {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.producer = producer;
+    this.outputIndex = outputIndex;
+    producer.outputs[outputIndex] = this;
   }
 
   get rank(): number {
@@ -164,6 +175,8 @@ export abstract class Layer {
   private readonly initialWeights: readonly Tensor[] | null;
   private activityLosses: Tensor[] = [];
   private readonly regularized: { variable: Variable; regularizer: Regularizer }[] = [];
+  /** The layer's calls on symbolic inputs, in order (Keras's inbound nodes). */
+  private readonly inboundCalls: LayerCall[] = [];
   private readonly constrained: { variable: Variable; constraint: Constraint }[] = [];
 
   constructor(options: LayerOptions, className: string) {
@@ -333,8 +346,63 @@ export abstract class Layer {
     return this.computeOutputShape(shapes[0]);
   }
 
-  protected callInputs(inputs: readonly Tensor[], options: CallOptions): Tensor {
+  /**
+   * The shapes of a call's outputs, and whether the layer returns them as an array. One output by default;
+   * a layer of several outputs (a model with several outputs) overrides this and returns an array from
+   * `callInputs`.
+   */
+  protected symbolicOutputs(shapes: readonly SymbolicShape[]): { shapes: (number | null)[][]; list: boolean } {
+    return { shapes: [this.outputShapeFor(shapes)], list: false };
+  }
+
+  protected callInputs(inputs: readonly Tensor[], options: CallOptions): Tensor | Tensor[] {
     return this.call(inputs[0], options);
+  }
+
+  /** @internal Records a call on symbolic inputs and returns its outputs (InputLayer records its own). */
+  protected recordCall(inputs: readonly SymbolicTensor[], listInput: boolean, shapes: readonly SymbolicShape[], training: boolean | undefined): LayerCall {
+    const call: LayerCall = { layer: this, inputs, listInput, outputs: [], ...(training === undefined ? {} : { training }) };
+    shapes.forEach((shape, i) => new SymbolicTensor(shape, this.dtype, call, i));
+    this.inboundCalls.push(call);
+    return call;
+  }
+
+  /** The layer's calls on symbolic inputs, in order (Keras's inbound nodes; a shared layer has several). */
+  get calls(): readonly LayerCall[] {
+    return this.inboundCalls;
+  }
+
+  /** The first symbolic call, which Keras's `layer.input` / `layer.output` describe. */
+  private firstCall(what: string): LayerCall {
+    const call = this.inboundCalls[0];
+    if (call === undefined) {
+      throw new InvalidArgumentError('layer', this.name, `a layer that has been called on a symbolic input: it has no defined ${what} yet`, `${this.name}.${what}`);
+    }
+    return call;
+  }
+
+  /** The symbolic input of the layer's first call (an array for layers called on several), as Keras's `layer.input`. */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const call = this.firstCall('input');
+    return call.listInput ? [...call.inputs] : call.inputs[0] ?? call.outputs[0];
+  }
+
+  /** The symbolic output of the layer's first call (an array for layers of several outputs), as Keras's `layer.output`. */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    const call = this.firstCall('output');
+    return call.outputs.length === 1 ? call.outputs[0] : [...call.outputs];
+  }
+
+  /** The shape of `input` (one per input for several), as Keras's `layer.input_shape`... of Keras 2. */
+  get inputShape(): SymbolicShape | SymbolicShape[] {
+    const input = this.input;
+    return Array.isArray(input) ? input.map((t) => t.shape) : input.shape;
+  }
+
+  /** The shape of `output` (one per output for several). */
+  get outputShape(): SymbolicShape | SymbolicShape[] {
+    const output = this.output;
+    return Array.isArray(output) ? output.map((t) => t.shape) : output.shape;
   }
 
   private buildOnce(shapes: readonly SymbolicShape[]): void {
@@ -361,13 +429,31 @@ export abstract class Layer {
   apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: CallOptions): SymbolicTensor;
   apply(x: LayerInputs, options?: CallOptions): Tensor | SymbolicTensor;
   apply(x: LayerInputs, options: CallOptions = {}): Tensor | SymbolicTensor {
+    return this.applyAll(x, options) as Tensor | SymbolicTensor;
+  }
+
+  /**
+   * `apply` for layers that may return several outputs (models with several outputs): an array then, in
+   * output order; otherwise the single output.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = twoHeadModel.applyAll(inputs) as SymbolicTensor[];
+   * ```
+   */
+  applyAll(x: LayerInputs, options: CallOptions = {}): Tensor | SymbolicTensor | Tensor[] | SymbolicTensor[] {
     const list: readonly unknown[] = Array.isArray(x) ? x : [x];
     const context = `layer '${this.name}'`;
+    if (options.training !== undefined && typeof options.training !== 'boolean') {
+      throw new InvalidArgumentError('training', options.training, 'true, false or undefined', context);
+    }
     if (list.length > 0 && list.every(isSymbolicTensor)) {
       const symbolic = list as readonly SymbolicTensor[];
       const shapes = symbolic.map((t) => t.shape);
       this.buildOnce(shapes);
-      return new SymbolicTensor(this.outputShapeFor(shapes), this.dtype, { layer: this, inputs: symbolic, listInput: Array.isArray(x) });
+      const outputs = this.symbolicOutputs(shapes);
+      const call = this.recordCall(symbolic, Array.isArray(x), outputs.shapes, options.training);
+      return outputs.list ? [...call.outputs] : call.outputs[0];
     }
     if (list.length === 0 || !list.every(isTensor)) {
       throw new InvalidArgumentError('x', x, 'a Tensor or a SymbolicTensor (or an array of one kind, for layers that merge inputs)', context);
@@ -378,7 +464,8 @@ export abstract class Layer {
     }
     this.buildOnce(tensors.map((t) => t.shape));
     const output = this.callInputs(this.autocastInputs ? tensors.map((t) => cast(t, this.dtype)) : tensors, options);
-    this.activityLosses = this.activityRegularizer ? [this.activityPenalty(this.activityRegularizer, output)] : [];
+    const regularizer = this.activityRegularizer;
+    this.activityLosses = regularizer ? (Array.isArray(output) ? output : [output]).map((o) => this.activityPenalty(regularizer, o)) : [];
     return output;
   }
 

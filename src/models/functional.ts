@@ -1,111 +1,74 @@
-/** Keras's functional `Model`: a graph of layer calls from symbolic inputs to symbolic outputs. */
+/**
+ * Keras's functional `Model`: a graph of layer calls from symbolic inputs to symbolic outputs. Inputs and
+ * outputs may be one tensor, an array or a dict by name; layers may be shared (called on several tensors),
+ * models may be layers of other models, and a call's explicit `training` flag is kept on the graph.
+ */
 
 import { isRecording } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import type { CallOptions, SymbolicTensor } from '../layers/layer.js';
-import type { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input-layer.js';
+import type { CallOptions, Layer, LayerCall, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
+import { isSymbolicTensor } from '../layers/layer.js';
 import { formatShape } from '../engine/shape.js';
+import { mapGraph } from './graph-map.js';
 import { matchFusedChain } from './inference-fusion.js';
 import { Model } from './model.js';
+import type { Nested } from './structure.js';
+import { flatten } from './structure.js';
 import type { SummaryRow } from './summary.js';
 import { assertUniqueLayerNames } from './unique-names.js';
-import { isSymbolicTensor } from '../layers/layer.js';
 
 export interface FunctionalOptions {
-  inputs: SymbolicTensor;
-  outputs: SymbolicTensor;
+  /** `layerInput(...)` placeholders: one, an array, or an object of them by name. */
+  inputs: Nested<SymbolicTensor>;
+  /** Placeholders computed from `inputs`: one, an array, or an object of them by name. */
+  outputs: Nested<SymbolicTensor>;
   /** Default `functional`, `functional_1`, ... */
   name?: string;
 }
 
-/**
- * The tensors `output` is computed from, `output` last and each after the tensors it reads (depth-first
- * post-order). Iterative, so that a chain of 20,000 layers does not overflow the stack; `reached` sees
- * each tensor once, when the walk first reaches it.
- *
- * @example
- * ```ts
- * const steps = callOrder(model.output);
- * ```
- */
-export function callOrder(output: SymbolicTensor, reached: (t: SymbolicTensor) => void = () => {}): SymbolicTensor[] {
-  const order: SymbolicTensor[] = [];
-  const seen = new Set<number>([output.id]);
-  reached(output);
-  const stack: { tensor: SymbolicTensor; next: number }[] = [{ tensor: output, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const parents = top.tensor.producer.inputs;
-    if (top.next < parents.length) {
-      const parent = parents[top.next++];
-      if (seen.has(parent.id)) continue;
-      seen.add(parent.id);
-      reached(parent);
-      stack.push({ tensor: parent, next: 0 });
-    } else {
-      stack.pop();
-      order.push(top.tensor);
-    }
-  }
-  return order;
-}
-
-/** The layer calls between inputs and outputs, each after the calls it depends on. */
-function topologicalOrder(inputs: SymbolicTensor, outputs: SymbolicTensor): SymbolicTensor[] {
-  const order = callOrder(outputs, (t) => {
-    if (t.producer.inputs.length === 0 && t !== inputs) {
-      throw new InvalidArgumentError(
-        'outputs',
-        t.toString(),
-        `outputs computed from the model's inputs only, but it depends on another input ('${t.producer.layer.name}')`,
-        'kerasModel',
-      );
-    }
-  });
-  if (!order.includes(inputs)) {
-    throw new InvalidArgumentError('outputs', outputs.toString(), 'a tensor computed from `inputs`', 'kerasModel');
-  }
-  return order;
-}
+const CONTEXT = 'kerasModel';
 
 /**
  * A model defined by calling layers on symbolic tensors.
  *
  * @example
  * ```ts
- * const inputs = layerInput({ shape: [32, 32, 3] });
- * const outputs = layerDepthwiseConv2d(inputs, { kernelSize: 3, padding: 'same' });
- * const model = kerasModel({ inputs, outputs });
+ * const image = layerInput({ shape: [32, 32, 3], name: 'image' });
+ * const features = layerGlobalAveragePooling2d(layerDepthwiseConv2d(image, { kernelSize: 3 }));
+ * const model = kerasModel({ inputs: image, outputs: [layerDense(features, { units: 10 }), layerDense(features, { units: 1 })] });
  * ```
  */
 export class Functional extends Model {
   readonly className: string = 'Functional';
-  private readonly inputTensor: SymbolicTensor;
-  private readonly outputTensor: SymbolicTensor;
-  private readonly steps: SymbolicTensor[];
-  /** Each layer once, in call order; computed once, since `layers` is read in loops. */
+  private readonly inputTensors: readonly SymbolicTensor[];
+  private readonly outputTensors: readonly SymbolicTensor[];
+  private readonly graphCalls: readonly LayerCall[];
+  /** Each layer once, in Keras's order (see graph-map.ts). */
   private readonly layerList: readonly Layer[];
-  private soleConsumerCache: Map<number, SymbolicTensor> | null = null;
+  private soleConsumerCache: Map<number, LayerCall> | null = null;
 
   constructor(options: FunctionalOptions) {
     if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', options, 'an object with `inputs` and `outputs`', 'kerasModel');
+      throw new InvalidArgumentError('options', options, 'an object with `inputs` and `outputs`', CONTEXT);
     }
-    if (!isSymbolicTensor(options.inputs) || !(options.inputs.producer.layer instanceof InputLayer)) {
-      throw new InvalidArgumentError('inputs', options.inputs, 'a SymbolicTensor returned by layerInput()', 'kerasModel');
+    const inputs = flatten(options.inputs, isSymbolicTensor, 'inputs', 'a SymbolicTensor returned by layerInput()', CONTEXT);
+    for (const t of inputs.leaves) {
+      if (!(t.producer.layer instanceof InputLayer)) {
+        throw new InvalidArgumentError('inputs', t.toString(), `placeholders returned by layerInput() (this one is the output of layer '${t.producer.layer.name}')`, CONTEXT);
+      }
     }
-    if (!isSymbolicTensor(options.outputs)) {
-      throw new InvalidArgumentError('outputs', options.outputs, 'a SymbolicTensor computed from `inputs`', 'kerasModel');
-    }
-    const steps = topologicalOrder(options.inputs, options.outputs);
-    const layers = uniqueLayers(steps);
-    assertUniqueLayerNames(layers, 'kerasModel');
+    if (new Set(inputs.leaves).size !== inputs.leaves.length) throw new InvalidArgumentError('inputs', inputs.leaves.map(String), 'each input once', CONTEXT);
+    const outputs = flatten(options.outputs, isSymbolicTensor, 'outputs', 'a SymbolicTensor computed from `inputs`', CONTEXT);
+    const { calls, layers } = mapGraph(inputs.leaves, outputs.leaves, CONTEXT);
+    assertUniqueLayerNames(layers, CONTEXT);
     super({ name: options.name }, 'Functional');
-    this.inputTensor = options.inputs;
-    this.outputTensor = options.outputs;
-    this.steps = steps;
+    this.inputTensors = inputs.leaves;
+    this.outputTensors = outputs.leaves;
+    this.inputStructure = inputs.structure;
+    this.outputStructure = outputs.structure;
+    this.graphCalls = calls;
     this.layerList = layers;
     this.built = true;
   }
@@ -114,98 +77,139 @@ export class Functional extends Model {
     return [...this.layerList];
   }
 
-  get input(): SymbolicTensor {
-    return this.inputTensor;
+  get inputs(): SymbolicTensor[] {
+    return [...this.inputTensors];
   }
 
-  get output(): SymbolicTensor {
-    return this.outputTensor;
+  get outputs(): SymbolicTensor[] {
+    return [...this.outputTensors];
   }
 
-  protected override assertInputCompatible(inputShape: readonly (number | null)[]): void {
-    const expected = this.inputTensor.shape;
-    const fits = inputShape.length === expected.length && expected.every((d, i) => d === null || d === inputShape[i]);
-    if (!fits) {
-      throw new ShapeError(
-        `Input of model '${this.name}' is incompatible: expected shape ${formatShape(expected)}, but received input with shape ${formatShape(inputShape)}`,
-      );
+  /** The layer calls in execution order (for io and tools that walk the graph). */
+  get graph(): readonly LayerCall[] {
+    return this.graphCalls;
+  }
+
+  protected override checkInputShapes(shapes: readonly SymbolicShape[]): void {
+    if (shapes.length !== this.inputTensors.length) {
+      throw new InvalidArgumentError('inputs', `${shapes.length} tensors`, `${this.inputTensors.length} input tensors (${this.inputNames.join(', ')})`, `model '${this.name}'`);
     }
+    shapes.forEach((shape, i) => {
+      const expected = this.inputTensors[i].shape;
+      const fits = shape.length === expected.length && expected.every((d, k) => d === null || d === shape[k]);
+      if (!fits) {
+        throw new ShapeError(
+          `Input ${i} of model '${this.name}' is incompatible: expected shape ${formatShape(expected)}, but received input with shape ${formatShape(shape)}`,
+        );
+      }
+    });
   }
 
-  /** The graph fixes every non-batch dimension, so only the batch size comes from `inputShape`. */
-  override computeOutputShape(inputShape: readonly (number | null)[]): (number | null)[] {
+  protected override assertInputCompatible(inputShape: SymbolicShape): void {
+    this.checkInputShapes([inputShape]);
+  }
+
+  /** The graph fixes every non-batch dimension, so only the batch size comes from the inputs. */
+  override computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
     this.assertInputCompatible(inputShape);
-    return [inputShape[0], ...this.outputTensor.shape.slice(1)];
+    return [inputShape[0], ...this.outputTensors[0].shape.slice(1)];
+  }
+
+  protected override symbolicOutputs(shapes: readonly SymbolicShape[]): { shapes: (number | null)[][]; list: boolean } {
+    const batch = shapes[0]?.[0] ?? null;
+    return { shapes: this.outputTensors.map((t) => [batch, ...t.shape.slice(1)]), list: this.outputStructure.kind !== 'single' };
   }
 
   protected call(x: Tensor, options: CallOptions): Tensor {
+    return this.run([x], options)[0];
+  }
+
+  protected override callInputs(inputs: readonly Tensor[], options: CallOptions): Tensor | Tensor[] {
+    const outputs = this.run(inputs, options);
+    return this.outputStructure.kind === 'single' ? outputs[0] : outputs;
+  }
+
+  /** Runs the graph on one tensor per input; returns one tensor per output. */
+  private run(inputs: readonly Tensor[], options: CallOptions): Tensor[] {
     const inference = options.training !== true && !isRecording();
-    const values = new Map<number, Tensor>([[this.inputTensor.id, x]]);
-    const fusedAway = new Set<number>();
-    for (const step of this.steps) {
-      if (step === this.inputTensor || fusedAway.has(step.id)) continue;
-      const inputs = step.producer.inputs.map((t) => values.get(t.id));
-      if (!inputs.every((t) => t !== undefined)) {
-        throw new ShapeError(`model '${this.name}': layer '${step.producer.layer.name}' has no computed input`);
+    const values = new Map<number, Tensor>(this.inputTensors.map((t, i) => [t.id, inputs[i]]));
+    const fusedAway = new Set<LayerCall>();
+    for (const call of this.graphCalls) {
+      if (fusedAway.has(call)) continue;
+      const computed = call.inputs.map((t) => values.get(t.id));
+      if (!computed.every((t) => t !== undefined)) {
+        throw new ShapeError(`model '${this.name}': layer '${call.layer.name}' has no computed input`);
       }
-      const computed = inputs as Tensor[];
-      if (inference && !step.producer.listInput) {
+      const args = computed as Tensor[];
+      // A flag given at the call (a frozen base called with training: false) wins over the model's mode.
+      const training = call.training ?? options.training;
+      if (inference && call.training !== true && !call.listInput && call.outputs.length === 1) {
         // Conv → BatchNormalization → ReLU runs as one fused kernel call when no one else reads the
         // intermediate outputs.
-        const chainSteps = this.soleConsumerChain(step);
-        const chain = matchFusedChain(chainSteps.map((t) => t.producer.layer), computed[0]);
+        const chainCalls = this.soleConsumerChain(call);
+        const chain = matchFusedChain(chainCalls.map((c) => c.layer), args[0]);
         if (chain !== null) {
-          const last = chainSteps[chain.length - 1];
-          for (const skipped of chainSteps.slice(1, chain.length)) fusedAway.add(skipped.id);
-          values.set(last.id, chain.run(computed[0]));
+          const last = chainCalls[chain.length - 1];
+          for (const skipped of chainCalls.slice(1, chain.length)) fusedAway.add(skipped);
+          values.set(last.outputs[0].id, chain.run(args[0]));
           continue;
         }
       }
-      values.set(step.id, step.producer.layer.apply(step.producer.listInput ? computed : computed[0], options));
+      const result = call.layer.applyAll(call.listInput ? args : args[0], { ...options, training });
+      const results = Array.isArray(result) ? result : [result];
+      call.outputs.forEach((t, i) => values.set(t.id, results[i] as Tensor));
     }
-    return values.get(this.outputTensor.id) as Tensor;
+    return this.outputTensors.map((t) => values.get(t.id) as Tensor);
   }
 
-  /** `step` followed by up to three steps that each are the only reader of the previous one's output. */
-  private soleConsumerChain(step: SymbolicTensor): SymbolicTensor[] {
-    const chain = [step];
-    for (let current = step; chain.length < 4; ) {
-      const next = this.soleConsumers.get(current.id);
-      if (next === undefined) break;
+  /** `call` followed by up to three calls that each are the only reader of the previous one's output. */
+  private soleConsumerChain(call: LayerCall): LayerCall[] {
+    const chain = [call];
+    for (let current = call; chain.length < 4; ) {
+      const next = this.soleConsumers.get(current.outputs[0].id);
+      if (next === undefined || next.training !== undefined) break;
       chain.push(next);
       current = next;
     }
     return chain;
   }
 
-  /** For each step output read by exactly one single-input step (and not the model output): that step. */
-  private get soleConsumers(): Map<number, SymbolicTensor> {
+  /** For each output read by exactly one single-input, single-output call (and not a model output): that call. */
+  private get soleConsumers(): Map<number, LayerCall> {
     if (this.soleConsumerCache !== null) return this.soleConsumerCache;
-    const readers = new Map<number, SymbolicTensor[]>();
-    for (const step of this.steps) {
-      for (const input of step.producer.inputs) readers.set(input.id, [...(readers.get(input.id) ?? []), step]);
+    const readers = new Map<number, LayerCall[]>();
+    for (const call of this.graphCalls) {
+      for (const input of call.inputs) readers.set(input.id, [...(readers.get(input.id) ?? []), call]);
     }
-    const sole = new Map<number, SymbolicTensor>();
+    const outputs = new Set(this.outputTensors.map((t) => t.id));
+    const sole = new Map<number, LayerCall>();
     for (const [id, list] of readers) {
-      if (list.length === 1 && id !== this.outputTensor.id && list[0].producer.inputs.length === 1 && !list[0].producer.listInput) {
-        sole.set(id, list[0]);
-      }
+      const [reader] = list;
+      if (list.length === 1 && !outputs.has(id) && reader.inputs.length === 1 && !reader.listInput && reader.outputs.length === 1) sole.set(id, reader);
     }
     this.soleConsumerCache = sole;
     return sole;
   }
 
   protected summaryRows(): SummaryRow[] {
-    return this.steps.map((t) => ({ layer: t.producer.layer, outputShape: t.shape }));
+    const inputRows = this.inputTensors.map((t) => ({ layer: t.producer.layer, outputShape: t.shape, connectedTo: [] as string[] }));
+    const callRows = this.graphCalls.map((call) => ({
+      layer: call.layer,
+      outputShape: call.outputs[0].shape,
+      connectedTo: call.inputs.map((t) => `${t.producer.layer.name}[${nodeIndex(t.producer)}][${t.outputIndex}]`),
+    }));
+    return [...inputRows, ...callRows];
   }
 }
 
-function uniqueLayers(steps: readonly SymbolicTensor[]): Layer[] {
-  return [...new Set(steps.map((t) => t.producer.layer))];
+/** The index of `call` among its layer's calls (Keras's node index). */
+function nodeIndex(call: LayerCall): number {
+  return Math.max(0, call.layer.calls.indexOf(call));
 }
 
 /**
- * Builds a functional model from an input and an output placeholder (Keras's `keras_model`).
+ * Builds a functional model from input and output placeholders (Keras's `keras_model`): one of each, arrays,
+ * or objects by name.
  *
  * @example
  * ```ts

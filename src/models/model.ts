@@ -5,9 +5,9 @@ import { isTensor } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
 import { bytesPerElement, isFloatDType } from '../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import type { CallOptions, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
+import type { CallOptions, LayerCall, LayerInputs, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
 import type { Config } from '../serialization/keras-object.js';
-import { Layer } from '../layers/layer.js';
+import { isSymbolicTensor, Layer } from '../layers/layer.js';
 import { formatShape } from '../engine/shape.js';
 import { tidy } from '../engine/scope.js';
 import { concat } from '../ops/concat.js';
@@ -16,13 +16,12 @@ import { noGrad } from '../engine/tape.js';
 import { renderSummary } from './summary.js';
 import type { History, Logs } from '../training/callbacks/index.js';
 import { CallbackList } from '../training/callbacks/index.js';
-import type { BatchSource, DataLike, Dataset } from '../training/data.js';
-import { ArraySource, DatasetSource, isDataset } from '../training/data.js';
-import { fitSources, inMemoryBatch } from './fit-data.js';
+import type { BatchSource, Dataset, ModelData } from '../training/data.js';
+import { ArraySource, isDataset } from '../training/data.js';
+import type { DataSpec } from './fit-data.js';
+import { datasetSource, fitSources, makeBatch } from './fit-data.js';
 import { evaluateLoop, fitLoop, resolveVerbose } from '../training/loops.js';
 import type { Optimizer } from '../training/optimizers/index.js';
-import type { LossIdentifier } from '../training/losses/index.js';
-import type { MetricIdentifier } from '../training/metrics/index.js';
 import { runAsync, runSync } from '../training/run.js';
 import type { CompileOptions } from '../training/trainer.js';
 import { Trainer } from '../training/trainer.js';
@@ -30,6 +29,8 @@ import type { BatchOptions, EvaluateOptions, FitOptions } from './training-optio
 import { BATCH_OPTION_KEYS, checkCallbacks, checkOptions, EVALUATE_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger } from './training-options.js';
 import { optionKeys } from '../utils/option-keys.js';
 import type { ParamTally, SummaryRow } from './summary.js';
+import type { Structure } from './structure.js';
+import { leavesFor, unflatten } from './structure.js';
 
 export interface PredictOptions {
   /** Samples per forward pass (default 32), as Keras's `batch_size`. */
@@ -79,11 +80,76 @@ export abstract class Model extends Layer {
   /** The layers in order of execution (a Sequential model's InputLayer excluded, as in Keras). */
   abstract get layers(): Layer[];
 
-  /** The model's symbolic input, once it is known. */
-  abstract get input(): SymbolicTensor | null;
+  /** The model's symbolic inputs, in order (Keras's `model.inputs`); empty while a Sequential's input is unknown. */
+  abstract get inputs(): SymbolicTensor[];
 
-  /** The model's symbolic output, once it is known. */
-  abstract get output(): SymbolicTensor | null;
+  /** The model's symbolic outputs, in order (Keras's `model.outputs`); empty while unknown. */
+  abstract get outputs(): SymbolicTensor[];
+
+  /** How the inputs were given to `kerasModel` (one, a list, a dict), which calls and `predict` follow. */
+  inputStructure: Structure = { kind: 'single' };
+  /** How the outputs were given: what calls and `predict` return. */
+  outputStructure: Structure = { kind: 'single' };
+
+  /** The layer calls from the inputs to the outputs, in an order that runs each after its inputs; empty while the input is unknown. */
+  abstract get graph(): readonly LayerCall[];
+
+  /** The model's input as Keras's `model.input`: the placeholder, or an array (or object) of them. */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.structured(this.inputs, this.inputStructure, 'input') as SymbolicTensor | SymbolicTensor[];
+  }
+
+  /** The model's output as Keras's `model.output`: the placeholder, or an array (or object) of them. */
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.structured(this.outputs, this.outputStructure, 'output') as SymbolicTensor | SymbolicTensor[];
+  }
+
+  private structured(tensors: SymbolicTensor[], structure: Structure, what: string): unknown {
+    if (tensors.length === 0) {
+      throw new InvalidArgumentError('model', this.name, `a model whose ${what} is known (give the first layer an input shape, or call the model on data)`, `${this.name}.${what}`);
+    }
+    return unflatten(tensors, structure);
+  }
+
+  /** The names of the input layers, as Keras's `model.input_names` (a dict of inputs is keyed by them). */
+  get inputNames(): string[] {
+    return this.inputStructure.kind === 'dict' ? [...this.inputStructure.keys] : this.inputs.map((t) => t.producer.layer.name);
+  }
+
+  /** The names of the layers that produce the outputs, as Keras's `model.output_names`. */
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.producer.layer.name);
+  }
+
+  /**
+   * The names training logs and per-output arguments (`loss`, `y`, `sampleWeight` as objects) use: the keys
+   * of a dict of outputs, else the output layers' names; `['output']` while the output is unknown.
+   */
+  get outputKeys(): string[] {
+    if (this.outputStructure.kind === 'dict') return [...this.outputStructure.keys];
+    const names = this.outputNames;
+    return names.length > 0 ? names : ['output'];
+  }
+
+  /** What training data must fit: the inputs' names and shapes and the outputs' names. */
+  protected dataSpec(context: string): DataSpec {
+    const inputs = this.inputs;
+    return {
+      inputKeys: inputs.length > 0 ? this.inputNames : ['input'],
+      inputShapes: inputs.length > 0 ? inputs.map((t) => t.shape) : [null],
+      outputKeys: this.outputKeys,
+      context,
+    };
+  }
+
+  /**
+   * Runs the model on one tensor per input and returns one tensor per output (what training and `predict`
+   * use, whatever structure the model was defined with).
+   */
+  applyOutputs(inputs: readonly Tensor[], options: CallOptions = {}): Tensor[] {
+    const result = super.applyAll(inputs.length === 1 && this.inputStructure.kind === 'single' ? inputs[0] : inputs, options);
+    return Array.isArray(result) ? (result as Tensor[]) : [result as Tensor];
+  }
 
   /** Rows of the summary table: one per layer, with its output shape. */
   protected abstract summaryRows(): SummaryRow[];
@@ -127,53 +193,97 @@ export abstract class Model extends Layer {
     return this.weights.reduce((n, w) => n + w.size, 0);
   }
 
-  /** The layer with this name. */
-  getLayer(name: string): Layer {
-    const layer = this.layers.find((l) => l.name === name);
+  /**
+   * The layer with this name, or at this index of `layers` (Keras's `get_layer(name=None, index=None)`).
+   *
+   * @example
+   * ```ts
+   * const features = kerasModel({ inputs: model.inputs, outputs: model.getLayer('block3_relu').output });
+   * ```
+   */
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    if (typeof nameOrIndex === 'number') {
+      if (!Number.isInteger(nameOrIndex) || nameOrIndex < 0 || nameOrIndex >= layers.length) {
+        throw new InvalidArgumentError('index', nameOrIndex, `an integer in [0, ${layers.length}) (model '${this.name}' has ${layers.length} layers)`, `${this.name}.getLayer`);
+      }
+      return layers[nameOrIndex];
+    }
+    const layer = layers.find((l) => l.name === nameOrIndex);
     if (!layer) {
-      throw new InvalidArgumentError('name', name, `the name of a layer of model '${this.name}': ${this.layers.map((l) => `'${l.name}'`).join(', ')}`);
+      throw new InvalidArgumentError('name', nameOrIndex, `the name of a layer of model '${this.name}': ${layers.map((l) => `'${l.name}'`).join(', ')}`, `${this.name}.getLayer`);
     }
     return layer;
   }
 
+  /**
+   * Applies the model as a layer. Besides a tensor or an array of them, a model of several inputs takes
+   * an object keyed by input name; a model of several outputs gives an array (or an object, for outputs
+   * given as one).
+   */
+  override applyAll(x: LayerInputs | Readonly<Record<string, Tensor | SymbolicTensor>>, options: CallOptions = {}): Tensor | SymbolicTensor | Tensor[] | SymbolicTensor[] {
+    const inputs = this.inputs;
+    let list: LayerInputs;
+    if (inputs.length > 1 || this.inputStructure.kind !== 'single') {
+      const isLeaf = (v: unknown): v is Tensor | SymbolicTensor => isTensor(v) || isSymbolicTensor(v);
+      list = leavesFor(x, this.inputStructure, inputs.length, this.inputNames, isLeaf, 'inputs', `model '${this.name}'`) as LayerInputs;
+    } else list = x as LayerInputs;
+    const result = super.applyAll(list, options);
+    if (this.outputStructure.kind !== 'dict' || !Array.isArray(result)) return result;
+    return unflatten(result as Tensor[], this.outputStructure) as unknown as Tensor[];
+  }
+
   computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
+    // Sequential: each layer's output shape in turn (functional models override this).
     let shape: (number | null)[] = [...inputShape];
     for (const layer of this.layers) shape = layer.computeOutputShape(shape);
     return shape;
   }
 
   /**
-   * Runs the model on `x` in batches (inference mode) and returns the concatenated outputs.
+   * Runs the model on `x` in batches (inference mode) and returns the concatenated outputs: one tensor for a
+   * model of one output, else an array (or an object, for outputs given as one) with one per output. A
+   * model of several inputs takes an array with one per input, or an object by input name.
    *
    * @example
    * ```ts
    * const y = model.predict(tensor(images, [100, 28, 28, 1]), { batchSize: 50 });
+   * const [boxes, classes] = detector.predict<Tensor[]>([images, sizes]);
    * ```
    */
-  predict(x: Tensor, options: PredictOptions = {}): Tensor {
-    if (!isTensor(x)) throw new InvalidArgumentError('x', x, 'a Tensor', `${this.name}.predict`);
-    if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', `${this.name}.predict`);
-    checkOptions(options, PREDICT_OPTION_KEYS, `${this.name}.predict`);
+  predict<Out extends Tensor | Tensor[] | Record<string, Tensor> = Tensor>(x: Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>, options: PredictOptions = {}): Out {
+    const context = `${this.name}.predict`;
+    checkOptions(options, PREDICT_OPTION_KEYS, context);
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new InvalidArgumentError('batchSize', options.batchSize, 'a positive integer', `${this.name}.predict`);
+      throw new InvalidArgumentError('batchSize', options.batchSize, 'a positive integer', context);
     }
-    if (x.rank === 0) throw new ShapeError(`${this.name}.predict: x must have a batch axis, got shape ${formatShape(x.shape)}`);
-    const n = x.shape[0];
-    // Each batch runs in a scope that frees its intermediate activations as soon as it is done.
-    return noGrad(() => {
-      if (n <= batchSize) return tidy(() => this.apply(x, { training: false }));
-      return tidy(() => {
-        const parts: Tensor[] = [];
-        const rest = x.shape.slice(1);
-        for (let start = 0; start < n; start += batchSize) {
-          const count = Math.min(batchSize, n - start);
-          const batch = slice(x, [start, ...rest.map(() => 0)], [count, ...rest]);
-          parts.push(tidy(() => this.apply(batch, { training: false })));
-        }
-        return concat(parts, 0);
-      });
+    const count = Math.max(this.inputs.length, 1);
+    const names = this.inputs.length > 0 ? this.inputNames : ['input'];
+    const inputs = leavesFor(x, this.inputStructure.kind === 'single' && count === 1 ? { kind: 'single' } : this.inputStructure, count, names, isTensor, 'x', context);
+    inputs.forEach((t, i) => {
+      const argument = count > 1 ? `x['${names[i]}']` : 'x';
+      if (!isFloatDType(t.dtype)) throw new InvalidArgumentError(argument, t.dtype, 'a float32 or float64 tensor', context);
+      if (t.rank === 0) throw new ShapeError(`${context}: ${argument} must have a batch axis, got shape ${formatShape(t.shape)}`);
+      if (t.shape[0] !== inputs[0].shape[0]) throw new ShapeError(`${context}: every input must have the same number of samples, but ${names[0]} has ${inputs[0].shape[0]} and ${names[i]} ${t.shape[0]}`);
     });
+    const n = inputs[0].shape[0];
+    // Each batch runs in a scope that frees its intermediate activations as soon as it is done.
+    const outputs = noGrad(() =>
+      tidy(() => {
+        if (n <= batchSize) return this.applyOutputs(inputs, { training: false });
+        const parts: Tensor[][] = [];
+        for (let start = 0; start < n; start += batchSize) {
+          const size = Math.min(batchSize, n - start);
+          const batch = inputs.map((t) => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]));
+          parts.push(tidy(() => this.applyOutputs(batch, { training: false })));
+        }
+        return parts[0].map((_, i) => concat(parts.map((p) => p[i]), 0));
+      }),
+    );
+    // As Keras: one output comes back as a tensor, whatever structure it was given in.
+    if (outputs.length === 1) return outputs[0] as Out;
+    return unflatten(outputs, this.outputStructure) as Out;
   }
 
   /**
@@ -206,8 +316,9 @@ export abstract class Model extends Layer {
   private trainer: Trainer | null = null;
 
   /** The loss and metric identifiers given to `compile`, or null before it (saved as Keras's compile_config). */
-  get compiledWith(): { loss: LossIdentifier; metrics: readonly MetricIdentifier[] } | null {
-    return this.trainer ? { loss: this.trainer.lossIdentifier, metrics: this.trainer.metricIdentifiers } : null;
+  get compiledWith(): Pick<CompileOptions, 'loss' | 'lossWeights' | 'metrics' | 'weightedMetrics'> | null {
+    const t = this.trainer;
+    return t ? { loss: t.lossIdentifier, lossWeights: t.lossWeights, metrics: t.metricIdentifiers, weightedMetrics: t.weightedMetricIdentifiers } : null;
   }
 
   /** The compiled optimizer, or null before `compile`. */
@@ -245,9 +356,9 @@ export abstract class Model extends Layer {
    * history.history.val_loss;
    * ```
    */
-  fit(x: DataLike, y: DataLike, options?: FitOptions): History;
+  fit(x: ModelData, y: ModelData, options?: FitOptions): History;
   fit(dataset: Dataset, options?: FitOptions): Promise<History>;
-  fit(first: DataLike | Dataset, second?: DataLike | FitOptions, third?: FitOptions): History | Promise<History> {
+  fit(first: ModelData | Dataset, second?: ModelData | FitOptions, third?: FitOptions): History | Promise<History> {
     const context = `${this.name}.fit`;
     const trainer = this.requireTrainer('fit');
     const dataset = isDataset(first);
@@ -259,8 +370,8 @@ export abstract class Model extends Layer {
       throw new InvalidArgumentError('initialEpoch', options.initialEpoch, `an integer in [0, epochs) = [0, ${epochs})`, context);
     }
     const callbacks = checkCallbacks(options.callbacks, context);
-    const data = dataset ? { dataset: first } : { x: first as DataLike, y: second as DataLike };
-    const { training, validation } = fitSources(data, options, this.input?.shape ?? null, context);
+    const data = dataset ? { dataset: first } : { x: first, y: second };
+    const { training, validation } = fitSources(data, options, this.dataSpec(context));
     const loop = fitLoop(this, trainer, training, { epochs, initialEpoch, verbose: options.verbose ?? 'auto', callbacks, validation });
     return dataset ? runAsync(loop) : runSync(loop);
   }
@@ -274,18 +385,19 @@ export abstract class Model extends Layer {
    * const [loss, accuracy] = model.evaluate(xTest, yTest) as number[];
    * ```
    */
-  evaluate(x: DataLike, y: DataLike, options?: EvaluateOptions): number | number[];
+  evaluate(x: ModelData, y: ModelData, options?: EvaluateOptions): number | number[];
   evaluate(dataset: Dataset, options?: EvaluateOptions): Promise<number | number[]>;
-  evaluate(first: DataLike | Dataset, second?: DataLike | EvaluateOptions, third?: EvaluateOptions): number | number[] | Promise<number | number[]> {
+  evaluate(first: ModelData | Dataset, second?: ModelData | EvaluateOptions, third?: EvaluateOptions): number | number[] | Promise<number | number[]> {
     const context = `${this.name}.evaluate`;
     const trainer = this.requireTrainer('evaluate');
     const dataset = isDataset(first);
     const options = ((dataset ? second : third) ?? {}) as EvaluateOptions;
     checkOptions(options, EVALUATE_OPTION_KEYS, context);
     const batchSize = positiveInteger(options.batchSize, 'batchSize', 32, context);
+    const spec = this.dataSpec(context);
     const source: BatchSource = dataset
-      ? new DatasetSource(first, optionalSteps(options.steps, 'steps', context), this.input?.shape ?? null)
-      : new ArraySource(inMemoryBatch(first as DataLike, second as DataLike, this.input?.shape ?? null, { sampleWeight: options.sampleWeight }, context), batchSize, null);
+      ? datasetSource(first, optionalSteps(options.steps, 'steps', context), spec)
+      : new ArraySource(makeBatch(spec, first, second, { sampleWeight: options.sampleWeight }).batch, batchSize, null);
     const verbose = resolveVerbose(options.verbose, context);
     const callbacks = new CallbackList(checkCallbacks(options.callbacks, context), {
       model: this,
@@ -308,13 +420,18 @@ export abstract class Model extends Layer {
    * const loss = model.trainOnBatch(xBatch, yBatch);
    * ```
    */
-  trainOnBatch(x: DataLike, y: DataLike, options: BatchOptions = {}): number | number[] {
+  trainOnBatch(x: ModelData, y: ModelData, options: BatchOptions = {}): number | number[] {
     const context = `${this.name}.trainOnBatch`;
     const trainer = this.requireTrainer('trainOnBatch');
     checkOptions(options, BATCH_OPTION_KEYS, context);
-    const batch = inMemoryBatch(x, y, this.input?.shape ?? null, options, context);
+    const { batch, created } = makeBatch(this.dataSpec(context), x, y, options);
     trainer.resetMetrics();
-    const logs = trainer.trainStep(batch);
+    let logs: Logs;
+    try {
+      logs = trainer.trainStep(batch);
+    } finally {
+      for (const t of created) t.dispose();
+    }
     const values = trainer.metricNames().map((name) => logs[name]);
     return values.length === 1 ? values[0] : values;
   }
@@ -327,13 +444,18 @@ export abstract class Model extends Layer {
    * const loss = model.testOnBatch(xBatch, yBatch);
    * ```
    */
-  testOnBatch(x: DataLike, y: DataLike, options: Pick<BatchOptions, 'sampleWeight'> = {}): number | number[] {
+  testOnBatch(x: ModelData, y: ModelData, options: Pick<BatchOptions, 'sampleWeight'> = {}): number | number[] {
     const context = `${this.name}.testOnBatch`;
     const trainer = this.requireTrainer('testOnBatch');
     checkOptions(options, ['sampleWeight'], context);
-    const batch = inMemoryBatch(x, y, this.input?.shape ?? null, options, context);
+    const { batch, created } = makeBatch(this.dataSpec(context), x, y, options);
     trainer.resetMetrics();
-    const logs = trainer.testStep(batch);
+    let logs: Logs;
+    try {
+      logs = trainer.testStep(batch);
+    } finally {
+      for (const t of created) t.dispose();
+    }
     const values = trainer.metricNames().map((name) => logs[name]);
     return values.length === 1 ? values[0] : values;
   }

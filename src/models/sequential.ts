@@ -5,7 +5,7 @@ import { isRecording } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
-import type { CallOptions, SymbolicTensor } from '../layers/layer.js';
+import type { CallOptions, LayerCall, SymbolicTensor } from '../layers/layer.js';
 import { isSymbolicTensor, Layer } from '../layers/layer.js';
 import { formatShape } from '../engine/shape.js';
 import { matchFusedChain } from './inference-fusion.js';
@@ -46,7 +46,7 @@ export class Sequential extends Model implements LayerStack {
   /** The names in `stack`, so that adding a layer checks uniqueness in constant time. */
   private readonly names = new Set<string>();
   /** Symbolic outputs of each layer in `stack`, when the input is known. */
-  private readonly outputs: SymbolicTensor[] = [];
+  private readonly layerOutputs: SymbolicTensor[] = [];
 
   constructor(options: SequentialOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -65,13 +65,17 @@ export class Sequential extends Model implements LayerStack {
     return [...this.stack];
   }
 
-  get input(): SymbolicTensor | null {
-    return this.inputLayer?.output ?? null;
+  get inputs(): SymbolicTensor[] {
+    return this.inputLayer ? [this.inputLayer.output] : [];
   }
 
-  get output(): SymbolicTensor | null {
-    if (!this.inputLayer) return null;
-    return this.outputs.length > 0 ? this.outputs[this.outputs.length - 1] : this.inputLayer.output;
+  get outputs(): SymbolicTensor[] {
+    if (!this.inputLayer) return [];
+    return [this.layerOutputs.length > 0 ? this.layerOutputs[this.layerOutputs.length - 1] : this.inputLayer.output];
+  }
+
+  get graph(): readonly LayerCall[] {
+    return this.inputLayer ? this.layerOutputs.map((t) => t.producer) : [];
   }
 
   /**
@@ -79,29 +83,53 @@ export class Sequential extends Model implements LayerStack {
    * shape when that is known. On any error the model is left as it was.
    */
   add(layer: Layer | SymbolicTensor): this {
-    if (isSymbolicTensor(layer)) {
-      if (!(layer.producer.layer instanceof InputLayer) || this.inputLayer || this.stack.length > 0) {
-        throw new InvalidArgumentError('layer', layer.toString(), 'a layerInput() placeholder, added first', `${this.name}.add`);
+    // An input placeholder, or the InputLayer holding one (as `otherModel.layers` lists it first), sets the input.
+    const input = isSymbolicTensor(layer) ? layer.producer.layer : layer;
+    if (input instanceof InputLayer) {
+      if (this.inputLayer || this.stack.length > 0) {
+        throw new InvalidArgumentError('layer', String(layer), `an input only as the first layer (model '${this.name}' already has ${this.inputLayer ? 'an input' : 'layers'})`, `${this.name}.add`);
       }
-      this.inputLayer = layer.producer.layer;
+      this.inputLayer = input;
       return this;
     }
-    if (!(layer instanceof Layer) || layer instanceof InputLayer) {
+    if (isSymbolicTensor(layer)) {
+      throw new InvalidArgumentError('layer', layer.toString(), `a Layer instance or a layerInput() placeholder (this tensor is the output of layer '${layer.producer.layer.name}')`, `${this.name}.add`);
+    }
+    if (!(layer instanceof Layer)) {
       throw new InvalidArgumentError('layer', layer, 'a Layer instance', `${this.name}.add`);
+    }
+    if (layer instanceof Model && layer.outputs.length > 1) {
+      throw new InvalidArgumentError('layer', layer.name, `a layer of one output (model '${layer.name}' has ${layer.outputs.length}); use the functional API for models of several outputs`, `${this.name}.add`);
     }
     if (this.names.has(layer.name)) assertUniqueLayerNames([...this.stack, layer], `${this.name}.add`);
     if (!this.inputLayer && this.stack.length === 0 && layer.batchInputShape) {
       const input = new InputLayer({ batchShape: layer.batchInputShape, dtype: layer.dtype });
-      this.outputs.push(layer.apply(input.output));
+      this.layerOutputs.push(layer.apply(input.output));
       this.inputLayer = input;
     } else {
-      const previous = this.output;
-      if (previous) this.outputs.push(layer.apply(previous));
+      const [previous] = this.outputs;
+      if (previous) this.layerOutputs.push(layer.apply(previous));
     }
     this.stack.push(layer);
     this.names.add(layer.name);
     this.built = this.inputLayer !== null;
     return this;
+  }
+
+  /**
+   * Removes the last layer and returns it, as Keras's `Sequential.pop()`.
+   *
+   * @example
+   * ```ts
+   * const head = model.pop();
+   * ```
+   */
+  pop(): Layer {
+    const layer = this.stack.pop();
+    if (layer === undefined) throw new InvalidArgumentError('model', this.name, 'a model with layers to pop (it has none)', `${this.name}.pop`);
+    this.names.delete(layer.name);
+    if (this.layerOutputs.length > this.stack.length) this.layerOutputs.pop();
+    return layer;
   }
 
   protected override assertInputCompatible(inputShape: readonly (number | null)[]): void {
@@ -123,7 +151,7 @@ export class Sequential extends Model implements LayerStack {
       let current = input.output;
       const outputs = this.stack.map((layer) => (current = layer.apply(current)));
       this.inputLayer = input;
-      this.outputs.push(...outputs);
+      this.layerOutputs.push(...outputs);
     }
     this.built = true;
   }
@@ -146,7 +174,7 @@ export class Sequential extends Model implements LayerStack {
   }
 
   protected summaryRows(): SummaryRow[] {
-    return this.stack.map((layer, i) => ({ layer, outputShape: this.outputs[i]?.shape ?? null }));
+    return this.stack.map((layer, i) => ({ layer, outputShape: this.layerOutputs[i]?.shape ?? null }));
   }
 }
 

@@ -8,6 +8,8 @@ export interface SummaryRow {
   layer: Layer;
   /** `null` while the model has not been built. */
   outputShape: SymbolicShape | null;
+  /** For functional models, Keras's "Connected to" entries (`layer[node][tensor]`); absent for Sequential. */
+  connectedTo?: readonly string[];
 }
 
 export interface ParamTally {

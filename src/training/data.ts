@@ -12,15 +12,28 @@ import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { gatherRows } from '../ops/slice.js';
 import type { Pull } from './run.js';
 
+/** One batch: a tensor per model input and per model output, all with the same number of samples. */
 export interface Batch {
-  x: Tensor;
-  y: Tensor;
-  /** Per-sample weights `[N]` (from `sampleWeight` or `classWeight`), when given. */
-  sampleWeight?: Tensor;
+  x: Tensor[];
+  y: Tensor[];
+  /**
+   * Per-sample weights `[N]` for each output (from `sampleWeight` or `classWeight`), when given; one tensor
+   * given for every output appears once per output.
+   */
+  sampleWeight?: Tensor[];
 }
 
-/** What `fit`/`evaluate` accept as inputs or targets: a tensor, nested arrays, or a flat typed array. */
+/** One input's (or target's) data: a tensor, nested arrays, or a flat typed array. */
 export type DataLike = Tensor | TensorLike;
+
+/**
+ * What `fit`/`evaluate`/`predict` accept for the inputs (or targets) of a model: one input's data, an array
+ * with one entry per input, or an object keyed by input name (Keras's list and dict forms).
+ */
+export type ModelData = DataLike | readonly DataLike[] | Readonly<Record<string, DataLike>>;
+
+/** Sample weights: one per sample for all outputs, or per output as an array or by output name. */
+export type SampleWeightData = DataLike | readonly (DataLike | null)[] | Readonly<Record<string, DataLike>>;
 
 /** A source of batches for one pass (epoch); `null` marks its end. */
 export interface BatchSource {
@@ -66,36 +79,50 @@ export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
   return gatherRows(t, indices);
 }
 
-/** Checks that x and y hold the same number of samples, naming both shapes otherwise. */
-export function assertSameSamples(x: Tensor, y: Tensor): void {
-  if (x.rank === 0 || y.rank === 0 || x.shape[0] !== y.shape[0]) {
-    throw new ShapeError(
-      `x and y must have the same number of samples (first dimension), but x has shape ${formatShape(x.shape)} and y has shape ${formatShape(y.shape)}`,
-    );
-  }
+/** Checks that every input and target holds the same number of samples, naming the shapes otherwise. */
+export function assertSameSamples(batch: Batch): void {
+  const all = [...batch.x.map((t, i) => ['x', i, t] as const), ...batch.y.map((t, i) => ['y', i, t] as const)];
+  const n = batch.x[0]?.shape[0];
+  const several = batch.x.length > 1 || batch.y.length > 1;
+  if (all.every(([, , t]) => t.rank > 0 && t.shape[0] === n)) return;
+  const describe = all.map(([k, i, t]) => `${several ? `${k}[${i}]` : k} has shape ${formatShape(t.shape)}`).join(', ');
+  throw new ShapeError(`x and y must have the same number of samples (first dimension), but ${describe}`);
 }
 
-/** Rows `indices` of every tensor of a batch. */
+/** The number of samples of a batch. */
+export function sampleCount(batch: Batch): number {
+  return batch.x[0].shape[0];
+}
+
+/** Rows `indices` of every tensor of a batch (a tensor shared between outputs stays shared). */
 export function batchRows(batch: Batch, indices: ArrayLike<number>): Batch {
-  const rows: Batch = { x: takeRows(batch.x, indices), y: takeRows(batch.y, indices) };
-  if (batch.sampleWeight) rows.sampleWeight = takeRows(batch.sampleWeight, indices);
-  return rows;
+  const taken = new Map<Tensor, Tensor>();
+  const rows = (t: Tensor): Tensor => {
+    let r = taken.get(t);
+    if (r === undefined) taken.set(t, (r = takeRows(t, indices)));
+    return r;
+  };
+  const result: Batch = { x: batch.x.map(rows), y: batch.y.map(rows) };
+  if (batch.sampleWeight) result.sampleWeight = batch.sampleWeight.map(rows);
+  return result;
+}
+
+/** Every distinct tensor of a batch. */
+export function batchTensors(batch: Batch): Set<Tensor> {
+  return new Set([...batch.x, ...batch.y, ...(batch.sampleWeight ?? [])]);
 }
 
 /** Frees every tensor of a batch. */
 function disposeBatch(batch: Batch): void {
-  batch.x.dispose();
-  batch.y.dispose();
-  batch.sampleWeight?.dispose();
+  for (const t of batchTensors(batch)) t.dispose();
 }
 
 /** Keras's validation_split: the last fraction of the samples, taken before any shuffling. */
 export function splitValidation(samples: Batch, fraction: number): { train: Batch; validation: Batch } {
-  const { x } = samples;
   if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) {
     throw new InvalidArgumentError('validationSplit', fraction, 'a number strictly between 0 and 1');
   }
-  const n = x.shape[0];
+  const n = sampleCount(samples);
   const splitAt = Math.floor(n * (1 - fraction));
   if (splitAt === 0 || splitAt === n) {
     throw new InvalidArgumentError('validationSplit', fraction, `a fraction leaving samples on both sides of the split (the data has ${n} samples)`);
@@ -115,7 +142,7 @@ export class ArraySource implements BatchSource {
     private readonly batchSize: number,
     private readonly rng: Random | null,
   ) {
-    const n = data.x.shape[0];
+    const n = sampleCount(data);
     this.steps = Math.ceil(n / batchSize);
     this.order = Int32Array.from({ length: n }, (_, i) => i);
   }
@@ -149,9 +176,9 @@ export class ArraySource implements BatchSource {
 
 /** What a dataset yields: `[x, y]` or `[x, y, sampleWeight]` pairs, or `{ x, y, sampleWeight? }` objects. */
 export type DatasetBatch =
-  | readonly [DataLike, DataLike]
-  | readonly [DataLike, DataLike, DataLike]
-  | { x: DataLike; y: DataLike; sampleWeight?: DataLike };
+  | readonly [ModelData, ModelData]
+  | readonly [ModelData, ModelData, SampleWeightData]
+  | { x: ModelData; y: ModelData; sampleWeight?: SampleWeightData };
 export type Dataset = AsyncIterable<DatasetBatch> | Iterable<DatasetBatch>;
 
 export function isDataset(value: unknown): value is Dataset {
@@ -159,17 +186,22 @@ export function isDataset(value: unknown): value is Dataset {
   return Symbol.asyncIterator in value || Symbol.iterator in value;
 }
 
+/**
+ * Turns one dataset item's `x`, `y` and sample weights into a batch for the model; `created` lists the
+ * tensors it made from the user's arrays (the user's own tensors are never disposed).
+ */
+export type BatchMaker = (x: unknown, y: unknown, sampleWeight: unknown) => { batch: Batch; created: Tensor[] };
+
 /** A user's (async) iterable of batches; a fresh iterator per pass, at most `steps` batches when given. */
 export class DatasetSource implements BatchSource {
   private iterator: AsyncIterator<DatasetBatch> | Iterator<DatasetBatch> | null = null;
   private taken = 0;
-  /** Tensors converted from the user's arrays (the user's own tensors are never disposed). */
   private readonly created = new Set<Tensor>();
 
   constructor(
     private readonly dataset: Dataset,
     readonly steps: number | null,
-    private readonly inputShape: readonly (number | null)[] | null,
+    private readonly makeBatch: BatchMaker,
   ) {}
 
   startPass(): void {
@@ -184,20 +216,16 @@ export class DatasetSource implements BatchSource {
     this.taken++;
     const item = result.value;
     const [xs, ys, ws] = Array.isArray(item)
-      ? (item as readonly DataLike[])
-      : [(item as { x: DataLike }).x, (item as { y: DataLike }).y, (item as { sampleWeight?: DataLike }).sampleWeight];
-    const x = toTensor(xs, 'x', this.inputShape?.slice(1) ?? null);
-    const y = toTensor(ys, 'y', null, x.shape[0]);
-    const batch: Batch = { x, y };
-    if (ws !== undefined) batch.sampleWeight = sampleWeightTensor(ws, x.shape[0]);
-    for (const [t, given] of [[x, xs], [y, ys], [batch.sampleWeight, ws]] as const) if (t !== undefined && t !== given) this.created.add(t);
-    assertSameSamples(x, y);
+      ? (item as readonly unknown[])
+      : [(item as { x: unknown }).x, (item as { y: unknown }).y, (item as { sampleWeight?: unknown }).sampleWeight];
+    const { batch, created } = this.makeBatch(xs, ys, ws);
+    for (const t of created) this.created.add(t);
     return batch;
   }
 
   release(batch: Batch): void {
-    for (const t of [batch.x, batch.y, batch.sampleWeight]) {
-      if (t !== undefined && this.created.delete(t)) t.dispose();
+    for (const t of batchTensors(batch)) {
+      if (this.created.delete(t)) t.dispose();
     }
   }
 }

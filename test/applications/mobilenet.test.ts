@@ -252,11 +252,11 @@ describe('arguments', () => {
     const input = layerInput({ shape: [64, 64, 3] });
     const model = applications.mobilenet({ inputTensor: input, includeTop: false, alpha: 0.25 });
     assert.equal(model.input, input);
-    assert.deepEqual(model.output.shape, [null, 2, 2, 256]);
+    assert.deepEqual(model.outputs[0].shape, [null, 2, 2, 256]);
     assert.equal(model.name, 'mobilenet_0.25_None');
     const v2 = applications.mobilenetV2({ inputTensor: layerInput({ shape: [96, 96, 3] }), alpha: 0.35, classes: 4 });
     assert.equal(v2.name, 'mobilenetv2_0.35_96');
-    assert.deepEqual(v2.output.shape, [null, 4]);
+    assert.deepEqual(v2.outputs[0].shape, [null, 4]);
   });
 
   test('invalid arguments are refused with InvalidArgumentError naming the argument', () => {

@@ -69,12 +69,14 @@ describe('fuzzing the loaders', { timeout: 300_000 }, () => {
     assert.equal(modelFromLegacyH5(h5, 'fuzz.h5').layers.length, 5);
   });
 
-  it('200 seeded mutants per format: no crash, every refusal names the file within 1 s, no refused load changes the model', async () => {
-    const figures = await runCampaign({ seed: 2024, count: 200, slowMs: 1000 });
+  it('200 seeded mutants per format: no crash, every refusal names the file, none hangs, no refused load changes the model', async () => {
+    // A bound that catches a hang, not a speed figure: a 20,000-layer config takes about 1 s to load on a
+    // busy 2-core machine. `npm run fuzz` reports the slowest refusal and load against 1 s.
+    const figures = await runCampaign({ seed: 2024, count: 200, slowMs: 5000 });
     assert.equal(figures.targets.length, 4);
     for (const t of figures.targets) {
       assert.deepEqual(t.crashes, [], `${t.target}: threw something other than a ModelFileError naming the file`);
-      assert.deepEqual(t.slow, [], `${t.target}: slower than 1 s`);
+      assert.deepEqual(t.slow, [], `${t.target}: slower than 5 s`);
       assert.deepEqual(t.refusedButChanged, [], `${t.target}: refused after changing the model`);
       // The mutants reach both outcomes, and the loaders' checks (not one blanket refusal).
       assert.ok(t.refused >= 100 && t.loaded >= 5, `${t.target}: ${t.refused} refused, ${t.loaded} loaded`);

@@ -16,7 +16,7 @@ before(async () => {
 });
 
 async function compare(model: Model, batch = 2): Promise<number> {
-  const shape = [batch, ...((model.input?.shape ?? []).slice(1) as number[])];
+  const shape = [batch, ...((model.inputs[0].shape).slice(1) as number[])];
   const x = randomTensor(shape, 'float32', random(5));
   const file = path.join(tempDir(), 'm.onnx');
   exportOnnx(model, file);

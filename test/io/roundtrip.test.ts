@@ -7,7 +7,8 @@ import type { FloatDType } from '../../src/engine/dtype.js';
 import { BUILT_IN_LAYER_CLASSES } from '../../src/layers/registry.js';
 import { ioReady, loadModelSync, loadWeightsSync, saveModelSync, saveWeightsSync } from '../../src/io/index.js';
 import { exportTfjs } from '../../src/io/tfjs.js';
-import { modelFromConfig, modelToConfig } from '../../src/io/model-config.js';
+import { modelToConfig } from '../../src/io/config-write.js';
+import { modelFromConfig } from '../../src/io/model-config.js';
 import type { Model } from '../../src/models/model.js';
 import { bits, LAYER_CASES, random, randomTensor, singleLayerModel, tempDir } from './helpers.js';
 
@@ -16,7 +17,7 @@ before(async () => {
 });
 
 function input(model: Model, dtype: FloatDType) {
-  const shape = (model.input?.shape ?? []).slice(1) as number[];
+  const shape = (model.inputs[0].shape).slice(1) as number[];
   return randomTensor([2, ...shape], dtype, random(3));
 }
 

@@ -6,7 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { modelFromConfig, modelToConfig } from '../../src/io/model-config.js';
+import { modelToConfig } from '../../src/io/config-write.js';
+import { modelFromConfig } from '../../src/io/model-config.js';
 import type { Model } from '../../src/models/model.js';
 
 type Entry = Record<string, unknown>;

@@ -50,7 +50,7 @@ describe('the object argument', () => {
     assert.equal(returned, model);
     assert.ok(returned instanceof Sequential);
     assert.equal(model.layers.length, 1);
-    assert.deepEqual(model.output?.shape, [null, 26, 26, 2]);
+    assert.deepEqual(model.outputs[0].shape, [null, 26, 26, 2]);
     assert.equal(model.countParams(), 3 * 3 * 1 * 2 + 2);
   });
 
@@ -261,13 +261,13 @@ describe('inputs', () => {
   test('inputShape, batchInputShape and batchSize define a Sequential input as in Keras 2', () => {
     const a = kerasModelSequential();
     layerDepthwiseConv2d(a, { kernelSize: 3, inputShape: [8, 8, 2] });
-    assert.deepEqual(a.input?.shape, [null, 8, 8, 2]);
+    assert.deepEqual(a.inputs[0].shape, [null, 8, 8, 2]);
     const b = kerasModelSequential();
     layerDepthwiseConv2d(b, { kernelSize: 3, inputShape: [8, 8, 2], batchSize: 4 });
-    assert.deepEqual(b.input?.shape, [4, 8, 8, 2]);
+    assert.deepEqual(b.inputs[0].shape, [4, 8, 8, 2]);
     const c = kerasModelSequential();
     layerDepthwiseConv2d(c, { kernelSize: 3, batchInputShape: [null, 8, 8, 2] });
-    assert.deepEqual(c.output?.shape, [null, 6, 6, 2]);
+    assert.deepEqual(c.outputs[0].shape, [null, 6, 6, 2]);
     assertThrowsMentioning(() => new DepthwiseConv2D({ kernelSize: 3, inputShape: [8, 8], batchSize: 2 }), ['rank 4'], ShapeError);
     assertThrowsMentioning(() => new DepthwiseConv2D({ kernelSize: 3, batchSize: 2 }), ['batchSize', 'inputShape']);
     assertThrowsMentioning(() => new DepthwiseConv2D({ kernelSize: 3, inputShape: [8, 8, 2], batchInputShape: [1, 8, 8, 2] }), ['batchInputShape']);

@@ -100,7 +100,7 @@ describe('Sequential', () => {
     assert.equal(model.built, false);
     model.predict(zeros([2, 5, 5, 3]));
     assert.equal(model.built, true);
-    assert.deepEqual(model.output?.shape, [null, 3, 3, 3]);
+    assert.deepEqual(model.outputs[0].shape, [null, 3, 3, 3]);
     assert.equal(model.countParams(), 30);
     assert.ok(summaryText(model).includes('(None, 3, 3, 3)'));
   });
@@ -110,7 +110,7 @@ describe('Sequential', () => {
     layerDepthwiseConv2d(model, { kernelSize: 3 });
     assert.throws(() => layerDepthwiseConv2d(model, { kernelSize: 3 }), ShapeError);
     assert.equal(model.layers.length, 1);
-    assert.deepEqual(model.output?.shape, [null, 2, 2, 2]);
+    assert.deepEqual(model.outputs[0].shape, [null, 2, 2, 2]);
   });
 
   test('inputs of the wrong shape are refused with the expected shape in the message', () => {

@@ -27,11 +27,12 @@ import { product } from '../helpers/product.js';
 /** Counts the calls of a layer's `apply` (a fused layer is never applied). */
 function countApplies(layer: Layer): () => number {
   let calls = 0;
-  const original = layer.apply.bind(layer);
-  layer.apply = ((...args: Parameters<Layer['apply']>) => {
+  // Models run each call through applyAll (apply delegates to it).
+  const original = layer.applyAll.bind(layer);
+  layer.applyAll = ((...args: Parameters<Layer['applyAll']>) => {
     calls++;
     return original(...args);
-  }) as Layer['apply'];
+  }) as Layer['applyAll'];
   return () => calls;
 }
 

@@ -119,7 +119,7 @@ describe('Dense API', () => {
   test('composition: Sequential, symbolic tensor, eager tensor', () => {
     const model = kerasModelSequential({ inputShape: [6] });
     assert.equal(layerDense(model, { units: 2 }), model);
-    assert.deepEqual(model.output?.shape, [null, 2]);
+    assert.deepEqual(model.outputs[0].shape, [null, 2]);
     const sym = layerDense(layerInput({ shape: [5, 3] }), { units: 4 });
     assert.ok(sym instanceof SymbolicTensor);
     assert.deepEqual(sym.shape, [null, 5, 4]);

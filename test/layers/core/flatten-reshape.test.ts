@@ -50,7 +50,7 @@ describe('Flatten', () => {
   test('composition and errors', () => {
     const model = kerasModelSequential({ inputShape: [2, 3] });
     assert.equal(layerFlatten(model, {}), model);
-    assert.deepEqual(model.output?.shape, [null, 6]);
+    assert.deepEqual(model.outputs[0].shape, [null, 6]);
     assert.deepEqual(layerFlatten(zeros([2, 2, 2]), {}).shape, [2, 4]);
     assert.throws(() => new Flatten({ dataFormat: 'nhwc' as never }), (e: unknown) => e instanceof InvalidArgumentError && /`dataFormat`/.test(e.message) && /"nhwc"/.test(e.message));
     assert.throws(() => new Flatten().apply(tensor(3)), (e: unknown) => e instanceof ShapeError && /min_ndim=1/.test(e.message));
@@ -76,7 +76,7 @@ describe('Reshape', () => {
   test('composition', () => {
     const model = kerasModelSequential({ inputShape: [12] });
     layerReshape(model, { targetShape: [3, 2, -1] });
-    assert.deepEqual(model.output?.shape, [null, 3, 2, 2]);
+    assert.deepEqual(model.outputs[0].shape, [null, 3, 2, 2]);
   });
 
   test('argument and shape errors name the argument and the value', () => {
