@@ -27,8 +27,8 @@ import { runAsync, runSync } from '../training/run.js';
 import type { CompileOptions } from '../training/trainer.js';
 import { Trainer } from '../training/trainer.js';
 import type { BatchOptions, EvaluateOptions, FitOptions } from './training-options.js';
-import { BATCH_OPTION_KEYS, checkCallbacks, checkOptions, EVALUATE_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger } from './training-options.js';
-import { optionKeys } from '../utils/option-keys.js';
+import { BATCH_OPTION_KEYS, checkCallbacks, EVALUATE_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger } from './training-options.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 import type { ParamTally, SummaryRow } from './summary.js';
 
 export interface PredictOptions {

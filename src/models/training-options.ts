@@ -1,7 +1,7 @@
 /** Options of `fit` and `evaluate`, and their validation (Keras's arguments in camelCase). */
 
 import { InvalidArgumentError } from '../errors.js';
-import { checkOptionKeys, optionKeys } from '../utils/option-keys.js';
+import { optionKeys } from '../utils/option-keys.js';
 import type { Callback } from '../training/callbacks/index.js';
 import { Callback as CallbackClass } from '../training/callbacks/index.js';
 import type { ClassWeight, DataLike, Dataset } from '../training/data.js';
@@ -92,13 +92,4 @@ export function checkCallbacks(value: unknown, context: string): readonly Callba
     throw new InvalidArgumentError('callbacks', value, 'an array of Callback instances', context);
   }
   return value;
-}
-
-/** An options object (or nothing) whose every key is among `keys`. */
-export function checkOptions(value: unknown, keys: readonly string[], context: string): void {
-  if (value === undefined) return;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError('options', value, 'an options object', context);
-  }
-  checkOptionKeys(value, keys, context);
 }

@@ -62,10 +62,32 @@ export function checkOptionKeys(options: object, known: readonly string[], conte
     if (camel !== key && known.includes(camel)) hint = `use camelCase: '${camel}'`;
     else {
       const close = closestKey(key, known);
-      hint = close !== null ? `did you mean '${close}'?` : `the options are ${known.map((k) => `'${k}'`).join(', ')}`;
+      hint = close !== null ? `did you mean '${close}'?` : known.length === 0 ? 'it takes no options' : `the options are ${known.map((k) => `'${k}'`).join(', ')}`;
     }
     throw new InvalidArgumentError(key, (options as Record<string, unknown>)[key], `no such option for ${context}; ${hint}`, context);
   }
+}
+
+/**
+ * An options object (or nothing: `undefined` stands for "all defaults") whose every key is among `known`:
+ * anything else that is not a plain object (`sum(x, 1)`, `null`, an array) is refused too, naming
+ * `options`, so a positional value is never read as "no options".
+ *
+ * @example
+ * ```ts
+ * checkOptions(options, FIT_OPTION_KEYS, 'fit()');
+ * ```
+ */
+export function checkOptions(options: unknown, known: readonly string[], context: string): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError('options', options, `an options object (${describeKeys(known)})`, context);
+  }
+  checkOptionKeys(options, known, context);
+}
+
+function describeKeys(known: readonly string[]): string {
+  return known.length === 0 ? 'with no keys' : `with the keys ${known.map((k) => `'${k}'`).join(', ')}`;
 }
 
 /** Every key of `T`, or `never` when `K` lists them all: what {@link optionKeys} demands of its list. */
