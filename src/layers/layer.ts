@@ -410,6 +410,14 @@ export abstract class Layer {
   }
 }
 
+/**
+ * Keras's base `Layer.get_config` writes `activity_regularizer` after the dtype policy, and only when one is
+ * set; layers whose config follows the base one spread this right after `super.getConfig()`.
+ */
+export function activityRegularizerConfig(layer: Layer): Config {
+  return layer.activityRegularizer ? { activity_regularizer: layer.activityRegularizer.serialize() } : {};
+}
+
 /** The keys every Keras layer config starts with: name, trainable and the dtype policy. */
 export function baseLayerConfig(layer: Layer): Config {
   return {
