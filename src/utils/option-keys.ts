@@ -69,7 +69,8 @@ export function checkOptionKeys(options: object, known: readonly string[], conte
 }
 
 /**
- * An options object (or nothing: `undefined` stands for "all defaults") whose every key is among `known`:
+ * An options object (or nothing: `undefined` stands for "all defaults", unless `required`: some option has
+ * no default) whose every key is among `known`:
  * anything else that is not a plain object (`sum(x, 1)`, `null`, an array) is refused too, naming
  * `options`, so a positional value is never read as "no options".
  *
@@ -78,8 +79,8 @@ export function checkOptionKeys(options: object, known: readonly string[], conte
  * checkOptions(options, FIT_OPTION_KEYS, 'fit()');
  * ```
  */
-export function checkOptions(options: unknown, known: readonly string[], context: string): void {
-  if (options === undefined) return;
+export function checkOptions(options: unknown, known: readonly string[], context: string, settings: { required?: boolean } = {}): void {
+  if (options === undefined && !settings.required) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError('options', options, `an options object (${describeKeys(known)})`, context);
   }
@@ -103,6 +104,6 @@ type Missing<T, K extends readonly PropertyKey[]> = Exclude<keyof T, K[number]>;
  * ```
  */
 export function optionKeys<T>() {
-  return <const K extends readonly (keyof T & string)[]>(keys: K & (Missing<T, K> extends never ? unknown : { missingKeys: Missing<T, K> })): readonly string[] =>
+  return <const K extends readonly (keyof T & string)[]>(keys: K & (Missing<T, K> extends never ? unknown : { missingKeys: Missing<T, K> })): K =>
     keys;
 }
