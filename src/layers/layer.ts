@@ -20,6 +20,7 @@ import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.j
 import { getRegularizer } from '../regularizers/index.js';
 import { classNameToSnake, uniqueName } from './naming.js';
 import { isSizeInteger, MAX_SIZE_ARGUMENT, sizeIntegerWords } from '../utils/arguments.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export type SymbolicShape = readonly (number | null)[];
 
@@ -95,6 +96,8 @@ export interface CallOptions {
    */
   mask?: Tensor | null;
 }
+
+const CALL_OPTION_KEYS = optionKeys<CallOptions>()(['training', 'mask']);
 
 interface WeightSpec {
   name: string;
@@ -361,6 +364,8 @@ export abstract class Layer {
   apply(x: LayerInputs, options: CallOptions = {}): Tensor | SymbolicTensor {
     const list: readonly unknown[] = Array.isArray(x) ? x : [x];
     const context = `layer '${this.name}'`;
+    // `{ trainig: true }` would otherwise run in inference mode without a word.
+    checkOptions(options, CALL_OPTION_KEYS, `${context}.apply`);
     if (list.length > 0 && list.every(isSymbolicTensor)) {
       const symbolic = list as readonly SymbolicTensor[];
       const shapes = symbolic.map((t) => t.shape);

@@ -12,6 +12,7 @@ import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import { assertUniqueLayerNames } from './unique-names.js';
 import { isSymbolicTensor } from '../layers/layer.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface FunctionalOptions {
   inputs: SymbolicTensor;
@@ -19,6 +20,8 @@ export interface FunctionalOptions {
   /** Default `functional`, `functional_1`, ... */
   name?: string;
 }
+
+const FUNCTIONAL_KEYS = optionKeys<FunctionalOptions>()(['inputs', 'outputs', 'name']);
 
 /** The layer calls between inputs and outputs, each after the calls it depends on. */
 function topologicalOrder(inputs: SymbolicTensor, outputs: SymbolicTensor): SymbolicTensor[] {
@@ -63,9 +66,7 @@ export class Functional extends Model {
   private soleConsumerCache: Map<number, SymbolicTensor> | null = null;
 
   constructor(options: FunctionalOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', options, 'an object with `inputs` and `outputs`', 'kerasModel');
-    }
+    checkOptions(options, FUNCTIONAL_KEYS, 'kerasModel', { required: true });
     if (!isSymbolicTensor(options.inputs) || !(options.inputs.producer.layer instanceof InputLayer)) {
       throw new InvalidArgumentError('inputs', options.inputs, 'a SymbolicTensor returned by layerInput()', 'kerasModel');
     }

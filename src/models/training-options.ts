@@ -74,6 +74,9 @@ export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>()(['batchSize', 
 /** The keys `trainOnBatch` accepts. */
 export const BATCH_OPTION_KEYS = optionKeys<BatchOptions>()(['sampleWeight', 'classWeight']);
 
+/** The keys `testOnBatch` accepts (no class weights in evaluation, as Keras). */
+export const TEST_BATCH_OPTION_KEYS = optionKeys<Pick<BatchOptions, 'sampleWeight'>>()(['sampleWeight']);
+
 export function positiveInteger(value: unknown, argument: string, fallback: number, context: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
