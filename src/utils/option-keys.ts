@@ -27,7 +27,11 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** The known key closest to `key` (a typo, a plural, another letter case), or null. */
+/**
+ * The known key `key` most likely stands for, or null: a near miss (a typo, a plural, another letter case,
+ * within a few edits), else the one known key that `key` begins (`interp` → `interpolation`) or that
+ * begins `key` (`antialiasing` → `antialias`); several such keys are no guess.
+ */
 export function closestKey(key: string, known: readonly string[]): string | null {
   const lower = key.toLowerCase();
   let best: string | null = null;
@@ -40,8 +44,13 @@ export function closestKey(key: string, known: readonly string[]): string | null
     }
   }
   const tolerance = Math.max(1, Math.min(3, Math.floor(key.length / 3)));
-  const prefix = best !== null && (best.toLowerCase().startsWith(lower) || lower.startsWith(best.toLowerCase()));
-  return best !== null && (bestDistance <= tolerance || (prefix && key.length >= 3)) ? best : null;
+  if (best !== null && bestDistance <= tolerance) return best;
+  if (key.length < 3) return null;
+  const prefixed = known.filter((candidate) => {
+    const c = candidate.toLowerCase();
+    return c.length >= 3 && (c.startsWith(lower) || lower.startsWith(c));
+  });
+  return prefixed.length === 1 ? prefixed[0] : null;
 }
 
 /**
