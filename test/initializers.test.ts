@@ -732,8 +732,8 @@ describe('validation', () => {
     ['Constant value', () => new Constant({ value: [1, 2] as unknown as number }), 'value', /received \[1,2\]/],
     ['inputAxes not integers', () => new GlorotUniform({ inputAxes: [0.5], outputAxes: [0] }), 'inputAxes', /received \[0\.5\]/],
     ['outputAxes not an array', () => new HeUniform({ inputAxes: [0], outputAxes: 3 as unknown as number[] }), 'outputAxes', /received 3/],
-    ['unknown option (typo)', () => new RandomNormal({ stdDev: 1 } as unknown as { stddev: number }), 'options', /received "stdDev"/],
-    ['preset options beyond Keras', () => new GlorotUniform({ scale: 2 } as unknown as FanAxesOptions), 'options', /received "scale"/],
+    ['unknown option (typo)', () => new RandomNormal({ stdDev: 1 } as unknown as { stddev: number }), 'stdDev', /did you mean 'stddev'\?/],
+    ['preset options beyond Keras', () => new GlorotUniform({ scale: 2 } as unknown as FanAxesOptions), 'scale', /no such option for GlorotUniform; the options are 'seed', 'inputAxes', 'outputAxes'/],
   ];
   for (const [name, fn, argument, message] of cases) {
     test(name, () => {

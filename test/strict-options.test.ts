@@ -50,4 +50,11 @@ describe('strict options', () => {
     assert.equal(closestKey('dilation', ['dilationRate', 'strides']), 'dilationRate');
     assert.equal(closestKey('zzz', ['epochs', 'batchSize']), null);
   });
+
+  test('closestKey: a key that begins the intended one, or that it begins, when only one fits', () => {
+    assert.equal(closestKey('interp', ['size', 'interpolation', 'dataFormat']), 'interpolation');
+    assert.equal(closestKey('antialiasing', ['interpolation', 'antialias', 'dataFormat']), 'antialias');
+    assert.equal(closestKey('batch', ['batchSize', 'batchInputShape', 'name']), null, 'two keys begin with it: no guess');
+    assert.equal(closestKey('nope', ['n', 'name']), null, 'one-letter keys begin too many words to be guessed');
+  });
 });

@@ -26,6 +26,7 @@ import {
   rowsCols,
 } from './imagenet-utils.js';
 import type { SymbolicTensor } from '../layers/layer.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface MobileNetV2Options {
   /** Shape without the batch axis, e.g. [224, 224, 3]; sides ≥ 32. Default 224×224×3 with the top, else unknown sides. */
@@ -47,6 +48,8 @@ export interface MobileNetV2Options {
 }
 
 const CONTEXT = 'mobilenetV2';
+
+const MOBILENET_V2_KEYS = optionKeys<MobileNetV2Options>()(['inputShape', 'alpha', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name']);
 
 /**
  * Keras's `_make_divisible`: `v` rounded to the nearest multiple of `divisor` (at least `divisor`), one
@@ -128,7 +131,7 @@ const BLOCKS: readonly (readonly [number, 1 | 2, number])[] = [
  * ```
  */
 export function mobilenetV2(options: MobileNetV2Options = {}): Functional {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object', CONTEXT);
+  checkOptions(options, MOBILENET_V2_KEYS, CONTEXT);
   const alpha = requirePositiveNumber(options.alpha, 'alpha', 1, CONTEXT);
   const includeTop = requireBoolean(options.includeTop, 'includeTop', true, CONTEXT);
   const classes = requirePositiveInteger(options.classes, 'classes', 1000, CONTEXT);

@@ -24,6 +24,7 @@ import {
   rowsCols,
 } from './imagenet-utils.js';
 import type { SymbolicTensor } from '../layers/layer.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface MobileNetOptions {
   /** Shape without the batch axis, e.g. [224, 224, 3]; sides ≥ 32. Default 224×224×3 with the top, else unknown sides. */
@@ -49,6 +50,10 @@ export interface MobileNetOptions {
 }
 
 const CONTEXT = 'mobilenet';
+
+const MOBILENET_KEYS = optionKeys<MobileNetOptions>()([
+  'inputShape', 'alpha', 'depthMultiplier', 'dropout', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name',
+]);
 
 /** Keras's `_conv_block`: a strided 3×3 convolution, batch normalization and ReLU6. */
 function convBlock(x: SymbolicTensor, filters: number, alpha: number, geometry: ImageGeometry): SymbolicTensor {
@@ -107,7 +112,7 @@ const BLOCKS: readonly (readonly [number, 1 | 2])[] = [
  * ```
  */
 export function mobilenet(options: MobileNetOptions = {}): Functional {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an options object', CONTEXT);
+  checkOptions(options, MOBILENET_KEYS, CONTEXT);
   const alpha = requirePositiveNumber(options.alpha, 'alpha', 1, CONTEXT);
   const depthMultiplier = requirePositiveInteger(options.depthMultiplier, 'depthMultiplier', 1, CONTEXT);
   const dropout = options.dropout ?? 1e-3;

@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { add, clip, div, maximum, mul } from '../ops/index.js';
 import { assertTensor } from '../ops/convert.js';
 import type { ConstraintAxis } from './constraint.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 import { axisConfig, Constraint, EPSILON, norms, validateAxis, validateNonNegative } from './constraint.js';
 
 export interface MaxNormOptions {
@@ -30,6 +31,10 @@ export interface UnitNormOptions {
   axis?: ConstraintAxis;
 }
 
+const MAX_NORM_KEYS = optionKeys<MaxNormOptions>()(['maxValue', 'axis']);
+const MIN_MAX_NORM_KEYS = optionKeys<MinMaxNormOptions>()(['minValue', 'maxValue', 'rate', 'axis']);
+const UNIT_NORM_KEYS = optionKeys<UnitNormOptions>()(['axis']);
+
 export type MaxNormConfig = { max_value: number; axis: number | number[] | null };
 export type MinMaxNormConfig = { min_value: number; max_value: number; rate: number; axis: number | number[] | null };
 export type UnitNormConfig = { axis: number | number[] | null };
@@ -50,6 +55,7 @@ export class MaxNorm extends Constraint {
   readonly axis: number | readonly number[] | null;
 
   constructor(options: MaxNormOptions = {}) {
+    checkOptions(options, MAX_NORM_KEYS, 'MaxNorm');
     super();
     this.maxValue = validateNonNegative(options.maxValue ?? 2, 'max_value', 'MaxNorm');
     this.axis = validateAxis(options.axis === undefined ? 0 : options.axis, 'MaxNorm');
@@ -84,6 +90,7 @@ export class MinMaxNorm extends Constraint {
   readonly axis: number | readonly number[] | null;
 
   constructor(options: MinMaxNormOptions = {}) {
+    checkOptions(options, MIN_MAX_NORM_KEYS, 'MinMaxNorm');
     super();
     this.minValue = validateNonNegative(options.minValue ?? 0, 'min_value', 'MinMaxNorm');
     this.maxValue = validateNonNegative(options.maxValue ?? 1, 'max_value', 'MinMaxNorm');
@@ -120,6 +127,7 @@ export class UnitNorm extends Constraint {
   readonly axis: number | readonly number[] | null;
 
   constructor(options: UnitNormOptions = {}) {
+    checkOptions(options, UNIT_NORM_KEYS, 'UnitNorm');
     super();
     this.axis = validateAxis(options.axis === undefined ? 0 : options.axis, 'UnitNorm');
   }

@@ -7,6 +7,7 @@ import { releaseAtScopeEnd } from './scope.js';
 import type { Storage } from './storage.js';
 import { allocStorage } from './storage.js';
 import { Tensor } from './tensor.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface VariableOptions {
   /** The weight's own name, e.g. `depthwise_kernel`. */
@@ -15,6 +16,8 @@ export interface VariableOptions {
   path: string;
   trainable?: boolean;
 }
+
+const VARIABLE_KEYS = optionKeys<VariableOptions>()(['name', 'path', 'trainable']);
 
 /**
  * A mutable tensor. It keeps its identity (and so its place in gradients and optimizer state) while
@@ -26,6 +29,7 @@ export class Variable extends Tensor {
   trainable: boolean;
 
   constructor(initial: Tensor, options: VariableOptions) {
+    checkOptions(options, VARIABLE_KEYS, 'Variable', { required: true });
     super(copyAs(initial, initial.dtype), initial.shape);
     this.name = options.name;
     this.path = options.path;

@@ -6,7 +6,8 @@ import { fill } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Config } from '../serialization/keras-object.js';
 import { Initializer, checkCallArgs } from './initializer.js';
-import { checkOptionKeys, optionsFromConfig } from './options.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
+import { optionsFromConfig, snakeKeys } from './options.js';
 
 /**
  * All zeros (Keras `Zeros`; names `'zeros'`, `'zero'`).
@@ -55,6 +56,8 @@ export interface ConstantOptions {
   value?: number;
 }
 
+const CONSTANT_KEYS = optionKeys<ConstantOptions>()(['value']);
+
 /**
  * Every element equal to `value` (Keras `Constant`; config `{value}`).
  *
@@ -68,8 +71,8 @@ export class Constant extends Initializer {
   readonly value: number;
 
   constructor(options: ConstantOptions = {}) {
+    checkOptions(options, CONSTANT_KEYS, 'Constant');
     super();
-    checkOptionKeys(options, ['value'], 'Constant');
     const value = options.value ?? 0;
     // Keras accepts only scalars here ("Only scalar values are allowed").
     if (typeof value !== 'number') throw new InvalidArgumentError('value', value, 'a number', 'Constant');
@@ -85,6 +88,6 @@ export class Constant extends Initializer {
   }
 
   static fromConfig(config: Config): Constant {
-    return new Constant(optionsFromConfig(config, ['value'], 'Constant') as ConstantOptions);
+    return new Constant(optionsFromConfig(config, snakeKeys(CONSTANT_KEYS), 'Constant') as ConstantOptions);
   }
 }

@@ -7,12 +7,15 @@ import { zeros } from '../engine/tensor.js';
 import { ShapeError } from '../errors.js';
 import type { Config } from '../serialization/keras-object.js';
 import { Initializer, checkCallArgs } from './initializer.js';
-import { checkOptionKeys, finiteNumber, optionsFromConfig } from './options.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
+import { finiteNumber, optionsFromConfig, snakeKeys } from './options.js';
 
 export interface IdentityOptions {
   /** Multiplies the identity matrix (default 1). */
   gain?: number;
 }
+
+const IDENTITY_KEYS = optionKeys<IdentityOptions>()(['gain']);
 
 /**
  * `gain` times the identity matrix, as Keras's `Identity` (`eye(rows, cols)`; non-square shapes get ones on
@@ -29,8 +32,8 @@ export class Identity extends Initializer {
   readonly gain: number;
 
   constructor(options: IdentityOptions = {}) {
+    checkOptions(options, IDENTITY_KEYS, 'Identity');
     super();
-    checkOptionKeys(options, ['gain'], 'Identity');
     this.gain = finiteNumber(options.gain, 'gain', 'Identity', 1);
   }
 
@@ -57,6 +60,6 @@ export class Identity extends Initializer {
   }
 
   static fromConfig(config: Config): Identity {
-    return new Identity(optionsFromConfig(config, ['gain'], 'Identity') as IdentityOptions);
+    return new Identity(optionsFromConfig(config, snakeKeys(IDENTITY_KEYS), 'Identity') as IdentityOptions);
   }
 }

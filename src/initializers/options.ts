@@ -11,20 +11,6 @@ import { SeedGenerator, parseSeed } from '../engine/random.js';
 /** What an initializer accepts as `seed`. */
 export type InitializerSeed = number | SeedGenerator | null;
 
-/** Rejects option keys the initializer does not have, so a typo such as `stdDev` is not silently ignored. */
-export function checkOptionKeys(options: unknown, allowed: readonly string[], context: string): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError('options', options, 'an options object', context);
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      const expected = allowed.length === 0 ? 'no options' : `one of ${allowed.map((k) => `'${k}'`).join(', ')}`;
-      throw new InvalidArgumentError('options', key, expected, context);
-    }
-  }
-}
-
 export function finiteNumber(value: unknown, argument: string, context: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value)) {

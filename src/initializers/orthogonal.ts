@@ -8,7 +8,8 @@ import { emptyTensor } from '../engine/tensor.js';
 import { ShapeError } from '../errors.js';
 import type { Config } from '../serialization/keras-object.js';
 import { checkCallArgs } from './initializer.js';
-import { checkOptionKeys, finiteNumber, optionsFromConfig } from './options.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
+import { finiteNumber, optionsFromConfig, snakeKeys } from './options.js';
 import type { SeedOptions } from './random.js';
 import { RandomInitializer } from './random.js';
 
@@ -78,6 +79,8 @@ export interface OrthogonalOptions extends SeedOptions {
   gain?: number;
 }
 
+const ORTHOGONAL_KEYS = optionKeys<OrthogonalOptions>()(['gain', 'seed']);
+
 /**
  * An orthogonal matrix times `gain` (Keras `Orthogonal`; names `'orthogonal'`, `'OrthogonalInitializer'`).
  *
@@ -96,7 +99,7 @@ export class Orthogonal extends RandomInitializer {
   readonly gain: number;
 
   constructor(options: OrthogonalOptions = {}) {
-    checkOptionKeys(options, ['gain', 'seed'], 'Orthogonal');
+    checkOptions(options, ORTHOGONAL_KEYS, 'Orthogonal');
     const gain = finiteNumber(options.gain, 'gain', 'Orthogonal', 1);
     super(options.seed, 'Orthogonal');
     this.gain = gain;
@@ -135,6 +138,6 @@ export class Orthogonal extends RandomInitializer {
   }
 
   static fromConfig(config: Config): Orthogonal {
-    return new Orthogonal(optionsFromConfig(config, ['seed', 'gain'], 'Orthogonal') as OrthogonalOptions);
+    return new Orthogonal(optionsFromConfig(config, snakeKeys(ORTHOGONAL_KEYS), 'Orthogonal') as OrthogonalOptions);
   }
 }

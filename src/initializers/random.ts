@@ -8,7 +8,8 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Config } from '../serialization/keras-object.js';
 import { Initializer, checkCallArgs } from './initializer.js';
 import type { InitializerSeed } from './options.js';
-import { checkOptionKeys, finiteNumber, initializerSeed, nonNegativeNumber, optionsFromConfig, seedToConfig } from './options.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
+import { finiteNumber, initializerSeed, nonNegativeNumber, optionsFromConfig, seedToConfig, snakeKeys } from './options.js';
 
 export interface SeedOptions {
   /**
@@ -52,6 +53,8 @@ export interface RandomNormalOptions extends SeedOptions {
   stddev?: number;
 }
 
+const NORMAL_KEYS = optionKeys<RandomNormalOptions>()(['mean', 'stddev', 'seed']);
+
 /**
  * Normal samples (Keras `RandomNormal`, defaults mean 0, stddev 0.05; names `'random_normal'`, `'normal'`).
  *
@@ -66,7 +69,7 @@ export class RandomNormal extends RandomInitializer {
   readonly stddev: number;
 
   constructor(options: RandomNormalOptions = {}) {
-    checkOptionKeys(options, ['mean', 'stddev', 'seed'], 'RandomNormal');
+    checkOptions(options, NORMAL_KEYS, 'RandomNormal');
     const mean = finiteNumber(options.mean, 'mean', 'RandomNormal', 0);
     const stddev = nonNegativeNumber(options.stddev, 'stddev', 'RandomNormal', 0.05);
     super(options.seed, 'RandomNormal');
@@ -84,7 +87,7 @@ export class RandomNormal extends RandomInitializer {
   }
 
   static fromConfig(config: Config): RandomNormal {
-    return new RandomNormal(optionsFromConfig(config, ['seed', 'mean', 'stddev'], 'RandomNormal') as RandomNormalOptions);
+    return new RandomNormal(optionsFromConfig(config, snakeKeys(NORMAL_KEYS), 'RandomNormal') as RandomNormalOptions);
   }
 }
 
@@ -103,7 +106,7 @@ export class TruncatedNormal extends RandomInitializer {
   readonly stddev: number;
 
   constructor(options: RandomNormalOptions = {}) {
-    checkOptionKeys(options, ['mean', 'stddev', 'seed'], 'TruncatedNormal');
+    checkOptions(options, NORMAL_KEYS, 'TruncatedNormal');
     const mean = finiteNumber(options.mean, 'mean', 'TruncatedNormal', 0);
     const stddev = nonNegativeNumber(options.stddev, 'stddev', 'TruncatedNormal', 0.05);
     super(options.seed, 'TruncatedNormal');
@@ -122,7 +125,7 @@ export class TruncatedNormal extends RandomInitializer {
 
   static fromConfig(config: Config): TruncatedNormal {
     return new TruncatedNormal(
-      optionsFromConfig(config, ['seed', 'mean', 'stddev'], 'TruncatedNormal') as RandomNormalOptions,
+      optionsFromConfig(config, snakeKeys(NORMAL_KEYS), 'TruncatedNormal') as RandomNormalOptions,
     );
   }
 }
@@ -133,6 +136,8 @@ export interface RandomUniformOptions extends SeedOptions {
   /** Exclusive upper bound, default 0.05; must be ≥ minval. */
   maxval?: number;
 }
+
+const UNIFORM_KEYS = optionKeys<RandomUniformOptions>()(['minval', 'maxval', 'seed']);
 
 /**
  * Uniform samples in [minval, maxval) (Keras `RandomUniform`, defaults ±0.05; names `'random_uniform'`,
@@ -149,7 +154,7 @@ export class RandomUniform extends RandomInitializer {
   readonly maxval: number;
 
   constructor(options: RandomUniformOptions = {}) {
-    checkOptionKeys(options, ['minval', 'maxval', 'seed'], 'RandomUniform');
+    checkOptions(options, UNIFORM_KEYS, 'RandomUniform');
     const minval = finiteNumber(options.minval, 'minval', 'RandomUniform', -0.05);
     const maxval = finiteNumber(options.maxval, 'maxval', 'RandomUniform', 0.05);
     if (maxval < minval) {
@@ -171,7 +176,7 @@ export class RandomUniform extends RandomInitializer {
 
   static fromConfig(config: Config): RandomUniform {
     return new RandomUniform(
-      optionsFromConfig(config, ['seed', 'minval', 'maxval'], 'RandomUniform') as RandomUniformOptions,
+      optionsFromConfig(config, snakeKeys(UNIFORM_KEYS), 'RandomUniform') as RandomUniformOptions,
     );
   }
 }

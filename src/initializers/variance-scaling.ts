@@ -7,7 +7,8 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Config } from '../serialization/keras-object.js';
 import { computeFans } from './fans.js';
 import { checkCallArgs } from './initializer.js';
-import { axesToConfig, checkOptionKeys, finiteNumber, optionsFromConfig, parseAxes, seedToConfig } from './options.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
+import { axesToConfig, finiteNumber, optionsFromConfig, parseAxes, seedToConfig, snakeKeys } from './options.js';
 import type { SeedOptions } from './random.js';
 import { RandomInitializer } from './random.js';
 
@@ -50,8 +51,8 @@ interface ResolvedVarianceScaling {
   outputAxes: readonly number[] | null;
 }
 
-const VARIANCE_SCALING_KEYS = ['scale', 'mode', 'distribution', 'seed', 'inputAxes', 'outputAxes'];
-const PRESET_KEYS = ['seed', 'inputAxes', 'outputAxes'];
+const VARIANCE_SCALING_KEYS = optionKeys<VarianceScalingOptions>()(['scale', 'mode', 'distribution', 'seed', 'inputAxes', 'outputAxes']);
+const PRESET_KEYS = optionKeys<FanAxesOptions>()(['seed', 'inputAxes', 'outputAxes']);
 
 function resolveOptions(options: VarianceScalingOptions, context: string): ResolvedVarianceScaling {
   const scale = finiteNumber(options.scale, 'scale', context, 1);
@@ -104,7 +105,7 @@ export class VarianceScaling extends RandomInitializer {
 
   /** @param context the class name used in error messages (subclasses pass their own). */
   constructor(options: VarianceScalingOptions = {}, context = 'VarianceScaling') {
-    checkOptionKeys(options, VARIANCE_SCALING_KEYS, context);
+    checkOptions(options, VARIANCE_SCALING_KEYS, context);
     const resolved = resolveOptions(options, context);
     super(options.seed, context);
     this.scale = resolved.scale;
@@ -153,12 +154,7 @@ export class VarianceScaling extends RandomInitializer {
   }
 
   static fromConfig(config: Config): VarianceScaling {
-    const options = optionsFromConfig(
-      config,
-      ['seed', 'scale', 'mode', 'distribution', 'input_axes', 'output_axes'],
-      'VarianceScaling',
-    );
-    return new VarianceScaling(options as VarianceScalingOptions);
+    return new VarianceScaling(optionsFromConfig(config, snakeKeys(VARIANCE_SCALING_KEYS), 'VarianceScaling') as VarianceScalingOptions);
   }
 }
 
@@ -168,7 +164,7 @@ export class VarianceScaling extends RandomInitializer {
  */
 abstract class VarianceScalingPreset extends VarianceScaling {
   protected constructor(options: FanAxesOptions, preset: Omit<VarianceScalingOptions, keyof FanAxesOptions>, context: string) {
-    checkOptionKeys(options, PRESET_KEYS, context);
+    checkOptions(options, PRESET_KEYS, context);
     super({ seed: options.seed, inputAxes: options.inputAxes, outputAxes: options.outputAxes, ...preset }, context);
   }
 
@@ -182,7 +178,7 @@ abstract class VarianceScalingPreset extends VarianceScaling {
 }
 
 function presetOptions(config: Config, context: string): FanAxesOptions {
-  return optionsFromConfig(config, ['seed', 'input_axes', 'output_axes'], context) as FanAxesOptions;
+  return optionsFromConfig(config, snakeKeys(PRESET_KEYS), context) as FanAxesOptions;
 }
 
 /**

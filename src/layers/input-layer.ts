@@ -1,13 +1,14 @@
 /** Keras's `InputLayer` and `layerInput`: the entry point of a model graph. */
 
 import type { FloatDType } from '../engine/dtype.js';
-import { isFloatDType, parseDType } from '../engine/dtype.js';
 import type { Tensor } from '../engine/tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Config, ConfigValue } from '../serialization/keras-object.js';
-import type { CallOptions, SymbolicShape , SymbolicTensor } from './layer.js';
+import type { CallOptions, SymbolicShape, SymbolicTensor } from './layer.js';
 import { Layer } from './layer.js';
+import { defineOwnOptions, option } from './options-schema.js';
 
+/** The options of `layerInput` (Keras's `Input` arguments in camelCase). */
 export interface InputOptions {
   /** Shape without the batch axis; `null` entries for sizes known only at run time. */
   shape?: readonly (number | null)[];
@@ -19,25 +20,34 @@ export interface InputOptions {
   dtype?: FloatDType;
   /** Unique name; `input_layer`, `input_layer_1`, ... when omitted. */
   name?: string;
+  /** Accepted for Keras compatibility; sparse inputs are not supported, so only false. */
+  sparse?: boolean;
 }
 
 const CLASS_NAME = 'InputLayer';
+
+// Its own options only (an InputLayer takes none of the other layers' base options). Its config is not a
+// copy of its options (Keras writes `batch_shape`), so getConfig below writes it.
+const OPTIONS = defineOwnOptions<InputOptions>()(CLASS_NAME, {
+  shape: option.shape(),
+  batchSize: option.checkedByLayerBase(),
+  batchShape: option.shape(),
+  dtype: option.checkedByLayerBase(),
+  name: option.checkedByLayerBase(),
+  sparse: option.falseOnly('sparse inputs are not supported'),
+});
 
 /** Holds a model's input placeholder; it has no weights and passes tensors through. */
 export class InputLayer extends Layer {
   readonly className = CLASS_NAME;
 
   constructor(options: InputOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', options, 'an object with `shape` or `batchShape`', CLASS_NAME);
-    }
-    const dtype = options.dtype === undefined ? 'float32' : parseDType(options.dtype, 'dtype');
-    if (!isFloatDType(dtype)) throw new InvalidArgumentError('dtype', options.dtype, "'float32' or 'float64'", CLASS_NAME);
-    if (options.shape === undefined && options.batchShape === undefined) {
+    const args = OPTIONS.resolve(options);
+    if (args.shape === null && args.batchShape === null) {
       throw new InvalidArgumentError('shape', undefined, 'an array of positive integers or null (or `batchShape`)', CLASS_NAME);
     }
     super(
-      { name: options.name, dtype, inputShape: options.shape, batchInputShape: options.batchShape, batchSize: options.batchSize },
+      { name: options.name, dtype: options.dtype, inputShape: args.shape ?? undefined, batchInputShape: args.batchShape ?? undefined, batchSize: options.batchSize },
       CLASS_NAME,
     );
     this.built = true;

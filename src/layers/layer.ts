@@ -20,6 +20,7 @@ import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.j
 import { getRegularizer } from '../regularizers/index.js';
 import { classNameToSnake, uniqueName } from './naming.js';
 import { isSizeInteger, MAX_SIZE_ARGUMENT, sizeIntegerWords } from '../utils/arguments.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export type SymbolicShape = readonly (number | null)[];
 
@@ -106,6 +107,8 @@ export interface CallOptions {
    */
   mask?: Tensor | null;
 }
+
+const CALL_OPTION_KEYS = optionKeys<CallOptions>()(['training', 'mask']);
 
 interface WeightSpec {
   name: string;
@@ -444,6 +447,8 @@ export abstract class Layer {
   applyAll(x: LayerInputs, options: CallOptions = {}): Tensor | SymbolicTensor | Tensor[] | SymbolicTensor[] {
     const list: readonly unknown[] = Array.isArray(x) ? x : [x];
     const context = `layer '${this.name}'`;
+    // `{ trainig: true }` would otherwise run in inference mode without a word.
+    checkOptions(options, CALL_OPTION_KEYS, `${context}.apply`);
     if (options.training !== undefined && typeof options.training !== 'boolean') {
       throw new InvalidArgumentError('training', options.training, 'true, false or undefined', context);
     }
@@ -497,6 +502,14 @@ export abstract class Layer {
   getConfig(): Config {
     return baseLayerConfig(this);
   }
+}
+
+/**
+ * Keras's base `Layer.get_config` writes `activity_regularizer` after the dtype policy, and only when one is
+ * set; layers whose config follows the base one spread this right after `super.getConfig()`.
+ */
+export function activityRegularizerConfig(layer: Layer): Config {
+  return layer.activityRegularizer ? { activity_regularizer: layer.activityRegularizer.serialize() } : {};
 }
 
 /** The keys every Keras layer config starts with: name, trainable and the dtype policy. */

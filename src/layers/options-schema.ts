@@ -17,7 +17,7 @@ import type { Regularizer } from '../regularizers/index.js';
 import { getRegularizer } from '../regularizers/index.js';
 import type { Config, ConfigValue } from '../serialization/keras-object.js';
 import { toSnakeCase } from '../serialization/keras-object.js';
-import { checkSizeInteger, sizeIntegerWords } from '../utils/arguments.js';
+import { checkSizeInteger, isSizeInteger, MAX_SIZE_ARGUMENT, sizeIntegerWords } from '../utils/arguments.js';
 import { checkOptionKeys } from '../utils/option-keys.js';
 import type { LayerOptions } from './layer.js';
 import { configToOptions } from './serialize.js';
@@ -51,8 +51,11 @@ export type ResolvedOptions<S> = { -readonly [K in keyof S]: S[K] extends Option
 const BASE_OPTION_KEYS: readonly (keyof LayerOptions)[] = ['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'weights', 'activityRegularizer'];
 const BASE_CONFIG_KEYS: readonly string[] = ['name', 'trainable', 'dtype', 'batch_input_shape', 'activity_regularizer'];
 
+/** Any schema; `defineOptions` / `defineOwnOptions` check at compile time that it fits its options type. */
+type AnySchema = { readonly [key: string]: OptionSpec<unknown> };
+
 /** A layer's declared options: validation, defaults and the config round trip. */
-export class LayerOptionsSpec<O, S extends OptionsSchema<Omit<O, keyof LayerOptions>>> {
+export class LayerOptionsSpec<O, S extends AnySchema> {
   readonly className: string;
   readonly schema: S;
   /** Every option key the constructor accepts, own and base. */
@@ -60,12 +63,13 @@ export class LayerOptionsSpec<O, S extends OptionsSchema<Omit<O, keyof LayerOpti
   /** Every config key `fromConfig` accepts. */
   readonly configKeys: readonly string[];
 
-  constructor(className: string, schema: S) {
+  /** @param withBase whether the layer also takes the base `LayerOptions` (all but InputLayer do). */
+  constructor(className: string, schema: S, withBase = true) {
     this.className = className;
     this.schema = schema;
     const own = Object.keys(schema);
-    this.optionKeys = [...own, ...BASE_OPTION_KEYS];
-    this.configKeys = [...BASE_CONFIG_KEYS, ...own.filter((k) => schema[k as keyof S].toConfig !== undefined).map(toSnakeCase)];
+    this.optionKeys = withBase ? [...own, ...BASE_OPTION_KEYS] : own;
+    this.configKeys = [...(withBase ? BASE_CONFIG_KEYS : []), ...own.filter((k) => schema[k as keyof S].toConfig !== undefined).map(toSnakeCase)];
   }
 
   /** Validates `options` (an object, known keys only) and resolves every own option, before the layer exists. */
@@ -117,7 +121,34 @@ export function defineOptions<O extends LayerOptions>() {
     new LayerOptionsSpec<O, S>(className, schema);
 }
 
+/**
+ * Declares every option of a layer that does not take the base `LayerOptions` (InputLayer, whose options
+ * are Keras's `Input` arguments): a compile error unless the schema names exactly the keys of `O`.
+ *
+ * @example
+ * ```ts
+ * const OPTIONS = defineOwnOptions<InputOptions>()('InputLayer', { shape: option.shape(), ... });
+ * ```
+ */
+export function defineOwnOptions<O extends object>() {
+  return <S extends OptionsSchema<O>>(className: string, schema: S & Record<Exclude<keyof S, keyof O>, never>) =>
+    new LayerOptionsSpec<O, S>(className, schema, false);
+}
+
 const identity = (value: unknown): ConfigValue => value as ConfigValue;
+
+/** "a finite number in [min, max]", or ">= min" / "<= max" when the other side is unbounded: one wording. */
+function numberWords(min: number, max: number, exclusiveMin = false, exclusiveMax = false): string {
+  if (min === -Infinity && max === Infinity) return 'a finite number';
+  if (max === Infinity) return `a finite number ${exclusiveMin ? '>' : '>='} ${min}`;
+  if (min === -Infinity) return `a finite number ${exclusiveMax ? '<' : '<='} ${max}`;
+  return `a finite number in ${exclusiveMin ? '(' : '['}${min}, ${max}${exclusiveMax ? ')' : ']'}`;
+}
+
+/** An array of sizes, `null` entries for unknown ones (`nullEntries`); what the shape options share. */
+function isShapeList(value: unknown, nullEntries: boolean): value is readonly (number | null)[] {
+  return Array.isArray(value) && value.every((d) => (nullEntries && d === null) || isSizeInteger(d));
+}
 
 /** The option builders: each rule once, with one wording. */
 export const option = {
@@ -146,13 +177,16 @@ export const option = {
       toConfig: identity,
     };
   },
-  /** A number in `[min, max]` (each bound inclusive unless `exclusiveMax`). */
-  number(settings: { default: number; min?: number; max?: number; exclusiveMax?: boolean }): OptionSpec<number> {
-    const { min = -Infinity, max = Infinity, exclusiveMax = false } = settings;
-    const words = `a finite number in [${min}, ${max}${exclusiveMax ? ')' : ']'}`;
+  /**
+   * A number in `[min, max]` (each bound inclusive unless `exclusiveMax`); absent takes the default, and so
+   * does null unless `nullIsDefault` is false (Keras's ReLU refuses `None`).
+   */
+  number(settings: { default: number; min?: number; max?: number; exclusiveMax?: boolean; nullIsDefault?: boolean }): OptionSpec<number> {
+    const { min = -Infinity, max = Infinity, exclusiveMax = false, nullIsDefault = true } = settings;
+    const words = numberWords(min, max, false, exclusiveMax);
     return {
       resolve: (value, argument, context) => {
-        if (value === undefined || value === null) return settings.default;
+        if (value === undefined || (value === null && nullIsDefault)) return settings.default;
         if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (exclusiveMax && value === max)) {
           throw new InvalidArgumentError(argument, value, words, context);
         }
@@ -178,6 +212,16 @@ export const option = {
   activation(fallback: ActivationIdentifier = null): OptionSpec<Activation> {
     return { resolve: (value, argument) => getActivation((value ?? fallback) as ActivationIdentifier, argument), toConfig: (a) => a.name };
   },
+  /** A Keras activation that must be given (`null` for linear counts as given), as Keras's `Activation` layer. */
+  requiredActivation(): OptionSpec<Activation> {
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined) throw new InvalidArgumentError(argument, value, 'an activation name, a function, or null for linear (it is required)', context);
+        return getActivation(value as ActivationIdentifier, argument);
+      },
+      toConfig: (a) => a.name,
+    };
+  },
   /** A Keras initializer; written in Keras's serialized form. */
   initializer(fallback: string): OptionSpec<Initializer> {
     return { resolve: (value, argument) => getInitializer((value ?? fallback) as never, argument), toConfig: (i) => i.serialize() };
@@ -198,7 +242,7 @@ export const option = {
         if (value === undefined) return settings.default;
         if (value === null) return null;
         if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-          throw new InvalidArgumentError(argument, value, `a finite number in [${min}, ${max}], or null`, context);
+          throw new InvalidArgumentError(argument, value, `${numberWords(min, max)}, or null`, context);
         }
         return value;
       },
@@ -319,7 +363,7 @@ export const option = {
   /** A finite number, required (no default). */
   requiredNumber(settings: { min?: number; max?: number; exclusiveMin?: boolean } = {}): OptionSpec<number> {
     const { min = -Infinity, max = Infinity, exclusiveMin = false } = settings;
-    const words = `a finite number in ${exclusiveMin ? '(' : '['}${min}, ${max}] (it is required)`;
+    const words = `${numberWords(min, max, exclusiveMin)} (it is required)`;
     return {
       resolve: (value, argument, context) => {
         if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (exclusiveMin && value === min)) {
@@ -328,6 +372,39 @@ export const option = {
         return value;
       },
       toConfig: identity,
+    };
+  },
+  /**
+   * A shape: an array of sizes in [1, 2^24], with `null` entries for unknown ones unless `nullEntries` is
+   * false; absent or null resolves to null (no shape). Frozen; written back as an array (or null).
+   */
+  shape(settings: { nullEntries?: boolean } = {}): OptionSpec<readonly (number | null)[] | null> {
+    const nullEntries = settings.nullEntries ?? true;
+    const words = `an array of integers in [1, ${MAX_SIZE_ARGUMENT}]${nullEntries ? ' or null entries' : ''}, or null`;
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) return null;
+        if (!isShapeList(value, nullEntries)) throw new InvalidArgumentError(argument, value, words, context);
+        return Object.freeze([...value]);
+      },
+      toConfig: (v) => (v === null ? null : [...v]),
+    };
+  },
+  /**
+   * An option the Layer base constructor validates under the same name (`name`, `dtype`, `batchSize` of
+   * InputLayer, which hands them on): listed so its key is known; resolves to the value as given.
+   */
+  checkedByLayerBase(): OptionSpec<unknown> {
+    return { resolve: (value) => value };
+  },
+  /** A flag Keras accepts that this library supports only as `false` (or null), written as false. */
+  falseOnly(why: string): OptionSpec<false> {
+    return {
+      resolve: (value, argument, context) => {
+        if (value !== undefined && value !== null && value !== false) throw new InvalidArgumentError(argument, value, `false (${why})`, context);
+        return false;
+      },
+      toConfig: () => false,
     };
   },
   /** An option Keras accepts that this library supports only as `null` (e.g. quantization), written as null. */

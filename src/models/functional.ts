@@ -18,6 +18,7 @@ import type { Nested } from './structure.js';
 import { flatten } from './structure.js';
 import type { SummaryRow } from './summary.js';
 import { assertUniqueLayerNames } from './unique-names.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface FunctionalOptions {
   /** `layerInput(...)` placeholders: one, an array, or an object of them by name. */
@@ -29,6 +30,7 @@ export interface FunctionalOptions {
 }
 
 const CONTEXT = 'kerasModel';
+const FUNCTIONAL_KEYS = optionKeys<FunctionalOptions>()(['inputs', 'outputs', 'name']);
 
 /**
  * A model defined by calling layers on symbolic tensors.
@@ -50,9 +52,7 @@ export class Functional extends Model {
   private soleConsumerCache: Map<number, LayerCall> | null = null;
 
   constructor(options: FunctionalOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', options, 'an object with `inputs` and `outputs`', CONTEXT);
-    }
+    checkOptions(options, FUNCTIONAL_KEYS, CONTEXT, { required: true });
     const inputs = flatten(options.inputs, isSymbolicTensor, 'inputs', 'a SymbolicTensor returned by layerInput()', CONTEXT);
     for (const t of inputs.leaves) {
       if (!(t.producer.layer instanceof InputLayer)) {

@@ -26,8 +26,8 @@ import { runAsync, runSync } from '../training/run.js';
 import type { CompileOptions } from '../training/trainer.js';
 import { Trainer } from '../training/trainer.js';
 import type { BatchOptions, EvaluateOptions, FitOptions } from './training-options.js';
-import { BATCH_OPTION_KEYS, checkCallbacks, checkOptions, EVALUATE_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger } from './training-options.js';
-import { optionKeys } from '../utils/option-keys.js';
+import { BATCH_OPTION_KEYS, checkCallbacks, EVALUATE_OPTION_KEYS, TEST_BATCH_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger } from './training-options.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 import type { ParamTally, SummaryRow } from './summary.js';
 import type { Structure } from './structure.js';
 import { leavesFor, unflatten } from './structure.js';
@@ -45,6 +45,8 @@ export interface SummaryOptions {
   /** Total width of the table (Keras's `line_length`). */
   lineLength?: number;
 }
+
+const SUMMARY_OPTION_KEYS = optionKeys<SummaryOptions>()(['printFn', 'lineLength']);
 
 /**
  * How a model reaches the file formats, which live in io/ above models/ (io builds models from configs, so
@@ -296,6 +298,7 @@ export abstract class Model extends Layer {
    * ```
    */
   summary(options: SummaryOptions = {}): void {
+    checkOptions(options, SUMMARY_OPTION_KEYS, `${this.name}.summary`);
     const print = options.printFn ?? ((line: string) => console.log(line));
     const lines = renderSummary({
       modelName: this.name,
@@ -447,7 +450,7 @@ export abstract class Model extends Layer {
   testOnBatch(x: ModelData, y: ModelData, options: Pick<BatchOptions, 'sampleWeight'> = {}): number | number[] {
     const context = `${this.name}.testOnBatch`;
     const trainer = this.requireTrainer('testOnBatch');
-    checkOptions(options, ['sampleWeight'], context);
+    checkOptions(options, TEST_BATCH_OPTION_KEYS, context);
     const { batch, created } = makeBatch(this.dataSpec(context), x, y, options);
     trainer.resetMetrics();
     let logs: Logs;

@@ -14,6 +14,7 @@ import { LAYER_STACK } from '../layers/layer-stack.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import { assertUniqueLayerNames } from './unique-names.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface SequentialOptions {
   /** Input shape without the batch axis; when given, each added layer is built at once. */
@@ -27,6 +28,8 @@ export interface SequentialOptions {
   /** Layers to add in order. */
   layers?: readonly Layer[];
 }
+
+const SEQUENTIAL_KEYS = optionKeys<SequentialOptions>()(['inputShape', 'inputBatchSize', 'inputDtype', 'name', 'layers']);
 
 /**
  * A linear stack of layers. With a known input shape (from `inputShape` here or from the first layer's
@@ -49,9 +52,8 @@ export class Sequential extends Model implements LayerStack {
   private readonly layerOutputs: SymbolicTensor[] = [];
 
   constructor(options: SequentialOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', options, 'an object of Sequential options', 'kerasModelSequential');
-    }
+    // Before the InputLayer below exists, so a refused call consumes no automatic name.
+    checkOptions(options, SEQUENTIAL_KEYS, 'kerasModelSequential');
     const input =
       options.inputShape === undefined && options.inputBatchSize === undefined
         ? null

@@ -1,7 +1,7 @@
 /** Options of `fit` and `evaluate`, and their validation (Keras's arguments in camelCase). */
 
 import { InvalidArgumentError } from '../errors.js';
-import { checkOptionKeys, optionKeys } from '../utils/option-keys.js';
+import { optionKeys } from '../utils/option-keys.js';
 import type { Callback } from '../training/callbacks/index.js';
 import { Callback as CallbackClass } from '../training/callbacks/index.js';
 import type { ClassWeight, DataLike, Dataset } from '../training/data.js';
@@ -74,6 +74,9 @@ export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>()(['batchSize', 
 /** The keys `trainOnBatch` accepts. */
 export const BATCH_OPTION_KEYS = optionKeys<BatchOptions>()(['sampleWeight', 'classWeight']);
 
+/** The keys `testOnBatch` accepts (no class weights in evaluation, as Keras). */
+export const TEST_BATCH_OPTION_KEYS = optionKeys<Pick<BatchOptions, 'sampleWeight'>>()(['sampleWeight']);
+
 export function positiveInteger(value: unknown, argument: string, fallback: number, context: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
@@ -92,13 +95,4 @@ export function checkCallbacks(value: unknown, context: string): readonly Callba
     throw new InvalidArgumentError('callbacks', value, 'an array of Callback instances', context);
   }
   return value;
-}
-
-/** An options object (or nothing) whose every key is among `keys`. */
-export function checkOptions(value: unknown, keys: readonly string[], context: string): void {
-  if (value === undefined) return;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError('options', value, 'an options object', context);
-  }
-  checkOptionKeys(value, keys, context);
 }

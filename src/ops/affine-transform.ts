@@ -11,6 +11,7 @@ import { resolveAffineTransformParams } from '../kernels/affine-transform/index.
 import type { DataFormat } from './conv-args.js';
 import { normalizeDataFormat } from './conv-args.js';
 import { cast } from './shape-ops.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export type { AffineInterpolation, FillMode } from '../kernels/affine-transform/index.js';
 
@@ -25,6 +26,8 @@ export interface AffineTransformOptions {
   dataFormat?: DataFormat;
 }
 
+const AFFINE_TRANSFORM_KEYS = optionKeys<AffineTransformOptions>()(['interpolation', 'fillMode', 'fillValue', 'dataFormat']);
+
 /**
  * Resamples each image of `x` (`[N, H, W, C]` or `[N, C, H, W]`) through its transform: eight numbers per
  * image `[a0, a1, a2, b0, b1, b2, 0, 0]` (Keras's layout) mapping output pixel `(x, y)` to the input point
@@ -37,6 +40,7 @@ export interface AffineTransformOptions {
  */
 export function affineTransform(x: Tensor, transforms: ArrayLike<number>, options: AffineTransformOptions = {}): Tensor {
   const context = 'affineTransform';
+  checkOptions(options, AFFINE_TRANSFORM_KEYS, context);
   if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', context);
   const p = resolveAffineTransformParams(
     x.shape,

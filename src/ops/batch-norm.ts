@@ -17,6 +17,7 @@ import { floatStorage } from './convert.js';
 import { add, div, mul, sub } from './elementwise.js';
 import { sqrt } from './pointwise.js';
 import { cast } from './shape-ops.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface BatchNormOpOptions {
   /** The channel (feature) axis; default -1. Statistics are per index along it. */
@@ -28,6 +29,8 @@ export interface BatchNormOpOptions {
   /** Per-channel offset, shape `[C]`; omitted or null for none (Keras's `center=False`). */
   beta?: Tensor | null;
 }
+
+const BATCH_NORM_KEYS = optionKeys<BatchNormOpOptions>()(['axis', 'epsilon', 'gamma', 'beta']);
 
 export interface BatchNormTrainingResult {
   /** The normalized output, shaped like `x`. */
@@ -77,6 +80,7 @@ function channelStat(channels: number): Tensor {
  * ```
  */
 export function batchNormTraining(x: Tensor, options: BatchNormOpOptions = {}): BatchNormTrainingResult {
+  checkOptions(options, BATCH_NORM_KEYS, CONTEXT);
   const epsilon = checkEpsilon(options.epsilon ?? 1e-3);
   const p = resolveBatchNormParams(x.shape, options.axis ?? -1);
   const gammaIn = options.gamma ?? null;
@@ -142,6 +146,7 @@ function gradients(dx: Tensor, gamma: Tensor | null, beta: Tensor | null, dgamma
  * ```
  */
 export function batchNormInference(x: Tensor, movingMean: Tensor, movingVariance: Tensor, options: BatchNormOpOptions = {}): Tensor {
+  checkOptions(options, BATCH_NORM_KEYS, CONTEXT);
   const epsilon = checkEpsilon(options.epsilon ?? 1e-3);
   const p = resolveBatchNormParams(x.shape, options.axis ?? -1);
   const gammaIn = options.gamma ?? null;

@@ -18,6 +18,7 @@ import { checkBias, floatResultDType } from './windowed-op.js';
 import { floatStorage } from './convert.js';
 import { add } from './elementwise.js';
 import { cast, reshape } from './shape-ops.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface Conv2dTransposeOpOptions {
   /** Default 1. */
@@ -34,6 +35,8 @@ export interface Conv2dTransposeOpOptions {
   bias?: Tensor | null;
 }
 
+const CONV2D_TRANSPOSE_KEYS = optionKeys<Conv2dTransposeOpOptions>()(['strides', 'padding', 'outputPadding', 'dilationRate', 'dataFormat', 'bias']);
+
 const CONTEXT = 'conv2dTranspose';
 
 /**
@@ -47,6 +50,7 @@ const CONTEXT = 'conv2dTranspose';
  * ```
  */
 export function conv2dTranspose(x: Tensor, kernel: Tensor, options: Conv2dTransposeOpOptions = {}): Tensor {
+  checkOptions(options, CONV2D_TRANSPOSE_KEYS, CONTEXT);
   const strides = normalizeTuple(options.strides ?? 1, 2, 'strides', 1, CONTEXT);
   const dilationRate = normalizeTuple(options.dilationRate ?? 1, 2, 'dilationRate', 1, CONTEXT);
   const padding = normalizePadding(options.padding ?? 'valid', CONTEXT);

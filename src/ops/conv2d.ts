@@ -8,6 +8,7 @@ import type { Conv2dParams, ExplicitPadding } from '../kernels/conv2d/index.js';
 import { conv2dOutputShape, resolveConv2dParams } from '../kernels/conv2d/index.js';
 import type { DataFormat, IntOrTuple, Padding } from './conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from './conv-args.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface Conv2dOpOptions {
   /** Default 1. */
@@ -32,6 +33,8 @@ export interface Conv2dOpOptions {
   epilogue?: EpilogueTensors;
 }
 
+const CONV2D_KEYS = optionKeys<Conv2dOpOptions>()(['strides', 'padding', 'dilationRate', 'dataFormat', 'groups', 'bias', 'epilogue']);
+
 const CONTEXT = 'conv2d';
 
 /** The grouped-convolution kernels of the current backend. */
@@ -55,6 +58,7 @@ function normalizeConvPadding(value: unknown): Padding | ExplicitPadding {
  * ```
  */
 export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOpOptions = {}): Tensor {
+  checkOptions(options, CONV2D_KEYS, CONTEXT);
   const strides = normalizeTuple(options.strides ?? 1, 2, 'strides', 1, CONTEXT) as [number, number];
   const dilationRate = normalizeTuple(options.dilationRate ?? 1, 2, 'dilationRate', 1, CONTEXT) as [number, number];
   const padding = normalizeConvPadding(options.padding ?? 'valid');

@@ -9,6 +9,7 @@ import type { DepthwiseConv2dOptions, DepthwiseConv2dParams } from '../kernels/d
 import { InvalidArgumentError } from '../errors.js';
 import type { DataFormat, IntOrTuple } from './conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from './conv-args.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface DepthwiseConv2dOpOptions {
   /** Default 1. */
@@ -34,6 +35,8 @@ export interface DepthwiseConv2dOpOptions {
   epilogue?: EpilogueTensors;
 }
 
+const DEPTHWISE_CONV2D_KEYS = optionKeys<DepthwiseConv2dOpOptions>()(['strides', 'padding', 'explicitPadding', 'dilationRate', 'dataFormat', 'bias', 'epilogue']);
+
 const CONTEXT = 'depthwiseConv2d';
 
 /**
@@ -46,6 +49,7 @@ const CONTEXT = 'depthwiseConv2d';
  * ```
  */
 export function depthwiseConv2d(x: Tensor, kernel: Tensor, options: DepthwiseConv2dOpOptions = {}): Tensor {
+  checkOptions(options, DEPTHWISE_CONV2D_KEYS, CONTEXT);
   const strides = normalizeTuple(options.strides ?? 1, 2, 'strides', 1, CONTEXT) as [number, number];
   const dilationRate = normalizeTuple(options.dilationRate ?? 1, 2, 'dilationRate', 1, CONTEXT) as [number, number];
   const padding = normalizePadding(options.padding ?? 'valid', CONTEXT);

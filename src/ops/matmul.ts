@@ -9,6 +9,7 @@ import { getBackend } from '../kernels/backend.js';
 import { resolveMatmulParams } from '../kernels/matmul/params.js';
 import { sumToShape } from './broadcast.js';
 import { cast } from './shape-ops.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface MatmulOptions {
   /** Use `a` transposed (its last two axes swapped). Default false. */
@@ -16,6 +17,8 @@ export interface MatmulOptions {
   /** Use `b` transposed (its last two axes swapped). Default false. */
   transposeB?: boolean;
 }
+
+const MATMUL_KEYS = optionKeys<MatmulOptions>()(['transposeA', 'transposeB']);
 
 const CONTEXT = 'matmul';
 
@@ -39,7 +42,7 @@ function checkFlag(value: unknown, argument: string): boolean {
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   if (!isTensor(a)) throw new InvalidArgumentError('a', a, 'a Tensor', CONTEXT);
   if (!isTensor(b)) throw new InvalidArgumentError('b', b, 'a Tensor', CONTEXT);
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an object', CONTEXT);
+  checkOptions(options, MATMUL_KEYS, CONTEXT);
   const transposeA = checkFlag(options.transposeA, 'transposeA');
   const transposeB = checkFlag(options.transposeB, 'transposeB');
   const dtype = resultDType(a.dtype, b.dtype);

@@ -12,6 +12,7 @@ import type { DataFormat, IntOrTuple } from './conv-args.js';
 import { normalizeDataFormat, normalizePadding, normalizeTuple } from './conv-args.js';
 import { floatStorage } from './convert.js';
 import { cast } from './shape-ops.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export interface Pool2dOpOptions {
   /** Window height and width: one integer for both, or [height, width]. Default 2. */
@@ -24,9 +25,12 @@ export interface Pool2dOpOptions {
   dataFormat?: DataFormat;
 }
 
+const POOL2D_KEYS = optionKeys<Pool2dOpOptions>()(['poolSize', 'strides', 'padding', 'dataFormat']);
+
 // The kernels come from here until `KernelBackend` grows a `pool2d` slot.
 
 function resolve(x: Tensor, options: Pool2dOpOptions, context: string): Pool2dParams {
+  checkOptions(options, POOL2D_KEYS, context);
   if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', context);
   const poolSize = normalizeTuple(options.poolSize ?? 2, 2, 'poolSize', 1, context) as [number, number];
   const strides = normalizeTuple(options.strides ?? poolSize, 2, 'strides', 1, context) as [number, number];

@@ -10,6 +10,7 @@ import type { ReduceOp } from '../kernels/reduce/index.js';
 import { broadcastTo } from './broadcast.js';
 import { div, equal, mul } from './elementwise.js';
 import { cast, reshape } from './shape-ops.js';
+import { checkOptionKeys, optionKeys } from '../utils/option-keys.js';
 
 export interface ReduceOptions {
   /** Axes to reduce (negative counts from the end); all axes when omitted. */
@@ -18,7 +19,7 @@ export interface ReduceOptions {
   keepDims?: boolean;
 }
 
-const OPTION_KEYS = ['axis', 'keepDims'];
+const OPTION_KEYS = optionKeys<ReduceOptions>()(['axis', 'keepDims']);
 
 /**
  * The options object, refusing what is not one: `sum(x, 1)` (a positional axis, as tfjs and NumPy users
@@ -28,9 +29,7 @@ function checkOptions(options: unknown, context: string): ReduceOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError('options', options, `an options object such as { axis: ${JSON.stringify(options)} }`, context);
   }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new InvalidArgumentError('options', key, `only the keys ${OPTION_KEYS.join(', ')}`, context);
-  }
+  checkOptionKeys(options, OPTION_KEYS, context);
   return options;
 }
 

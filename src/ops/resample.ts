@@ -11,6 +11,7 @@ import { resampleOutputShape, resolveResampleParams } from '../kernels/resample/
 import type { DataFormat } from './conv-args.js';
 import { normalizeDataFormat, normalizeTuple } from './conv-args.js';
 import { cast } from './shape-ops.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export type { ResampleMethod } from '../kernels/resample/index.js';
 
@@ -22,6 +23,8 @@ export interface ResizeImagesOptions {
   /** Default 'channels_last'. */
   dataFormat?: DataFormat;
 }
+
+const RESIZE_IMAGES_KEYS = optionKeys<ResizeImagesOptions>()(['interpolation', 'antialias', 'dataFormat']);
 
 /**
  * Resizes a batch of images (`[N, H, W, C]` or `[N, C, H, W]`) to `size`, as `jax.image.resize` (which
@@ -35,6 +38,7 @@ export interface ResizeImagesOptions {
  */
 export function resizeImages(x: Tensor, size: readonly [number, number], options: ResizeImagesOptions = {}): Tensor {
   const context = 'resizeImages';
+  checkOptions(options, RESIZE_IMAGES_KEYS, context);
   if (!isFloatDType(x.dtype)) throw new InvalidArgumentError('x', x.dtype, 'a float32 or float64 tensor', context);
   const [height, width] = normalizeTuple(size, 2, 'size', 1, context);
   const antialias = options.antialias ?? false;

@@ -15,6 +15,7 @@ import type { DataFormat, IntOrTuple } from './conv-args.js';
 import { normalizeDataFormat, normalizeTuple } from './conv-args.js';
 import { sum } from './reduce.js';
 import { cast, reshape } from './shape-ops.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 /** The interpolations `upsample2d` implements (Keras also offers bicubic and lanczos; see UpSampling2D). */
 export type UpsampleInterpolation = 'nearest' | 'bilinear';
@@ -56,6 +57,8 @@ export interface Upsample2dOptions {
   dataFormat?: DataFormat;
 }
 
+const UPSAMPLE2D_KEYS = optionKeys<Upsample2dOptions>()(['size', 'interpolation', 'dataFormat']);
+
 /**
  * Upsamples the spatial axes of `x` ([N,H,W,C] or [N,C,H,W]) by integer factors. 'nearest' repeats rows
  * and columns; 'bilinear' interpolates with half-pixel centres and edge clamping (Keras 3's
@@ -68,6 +71,7 @@ export interface Upsample2dOptions {
  */
 export function upsample2d(x: Tensor, options: Upsample2dOptions = {}): Tensor {
   const context = 'upsample2d';
+  checkOptions(options, UPSAMPLE2D_KEYS, context);
   const [sh, sw] = normalizeTuple(options.size ?? 2, 2, 'size', 1, context);
   const dataFormat = normalizeDataFormat(options.dataFormat ?? 'channels_last', context);
   const interpolation = options.interpolation ?? 'nearest';

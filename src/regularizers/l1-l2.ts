@@ -4,6 +4,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { scalar } from '../engine/tensor.js';
 import { abs, add, mul, square, sum } from '../ops/index.js';
 import { assertTensor } from '../ops/convert.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 import { Regularizer, validateFactor } from './regularizer.js';
 
 export interface L1Options {
@@ -22,6 +23,10 @@ export interface L1L2Options {
   /** The L2 factor; 0 (no L2 term) when omitted or null, as Keras's `L1L2` constructor. */
   l2?: number | null;
 }
+
+const L1_KEYS = optionKeys<L1Options>()(['l1']);
+const L2_KEYS = optionKeys<L2Options>()(['l2']);
+const L1L2_KEYS = optionKeys<L1L2Options>()(['l1', 'l2']);
 
 export type L1Config = { l1: number };
 export type L2Config = { l2: number };
@@ -44,6 +49,7 @@ export class L1 extends Regularizer {
   readonly l1: number;
 
   constructor(options: L1Options = {}) {
+    checkOptions(options, L1_KEYS, 'L1');
     super();
     this.l1 = validateFactor(options.l1 ?? 0.01, 'l1', 'L1');
   }
@@ -71,6 +77,7 @@ export class L2 extends Regularizer {
   readonly l2: number;
 
   constructor(options: L2Options = {}) {
+    checkOptions(options, L2_KEYS, 'L2');
     super();
     this.l2 = validateFactor(options.l2 ?? 0.01, 'l2', 'L2');
   }
@@ -100,6 +107,7 @@ export class L1L2 extends Regularizer {
   readonly l2: number;
 
   constructor(options: L1L2Options = {}) {
+    checkOptions(options, L1L2_KEYS, 'L1L2');
     super();
     this.l1 = validateFactor(options.l1 ?? 0, 'l1', 'L1L2');
     this.l2 = validateFactor(options.l2 ?? 0, 'l2', 'L1L2');

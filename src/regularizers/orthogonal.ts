@@ -8,6 +8,7 @@ import { ShapeError, InvalidArgumentError } from '../errors.js';
 import { abs, div, minimum, mul, reshape, sqrt, square, sum, transpose } from '../ops/index.js';
 import { assertTensor } from '../ops/convert.js';
 import { EPSILON } from '../config/epsilon.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 import { Regularizer, validateFactor } from './regularizer.js';
 
 export type OrthogonalMode = 'rows' | 'columns';
@@ -18,6 +19,8 @@ export interface OrthogonalRegularizerOptions {
   /** Whether rows or columns of the rank-2 input should be orthogonal; 'rows' when omitted. */
   mode?: OrthogonalMode;
 }
+
+const ORTHOGONAL_KEYS = optionKeys<OrthogonalRegularizerOptions>()(['factor', 'mode']);
 
 export type OrthogonalRegularizerConfig = { factor: number; mode: OrthogonalMode };
 
@@ -36,6 +39,7 @@ export class OrthogonalRegularizer extends Regularizer {
   readonly mode: OrthogonalMode;
 
   constructor(options: OrthogonalRegularizerOptions = {}) {
+    checkOptions(options, ORTHOGONAL_KEYS, 'OrthogonalRegularizer');
     super();
     this.factor = validateFactor(options.factor ?? 0.01, 'factor', 'OrthogonalRegularizer');
     const mode: unknown = options.mode ?? 'rows';

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Writer } from './callbacks/callback.js';
 import { defaultWriter } from './callbacks/callback.js';
 import { formatExponential, formatFixed } from '../utils/python-format.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 /** Options of {@link Progbar}; all optional, defaults as `keras.utils.Progbar`. */
 export interface ProgbarOptions {
@@ -35,6 +36,8 @@ export interface ProgbarOptions {
    */
   dynamicDisplay?: boolean;
 }
+
+const PROGBAR_KEYS = optionKeys<ProgbarOptions>()(['width', 'verbose', 'interval', 'statefulMetrics', 'statelessMetrics', 'unitName', 'writer', 'now', 'dynamicDisplay']);
 
 /** The pair `[name, value]` Keras's `update(current, values)` takes. */
 export type ProgbarValue = readonly [string, number];
@@ -81,6 +84,7 @@ export class Progbar {
   private prevTotalWidth = 0;
 
   constructor(target: number | null, options: ProgbarOptions = {}) {
+    checkOptions(options, PROGBAR_KEYS, 'Progbar');
     const { width = 20, verbose = 1, interval = 0.05, unitName = 'step' } = options;
     if (target !== null && !Number.isFinite(target)) throw new InvalidArgumentError('target', target, 'a finite number of steps or null');
     if (!Number.isInteger(width) || width < 0) throw new InvalidArgumentError('width', width, 'a non-negative integer');

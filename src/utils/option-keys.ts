@@ -27,7 +27,11 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** The known key closest to `key` (a typo, a plural, another letter case), or null. */
+/**
+ * The known key `key` most likely stands for, or null: a near miss (a typo, a plural, another letter case,
+ * within a few edits), else the one known key that `key` begins (`interp` → `interpolation`) or that
+ * begins `key` (`antialiasing` → `antialias`); several such keys are no guess.
+ */
 export function closestKey(key: string, known: readonly string[]): string | null {
   const lower = key.toLowerCase();
   let best: string | null = null;
@@ -40,8 +44,13 @@ export function closestKey(key: string, known: readonly string[]): string | null
     }
   }
   const tolerance = Math.max(1, Math.min(3, Math.floor(key.length / 3)));
-  const prefix = best !== null && (best.toLowerCase().startsWith(lower) || lower.startsWith(best.toLowerCase()));
-  return best !== null && (bestDistance <= tolerance || (prefix && key.length >= 3)) ? best : null;
+  if (best !== null && bestDistance <= tolerance) return best;
+  if (key.length < 3) return null;
+  const prefixed = known.filter((candidate) => {
+    const c = candidate.toLowerCase();
+    return c.length >= 3 && (c.startsWith(lower) || lower.startsWith(c));
+  });
+  return prefixed.length === 1 ? prefixed[0] : null;
 }
 
 /**
@@ -62,10 +71,33 @@ export function checkOptionKeys(options: object, known: readonly string[], conte
     if (camel !== key && known.includes(camel)) hint = `use camelCase: '${camel}'`;
     else {
       const close = closestKey(key, known);
-      hint = close !== null ? `did you mean '${close}'?` : `the options are ${known.map((k) => `'${k}'`).join(', ')}`;
+      hint = close !== null ? `did you mean '${close}'?` : known.length === 0 ? 'it takes no options' : `the options are ${known.map((k) => `'${k}'`).join(', ')}`;
     }
     throw new InvalidArgumentError(key, (options as Record<string, unknown>)[key], `no such option for ${context}; ${hint}`, context);
   }
+}
+
+/**
+ * An options object (or nothing: `undefined` stands for "all defaults", unless `required`: some option has
+ * no default) whose every key is among `known`:
+ * anything else that is not a plain object (`sum(x, 1)`, `null`, an array) is refused too, naming
+ * `options`, so a positional value is never read as "no options".
+ *
+ * @example
+ * ```ts
+ * checkOptions(options, FIT_OPTION_KEYS, 'fit()');
+ * ```
+ */
+export function checkOptions(options: unknown, known: readonly string[], context: string, settings: { required?: boolean } = {}): void {
+  if (options === undefined && !settings.required) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError('options', options, `an options object (${describeKeys(known)})`, context);
+  }
+  checkOptionKeys(options, known, context);
+}
+
+function describeKeys(known: readonly string[]): string {
+  return known.length === 0 ? 'with no keys' : `with the keys ${known.map((k) => `'${k}'`).join(', ')}`;
 }
 
 /** Every key of `T`, or `never` when `K` lists them all: what {@link optionKeys} demands of its list. */
@@ -81,6 +113,6 @@ type Missing<T, K extends readonly PropertyKey[]> = Exclude<keyof T, K[number]>;
  * ```
  */
 export function optionKeys<T>() {
-  return <const K extends readonly (keyof T & string)[]>(keys: K & (Missing<T, K> extends never ? unknown : { missingKeys: Missing<T, K> })): readonly string[] =>
+  return <const K extends readonly (keyof T & string)[]>(keys: K & (Missing<T, K> extends never ? unknown : { missingKeys: Missing<T, K> })): K =>
     keys;
 }

@@ -180,7 +180,14 @@ describe('options are an object, never a positional axis', () => {
           `${op}(x, ${JSON.stringify(bad)})`,
         );
       }
-      assert.throws(() => (ops[op] as (x: unknown, o: unknown) => unknown)(x, { axes: 1 }), /only the keys axis, keepDims/);
+      assert.throws(
+        () => (ops[op] as (x: unknown, o: unknown) => unknown)(x, { axes: 1 }),
+        (e: unknown) => e instanceof InvalidArgumentError && e.argument === 'axes' && /did you mean 'axis'\?/.test(e.message),
+      );
+      assert.throws(
+        () => (ops[op] as (x: unknown, o: unknown) => unknown)(x, { keep_dims: true }),
+        (e: unknown) => e instanceof InvalidArgumentError && e.argument === 'keep_dims' && /use camelCase: 'keepDims'/.test(e.message),
+      );
     }
     assert.deepEqual([...ops.sum(x, { axis: 1 }).dataSync()], [3, 7]);
   });

@@ -5,7 +5,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import { mapPointwise } from '../../ops/pointwise.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions, option } from '../options-schema.js';
 
@@ -23,11 +23,6 @@ export interface ELUOptions extends LayerOptions {
 
 const LEAKY = defineOptions<LeakyReLUOptions>()('LeakyReLU', { negativeSlope: option.number({ default: 0.3, min: 0 }) });
 const ELU_OPTIONS = defineOptions<ELUOptions>()('ELU', { alpha: option.number({ default: 1 }) });
-
-/** Shared by both: a shape-preserving pointwise layer whose config is its one parameter. */
-function activityConfig(layer: Layer): Config {
-  return layer.activityRegularizer ? { activity_regularizer: layer.activityRegularizer.serialize() } : {};
-}
 
 /**
  * Leaky rectifier (Keras's `LeakyReLU`): `x` for `x ≥ 0`, `negativeSlope · x` below.
@@ -61,7 +56,7 @@ export class LeakyReLU extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), ...activityConfig(this), ...LEAKY.toConfig(this) };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...LEAKY.toConfig(this) };
   }
 }
 
@@ -97,7 +92,7 @@ export class ELU extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), ...activityConfig(this), ...ELU_OPTIONS.toConfig(this) };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...ELU_OPTIONS.toConfig(this) };
   }
 }
 

@@ -11,7 +11,7 @@ import { relu } from '../../ops/pointwise.js';
 import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions, option } from '../options-schema.js';
 
@@ -108,7 +108,7 @@ export class PReLU extends Layer {
   override getConfig(): Config {
     return {
       ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
+      ...activityRegularizerConfig(this),
       ...OPTIONS.toConfig({ ...this, sharedAxes: this.sharedAxes }),
     };
   }

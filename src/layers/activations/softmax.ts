@@ -10,7 +10,7 @@ import { max, sum } from '../../ops/reduce.js';
 import { stopGradient } from '../../ops/shape-ops.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions, option } from '../options-schema.js';
 
@@ -89,7 +89,7 @@ export class Softmax extends Layer {
   override getConfig(): Config {
     return {
       ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
+      ...activityRegularizerConfig(this),
       ...OPTIONS.toConfig(this),
     };
   }

@@ -1,14 +1,12 @@
 /** Keras's `Activation` layer: an activation function applied elementwise (or along an axis) as a layer. */
 
 import type { Activation as ActivationObject, ActivationIdentifier } from '../../activations/index.js';
-import { getActivation } from '../../activations/index.js';
 import type { Tensor } from '../../engine/tensor.js';
-import { InvalidArgumentError } from '../../errors.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions, option } from '../options-schema.js';
 
 /** The options of `layerActivation`. */
 export interface ActivationOptions extends LayerOptions {
@@ -17,17 +15,8 @@ export interface ActivationOptions extends LayerOptions {
 }
 
 const CLASS_NAME = 'Activation';
-const CONFIG_KEYS = [...BASE_CONFIG_KEYS, 'activity_regularizer', 'activation'];
 
-function resolveArgs(options: ActivationOptions): ActivationObject {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', options, 'an object of Activation options', CLASS_NAME);
-  }
-  if (!('activation' in options)) {
-    throw new InvalidArgumentError('activation', undefined, 'an activation name, a function, or null for linear (it is required)', CLASS_NAME);
-  }
-  return getActivation(options.activation, 'activation');
-}
+const OPTIONS = defineOptions<ActivationOptions>()(CLASS_NAME, { activation: option.requiredActivation() });
 
 /**
  * Applies an activation function (Keras's `Activation`); the output has the input's shape.
@@ -42,9 +31,9 @@ export class Activation extends Layer {
   readonly activation: ActivationObject;
 
   constructor(options: ActivationOptions) {
-    const activation = resolveArgs(options);
+    const args = OPTIONS.resolve(options);
     super(options, CLASS_NAME);
-    this.activation = activation;
+    this.activation = args.activation;
   }
 
   computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
@@ -64,15 +53,11 @@ export class Activation extends Layer {
    * ```
    */
   static fromConfig(config: Config): Activation {
-    return new Activation(configToOptions(config, CONFIG_KEYS, CLASS_NAME) as unknown as ActivationOptions);
+    return new Activation(OPTIONS.optionsFromConfig(config));
   }
 
   override getConfig(): Config {
-    return {
-      ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
-      activation: this.activation.name,
-    };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...OPTIONS.toConfig(this) };
   }
 }
 

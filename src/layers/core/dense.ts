@@ -13,7 +13,7 @@ import { matmul } from '../../ops/matmul.js';
 import { reshape } from '../../ops/shape-ops.js';
 import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions, option } from '../options-schema.js';
 
@@ -163,7 +163,7 @@ export class Dense extends Layer {
     return {
       ...super.getConfig(),
       // Keras's base Layer writes activity_regularizer only when one is set.
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
+      ...activityRegularizerConfig(this),
       ...OPTIONS.toConfig({ ...this, quantizationConfig: null }),
     };
   }

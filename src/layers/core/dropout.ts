@@ -5,14 +5,13 @@ import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { tensorFromArray, zeros } from '../../engine/tensor.js';
 import { allocArray } from '../../engine/dtype.js';
-import { InvalidArgumentError, ShapeError } from '../../errors.js';
+import { ShapeError } from '../../errors.js';
 import type { Config } from '../../serialization/keras-object.js';
 import { div, where } from '../../ops/elementwise.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
-import { isSizeInteger } from '../../utils/arguments.js';
+import { defineOptions, option } from '../options-schema.js';
 
 /** The options of `layerDropout`: Keras's arguments in camelCase. */
 export interface DropoutOptions extends LayerOptions {
@@ -28,26 +27,13 @@ export interface DropoutOptions extends LayerOptions {
 }
 
 const CLASS_NAME = 'Dropout';
-const CONFIG_KEYS = [...BASE_CONFIG_KEYS, 'activity_regularizer', 'rate', 'seed', 'noise_shape'];
 
-function resolveArgs(options: DropoutOptions) {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', options, 'an object of Dropout options', CLASS_NAME);
-  }
-  const { rate, noiseShape, seed } = options;
-  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
-    throw new InvalidArgumentError('rate', rate, 'a number between 0 and 1 (it is required)', CLASS_NAME);
-  }
-  if (noiseShape !== undefined && noiseShape !== null) {
-    if (!Array.isArray(noiseShape) || !noiseShape.every((d) => d === null || isSizeInteger(d))) {
-      throw new InvalidArgumentError('noiseShape', noiseShape, 'an array of positive integers or null entries, or null', CLASS_NAME);
-    }
-  }
-  if (seed !== undefined && seed !== null && !(typeof seed === 'number' && Number.isSafeInteger(seed))) {
-    throw new InvalidArgumentError('seed', seed, 'an integer or null', CLASS_NAME);
-  }
-  return { rate, noiseShape: noiseShape ? [...noiseShape] : null, seed: seed ?? null };
-}
+// Declared in Keras's config order: rate, seed, noise_shape.
+const OPTIONS = defineOptions<DropoutOptions>()(CLASS_NAME, {
+  rate: option.rate(),
+  seed: option.seed(),
+  noiseShape: option.shape(),
+});
 
 /**
  * Inverted dropout (Keras's `Dropout`). Only when applied with `{ training: true }`: each element (or each
@@ -71,7 +57,7 @@ export class Dropout extends Layer {
   readonly seedGenerator: SeedGenerator | null;
 
   constructor(options: DropoutOptions) {
-    const args = resolveArgs(options);
+    const args = OPTIONS.resolve(options);
     super(options, CLASS_NAME);
     this.rate = args.rate;
     this.noiseShape = args.noiseShape;
@@ -115,17 +101,11 @@ export class Dropout extends Layer {
    * ```
    */
   static fromConfig(config: Config): Dropout {
-    return new Dropout(configToOptions(config, CONFIG_KEYS, CLASS_NAME) as unknown as DropoutOptions);
+    return new Dropout(OPTIONS.optionsFromConfig(config));
   }
 
   override getConfig(): Config {
-    return {
-      ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
-      rate: this.rate,
-      seed: this.seed,
-      noise_shape: this.noiseShape === null ? null : [...this.noiseShape],
-    };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...OPTIONS.toConfig(this) };
   }
 }
 

@@ -1,17 +1,15 @@
 /** Keras's `Flatten`: every non-batch axis folded into one, in channels_last element order. */
 
-import { imageDataFormat } from '../../config/keras-config.js';
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
-import { InvalidArgumentError, ShapeError } from '../../errors.js';
+import { ShapeError } from '../../errors.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { DataFormat } from '../../ops/conv-args.js';
-import { normalizeDataFormat } from '../../ops/conv-args.js';
 import { reshape, transpose } from '../../ops/shape-ops.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions, option } from '../options-schema.js';
 
 /** The options of `layerFlatten`. */
 export interface FlattenOptions extends LayerOptions {
@@ -23,14 +21,8 @@ export interface FlattenOptions extends LayerOptions {
 }
 
 const CLASS_NAME = 'Flatten';
-const CONFIG_KEYS = [...BASE_CONFIG_KEYS, 'activity_regularizer', 'data_format'];
 
-function resolveArgs(options: FlattenOptions): DataFormat {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', options, 'an object of Flatten options', CLASS_NAME);
-  }
-  return options.dataFormat === undefined || options.dataFormat === null ? imageDataFormat() : normalizeDataFormat(options.dataFormat, CLASS_NAME);
-}
+const OPTIONS = defineOptions<FlattenOptions>()(CLASS_NAME, { dataFormat: option.dataFormat() });
 
 /**
  * Flattens each sample (Keras's `Flatten`): `[batch, d1, ..., dn]` → `[batch, d1·…·dn]`; a rank-1 input
@@ -46,9 +38,9 @@ export class Flatten extends Layer {
   readonly dataFormat: DataFormat;
 
   constructor(options: FlattenOptions = {}) {
-    const dataFormat = resolveArgs(options);
+    const args = OPTIONS.resolve(options);
     super(options, CLASS_NAME);
-    this.dataFormat = dataFormat;
+    this.dataFormat = args.dataFormat;
     if (this.batchInputShape) this.assertInputCompatible(this.batchInputShape);
   }
 
@@ -82,15 +74,11 @@ export class Flatten extends Layer {
    * ```
    */
   static fromConfig(config: Config): Flatten {
-    return new Flatten(configToOptions(config, CONFIG_KEYS, CLASS_NAME) as FlattenOptions);
+    return new Flatten(OPTIONS.optionsFromConfig(config));
   }
 
   override getConfig(): Config {
-    return {
-      ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
-      data_format: this.dataFormat,
-    };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...OPTIONS.toConfig(this) };
   }
 }
 

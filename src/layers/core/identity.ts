@@ -3,12 +3,14 @@
 import type { Tensor } from '../../engine/tensor.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions } from '../options-schema.js';
 
 /** The options of `layerIdentity`: only the base layer arguments. */
 export type IdentityOptions = LayerOptions;
+
+const OPTIONS = defineOptions<IdentityOptions>()('Identity', {});
 
 /**
  * The identity (Keras's `Identity`); it passes a mask through unchanged.
@@ -21,6 +23,7 @@ export type IdentityOptions = LayerOptions;
 export class Identity extends Layer {
   readonly className = 'Identity';
   constructor(options: IdentityOptions = {}) {
+    OPTIONS.resolve(options);
     super(options, 'Identity');
   }
   computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
@@ -34,10 +37,10 @@ export class Identity extends Layer {
   }
   /** Rebuilds a layer from `getConfig()` output. @example `Identity.fromConfig(layer.getConfig())` */
   static fromConfig(config: Config): Identity {
-    return new Identity(configToOptions(config, [...BASE_CONFIG_KEYS, 'activity_regularizer'], 'Identity') as IdentityOptions);
+    return new Identity(OPTIONS.optionsFromConfig(config));
   }
   override getConfig(): Config {
-    return { ...super.getConfig(), ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}) };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this) };
   }
 }
 

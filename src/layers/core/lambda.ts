@@ -13,8 +13,7 @@ import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { requireOptions } from '../reshaping/common.js';
-import { checkOptionKeys } from '../../utils/option-keys.js';
+import { defineOptions } from '../options-schema.js';
 
 /** The options of `layerLambda`. */
 export interface LambdaOptions extends LayerOptions {
@@ -27,7 +26,24 @@ export interface LambdaOptions extends LayerOptions {
   outputShape?: readonly (number | null)[] | ((inputShape: SymbolicShape) => (number | null)[]) | null;
 }
 
-const KEYS = ['f', 'outputShape', 'name', 'trainable', 'dtype', 'inputShape', 'batchInputShape', 'batchSize', 'weights', 'activityRegularizer'];
+type OutputShapeOption = LambdaOptions['outputShape'];
+
+// No `toConfig`: a Lambda never has a config (see LAMBDA_NOT_SERIALIZABLE).
+const OPTIONS = defineOptions<LambdaOptions>()('Lambda', {
+  f: {
+    resolve: (value, argument, context) => {
+      if (typeof value !== 'function') throw new InvalidArgumentError(argument, value, 'a function (x) => Tensor (it is required)', context);
+      return value as LambdaOptions['f'];
+    },
+  },
+  outputShape: {
+    resolve: (value, argument, context): OutputShapeOption => {
+      if (value === undefined || value === null || typeof value === 'function') return value as OutputShapeOption;
+      if (Array.isArray(value) && value.every((d) => d === null || (Number.isInteger(d) && d >= 0))) return Object.freeze([...(value as (number | null)[])]);
+      throw new InvalidArgumentError(argument, value, 'an array of non-negative integers or null, a function of the input shape, or null', context);
+    },
+  },
+});
 
 /** Why a Lambda is never written to or read from a file, in one wording. */
 export const LAMBDA_NOT_SERIALIZABLE =
@@ -50,16 +66,10 @@ export class Lambda extends Layer {
   private readonly outputShapeOption: LambdaOptions['outputShape'];
 
   constructor(options: LambdaOptions) {
-    requireOptions(options, 'Lambda');
-    checkOptionKeys(options, KEYS, 'Lambda');
-    if (typeof options.f !== 'function') throw new InvalidArgumentError('f', options.f, 'a function (x) => Tensor (it is required)', 'Lambda');
-    const shape = options.outputShape;
-    if (shape !== undefined && shape !== null && typeof shape !== 'function' && !(Array.isArray(shape) && shape.every((d) => d === null || (Number.isInteger(d) && d >= 0)))) {
-      throw new InvalidArgumentError('outputShape', shape, 'an array of non-negative integers or null, a function of the input shape, or null', 'Lambda');
-    }
+    const args = OPTIONS.resolve(options);
     super(options, 'Lambda');
-    this.f = options.f;
-    this.outputShapeOption = shape;
+    this.f = args.f;
+    this.outputShapeOption = args.outputShape;
   }
 
   computeOutputShape(inputShape: SymbolicShape): (number | null)[] {

@@ -1,15 +1,14 @@
 /** Keras's `ReLU` layer: a rectifier with optional ceiling, leak below the threshold, and threshold. */
 
 import type { Tensor } from '../../engine/tensor.js';
-import { InvalidArgumentError } from '../../errors.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { PointwiseFn } from '../../ops/pointwise.js';
 import { mapPointwise } from '../../ops/pointwise.js';
 import { clippedRelu } from '../../ops/clipped-relu.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions, option } from '../options-schema.js';
 
 /** The options of `layerRelu`: Keras's arguments in camelCase. */
 export interface ReLUOptions extends LayerOptions {
@@ -22,27 +21,13 @@ export interface ReLUOptions extends LayerOptions {
 }
 
 const CLASS_NAME = 'ReLU';
-const CONFIG_KEYS = [...BASE_CONFIG_KEYS, 'activity_regularizer', 'max_value', 'negative_slope', 'threshold'];
 
-function nonNegative(value: unknown, argument: string, fallback: number | null): number | null {
-  if (value === undefined) return fallback;
-  if (value === null && fallback === null) return null;
-  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
-    throw new InvalidArgumentError(argument, value, `a finite number >= 0${fallback === null ? ', or null' : ''}`, CLASS_NAME);
-  }
-  return value;
-}
-
-function resolveArgs(options: ReLUOptions) {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', options, 'an object of ReLU options', CLASS_NAME);
-  }
-  return {
-    maxValue: nonNegative(options.maxValue, 'maxValue', null),
-    negativeSlope: nonNegative(options.negativeSlope, 'negativeSlope', 0) as number,
-    threshold: nonNegative(options.threshold, 'threshold', 0) as number,
-  };
-}
+// Keras refuses negative values of all three ("... of a ReLU layer cannot be a negative value").
+const OPTIONS = defineOptions<ReLUOptions>()(CLASS_NAME, {
+  maxValue: option.numberOrNull({ default: null, min: 0 }),
+  negativeSlope: option.number({ default: 0, min: 0, nullIsDefault: false }),
+  threshold: option.number({ default: 0, min: 0, nullIsDefault: false }),
+});
 
 /**
  * The pointwise function Keras's `activations.relu` computes: `min(x, maxValue)` above the threshold,
@@ -76,7 +61,7 @@ export class ReLU extends Layer {
   private readonly fn: PointwiseFn;
 
   constructor(options: ReLUOptions = {}) {
-    const args = resolveArgs(options);
+    const args = OPTIONS.resolve(options);
     super(options, CLASS_NAME);
     this.maxValue = args.maxValue;
     this.negativeSlope = args.negativeSlope;
@@ -102,17 +87,11 @@ export class ReLU extends Layer {
    * ```
    */
   static fromConfig(config: Config): ReLU {
-    return new ReLU(configToOptions(config, CONFIG_KEYS, CLASS_NAME) as ReLUOptions);
+    return new ReLU(OPTIONS.optionsFromConfig(config));
   }
 
   override getConfig(): Config {
-    return {
-      ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
-      max_value: this.maxValue,
-      negative_slope: this.negativeSlope,
-      threshold: this.threshold,
-    };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...OPTIONS.toConfig(this) };
   }
 }
 

@@ -6,9 +6,10 @@ import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Config } from '../../serialization/keras-object.js';
 import { reshape } from '../../ops/shape-ops.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions } from '../options-schema.js';
+import type { OptionSpec } from '../options-schema.js';
 import { isSizeInteger, MAX_SIZE_ARGUMENT } from '../../utils/arguments.js';
 
 /** The options of `layerReshape`. */
@@ -18,21 +19,20 @@ export interface ReshapeOptions extends LayerOptions {
 }
 
 const CLASS_NAME = 'Reshape';
-const CONFIG_KEYS = [...BASE_CONFIG_KEYS, 'activity_regularizer', 'target_shape'];
 
-function resolveArgs(options: ReshapeOptions): number[] {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', options, 'an object of Reshape options', CLASS_NAME);
-  }
-  const target = options.targetShape;
-  if (!Array.isArray(target) || !target.every((d) => d === -1 || isSizeInteger(d, 0))) {
-    throw new InvalidArgumentError('targetShape', target, `an array of integers in [0, ${MAX_SIZE_ARGUMENT}], or -1 for a single unknown dimension (it is required)`, CLASS_NAME);
-  }
-  if (target.filter((d) => d === -1).length > 1) {
-    throw new InvalidArgumentError('targetShape', target, 'at most one unknown dimension (-1)', CLASS_NAME);
-  }
-  return [...(target as number[])];
-}
+/** Keras's `target_shape`: sizes ≥ 0 and at most one -1 (inferred); required. Written back as given. */
+const targetShapeOption: OptionSpec<readonly number[]> = {
+  resolve: (value, argument, context) => {
+    if (!Array.isArray(value) || !value.every((d) => d === -1 || isSizeInteger(d, 0))) {
+      throw new InvalidArgumentError(argument, value, `an array of integers in [0, ${MAX_SIZE_ARGUMENT}], or -1 for a single unknown dimension (it is required)`, context);
+    }
+    if (value.filter((d) => d === -1).length > 1) throw new InvalidArgumentError(argument, value, 'at most one unknown dimension (-1)', context);
+    return Object.freeze([...(value as number[])]);
+  },
+  toConfig: (v) => [...v],
+};
+
+const OPTIONS = defineOptions<ReshapeOptions>()(CLASS_NAME, { targetShape: targetShapeOption });
 
 /**
  * Reshapes each sample (Keras's `Reshape`): `[batch, ...]` → `[batch, ...targetShape]`, with one -1
@@ -48,9 +48,9 @@ export class Reshape extends Layer {
   readonly targetShape: readonly number[];
 
   constructor(options: ReshapeOptions) {
-    const targetShape = resolveArgs(options);
+    const args = OPTIONS.resolve(options);
     super(options, CLASS_NAME);
-    this.targetShape = Object.freeze(targetShape);
+    this.targetShape = args.targetShape;
     if (this.batchInputShape) this.computeOutputShape(this.batchInputShape);
   }
 
@@ -98,15 +98,11 @@ export class Reshape extends Layer {
    * ```
    */
   static fromConfig(config: Config): Reshape {
-    return new Reshape(configToOptions(config, CONFIG_KEYS, CLASS_NAME) as unknown as ReshapeOptions);
+    return new Reshape(OPTIONS.optionsFromConfig(config));
   }
 
   override getConfig(): Config {
-    return {
-      ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
-      target_shape: [...this.targetShape],
-    };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...OPTIONS.toConfig(this) };
   }
 }
 

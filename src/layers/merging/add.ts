@@ -5,13 +5,15 @@ import type { Config } from '../../serialization/keras-object.js';
 import { add } from '../../ops/elementwise.js';
 import type { LayerOptions } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions } from '../options-schema.js';
 import { Merge } from './base-merge.js';
 
 /** The options of `layerAdd`: only the base layer arguments (name, dtype, trainable, ...). */
 export type AddOptions = LayerOptions;
 
 const CLASS_NAME = 'Add';
+
+const OPTIONS = defineOptions<AddOptions>()(CLASS_NAME, {});
 
 /**
  * Adds a list of at least two tensors elementwise (Keras's `Add`). Shapes must match or broadcast:
@@ -26,6 +28,7 @@ export class Add extends Merge {
   readonly className = CLASS_NAME;
 
   constructor(options: AddOptions = {}) {
+    OPTIONS.resolve(options);
     super(options, CLASS_NAME);
   }
 
@@ -43,7 +46,7 @@ export class Add extends Merge {
    * ```
    */
   static fromConfig(config: Config): Add {
-    return new Add(configToOptions(config, BASE_CONFIG_KEYS, CLASS_NAME) as AddOptions);
+    return new Add(OPTIONS.optionsFromConfig(config));
   }
 }
 

@@ -9,7 +9,8 @@ import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import { reshape } from '../../ops/shape-ops.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import type { Config } from '../../serialization/keras-object.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 
 type Dims = (number | null)[];
 
@@ -101,5 +102,10 @@ export abstract class Merge extends Layer {
 
   protected call(_x: Tensor, _options: CallOptions): Tensor {
     throw new InvalidArgumentError('inputs', 'a single tensor', 'a list of at least 2 input tensors', `layer '${this.name}'`);
+  }
+
+  /** Keras's merge layers write only the base config (with the activity regularizer when one is set). */
+  override getConfig(): Config {
+    return { ...super.getConfig(), ...activityRegularizerConfig(this) };
   }
 }

@@ -6,9 +6,9 @@ import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Config } from '../../serialization/keras-object.js';
 import { concat, normalizeConcatAxis } from '../../ops/concat.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions, option } from '../options-schema.js';
 import { requireSeveralInputs } from './base-merge.js';
 
 export interface ConcatenateOptions extends LayerOptions {
@@ -17,6 +17,8 @@ export interface ConcatenateOptions extends LayerOptions {
 }
 
 const CLASS_NAME = 'Concatenate';
+
+const OPTIONS = defineOptions<ConcatenateOptions>()(CLASS_NAME, { axis: option.axis(-1) });
 
 /**
  * Concatenates a list of at least two tensors along `axis` (Keras's `Concatenate`). The inputs need the
@@ -33,10 +35,9 @@ export class Concatenate extends Layer {
   readonly axis: number;
 
   constructor(options: ConcatenateOptions = {}) {
-    const axis = options.axis ?? -1;
-    if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new InvalidArgumentError('axis', axis, 'an integer', CLASS_NAME);
+    const args = OPTIONS.resolve(options);
     super(options, CLASS_NAME);
-    this.axis = axis;
+    this.axis = args.axis;
   }
 
   /** Keras skips the Merge batch-size check here: joining along the batch axis is allowed. */
@@ -90,7 +91,7 @@ export class Concatenate extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), axis: this.axis };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...OPTIONS.toConfig(this) };
   }
 
   /**
@@ -102,7 +103,7 @@ export class Concatenate extends Layer {
    * ```
    */
   static fromConfig(config: Config): Concatenate {
-    return new Concatenate(configToOptions(config, [...BASE_CONFIG_KEYS, 'axis'], CLASS_NAME) as ConcatenateOptions);
+    return new Concatenate(OPTIONS.optionsFromConfig(config));
   }
 }
 

@@ -10,7 +10,7 @@ import { reshape, transpose } from '../../ops/shape-ops.js';
 import { div } from '../../ops/elementwise.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions } from '../options-schema.js';
 import type { OptionSpec } from '../options-schema.js';
@@ -140,7 +140,7 @@ export class Dot extends Layer {
   override getConfig(): Config {
     return {
       ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
+      ...activityRegularizerConfig(this),
       ...OPTIONS.toConfig(this),
     };
   }

@@ -10,14 +10,19 @@ import { add, div, maximum, minimum, mul, sub } from '../../ops/elementwise.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { LayerOptions, SymbolicShape } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions } from '../options-schema.js';
 import { Merge } from './base-merge.js';
 
 /** The options of the elementwise merge layers: only the base layer arguments. */
 export type MergeOptions = LayerOptions;
 
 const fold = (inputs: readonly Tensor[], f: (a: Tensor, b: Tensor) => Tensor): Tensor => inputs.slice(1).reduce(f, inputs[0]);
-const optionsOf = (config: Config, className: string) => configToOptions(config, [...BASE_CONFIG_KEYS, 'activity_regularizer'], className) as MergeOptions;
+// Only the base options: each class's schema is empty, so its constructor refuses any other key.
+const SUBTRACT = defineOptions<MergeOptions>()('Subtract', {});
+const MULTIPLY = defineOptions<MergeOptions>()('Multiply', {});
+const AVERAGE = defineOptions<MergeOptions>()('Average', {});
+const MAXIMUM = defineOptions<MergeOptions>()('Maximum', {});
+const MINIMUM = defineOptions<MergeOptions>()('Minimum', {});
 
 /**
  * `inputs[0] - inputs[1]` (Keras's `Subtract`, exactly two inputs).
@@ -30,6 +35,7 @@ const optionsOf = (config: Config, className: string) => configToOptions(config,
 export class Subtract extends Merge {
   readonly className = 'Subtract';
   constructor(options: MergeOptions = {}) {
+    SUBTRACT.resolve(options);
     super(options, 'Subtract');
   }
   protected override checkInputShapes(shapes: readonly SymbolicShape[]): void {
@@ -43,7 +49,7 @@ export class Subtract extends Merge {
   }
   /** Rebuilds a layer from `getConfig()` output. @example `Subtract.fromConfig(layer.getConfig())` */
   static fromConfig(config: Config): Subtract {
-    return new Subtract(optionsOf(config, 'Subtract'));
+    return new Subtract(SUBTRACT.optionsFromConfig(config));
   }
 }
 
@@ -58,6 +64,7 @@ export class Subtract extends Merge {
 export class Multiply extends Merge {
   readonly className = 'Multiply';
   constructor(options: MergeOptions = {}) {
+    MULTIPLY.resolve(options);
     super(options, 'Multiply');
   }
   protected mergeFunction(inputs: readonly Tensor[]): Tensor {
@@ -65,7 +72,7 @@ export class Multiply extends Merge {
   }
   /** Rebuilds a layer from `getConfig()` output. @example `Multiply.fromConfig(layer.getConfig())` */
   static fromConfig(config: Config): Multiply {
-    return new Multiply(optionsOf(config, 'Multiply'));
+    return new Multiply(MULTIPLY.optionsFromConfig(config));
   }
 }
 
@@ -80,6 +87,7 @@ export class Multiply extends Merge {
 export class Average extends Merge {
   readonly className = 'Average';
   constructor(options: MergeOptions = {}) {
+    AVERAGE.resolve(options);
     super(options, 'Average');
   }
   protected mergeFunction(inputs: readonly Tensor[]): Tensor {
@@ -87,7 +95,7 @@ export class Average extends Merge {
   }
   /** Rebuilds a layer from `getConfig()` output. @example `Average.fromConfig(layer.getConfig())` */
   static fromConfig(config: Config): Average {
-    return new Average(optionsOf(config, 'Average'));
+    return new Average(AVERAGE.optionsFromConfig(config));
   }
 }
 
@@ -102,6 +110,7 @@ export class Average extends Merge {
 export class Maximum extends Merge {
   readonly className = 'Maximum';
   constructor(options: MergeOptions = {}) {
+    MAXIMUM.resolve(options);
     super(options, 'Maximum');
   }
   protected mergeFunction(inputs: readonly Tensor[]): Tensor {
@@ -109,7 +118,7 @@ export class Maximum extends Merge {
   }
   /** Rebuilds a layer from `getConfig()` output. @example `Maximum.fromConfig(layer.getConfig())` */
   static fromConfig(config: Config): Maximum {
-    return new Maximum(optionsOf(config, 'Maximum'));
+    return new Maximum(MAXIMUM.optionsFromConfig(config));
   }
 }
 
@@ -124,6 +133,7 @@ export class Maximum extends Merge {
 export class Minimum extends Merge {
   readonly className = 'Minimum';
   constructor(options: MergeOptions = {}) {
+    MINIMUM.resolve(options);
     super(options, 'Minimum');
   }
   protected mergeFunction(inputs: readonly Tensor[]): Tensor {
@@ -131,7 +141,7 @@ export class Minimum extends Merge {
   }
   /** Rebuilds a layer from `getConfig()` output. @example `Minimum.fromConfig(layer.getConfig())` */
   static fromConfig(config: Config): Minimum {
-    return new Minimum(optionsOf(config, 'Minimum'));
+    return new Minimum(MINIMUM.optionsFromConfig(config));
   }
 }
 

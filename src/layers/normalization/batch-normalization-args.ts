@@ -1,13 +1,10 @@
-/** Validation of BatchNormalization's arguments, before the layer exists (so a bad call leaves nothing). */
+/** BatchNormalization's options: the interface (documentation) and the schema (validation, config). */
 
-import type { Constraint, ConstraintIdentifier } from '../../constraints/index.js';
-import { getConstraint } from '../../constraints/index.js';
-import { InvalidArgumentError } from '../../errors.js';
-import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
-import { getInitializer } from '../../initializers/index.js';
-import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
-import { getRegularizer } from '../../regularizers/index.js';
+import type { ConstraintIdentifier } from '../../constraints/index.js';
+import type { InitializerIdentifier } from '../../initializers/index.js';
+import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import type { LayerOptions } from '../layer.js';
+import { defineOptions, option } from '../options-schema.js';
 
 /** The options of `layerBatchNormalization`: Keras 3's arguments in camelCase. */
 export interface BatchNormalizationOptions extends LayerOptions {
@@ -39,74 +36,26 @@ export interface BatchNormalizationOptions extends LayerOptions {
   renormMomentum?: number;
 }
 
-export interface BatchNormalizationArgs {
-  axis: number;
-  momentum: number;
-  epsilon: number;
-  center: boolean;
-  scale: boolean;
-  betaInitializer: Initializer;
-  gammaInitializer: Initializer;
-  movingMeanInitializer: Initializer;
-  movingVarianceInitializer: Initializer;
-  betaRegularizer: Regularizer | null;
-  gammaRegularizer: Regularizer | null;
-  betaConstraint: Constraint | null;
-  gammaConstraint: Constraint | null;
-  synchronized: boolean;
-  renormMomentum: number;
-}
-
-function flag(value: unknown, argument: string, fallback: boolean, context: string): boolean {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
-  return value;
-}
-
-function numberIn(value: unknown, argument: string, fallback: number, lo: number, hi: number, context: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= lo && value <= hi)) {
-    throw new InvalidArgumentError(argument, value, `a number in [${lo}, ${hi === Infinity ? 'Infinity)' : `${hi}]`}`, context);
-  }
-  return value;
-}
-
 /**
- * Checks every BatchNormalization option and resolves the defaults of Keras 3.15. Stricter than Keras where
- * Keras would fail later or compute nonsense: momentum must lie in [0, 1] and epsilon be finite and ≥ 0.
- *
- * @example
- * ```ts
- * resolveBatchNormArgs({ momentum: 0.9 }, 'BatchNormalization').epsilon; // 0.001
- * ```
+ * The defaults of Keras 3.15, in its config order. Stricter than Keras where Keras would fail later or
+ * compute nonsense: momentum must lie in [0, 1] and epsilon be finite and ≥ 0.
  */
-export function resolveBatchNormArgs(options: BatchNormalizationOptions, context: string): BatchNormalizationArgs {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', options, 'an object of BatchNormalization options', context);
-  }
-  const axis = options.axis ?? -1;
-  if (!Number.isInteger(axis)) throw new InvalidArgumentError('axis', options.axis, 'an integer (one axis; negative counts from the end)', context);
-  if (options.renorm !== undefined && options.renorm !== null && options.renorm !== false) {
-    throw new InvalidArgumentError('renorm', options.renorm, 'false (batch renormalization is not supported)', context);
-  }
-  if (options.renormClipping !== undefined && options.renormClipping !== null) {
-    throw new InvalidArgumentError('renormClipping', options.renormClipping, 'null (batch renormalization is not supported)', context);
-  }
-  return {
-    axis,
-    momentum: numberIn(options.momentum, 'momentum', 0.99, 0, 1, context),
-    epsilon: numberIn(options.epsilon, 'epsilon', 1e-3, 0, Number.MAX_VALUE, context),
-    center: flag(options.center, 'center', true, context),
-    scale: flag(options.scale, 'scale', true, context),
-    betaInitializer: getInitializer(options.betaInitializer ?? 'zeros', 'betaInitializer'),
-    gammaInitializer: getInitializer(options.gammaInitializer ?? 'ones', 'gammaInitializer'),
-    movingMeanInitializer: getInitializer(options.movingMeanInitializer ?? 'zeros', 'movingMeanInitializer'),
-    movingVarianceInitializer: getInitializer(options.movingVarianceInitializer ?? 'ones', 'movingVarianceInitializer'),
-    betaRegularizer: getRegularizer(options.betaRegularizer, 'betaRegularizer'),
-    gammaRegularizer: getRegularizer(options.gammaRegularizer, 'gammaRegularizer'),
-    betaConstraint: getConstraint(options.betaConstraint, 'betaConstraint'),
-    gammaConstraint: getConstraint(options.gammaConstraint, 'gammaConstraint'),
-    synchronized: flag(options.synchronized, 'synchronized', false, context),
-    renormMomentum: numberIn(options.renormMomentum, 'renormMomentum', 0.99, 0, 1, context),
-  };
-}
+export const BATCH_NORMALIZATION_OPTIONS = defineOptions<BatchNormalizationOptions>()('BatchNormalization', {
+  axis: option.axis(-1),
+  momentum: option.number({ default: 0.99, min: 0, max: 1 }),
+  epsilon: option.number({ default: 1e-3, min: 0 }),
+  center: option.boolean(true),
+  scale: option.boolean(true),
+  betaInitializer: option.initializer('zeros'),
+  gammaInitializer: option.initializer('ones'),
+  movingMeanInitializer: option.initializer('zeros'),
+  movingVarianceInitializer: option.initializer('ones'),
+  betaRegularizer: option.regularizer(),
+  gammaRegularizer: option.regularizer(),
+  betaConstraint: option.constraint(),
+  gammaConstraint: option.constraint(),
+  synchronized: option.boolean(false),
+  renorm: option.falseOnly('batch renormalization is not supported'),
+  renormClipping: option.nullOnly('batch renormalization is not supported'),
+  renormMomentum: option.number({ default: 0.99, min: 0, max: 1 }),
+});

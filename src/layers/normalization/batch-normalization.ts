@@ -12,38 +12,14 @@ import { batchNormInference, batchNormTraining } from '../../ops/batch-norm.js';
 import { add, mul } from '../../ops/elementwise.js';
 import type { Regularizer } from '../../regularizers/index.js';
 import type { CallOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions, serializeOrNull } from '../serialize.js';
-import { resolveBatchNormArgs } from './batch-normalization-args.js';
-import type { BatchNormalizationArgs, BatchNormalizationOptions } from './batch-normalization-args.js';
+import { BATCH_NORMALIZATION_OPTIONS as OPTIONS } from './batch-normalization-args.js';
+import type { BatchNormalizationOptions } from './batch-normalization-args.js';
 
 export type { BatchNormalizationOptions } from './batch-normalization-args.js';
 
-
 const CLASS_NAME = 'BatchNormalization';
-
-const CONFIG_KEYS = [
-  ...BASE_CONFIG_KEYS,
-  'activity_regularizer',
-  'axis',
-  'momentum',
-  'epsilon',
-  'center',
-  'scale',
-  'beta_initializer',
-  'gamma_initializer',
-  'moving_mean_initializer',
-  'moving_variance_initializer',
-  'beta_regularizer',
-  'gamma_regularizer',
-  'beta_constraint',
-  'gamma_constraint',
-  'synchronized',
-  'renorm',
-  'renorm_clipping',
-  'renorm_momentum',
-];
 
 /** Keras's weight order: gamma, beta (when enabled), then the moving statistics. */
 function weightNames(scale: boolean, center: boolean): string[] {
@@ -90,7 +66,7 @@ export class BatchNormalization extends Layer {
   private built_: { rank: number; features: number } | null = null;
 
   constructor(options: BatchNormalizationOptions = {}) {
-    const args: BatchNormalizationArgs = resolveBatchNormArgs(options, CLASS_NAME);
+    const args = OPTIONS.resolve(options);
     const names = weightNames(args.scale, args.center);
     if (options.weights && options.weights.length !== names.length) {
       throw new InvalidArgumentError('weights', options.weights.map((w) => w.shape), `${names.length} tensors ([${names.join(', ')}])`, CLASS_NAME);
@@ -188,31 +164,11 @@ export class BatchNormalization extends Layer {
    * ```
    */
   static fromConfig(config: Config): BatchNormalization {
-    return new BatchNormalization(configToOptions(config, CONFIG_KEYS, CLASS_NAME) as BatchNormalizationOptions);
+    return new BatchNormalization(OPTIONS.optionsFromConfig(config));
   }
 
   override getConfig(): Config {
-    return {
-      ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
-      axis: this.axis,
-      momentum: this.momentum,
-      epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      beta_initializer: this.betaInitializer.serialize(),
-      gamma_initializer: this.gammaInitializer.serialize(),
-      moving_mean_initializer: this.movingMeanInitializer.serialize(),
-      moving_variance_initializer: this.movingVarianceInitializer.serialize(),
-      beta_regularizer: serializeOrNull(this.betaRegularizer),
-      gamma_regularizer: serializeOrNull(this.gammaRegularizer),
-      beta_constraint: serializeOrNull(this.betaConstraint),
-      gamma_constraint: serializeOrNull(this.gammaConstraint),
-      synchronized: this.synchronized,
-      renorm: false,
-      renorm_clipping: null,
-      renorm_momentum: this.renormMomentum,
-    };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...OPTIONS.toConfig({ ...this, renorm: false, renormClipping: null }) };
   }
 }
 

@@ -13,7 +13,7 @@ import { reshape } from '../../ops/shape-ops.js';
 import type { RegularizerIdentifier } from '../../regularizers/index.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions, option } from '../options-schema.js';
 
@@ -139,7 +139,7 @@ export class GroupNormalization extends Layer {
   override getConfig(): Config {
     return {
       ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
+      ...activityRegularizerConfig(this),
       ...OPTIONS.toConfig(this.args),
     };
   }

@@ -8,7 +8,7 @@ import { sqrt, square } from '../../ops/pointwise.js';
 import { sum } from '../../ops/reduce.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions, option } from '../options-schema.js';
 
@@ -60,7 +60,7 @@ export class UnitNormalization extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}), ...OPTIONS.toConfig(this) };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...OPTIONS.toConfig(this) };
   }
 }
 

@@ -15,7 +15,7 @@ import { noGrad } from '../../engine/tape.js';
 import type { Config, ConfigValue } from '../../serialization/keras-object.js';
 import { initializerFromName } from './initializer-names.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions, option } from '../options-schema.js';
 import type { OptionSpec } from '../options-schema.js';
@@ -240,7 +240,7 @@ export class Normalization extends Layer {
     const axis = this.axis === null ? [] : typeof this.axis === 'number' ? [this.axis] : [...this.axis];
     return {
       ...super.getConfig(),
-      ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}),
+      ...activityRegularizerConfig(this),
       // Keras stores the axis as a tuple, so it reads back as a list (null as []).
       axis,
       invert: this.args.invert,

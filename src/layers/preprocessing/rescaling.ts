@@ -8,7 +8,7 @@ import { add, mul } from '../../ops/elementwise.js';
 import { reshape } from '../../ops/shape-ops.js';
 import type { Config, ConfigValue } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions } from '../options-schema.js';
 import type { OptionSpec } from '../options-schema.js';
@@ -82,7 +82,7 @@ export class Rescaling extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), ...(this.activityRegularizer ? { activity_regularizer: this.activityRegularizer.serialize() } : {}), ...OPTIONS.toConfig(this) };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...OPTIONS.toConfig(this) };
   }
 }
 

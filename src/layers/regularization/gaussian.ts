@@ -5,7 +5,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import { add, mul } from '../../ops/elementwise.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
-import { Layer } from '../layer.js';
+import { activityRegularizerConfig, Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
 import { defineOptions, option } from '../options-schema.js';
 
@@ -25,8 +25,6 @@ export interface GaussianDropoutOptions extends LayerOptions {
 
 const NOISE = defineOptions<GaussianNoiseOptions>()('GaussianNoise', { stddev: option.requiredNumber({ min: 0 }), seed: option.seed() });
 const DROPOUT = defineOptions<GaussianDropoutOptions>()('GaussianDropout', { rate: option.rate(), seed: option.seed() });
-
-const activity = (layer: Layer): Config => (layer.activityRegularizer ? { activity_regularizer: layer.activityRegularizer.serialize() } : {});
 
 /**
  * Adds zero-centred normal noise of `stddev` in training (Keras's `GaussianNoise`); identity at inference.
@@ -65,7 +63,7 @@ export class GaussianNoise extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), ...activity(this), ...NOISE.toConfig(this) };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...NOISE.toConfig(this) };
   }
 }
 
@@ -108,7 +106,7 @@ export class GaussianDropout extends Layer {
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), ...activity(this), ...DROPOUT.toConfig(this) };
+    return { ...super.getConfig(), ...activityRegularizerConfig(this), ...DROPOUT.toConfig(this) };
   }
 }
 

@@ -4,6 +4,7 @@ import type { CallbackModel, Logs, TrainingParams } from './callback.js';
 import { Callback } from './callback.js';
 import { History } from './history.js';
 import { ProgbarLogger } from './progbar-logger.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 
 /** Options of {@link CallbackList}. */
 export interface CallbackListOptions {
@@ -14,6 +15,8 @@ export interface CallbackListOptions {
   /** Append a {@link ProgbarLogger} unless the list has one. Default false (fit passes true). */
   addProgbar?: boolean;
 }
+
+const CALLBACK_LIST_KEYS = optionKeys<CallbackListOptions>()(['model', 'params', 'addHistory', 'addProgbar']);
 
 /**
  * Holds the callbacks of one `fit`/`evaluate`/`predict` call and dispatches every hook to each in order,
@@ -39,6 +42,7 @@ export class CallbackList extends Callback {
   readonly progbar: ProgbarLogger | null;
 
   constructor(callbacks: readonly Callback[] = [], options: CallbackListOptions) {
+    checkOptions(options, CALLBACK_LIST_KEYS, 'CallbackList', { required: true });
     super();
     for (const [i, cb] of callbacks.entries()) {
       if (!(cb instanceof Callback)) throw new TypeError(`callbacks[${i}] is not a Callback instance.`);

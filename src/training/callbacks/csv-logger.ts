@@ -2,6 +2,7 @@
 
 import * as fs from 'node:fs';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { Logs } from './callback.js';
 import { Callback } from './callback.js';
 import { pythonFloatRepr } from '../../utils/python-format.js';
@@ -13,6 +14,8 @@ export interface CSVLoggerOptions {
   /** Add to an existing file (no second header) instead of overwriting it. Default false. */
   append?: boolean;
 }
+
+const CSV_LOGGER_KEYS = optionKeys<CSVLoggerOptions>()(['separator', 'append']);
 
 /**
  * Writes one row per epoch, as `keras.callbacks.CSVLogger` with Python's csv module: a header
@@ -38,6 +41,7 @@ export class CSVLogger extends Callback {
   constructor(filename: string, options: CSVLoggerOptions = {}) {
     super();
     if (typeof filename !== 'string' || filename === '') throw new InvalidArgumentError('filename', filename, 'a file path', 'CSVLogger');
+    checkOptions(options, CSV_LOGGER_KEYS, 'CSVLogger');
     const { separator = ',', append = false } = options;
     if (typeof separator !== 'string' || separator.length !== 1) {
       // Python's csv module accepts only a one-character delimiter.

@@ -2,6 +2,7 @@
 
 import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage, warn } from './callback.js';
 import type { MonitorMode } from './monitor.js';
@@ -31,6 +32,10 @@ export interface EarlyStoppingOptions {
   /** Where messages go. Default process.stdout. */
   writer?: Writer;
 }
+
+const EARLY_STOPPING_KEYS = optionKeys<EarlyStoppingOptions>()([
+  'monitor', 'minDelta', 'patience', 'verbose', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch', 'writer',
+]);
 
 /**
  * Stops training when `monitor` has not improved for `patience` epochs, as `keras.callbacks.EarlyStopping`
@@ -65,6 +70,7 @@ export class EarlyStopping extends Callback {
   private readonly writer: Writer | undefined;
 
   constructor(options: EarlyStoppingOptions = {}) {
+    checkOptions(options, EARLY_STOPPING_KEYS, 'EarlyStopping');
     super();
     const name = 'EarlyStopping';
     this.monitor = validateMonitor(name, options.monitor ?? 'val_loss');

@@ -1,6 +1,7 @@
 /** LambdaCallback: a callback from plain functions. */
 
 import { InvalidArgumentError } from '../../errors.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { Logs } from './callback.js';
 import { Callback } from './callback.js';
 
@@ -25,11 +26,11 @@ export interface LambdaCallbackOptions {
   onPredictBatchEnd?: IndexedHook;
 }
 
-const HOOKS = [
+const HOOKS = optionKeys<LambdaCallbackOptions>()([
   'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onTrainBatchBegin', 'onTrainBatchEnd',
   'onTestBegin', 'onTestEnd', 'onTestBatchBegin', 'onTestBatchEnd', 'onPredictBegin', 'onPredictEnd',
   'onPredictBatchBegin', 'onPredictBatchEnd',
-] as const;
+]);
 
 /**
  * A callback built from functions, as `keras.callbacks.LambdaCallback` (which takes the six train hooks
@@ -43,12 +44,8 @@ const HOOKS = [
  */
 export class LambdaCallback extends Callback {
   constructor(options: LambdaCallbackOptions = {}) {
+    checkOptions(options, HOOKS, 'LambdaCallback');
     super();
-    for (const key of Object.keys(options)) {
-      if (!(HOOKS as readonly string[]).includes(key)) {
-        throw new InvalidArgumentError(key, options[key as keyof LambdaCallbackOptions], `one of the hooks ${HOOKS.join(', ')}`, 'LambdaCallback');
-      }
-    }
     for (const hook of HOOKS) {
       const fn = options[hook];
       if (fn === undefined) continue;

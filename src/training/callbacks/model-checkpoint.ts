@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { CallbackModel, Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage, warn } from './callback.js';
 import type { MonitorMode } from './monitor.js';
@@ -37,6 +38,10 @@ export interface ModelCheckpointOptions {
   writer?: Writer;
 }
 
+const MODEL_CHECKPOINT_KEYS = optionKeys<ModelCheckpointOptions>()([
+  'save', 'monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly', 'mode', 'saveFreq', 'initialValueThreshold', 'writer',
+]);
+
 /**
  * Saves at the end of every epoch (or every `saveFreq` batches), as `keras.callbacks.ModelCheckpoint`.
  * `filepath` is a Python format string filled with `epoch` (1-based), `batch` (1-based, batch saving) and
@@ -69,6 +74,7 @@ export class ModelCheckpoint extends Callback {
   constructor(filepath: string, options: ModelCheckpointOptions) {
     super();
     const name = 'ModelCheckpoint';
+    checkOptions(options, MODEL_CHECKPOINT_KEYS, name);
     if (options === undefined || typeof options.save !== 'function') {
       throw new InvalidArgumentError(
         'save',

@@ -1,6 +1,7 @@
 /** ProgbarLogger: the `Epoch 1/10` lines and progress bar of `fit`. */
 
 import { Progbar } from '../progbar.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { Logs, TrainingParams, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage } from './callback.js';
 
@@ -13,6 +14,8 @@ export interface ProgbarLoggerOptions {
   /** Overrides the writer's `isTTY` choice of live bar (see {@link ProgbarOptions.dynamicDisplay}). */
   dynamicDisplay?: boolean;
 }
+
+const PROGBAR_LOGGER_KEYS = optionKeys<ProgbarLoggerOptions>()(['writer', 'now', 'dynamicDisplay']);
 
 /**
  * Prints `Epoch i/N` (when N > 1) and a progress bar per epoch, ending with the epoch's logs (training and
@@ -34,6 +37,7 @@ export class ProgbarLogger extends Callback {
   private readonly options: ProgbarLoggerOptions;
 
   constructor(options: ProgbarLoggerOptions = {}) {
+    checkOptions(options, PROGBAR_LOGGER_KEYS, 'ProgbarLogger');
     super();
     this.options = options;
   }

@@ -1,6 +1,7 @@
 /** ReduceLROnPlateau: lower the learning rate when a monitored metric stops improving. */
 
 import { InvalidArgumentError } from '../../errors.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { CallbackModel, Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage, warn } from './callback.js';
 import type { MonitorMode } from './monitor.js';
@@ -29,6 +30,8 @@ export interface ReduceLROnPlateauOptions {
   writer?: Writer;
 }
 
+const REDUCE_LR_KEYS = optionKeys<ReduceLROnPlateauOptions>()(['monitor', 'factor', 'patience', 'verbose', 'mode', 'minDelta', 'cooldown', 'minLr', 'writer']);
+
 /**
  * Multiplies the optimizer's learning rate by `factor` after `patience` epochs without improvement of
  * `monitor`, never below `minLr`, as `keras.callbacks.ReduceLROnPlateau`. Each epoch it also adds the
@@ -55,6 +58,7 @@ export class ReduceLROnPlateau extends Callback {
   private readonly writer: Writer | undefined;
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
+    checkOptions(options, REDUCE_LR_KEYS, 'ReduceLROnPlateau');
     super();
     const name = 'ReduceLROnPlateau';
     this.monitor = validateMonitor(name, options.monitor ?? 'val_loss');

@@ -1,6 +1,7 @@
 /** TerminateOnNaN: stop when the training loss becomes NaN or infinite. */
 
 import { InvalidArgumentError } from '../../errors.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage } from './callback.js';
 import { pythonFloatRepr } from '../../utils/python-format.js';
@@ -12,6 +13,8 @@ export interface TerminateOnNaNOptions {
   /** Where the message goes. Default process.stdout. */
   writer?: Writer;
 }
+
+const TERMINATE_ON_NAN_KEYS = optionKeys<TerminateOnNaNOptions>()(['raiseError', 'writer']);
 
 /**
  * After each training batch, stops training if `logs.loss` is NaN or ±Infinity, printing
@@ -27,6 +30,7 @@ export class TerminateOnNaN extends Callback {
   private readonly writer: Writer | undefined;
 
   constructor(options: TerminateOnNaNOptions = {}) {
+    checkOptions(options, TERMINATE_ON_NAN_KEYS, 'TerminateOnNaN');
     super();
     const raiseError = options.raiseError ?? false;
     if (typeof raiseError !== 'boolean') throw new InvalidArgumentError('raiseError', raiseError, 'true or false', 'TerminateOnNaN');

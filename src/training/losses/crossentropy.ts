@@ -18,6 +18,7 @@ import { assertClassIndices } from '../../ops/one-hot.js';
 import { logSoftmax } from '../../activations/axis-activations.js';
 import { EPSILON } from '../../config/epsilon.js';
 import type { LossOptions, LossValues } from './loss.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import { alignRanks, alignSameShape, Loss } from './loss.js';
 
 export { EPSILON };
@@ -69,6 +70,8 @@ export interface BinaryCrossentropyOptions extends LossOptions {
   axis?: number;
 }
 
+const BINARY_KEYS = optionKeys<BinaryCrossentropyOptions>()(['name', 'reduction', 'fromLogits', 'labelSmoothing', 'axis']);
+
 /**
  * Binary crossentropy, as `keras.losses.BinaryCrossentropy`: per element
  * `-(t·log(p) + (1-t)·log(1-p))` with `p` clipped to [1e-7, 1-1e-7] (or the logits form), averaged over
@@ -86,6 +89,7 @@ export class BinaryCrossentropy extends Loss {
   readonly axis: number;
 
   constructor(options: BinaryCrossentropyOptions = {}) {
+    checkOptions(options, BINARY_KEYS, 'BinaryCrossentropy');
     super('binary_crossentropy', options);
     this.fromLogits = validateBoolean(options.fromLogits, 'fromLogits', 'BinaryCrossentropy');
     this.labelSmoothing = validateSmoothing(options.labelSmoothing, 'BinaryCrossentropy');
@@ -121,6 +125,8 @@ export interface CategoricalCrossentropyOptions extends LossOptions {
   axis?: number;
 }
 
+const CATEGORICAL_KEYS = optionKeys<CategoricalCrossentropyOptions>()(['name', 'reduction', 'fromLogits', 'labelSmoothing', 'axis']);
+
 /**
  * Categorical crossentropy on one-hot (or soft) targets, as `keras.losses.CategoricalCrossentropy`:
  * `-sum(t·log(p), axis)` where `p` is `yPred / sum(yPred, axis)` clipped to [1e-7, 1-1e-7], or
@@ -140,6 +146,7 @@ export class CategoricalCrossentropy extends Loss {
   readonly axis: number;
 
   constructor(options: CategoricalCrossentropyOptions = {}) {
+    checkOptions(options, CATEGORICAL_KEYS, 'CategoricalCrossentropy');
     super('categorical_crossentropy', options);
     this.fromLogits = validateBoolean(options.fromLogits, 'fromLogits', 'CategoricalCrossentropy');
     this.labelSmoothing = validateSmoothing(options.labelSmoothing, 'CategoricalCrossentropy');
@@ -176,6 +183,8 @@ export interface SparseCategoricalCrossentropyOptions extends LossOptions {
   ignoreClass?: number | null;
 }
 
+const SPARSE_KEYS = optionKeys<SparseCategoricalCrossentropyOptions>()(['name', 'reduction', 'fromLogits', 'ignoreClass']);
+
 /**
  * Crossentropy on integer class labels, as `keras.losses.SparseCategoricalCrossentropy`: `yTrue` has
  * `yPred`'s shape without the last (class) axis, or with it of size 1 (`[N]` or `[N, 1]` for `yPred`
@@ -193,6 +202,7 @@ export class SparseCategoricalCrossentropy extends Loss {
   readonly ignoreClass: number | null;
 
   constructor(options: SparseCategoricalCrossentropyOptions = {}) {
+    checkOptions(options, SPARSE_KEYS, 'SparseCategoricalCrossentropy');
     super('sparse_categorical_crossentropy', options);
     this.fromLogits = validateBoolean(options.fromLogits, 'fromLogits', 'SparseCategoricalCrossentropy');
     const ignore = options.ignoreClass ?? null;

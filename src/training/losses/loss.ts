@@ -12,6 +12,7 @@ import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Config, SerializedKerasObject } from '../../serialization/keras-object.js';
 import { serializeKerasObject } from '../../serialization/keras-object.js';
 import { cast, div, equal, mul, reshape, sum, where } from '../../ops/index.js';
+import { optionKeys } from '../../utils/option-keys.js';
 
 /** The `module` Keras 3 writes in a serialized loss. */
 export const LOSSES_MODULE = 'keras.losses';
@@ -35,6 +36,9 @@ export interface LossOptions {
   /** Keras's `reduction`; `'sum_over_batch_size'` by default. `null` means `'none'`. */
   reduction?: Reduction | null;
 }
+
+/** The keys of {@link LossOptions}: what MeanSquaredError, MeanAbsoluteError and a function loss take. */
+export const LOSS_OPTION_KEYS = optionKeys<LossOptions>()(['name', 'reduction']);
 
 /** What a loss computes before reduction: per-sample values and, for `ignoreClass`, which count. */
 export interface LossValues {

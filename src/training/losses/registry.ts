@@ -8,7 +8,8 @@ import type { ConfigFactory } from '../../serialization/object-lookup.js';
 import { classFactory } from '../../serialization/object-lookup.js';
 import { Registry } from '../../serialization/registry.js';
 import type { LossOptions, LossValues } from './loss.js';
-import { Loss } from './loss.js';
+import { Loss, LOSS_OPTION_KEYS } from './loss.js';
+import { checkOptions } from '../../utils/option-keys.js';
 import { BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy } from './crossentropy.js';
 import { MeanAbsoluteError, MeanSquaredError } from './regression.js';
 
@@ -42,6 +43,7 @@ export class FunctionLoss extends Loss {
   readonly fn: LossFn;
 
   constructor(fn: LossFn, options: LossOptions = {}) {
+    checkOptions(options, LOSS_OPTION_KEYS, 'FunctionLoss');
     super(fn.name || 'loss', options);
     this.fn = fn;
   }

@@ -4,7 +4,8 @@ import type { Tensor } from '../../engine/tensor.js';
 import type { PointwiseFn } from '../../ops/index.js';
 import { mapPointwise, mean, square, sub } from '../../ops/index.js';
 import type { LossOptions, LossValues } from './loss.js';
-import { alignSameShape, Loss } from './loss.js';
+import { alignSameShape, Loss, LOSS_OPTION_KEYS } from './loss.js';
+import { checkOptions } from '../../utils/option-keys.js';
 
 /**
  * |x| with JAX's subgradient at 0 (d|x|/dx = 1 there, where our `ops.abs` uses 0), so that a prediction
@@ -24,6 +25,7 @@ export class MeanSquaredError extends Loss {
   readonly className = 'MeanSquaredError';
 
   constructor(options: LossOptions = {}) {
+    checkOptions(options, LOSS_OPTION_KEYS, 'MeanSquaredError');
     super('mean_squared_error', options);
   }
 
@@ -45,6 +47,7 @@ export class MeanAbsoluteError extends Loss {
   readonly className = 'MeanAbsoluteError';
 
   constructor(options: LossOptions = {}) {
+    checkOptions(options, LOSS_OPTION_KEYS, 'MeanAbsoluteError');
     super('mean_absolute_error', options);
   }
 

@@ -5,7 +5,8 @@ import type { Tensor } from '../../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { HostValues, MetricOptions } from './metric.js';
-import { alignHostShapes, MeanMetricWrapper } from './metric.js';
+import { alignHostShapes, MeanMetricWrapper, METRIC_OPTION_KEYS } from './metric.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 
 /** Index of the first maximum of each row of `data` viewed as [rows, cols] (numpy's argmax tie rule). */
 function argmaxRows(data: ArrayLike<number>, cols: number): Int32Array {
@@ -32,6 +33,8 @@ export interface BinaryAccuracyOptions extends MetricOptions {
   threshold?: number;
 }
 
+const BINARY_ACCURACY_KEYS = optionKeys<BinaryAccuracyOptions>()(['name', 'threshold']);
+
 /**
  * How often `yPred > threshold` equals `yTrue` (0/1 labels), as `keras.metrics.BinaryAccuracy`. With several
  * outputs per sample, each sample scores the fraction of its outputs that match.
@@ -48,6 +51,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   readonly threshold: number;
 
   constructor(options: BinaryAccuracyOptions = {}) {
+    checkOptions(options, BINARY_ACCURACY_KEYS, 'BinaryAccuracy');
     super(undefined, options, 'binary_accuracy');
     const threshold = options.threshold ?? 0.5;
     if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {
@@ -85,6 +89,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
   override readonly className = 'CategoricalAccuracy';
 
   constructor(options: MetricOptions = {}) {
+    checkOptions(options, METRIC_OPTION_KEYS, 'CategoricalAccuracy');
     super(undefined, options, 'categorical_accuracy');
   }
 
@@ -120,6 +125,7 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className = 'SparseCategoricalAccuracy';
 
   constructor(options: MetricOptions = {}) {
+    checkOptions(options, METRIC_OPTION_KEYS, 'SparseCategoricalAccuracy');
     super(undefined, options, 'sparse_categorical_accuracy');
   }
 

@@ -12,6 +12,7 @@ import type { Config, SerializedKerasObject } from '../../serialization/keras-ob
 import { serializeKerasObject } from '../../serialization/keras-object.js';
 import { broadcastTo } from '../../ops/index.js';
 import { alignedShapes } from '../losses/loss.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 
 /** The `module` Keras 3 writes in a serialized metric. */
 export const METRICS_MODULE = 'keras.metrics';
@@ -29,6 +30,9 @@ export interface MetricOptions {
   /** The name the metric logs under; each class defaults to Keras's snake_case class name. */
   name?: string;
 }
+
+/** The keys of {@link MetricOptions}: what every metric without options of its own takes. */
+export const METRIC_OPTION_KEYS = optionKeys<MetricOptions>()(['name']);
 
 export function hostValues(t: Tensor): HostValues {
   return { data: Float64Array.from(t.dataSync()), shape: t.shape };
@@ -194,6 +198,7 @@ export class Mean {
   private readonly state = new RunningMean();
 
   constructor(options: MetricOptions = {}) {
+    checkOptions(options, METRIC_OPTION_KEYS, 'Mean');
     this.name = validateMetricName(options.name, 'mean', 'Mean');
   }
 
@@ -257,6 +262,8 @@ export class MeanMetricWrapper extends Metric {
     if (fn !== undefined && typeof fn !== 'function') {
       throw new InvalidArgumentError('fn', fn, 'a function (yTrue, yPred) => Tensor', 'MeanMetricWrapper');
     }
+    // Built directly it takes only the name; a subclass (BinaryAccuracy...) checks its own wider options.
+    if (new.target === MeanMetricWrapper) checkOptions(options, METRIC_OPTION_KEYS, 'MeanMetricWrapper');
     super(defaultName ?? (fn?.name || 'mean_metric_wrapper'), options);
     this.fn = fn;
   }

@@ -18,7 +18,8 @@ import {
   SparseCategoricalCrossentropy as SparseCategoricalCrossentropyLoss,
 } from '../losses/crossentropy.js';
 import type { HostValues, MetricOptions } from './metric.js';
-import { alignHostShapes, hostValues, MeanMetricWrapper } from './metric.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
+import { alignHostShapes, hostValues, MeanMetricWrapper, METRIC_OPTION_KEYS } from './metric.js';
 
 /** Per-sample mean over the last axis of `f(t, p)`, on typed arrays. */
 function lastAxisMean(yTrue: Tensor, yPred: Tensor, context: string, f: (t: number, p: number) => number): HostValues {
@@ -50,6 +51,7 @@ export class MeanSquaredError extends MeanMetricWrapper {
   override readonly className = 'MeanSquaredError';
 
   constructor(options: MetricOptions = {}) {
+    checkOptions(options, METRIC_OPTION_KEYS, 'MeanSquaredError');
     super(undefined, options, 'mean_squared_error');
   }
 
@@ -72,6 +74,7 @@ export class MeanAbsoluteError extends MeanMetricWrapper {
   override readonly className = 'MeanAbsoluteError';
 
   constructor(options: MetricOptions = {}) {
+    checkOptions(options, METRIC_OPTION_KEYS, 'MeanAbsoluteError');
     super(undefined, options, 'mean_absolute_error');
   }
 
@@ -87,6 +90,10 @@ function lossSamples(loss: Loss, yTrue: Tensor, yPred: Tensor): HostValues {
 
 type CrossentropyMetricOptions<T> = MetricOptions & Omit<T, 'name' | 'reduction'>;
 
+const BINARY_KEYS = optionKeys<CrossentropyMetricOptions<BinaryCrossentropyOptions>>()(['name', 'fromLogits', 'labelSmoothing', 'axis']);
+const CATEGORICAL_KEYS = optionKeys<CrossentropyMetricOptions<CategoricalCrossentropyOptions>>()(['name', 'fromLogits', 'labelSmoothing', 'axis']);
+const SPARSE_KEYS = optionKeys<CrossentropyMetricOptions<Omit<SparseCategoricalCrossentropyOptions, 'ignoreClass'>>>()(['name', 'fromLogits']);
+
 /**
  * The mean binary crossentropy over all samples seen, as `keras.metrics.BinaryCrossentropy`.
  *
@@ -100,6 +107,7 @@ export class BinaryCrossentropy extends MeanMetricWrapper {
   private readonly loss: BinaryCrossentropyLoss;
 
   constructor(options: CrossentropyMetricOptions<BinaryCrossentropyOptions> = {}) {
+    checkOptions(options, BINARY_KEYS, 'BinaryCrossentropy');
     super(undefined, options, 'binary_crossentropy');
     this.loss = new BinaryCrossentropyLoss({ ...options, name: this.name, reduction: 'none' });
   }
@@ -126,6 +134,7 @@ export class CategoricalCrossentropy extends MeanMetricWrapper {
   private readonly loss: CategoricalCrossentropyLoss;
 
   constructor(options: CrossentropyMetricOptions<CategoricalCrossentropyOptions> = {}) {
+    checkOptions(options, CATEGORICAL_KEYS, 'CategoricalCrossentropy');
     super(undefined, options, 'categorical_crossentropy');
     this.loss = new CategoricalCrossentropyLoss({ ...options, name: this.name, reduction: 'none' });
   }
@@ -158,6 +167,7 @@ export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
   private readonly loss: SparseCategoricalCrossentropyLoss;
 
   constructor(options: CrossentropyMetricOptions<Omit<SparseCategoricalCrossentropyOptions, 'ignoreClass'>> = {}) {
+    checkOptions(options, SPARSE_KEYS, 'SparseCategoricalCrossentropy');
     super(undefined, options, 'sparse_categorical_crossentropy');
     this.loss = new SparseCategoricalCrossentropyLoss({ ...options, name: this.name, reduction: 'none' });
   }

@@ -3,7 +3,8 @@
 import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
-import { Optimizer, optionsFromConfig, validateNonNegative, validatePositive } from './optimizer.js';
+import { checkOptimizerOptions, Optimizer, optionsFromConfig, validateNonNegative, validatePositive } from './optimizer.js';
+import { optionKeys } from '../../utils/option-keys.js';
 
 export interface AdagradOptions extends OptimizerOptions {
   /** Default 0.001. */
@@ -14,7 +15,7 @@ export interface AdagradOptions extends OptimizerOptions {
   epsilon?: number;
 }
 
-const ADAGRAD_KEYS = ['initialAccumulatorValue', 'epsilon'] as const;
+const ADAGRAD_KEYS = optionKeys<Omit<AdagradOptions, keyof OptimizerOptions>>()(['initialAccumulatorValue', 'epsilon']);
 
 /**
  * Keras 3's Adagrad: `acc += g²`, `w -= lr * g / sqrt(acc + epsilon)` (epsilon inside the root), the
@@ -32,6 +33,7 @@ export class Adagrad extends Optimizer {
 
   constructor(options: AdagradOptions = {}) {
     const ctx = 'Adagrad';
+    checkOptimizerOptions(options, ADAGRAD_KEYS, ctx);
     const initial = validateNonNegative(options.initialAccumulatorValue ?? 0.1, 'initialAccumulatorValue', ctx);
     const epsilon = validatePositive(options.epsilon ?? 1e-7, 'epsilon', ctx);
     super(ctx, options, ADAGRAD_KEYS, 0.001);

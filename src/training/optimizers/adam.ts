@@ -3,7 +3,8 @@
 import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
-import { castScalar, Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
+import { castScalar, checkOptimizerOptions, Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
+import { optionKeys } from '../../utils/option-keys.js';
 
 export interface AdamOptions extends OptimizerOptions {
   /** Default 0.001. */
@@ -18,7 +19,7 @@ export interface AdamOptions extends OptimizerOptions {
   amsgrad?: boolean;
 }
 
-export const ADAM_KEYS = ['beta1', 'beta2', 'epsilon', 'amsgrad'] as const;
+export const ADAM_KEYS = optionKeys<Omit<AdamOptions, keyof OptimizerOptions>>()(['beta1', 'beta2', 'epsilon', 'amsgrad']);
 
 export interface ResolvedAdamOptions {
   beta1: number;
@@ -60,6 +61,7 @@ export class Adam extends Optimizer {
    *   optimizer and its errors.
    */
   constructor(options: AdamOptions = {}, kerasClass = 'Adam') {
+    checkOptimizerOptions(options, ADAM_KEYS, kerasClass);
     const own = resolveAdamOptions(options, kerasClass);
     super(kerasClass, options, ADAM_KEYS, 0.001);
     this.beta1 = own.beta1;

@@ -3,8 +3,8 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { AdamOptions } from './adam.js';
-import { Adam } from './adam.js';
-import { optionsFromConfig } from './optimizer.js';
+import { Adam, ADAM_KEYS } from './adam.js';
+import { checkOptimizerOptions, optionsFromConfig } from './optimizer.js';
 
 export interface AdamWOptions extends AdamOptions {
   /** Default 0.004. Must be a number (Keras rejects null for AdamW). */
@@ -25,6 +25,7 @@ export class AdamW extends Adam {
   override readonly className: string = 'AdamW';
 
   constructor(options: AdamWOptions = {}) {
+    checkOptimizerOptions(options, ADAM_KEYS, 'AdamW');
     if (options.weightDecay === null) {
       // Keras: "Argument `weight_decay` must be a float. Received: weight_decay=None".
       throw new InvalidArgumentError('weightDecay', null, 'a finite number >= 0', 'AdamW');

@@ -17,6 +17,7 @@ import type { ClipRule, UpdateRule } from '../../ops/optimizer-steps.js';
 import { clipGradients, decayInPlace, updateInPlace } from '../../ops/optimizer-steps.js';
 import { cast, copy } from '../../ops/shape-ops.js';
 import { classNameToSnake, uniqueName } from '../../layers/naming.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { LearningRateSchedule } from './schedules.js';
 import { deserializeSchedule, isLearningRateSchedule } from './schedules.js';
 
@@ -93,7 +94,15 @@ interface VariableSlots {
   readonly slots: Map<string, Variable>;
 }
 
-const BASE_OPTION_KEYS = [
+/** What `excludeFromWeightDecay` takes. */
+export interface WeightDecayExclusions {
+  /** These variables get no weight decay. */
+  variables?: readonly Variable[];
+  /** Nor does any variable whose `name` matches one of these (joined into one regular expression). */
+  varNames?: readonly string[];
+}
+
+const BASE_OPTION_KEYS = optionKeys<OptimizerOptions>()([
   'learningRate',
   'weightDecay',
   'clipnorm',
@@ -105,7 +114,9 @@ const BASE_OPTION_KEYS = [
   'emaOverwriteFrequency',
   'lossScaleFactor',
   'gradientAccumulationSteps',
-] as const;
+]);
+
+const EXCLUSION_KEYS = optionKeys<WeightDecayExclusions>()(['variables', 'varNames']);
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation helpers, shared by the subclasses. Each names the argument, the value and what is allowed.
@@ -145,14 +156,12 @@ function optionalPositive(value: unknown, argument: string, context: string): nu
   return value == null ? null : validatePositive(value, argument, context);
 }
 
-/** Rejects option keys the class does not know (a misspelt option would otherwise be silently ignored). */
-function checkOptionKeys(options: object, ownKeys: readonly string[], context: string): void {
-  const known = [...BASE_OPTION_KEYS, ...ownKeys];
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new InvalidArgumentError(key, (options as Record<string, unknown>)[key], `no such option (known: ${known.join(', ')})`, context);
-    }
-  }
+/**
+ * Refuses an options object with keys outside the base options and `ownKeys` (a misspelt option would
+ * otherwise be silently ignored). Subclasses call it first, so a misspelt key is reported before any value.
+ */
+export function checkOptimizerOptions(options: unknown, ownKeys: readonly string[], context: string): void {
+  checkOptions(options, [...BASE_OPTION_KEYS, ...ownKeys], context);
 }
 
 function validateLearningRate(value: unknown, context: string): number | LearningRateSchedule {
@@ -220,7 +229,7 @@ export abstract class Optimizer {
    */
   protected constructor(className: string, options: OptimizerOptions, ownKeys: readonly string[], defaultLearningRate: number) {
     const ctx = className;
-    checkOptionKeys(options, ownKeys, ctx);
+    checkOptimizerOptions(options, ownKeys, ctx);
     this.learningRateValue = validateLearningRate(options.learningRate ?? defaultLearningRate, ctx);
     this.weightDecay = options.weightDecay == null ? null : validateNonNegative(options.weightDecay, 'weightDecay', ctx);
     this.clipnorm = optionalPositive(options.clipnorm, 'clipnorm', ctx);
@@ -322,7 +331,8 @@ export abstract class Optimizer {
    * optimizers.adamw().excludeFromWeightDecay({ varNames: ['bias'] });
    * ```
    */
-  excludeFromWeightDecay(options: { variables?: readonly Variable[]; varNames?: readonly string[] } = {}): void {
+  excludeFromWeightDecay(options: WeightDecayExclusions = {}): void {
+    checkOptions(options, EXCLUSION_KEYS, `${this.className}.excludeFromWeightDecay`);
     const { variables = [], varNames = [] } = options;
     for (const v of variables) {
       if (!(v instanceof Variable)) throw new InvalidArgumentError('variables', v, 'Variables', this.className);

@@ -3,7 +3,8 @@
 import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
-import { Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
+import { checkOptimizerOptions, Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
+import { optionKeys } from '../../utils/option-keys.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
   /** Default 0.001. */
@@ -18,7 +19,7 @@ export interface RMSpropOptions extends OptimizerOptions {
   centered?: boolean;
 }
 
-const RMSPROP_KEYS = ['rho', 'momentum', 'epsilon', 'centered'] as const;
+const RMSPROP_KEYS = optionKeys<Omit<RMSpropOptions, keyof OptimizerOptions>>()(['rho', 'momentum', 'epsilon', 'centered']);
 
 /**
  * Keras 3's RMSprop: `v = rho * v + (1 - rho) * g²`; centered also keeps `a = rho * a + (1 - rho) * g` and
@@ -39,6 +40,7 @@ export class RMSprop extends Optimizer {
 
   constructor(options: RMSpropOptions = {}) {
     const ctx = 'RMSprop';
+    checkOptimizerOptions(options, RMSPROP_KEYS, ctx);
     const rho = validateRange(options.rho ?? 0.9, 'rho', ctx, 0, 1, true);
     const momentum = validateRange(options.momentum ?? 0, 'momentum', ctx, 0, 1);
     const epsilon = validatePositive(options.epsilon ?? 1e-7, 'epsilon', ctx);

@@ -6,6 +6,7 @@
 import { InvalidArgumentError, UnknownNameError } from '../../errors.js';
 import type { Config, SerializedKerasObject } from '../../serialization/keras-object.js';
 import { serializeKerasObject, toCamelCase } from '../../serialization/keras-object.js';
+import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 
 /** Keras's module name for serialized schedules. */
 export const SCHEDULES_MODULE = 'keras.optimizers.schedules';
@@ -79,12 +80,6 @@ function scheduleName(value: unknown, context: string): string {
   return value;
 }
 
-function checkKeys(options: object, known: readonly string[], context: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new InvalidArgumentError(key, (options as Record<string, unknown>)[key], `no such option (known: ${known.join(', ')})`, context);
-  }
-}
-
 /** Shared `serialize` so every built-in schedule writes Keras's serialized form. */
 abstract class BuiltinSchedule implements LearningRateSchedule {
   abstract readonly className: string;
@@ -107,6 +102,8 @@ export interface ExponentialDecayOptions {
   name?: string;
 }
 
+const EXPONENTIAL_DECAY_KEYS = optionKeys<ExponentialDecayOptions>()(['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 'name']);
+
 /**
  * `initialLearningRate * decayRate ** (step / decaySteps)` (the exponent floored when `staircase`), as
  * `keras.optimizers.schedules.ExponentialDecay`.
@@ -128,7 +125,7 @@ export class ExponentialDecay extends BuiltinSchedule {
   constructor(options: ExponentialDecayOptions) {
     super();
     const ctx = 'ExponentialDecay';
-    checkKeys(options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 'name'], ctx);
+    checkOptions(options, EXPONENTIAL_DECAY_KEYS, ctx, { required: true });
     this.initialLearningRate = nonNegative(options.initialLearningRate, 'initialLearningRate', ctx);
     // Keras's only check: `decay_steps` must be > 0.
     this.decaySteps = positive(options.decaySteps, 'decaySteps', ctx);
@@ -162,6 +159,8 @@ export interface PiecewiseConstantDecayOptions {
   name?: string;
 }
 
+const PIECEWISE_CONSTANT_DECAY_KEYS = optionKeys<PiecewiseConstantDecayOptions>()(['boundaries', 'values', 'name']);
+
 /**
  * `values[0]` while `step <= boundaries[0]`, `values[i]` for `boundaries[i-1] < step <= boundaries[i]`, and
  * the last value after the last boundary, as `keras.optimizers.schedules.PiecewiseConstantDecay`.
@@ -182,7 +181,7 @@ export class PiecewiseConstantDecay extends BuiltinSchedule {
   constructor(options: PiecewiseConstantDecayOptions) {
     super();
     const ctx = 'PiecewiseConstantDecay';
-    checkKeys(options, ['boundaries', 'values', 'name'], ctx);
+    checkOptions(options, PIECEWISE_CONSTANT_DECAY_KEYS, ctx, { required: true });
     const { boundaries, values } = options;
     if (!Array.isArray(boundaries) || boundaries.some((b) => typeof b !== 'number' || !Number.isFinite(b))) {
       throw new InvalidArgumentError('boundaries', boundaries, 'an array of finite numbers', ctx);
@@ -233,6 +232,8 @@ export interface CosineDecayOptions {
   warmupSteps?: number;
 }
 
+const COSINE_DECAY_KEYS = optionKeys<CosineDecayOptions>()(['initialLearningRate', 'decaySteps', 'alpha', 'name', 'warmupTarget', 'warmupSteps']);
+
 /**
  * Cosine decay with optional linear warm-up, as `keras.optimizers.schedules.CosineDecay`: without warm-up,
  * `lr0 * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decaySteps) / decaySteps)) + alpha)`.
@@ -255,7 +256,7 @@ export class CosineDecay extends BuiltinSchedule {
   constructor(options: CosineDecayOptions) {
     super();
     const ctx = 'CosineDecay';
-    checkKeys(options, ['initialLearningRate', 'decaySteps', 'alpha', 'name', 'warmupTarget', 'warmupSteps'], ctx);
+    checkOptions(options, COSINE_DECAY_KEYS, ctx, { required: true });
     this.initialLearningRate = nonNegative(options.initialLearningRate, 'initialLearningRate', ctx);
     this.decaySteps = positive(options.decaySteps, 'decaySteps', ctx);
     const alpha = finiteNumber(options.alpha ?? 0, 'alpha', ctx, 'a number in [0, 1]');

@@ -3,7 +3,8 @@
 import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
-import { castScalar, Optimizer, optionsFromConfig, validateBoolean, validateRange } from './optimizer.js';
+import { castScalar, checkOptimizerOptions, Optimizer, optionsFromConfig, validateBoolean, validateRange } from './optimizer.js';
+import { optionKeys } from '../../utils/option-keys.js';
 
 export interface SGDOptions extends OptimizerOptions {
   /** Default 0.01. */
@@ -14,7 +15,7 @@ export interface SGDOptions extends OptimizerOptions {
   nesterov?: boolean;
 }
 
-const SGD_KEYS = ['momentum', 'nesterov'] as const;
+const SGD_KEYS = optionKeys<Omit<SGDOptions, keyof OptimizerOptions>>()(['momentum', 'nesterov']);
 
 /**
  * Keras 3's SGD. Without momentum `w -= lr * g`. With momentum `m = momentum * m - lr * g`, then
@@ -32,6 +33,7 @@ export class SGD extends Optimizer {
 
   constructor(options: SGDOptions = {}) {
     // Validated before super() so a rejected construction consumes no automatic name.
+    checkOptimizerOptions(options, SGD_KEYS, 'SGD');
     const momentum = validateRange(options.momentum ?? 0, 'momentum', 'SGD', 0, 1);
     const nesterov = validateBoolean(options.nesterov ?? false, 'nesterov', 'SGD');
     super('SGD', options, SGD_KEYS, 0.01);
