@@ -22,7 +22,7 @@ import { readModelWeights, readOptimizer, writeModelWeights } from './weights-st
 import { downloadBytes } from './download.js';
 import { writeToIndexedDb } from './indexeddb.js';
 import type { LoadedSource, ModelSource } from './model-source.js';
-import { DOWNLOADS_SCHEME, fileKind, INDEXEDDB_SCHEME, isPathSource, readSource } from './model-source.js';
+import { DOWNLOADS_SCHEME, fileKind, INDEXEDDB_SCHEME, pathOf, readSource } from './model-source.js';
 import { memoryShards, modelFromTfjsJson, tfjsShardNames } from './tfjs-load.js';
 
 function lower(file: string): string {
@@ -166,7 +166,8 @@ async function modelFromLoadedSource(loaded: LoadedSource, options: LoadOptions)
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
   await ioReady();
-  if (isPathSource(source)) return loadModelSync(source, options);
+  const path = pathOf(source);
+  if (path !== null) return loadModelSync(path, options);
   const loaded = await readSource(source, loadOptionsBudget(options, 'loadModel'), 'loadModel');
   return modelFromLoadedSource(loaded, options);
 }
@@ -267,7 +268,8 @@ function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, budget:
  */
 export async function loadWeights(model: Model, file: ModelSource, options: LoadLimits = {}): Promise<void> {
   await ioReady();
-  if (isPathSource(file)) return loadWeightsSync(model, file, options);
+  const path = pathOf(file);
+  if (path !== null) return loadWeightsSync(model, path, options);
   if (!(model instanceof Model)) throw new InvalidArgumentError('model', model, 'a depthwise Model to load the weights into', 'loadWeights');
   const budget = LoadBudget.from(options, 'loadWeights');
   const loaded = await readSource(file, budget, 'loadWeights');

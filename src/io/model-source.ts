@@ -6,7 +6,7 @@
  * `{` a TensorFlow.js `model.json`), never by a name a server or a user chose.
  */
 
-import { isNode } from '../platform/node-builtins.js';
+import { isNode, nodeBuiltin } from '../platform/node-builtins.js';
 import type { LoadBudget } from './budget.js';
 import { ModelFileError } from './errors.js';
 import { readFromIndexedDb } from './indexeddb.js';
@@ -31,11 +31,15 @@ export const INDEXEDDB_SCHEME = 'indexeddb://';
 /** The prefix that makes `save` hand the file to the browser as a download, as TF.js writes it. */
 export const DOWNLOADS_SCHEME = 'downloads://';
 
-/** Whether `source` is read by path from a disk (Node), as opposed to everything this module reads. */
-export function isPathSource(source: unknown): source is string {
-  if (typeof source !== 'string') return false;
-  if (source.startsWith(INDEXEDDB_SCHEME) || /^https?:\/\//i.test(source)) return false;
-  return isNode();
+/**
+ * The path `source` names on a disk (Node: a string that is not a URL, or a `file:` URL), or null for
+ * everything this module reads.
+ */
+export function pathOf(source: unknown): string | null {
+  if (source instanceof URL) return source.protocol === 'file:' ? (nodeBuiltin('node:url')?.fileURLToPath(source) ?? null) : null;
+  if (typeof source !== 'string') return null;
+  if (source.startsWith(INDEXEDDB_SCHEME) || /^https?:\/\//i.test(source)) return null;
+  return isNode() ? source : null;
 }
 
 /** The file name at the end of a URL or path (for messages and format hints). */
@@ -87,7 +91,7 @@ function urlOf(source: string | URL): URL {
 }
 
 /**
- * Reads `source` (anything but a Node path, see {@link isPathSource}) into bytes within `budget`.
+ * Reads `source` (anything but a Node path, see {@link pathOf}) into bytes within `budget`.
  * `context` names the caller in argument errors.
  */
 export async function readSource(source: ModelSource, budget: LoadBudget, context: string): Promise<LoadedSource> {
@@ -98,7 +102,6 @@ export async function readSource(source: ModelSource, budget: LoadBudget, contex
   }
   if (typeof source === 'string' || source instanceof URL) {
     const url = urlOf(source);
-    if (url.protocol === 'file:' && isNode()) throw new ModelFileError(url.href, 'file: URLs are read as paths; pass the path');
     return { name: url.href, bytes: await fetchBytes(url, budget), sibling: (fileName) => fetchBytes(new URL(fileName, url), budget) };
   }
   if (typeof Blob !== 'undefined' && source instanceof Blob) {

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
 import {
@@ -61,6 +62,13 @@ describe('save() with no path returns the bytes of the file', () => {
       assert.deepEqual(loaded.getWeights().map(bits), model.getWeights().map(bits));
     }
     assert.deepEqual(loadModelSync(bytes).getWeights().map(bits), model.getWeights().map(bits));
+  });
+
+  it('a file: URL is read as the path it names', async (t) => {
+    const model = trainedModel();
+    const file = path.join(tempDir('depthwise-sources-', t), 'm.keras');
+    await saveModel(model, file);
+    assert.deepEqual((await loadModel(pathToFileURL(file))).getWeights().map(bits), model.getWeights().map(bits));
   });
 
   it('saveWeights gives a .weights.h5 that loadWeights reads back from bytes, all or nothing', async () => {
