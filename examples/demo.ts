@@ -144,4 +144,6 @@ const metrics = {
   files,
 };
 writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-console.log(`\nWrote ${[...Object.values(files), 'metrics.json'].map((f) => join(out, f.replace(`${out}/`, ''))).join(', ')}`);
+// The trained network in Keras 3's format, for `loadModel` (and the playground's "Load the demo's .keras").
+await model.save(join(out, 'mnist-mini.keras'));
+console.log(`\nWrote ${[...Object.values(files), 'metrics.json', 'mnist-mini.keras'].map((f) => join(out, f.replace(`${out}/`, ''))).join(', ')}`);

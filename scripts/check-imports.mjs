@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
  */
 const LAYERS = [
   ['errors.ts'],
+  ['platform'],
   ['utils'],
   ['serialization'],
   ['engine'],
@@ -26,6 +27,7 @@ const LAYERS = [
   ['io'],
   ['applications'],
   ['index.ts'],
+  ['node.ts'],
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');

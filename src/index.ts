@@ -14,6 +14,7 @@ export { tidy } from './engine/scope.js';
 export { getBackendName, memoryInfo, ready, setBackend } from './kernels/backend.js';
 export type { KernelBackend, MemoryInfo } from './kernels/backend.js';
 export { getNumThreads, setNumThreads } from './kernels/wasm/thread-pool.js';
+export { setWasmPaths } from './kernels/wasm/loader.js';
 export { setRandomSeed } from './engine/random.js';
 
 export * as ops from './ops/index.js';

@@ -4,15 +4,12 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
+import { nodeBuiltin } from '../platform/node-builtins.js';
 import type { DataFormat } from '../ops/conv-args.js';
 import { normalizeDataFormat } from '../ops/conv-args.js';
 
-interface NodeFs {
-  readFileSync(path: string, encoding: 'utf8'): string;
-}
 interface NodeProcess {
   env: Record<string, string | undefined>;
-  getBuiltinModule?: (id: string) => unknown;
 }
 
 let explicitFormat: DataFormat | null = null;
@@ -21,14 +18,14 @@ let fileFormat: { value: DataFormat } | null = null;
 /** The directory Keras reads `keras.json` from, or null outside Node. */
 export function kerasHome(): string | null {
   const proc = (globalThis as { process?: NodeProcess }).process;
-  const os = proc?.getBuiltinModule?.('node:os') as { homedir(): string } | undefined;
+  const os = nodeBuiltin('node:os');
   if (!proc || !os) return null;
   return proc.env.KERAS_HOME || `${os.homedir()}/.keras`;
 }
 
 function readFormatFromFile(): DataFormat {
   const home = kerasHome();
-  const fs = (globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
+  const fs = nodeBuiltin('node:fs');
   if (!home || !fs) return 'channels_last';
   const path = `${home}/keras.json`;
   let parsed: unknown;

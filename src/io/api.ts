@@ -19,42 +19,73 @@ import { modelFromLegacyH5, readLegacyWeights } from './legacy-h5.js';
 import { modelFromTfjs } from './tfjs-load.js';
 import { applyWeights } from './weight-assignment.js';
 import { readModelWeights, readOptimizer, writeModelWeights } from './weights-store.js';
+import { downloadBytes } from './download.js';
+import { writeToIndexedDb } from './indexeddb.js';
+import type { LoadedSource, ModelSource } from './model-source.js';
+import { DOWNLOADS_SCHEME, fileKind, INDEXEDDB_SCHEME, pathOf, readSource } from './model-source.js';
+import { memoryShards, modelFromTfjsJson, tfjsShardNames } from './tfjs-load.js';
 
 function lower(file: string): string {
   if (typeof file !== 'string' || file === '') throw new ModelFileError(String(file), 'a file path (string) is required');
   return file.toLowerCase();
 }
 
+function kerasBytes(model: Model, file: string): Uint8Array {
+  try {
+    return modelToKerasBytes(model);
+  } catch (error) {
+    throw asFileError(file, 'cannot serialize the model', error);
+  }
+}
+
 /**
- * Saves `model` to `file` in Keras 3's `.keras` format, atomically. Synchronous; needs `await ioReady()` once.
+ * Saves `model` to `file` in Keras 3's `.keras` format, atomically; with no `file`, returns the bytes of
+ * that file instead. Synchronous; needs `await ioReady()` once.
  *
  * @example
  * ```ts
  * await ioReady();
  * saveModelSync(model, 'model.keras');
+ * const bytes = saveModelSync(model); // the same file, in memory
  * ```
  */
-export function saveModelSync(model: Model, file: string): void {
+export function saveModelSync(model: Model): Uint8Array;
+export function saveModelSync(model: Model, file: string): void;
+export function saveModelSync(model: Model, file?: string): Uint8Array | void {
+  if (file === undefined) return kerasBytes(model, '<bytes>');
   if (!lower(file).endsWith('.keras')) throw new ModelFileError(file, "model files are written in the .keras format: the path must end in '.keras'");
-  let bytes: Uint8Array;
-  try {
-    bytes = modelToKerasBytes(model);
-  } catch (error) {
-    throw asFileError(file, 'cannot serialize the model', error);
-  }
-  writeFileAtomic(file, bytes);
+  writeFileAtomic(file, kerasBytes(model, file));
+}
+
+/** `name` with `extension` added unless it already ends with it. */
+function withExtension(name: string, extension: string): string {
+  return name.toLowerCase().endsWith(extension) ? name : `${name}${extension}`;
 }
 
 /**
- * Saves `model` (config, weights, optimizer state) to a `.keras` file, as Keras 3's `model.save`.
+ * Saves `model` (config, weights, optimizer state) in Keras 3's `.keras` format, as Keras 3's `model.save`:
+ * to a path (Node), to `'downloads://name'` (a browser download of `name.keras`), to `'indexeddb://name'`
+ * (the browser's IndexedDB, for `loadModel('indexeddb://name')`), or, with no `file`, into the bytes it
+ * resolves to.
  *
  * @example
  * ```ts
  * await saveModel(model, 'model.keras');
+ * const bytes = await saveModel(model); // Uint8Array of a .keras file
+ * await saveModel(model, 'indexeddb://digits');
  * ```
  */
-export async function saveModel(model: Model, file: string): Promise<void> {
+export async function saveModel(model: Model): Promise<Uint8Array>;
+export async function saveModel(model: Model, file: string): Promise<void>;
+export async function saveModel(model: Model, file?: string): Promise<Uint8Array | void> {
   await ioReady();
+  if (file === undefined) return saveModelSync(model);
+  if (typeof file === 'string' && file.startsWith(DOWNLOADS_SCHEME)) {
+    return downloadBytes(kerasBytes(model, file), withExtension(file.slice(DOWNLOADS_SCHEME.length) || 'model', '.keras'), file);
+  }
+  if (typeof file === 'string' && file.startsWith(INDEXEDDB_SCHEME)) {
+    return writeToIndexedDb(file.slice(INDEXEDDB_SCHEME.length), kerasBytes(model, file), file);
+  }
   saveModelSync(model, file);
 }
 
@@ -68,7 +99,12 @@ export async function saveModel(model: Model, file: string): Promise<void> {
  * const model = loadModelSync('model.keras');
  * ```
  */
-export function loadModelSync(file: string, options: LoadOptions = {}): Model {
+export function loadModelSync(file: string | ArrayBuffer | ArrayBufferView, options: LoadOptions = {}): Model {
+  if (typeof file !== 'string' && (file instanceof ArrayBuffer || ArrayBuffer.isView(file))) {
+    const bytes = file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+    loadOptionsBudget(options, 'loadModel').checkFileBytes('<bytes>', bytes.byteLength);
+    return modelFromFileBytes(bytes, '<bytes>', options, null);
+  }
   const name = lower(file);
   const budget = loadOptionsBudget(options, 'loadModel');
   // TF.js and Keras 2 files load uncompiled: `compile` has nothing to apply there.
@@ -83,22 +119,57 @@ export function loadModelSync(file: string, options: LoadOptions = {}): Model {
 }
 
 /**
- * Loads a model saved by Keras 3 (`.keras`), Keras 2 (`.h5`) or TensorFlow.js (`model.json`). Only built-in
- * and registered layer classes load; nothing in the file is ever executed. Files are untrusted: what a file
- * declares (weights, layers, config size) is checked against a budget before anything is allocated, and
- * refused with a {@link ModelFileError} naming the file and the figure. `options.maxBytes` (default 2 GiB
- * of weights and optimizer state), `maxLayers` (50,000) and `maxConfigBytes` (16 MiB) raise the limits for
- * files you trust; `compile: false` skips the training configuration.
+ * A model from the bytes of a file whose kind the bytes tell (see `model-source.ts`); a `model.json`'s
+ * shards come from `shards` (file name to bytes), or the JSON must name none.
+ */
+function modelFromFileBytes(bytes: Uint8Array, name: string, options: LoadOptions, shards: ReadonlyMap<string, Uint8Array> | null): Model {
+  const { compile: _compile, ...limits } = options;
+  const kind = fileKind(bytes);
+  if (kind === 'keras') return modelFromKerasBytes(bytes, name, options);
+  if (kind === 'hdf5') return modelFromLegacyH5(bytes, name, limits);
+  if (kind === 'json') {
+    if (shards === null && tfjsShardNames(bytes, name, limits).length > 0) {
+      throw new ModelFileError(name, 'is a TensorFlow.js model.json whose weight shards cannot be found from bytes alone: load it by URL or path, or pass [model.json, ...shard Files]');
+    }
+    return modelFromTfjsJson(bytes, name, limits, memoryShards(shards ?? new Map(), ''));
+  }
+  throw new ModelFileError(name, 'is neither a .keras file (zip), a Keras 2 .h5 file (HDF5) nor a TensorFlow.js model.json');
+}
+
+/** A model from a source read into memory, fetching a `model.json`'s shards beside it. */
+async function modelFromLoadedSource(loaded: LoadedSource, options: LoadOptions): Promise<Model> {
+  const { compile: _compile, ...limits } = options;
+  if (fileKind(loaded.bytes) !== 'json' || loaded.sibling === null) return modelFromFileBytes(loaded.bytes, loaded.name, options, null);
+  const shards = new Map<string, Uint8Array>();
+  for (const shard of tfjsShardNames(loaded.bytes, loaded.name, limits)) shards.set(shard, await loaded.sibling(shard));
+  return modelFromFileBytes(loaded.bytes, loaded.name, options, shards);
+}
+
+/**
+ * Loads a model saved by Keras 3 (`.keras`), Keras 2 (`.h5`) or TensorFlow.js (`model.json`), from a path
+ * (Node), a URL (fetched; a `model.json`'s shards are fetched beside it), `'indexeddb://name'`, a `File` or
+ * `Blob`, an `ArrayBuffer` or `Uint8Array` (in Node too), or a list of `File`s (a `model.json` and its
+ * shards). Only built-in and registered layer classes load; nothing in the file is ever executed. Files are
+ * untrusted: what a file declares (weights, layers, config size) is checked against a budget before
+ * anything is allocated, and refused with a {@link ModelFileError} naming the file and the figure.
+ * `options.maxBytes` (default 2 GiB of weights and optimizer state), `maxLayers` (50,000) and
+ * `maxConfigBytes` (16 MiB) raise the limits for files you trust; `compile: false` skips the training
+ * configuration.
  *
  * @example
  * ```ts
  * const model = await loadModel('model.keras');
+ * const fromWeb = await loadModel('https://example.com/models/digits.keras');
+ * const fromDrop = await loadModel(event.dataTransfer.files[0]);
  * const y = model.predict(x);
  * ```
  */
-export async function loadModel(file: string, options: LoadOptions = {}): Promise<Model> {
+export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
   await ioReady();
-  return loadModelSync(file, options);
+  const path = pathOf(source);
+  if (path !== null) return loadModelSync(path, options);
+  const loaded = await readSource(source, loadOptionsBudget(options, 'loadModel'), 'loadModel');
+  return modelFromLoadedSource(loaded, options);
 }
 
 /**
@@ -110,27 +181,43 @@ export async function loadModel(file: string, options: LoadOptions = {}): Promis
  * saveWeightsSync(model, 'model.weights.h5');
  * ```
  */
-export function saveWeightsSync(model: Model, file: string): void {
+export function saveWeightsSync(model: Model): Uint8Array;
+export function saveWeightsSync(model: Model, file: string): void;
+export function saveWeightsSync(model: Model, file?: string): Uint8Array | void {
+  if (file === undefined) return weightsBytes(model, '<bytes>');
   if (!lower(file).endsWith('.weights.h5')) throw new ModelFileError(file, "weights files must end in '.weights.h5' (Keras 3's rule)");
-  let bytes: Uint8Array;
+  writeFileAtomic(file, weightsBytes(model, file));
+}
+
+function weightsBytes(model: Model, file: string): Uint8Array {
   try {
-    bytes = writeH5((root) => writeModelWeights(root, model, model.optimizer));
+    return writeH5((root) => writeModelWeights(root, model, model.optimizer));
   } catch (error) {
     throw asFileError(file, 'cannot serialize the weights', error);
   }
-  writeFileAtomic(file, bytes);
 }
 
 /**
- * Async {@link saveWeightsSync}, as Keras's `model.save_weights`.
+ * Async {@link saveWeightsSync}, as Keras's `model.save_weights`: to a path, `'downloads://name'`
+ * (`name.weights.h5`), `'indexeddb://name'`, or with no `file` into the bytes of a `.weights.h5` file.
  *
  * @example
  * ```ts
  * await saveWeights(model, 'model.weights.h5');
+ * const bytes = await saveWeights(model);
  * ```
  */
-export async function saveWeights(model: Model, file: string): Promise<void> {
+export async function saveWeights(model: Model): Promise<Uint8Array>;
+export async function saveWeights(model: Model, file: string): Promise<void>;
+export async function saveWeights(model: Model, file?: string): Promise<Uint8Array | void> {
   await ioReady();
+  if (file === undefined) return saveWeightsSync(model);
+  if (typeof file === 'string' && file.startsWith(DOWNLOADS_SCHEME)) {
+    return downloadBytes(weightsBytes(model, file), withExtension(file.slice(DOWNLOADS_SCHEME.length) || 'model', '.weights.h5'), file);
+  }
+  if (typeof file === 'string' && file.startsWith(INDEXEDDB_SCHEME)) {
+    return writeToIndexedDb(file.slice(INDEXEDDB_SCHEME.length), weightsBytes(model, file), file);
+  }
   saveWeightsSync(model, file);
 }
 
@@ -146,12 +233,21 @@ export async function saveWeights(model: Model, file: string): Promise<void> {
  * loadWeightsSync(model, 'model.weights.h5');
  * ```
  */
-export function loadWeightsSync(model: Model, file: string, options: LoadLimits = {}): void {
-  const name = lower(file);
+export function loadWeightsSync(model: Model, file: string | ArrayBuffer | ArrayBufferView, options: LoadLimits = {}): void {
   const budget = LoadBudget.from(options, 'loadWeights');
   if (!(model instanceof Model)) throw new InvalidArgumentError('model', model, 'a depthwise Model to load the weights into', 'loadWeights');
+  if (typeof file !== 'string' && (file instanceof ArrayBuffer || ArrayBuffer.isView(file))) {
+    const bytes = file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+    budget.checkFileBytes('<bytes>', bytes.byteLength);
+    return weightsFromBytes(model, bytes, '<bytes>', budget);
+  }
+  const name = lower(file);
   if (!name.endsWith('.h5') && !name.endsWith('.hdf5')) throw new ModelFileError(file, "weights files end in '.weights.h5' (Keras 3) or '.h5' (Keras 2)");
-  const bytes = readRegularFile(file, (size) => budget.checkFileBytes(file, size));
+  weightsFromBytes(model, readRegularFile(file, (size) => budget.checkFileBytes(file, size)), file, budget);
+}
+
+/** Assigns the weights of an HDF5 file's bytes (Keras 3 layout, else Keras 2's by layer name), all or nothing. */
+function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, budget: LoadBudget): void {
   const tree = readH5Tree(bytes, file, budget);
   if (tree.group('layers') === null) {
     applyWeights(file, readLegacyWeights(tree, model), null);
@@ -161,16 +257,23 @@ export function loadWeightsSync(model: Model, file: string, options: LoadLimits 
 }
 
 /**
- * Async {@link loadWeightsSync}, as Keras's `model.load_weights`.
+ * Async {@link loadWeightsSync}, as Keras's `model.load_weights`, from a path or any source
+ * {@link loadModel} reads (URL, `'indexeddb://name'`, `File`/`Blob`, bytes).
  *
  * @example
  * ```ts
  * await loadWeights(model, 'model.weights.h5');
+ * await loadWeights(model, await (await fetch('digits.weights.h5')).arrayBuffer());
  * ```
  */
-export async function loadWeights(model: Model, file: string, options: LoadLimits = {}): Promise<void> {
+export async function loadWeights(model: Model, file: ModelSource, options: LoadLimits = {}): Promise<void> {
   await ioReady();
-  loadWeightsSync(model, file, options);
+  const path = pathOf(file);
+  if (path !== null) return loadWeightsSync(model, path, options);
+  if (!(model instanceof Model)) throw new InvalidArgumentError('model', model, 'a depthwise Model to load the weights into', 'loadWeights');
+  const budget = LoadBudget.from(options, 'loadWeights');
+  const loaded = await readSource(file, budget, 'loadWeights');
+  weightsFromBytes(model, loaded.bytes, loaded.name, budget);
 }
 
 /**

@@ -6,9 +6,15 @@
  * of the same path removes those whose writer is no longer alive.
  */
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import type { NodeBuiltins } from '../platform/node-builtins.js';
+import { requireNodeBuiltin } from '../platform/node-builtins.js';
 import { ModelFileError } from './errors.js';
+
+/** Node's `fs`, looked up when first needed (Saving to a path works on files: Node only). */
+const fs = (): NodeBuiltins['node:fs'] => requireNodeBuiltin('node:fs', 'Saving to a path');
+
+/** Node's `path`, looked up when first needed (Saving to a path works on files: Node only). */
+const path = (): NodeBuiltins['node:path'] => requireNodeBuiltin('node:path', 'Saving to a path');
 
 /** The file-system calls the writer makes; tests inject failures through this. */
 export interface WriteFs {
@@ -20,12 +26,17 @@ export interface WriteFs {
   rmSync(file: string, options: { force: boolean }): void;
 }
 
-let writeFs: WriteFs = fs;
+/** Set by tests; null means Node's `fs`. */
+let replacedFs: WriteFs | null = null;
+
+function writer(): WriteFs {
+  return replacedFs ?? fs();
+}
 
 /** Replaces the file-system calls (tests only); returns the previous ones. */
 export function setWriteFs(replacement: WriteFs): WriteFs {
-  const previous = writeFs;
-  writeFs = replacement;
+  const previous = writer();
+  replacedFs = replacement;
   return previous;
 }
 
@@ -57,14 +68,14 @@ function tempPath(target: string): string {
 export function removeLeftovers(dir: string, leftover: (name: string) => boolean): void {
   let names: string[];
   try {
-    names = fs.readdirSync(dir);
+    names = fs().readdirSync(dir);
   } catch {
     return;
   }
   for (const name of names) {
     if (!leftover(name)) continue;
     try {
-      fs.rmSync(path.join(dir, name), { force: true });
+      fs().rmSync(path().join(dir, name), { force: true });
     } catch {
       // Someone else's file we may not remove, or already gone: not this save's problem.
     }
@@ -76,34 +87,34 @@ export function removeLeftovers(dir: string, leftover: (name: string) => boolean
  * hidden ones before it). Another live process's temporary file is left: it may be mid-save.
  */
 function removeStaleTemps(target: string): void {
-  const name = escapeRegExp(path.basename(target));
+  const name = escapeRegExp(path().basename(target));
   const pattern = new RegExp(`^(?:${name}\\.(\\d+)\\.[0-9a-z]+|\\.${name}\\.(\\d+)\\.\\d+\\.[0-9a-z]+)\\.tmp$`);
-  removeLeftovers(path.dirname(path.resolve(target)), (entry) => {
+  removeLeftovers(path().dirname(path().resolve(target)), (entry) => {
     const match = pattern.exec(entry);
     return match !== null && !processAlive(Number(match[1] ?? match[2]));
   });
 }
 
 function writeTemp(target: string, data: Uint8Array): string {
-  const temp = tempPath(path.resolve(target));
+  const temp = tempPath(path().resolve(target));
   let fd: number | null = null;
   try {
-    fd = writeFs.openSync(temp, 'wx');
+    fd = writer().openSync(temp, 'wx');
     let offset = 0;
-    while (offset < data.byteLength) offset += writeFs.writeSync(fd, data, offset, data.byteLength - offset);
-    writeFs.fsyncSync(fd);
-    writeFs.closeSync(fd);
+    while (offset < data.byteLength) offset += writer().writeSync(fd, data, offset, data.byteLength - offset);
+    writer().fsyncSync(fd);
+    writer().closeSync(fd);
     fd = null;
     return temp;
   } catch (error) {
     if (fd !== null) {
       try {
-        writeFs.closeSync(fd);
+        writer().closeSync(fd);
       } catch {
         // Already failing; the original error is the one to report.
       }
     }
-    writeFs.rmSync(temp, { force: true });
+    writer().rmSync(temp, { force: true });
     throw error;
   }
 }
@@ -129,11 +140,11 @@ export function writeFilesAtomic(files: readonly (readonly [string, Uint8Array])
     }
     files.forEach(([target], i) => {
       current = target;
-      writeFs.renameSync(temps[i], target);
+      writer().renameSync(temps[i], target);
       temps[i] = '';
     });
   } catch (error) {
-    for (const temp of temps) if (temp !== '') writeFs.rmSync(temp, { force: true });
+    for (const temp of temps) if (temp !== '') writer().rmSync(temp, { force: true });
     throw new ModelFileError(current, `could not be written (the existing file, if any, is unchanged): ${(error as Error).message}`, { cause: error });
   }
 }

@@ -5,10 +5,15 @@
  * the descriptor is checked again after opening, in case the path was swapped in between.
  */
 
-import * as fs from 'node:fs';
+import type { Stats } from 'node:fs';
+import type { NodeBuiltins } from '../platform/node-builtins.js';
+import { requireNodeBuiltin } from '../platform/node-builtins.js';
 import { ModelFileError } from './errors.js';
 
-function kindOf(stat: fs.Stats): string {
+/** Node's `fs`, looked up when first needed (a path is a file on a disk: Node only). */
+const fs = (): NodeBuiltins['node:fs'] => requireNodeBuiltin('node:fs', 'Loading from a file path');
+
+function kindOf(stat: Stats): string {
   if (stat.isDirectory()) return 'a directory';
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
   if (stat.isCharacterDevice()) return 'a character device';
@@ -23,10 +28,10 @@ function unreadable(file: string, error: unknown): ModelFileError {
   return new ModelFileError(file, reason, { cause: error });
 }
 
-function refuseSpecial(file: string, stat: fs.Stats): never {
+function refuseSpecial(file: string, stat: Stats): never {
   let target = '';
   try {
-    const real = fs.realpathSync(file);
+    const real = fs().realpathSync(file);
     if (real !== file) target = ` (it resolves to ${real})`;
   } catch {
     // The type is the reason; where a link leads is only a courtesy.
@@ -44,9 +49,9 @@ function refuseSpecial(file: string, stat: fs.Stats): never {
  * ```
  */
 export function regularFileSize(file: string): number {
-  let stat: fs.Stats;
+  let stat: Stats;
   try {
-    stat = fs.statSync(file);
+    stat = fs().statSync(file);
   } catch (error) {
     throw unreadable(file, error);
   }
@@ -68,18 +73,18 @@ export function readRegularFile(file: string, checkSize: (bytes: number) => void
   let fd: number;
   try {
     // Non-blocking, so that a FIFO swapped in after the check cannot block the open.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    fd = fs().openSync(file, fs().constants.O_RDONLY | (fs().constants.O_NONBLOCK ?? 0));
   } catch (error) {
     throw unreadable(file, error);
   }
   try {
-    const stat = fs.fstatSync(fd);
+    const stat = fs().fstatSync(fd);
     if (!stat.isFile()) refuseSpecial(file, stat);
     checkSize(stat.size);
     const out = new Uint8Array(stat.size);
     let offset = 0;
     while (offset < out.length) {
-      const n = fs.readSync(fd, out, offset, out.length - offset, offset);
+      const n = fs().readSync(fd, out, offset, out.length - offset, offset);
       if (n === 0) throw new ModelFileError(file, `shrank from ${out.length} to ${offset} bytes while it was read`);
       offset += n;
     }
@@ -88,6 +93,6 @@ export function readRegularFile(file: string, checkSize: (bytes: number) => void
     if (error instanceof ModelFileError) throw error;
     throw unreadable(file, error);
   } finally {
-    fs.closeSync(fd);
+    fs().closeSync(fd);
   }
 }

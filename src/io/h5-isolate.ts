@@ -12,7 +12,7 @@
 
 import type * as WorkerThreadsModule from 'node:worker_threads';
 import type { MessagePort, Worker as NodeWorker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
+import { nodeBuiltin } from '../platform/node-builtins.js';
 import { LoadBudget } from './budget.js';
 import { ModelFileError } from './errors.js';
 import type { H5Snapshot, SnapshotLimits } from './h5-tree.js';
@@ -81,13 +81,7 @@ function stallLimit(bytes: number): number {
 }
 
 function workerThreads(): WorkerThreads | null {
-  if (threads === undefined) {
-    try {
-      threads = createRequire(import.meta.url)('node:worker_threads') as WorkerThreads;
-    } catch {
-      threads = null;
-    }
-  }
+  threads ??= nodeBuiltin('node:worker_threads') ?? null;
   return threads;
 }
 

@@ -4,6 +4,7 @@ export { ioReady } from './hdf5.js';
 export { saveModel, saveModelSync, loadModel, loadModelSync, saveWeights, saveWeightsSync, loadWeights, loadWeightsSync, checkpointSave } from './api.js';
 export { setHdf5Timeout } from './h5-isolate.js';
 export type { LoadOptions } from './keras-format.js';
+export type { ModelSource } from './model-source.js';
 export type { LoadLimits } from './budget.js';
 export { DEFAULT_LIMITS } from './budget.js';
 export { modelToKerasBytes, modelFromKerasBytes, KERAS_FORMAT_VERSION } from './keras-format.js';
@@ -18,7 +19,8 @@ export { registerRegularizer, unregisterRegularizer } from '../regularizers/get.
 export { registerConstraint, unregisterConstraint } from '../constraints/get.js';
 export { exportOnnx, modelToOnnxBytes } from './onnx.js';
 export { exportTfjs } from './tfjs.js';
-export { modelFromTfjs } from './tfjs-load.js';
+export { modelFromTfjs, modelFromTfjsJson, memoryShards } from './tfjs-load.js';
+export type { ShardSource } from './tfjs-load.js';
 export { ModelFileError } from './errors.js';
 
 import { installModelPersistence } from '../models/model.js';

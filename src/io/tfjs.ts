@@ -4,7 +4,8 @@
  * manifest order. TF.js has no float64, so float64 models are refused rather than silently rounded.
  */
 
-import * as path from 'node:path';
+import type { NodeBuiltins } from '../platform/node-builtins.js';
+import { requireNodeBuiltin } from '../platform/node-builtins.js';
 import type { Variable } from '../engine/variable.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
@@ -12,6 +13,9 @@ import type { ConfigValue } from '../serialization/keras-object.js';
 import { escapeRegExp, processAlive, removeLeftovers, writeFilesAtomic } from './atomic-write.js';
 import { ModelFileError } from './errors.js';
 import { modelToConfig } from './config-write.js';
+
+/** Node's `path`, looked up when first needed (exportTfjs works on files: Node only). */
+const path = (): NodeBuiltins['node:path'] => requireNodeBuiltin('node:path', 'exportTfjs');
 
 /** TF.js (like Keras 2) names a depthwise layer's kernel `depthwise_kernel`; Keras 3 names it `kernel`. */
 export function tfjsWeightName(layer: Layer, w: Variable): string {
@@ -78,8 +82,8 @@ export function exportTfjs(model: Model, file: string): void {
     shard.set(w.dataSync(), offset);
     offset += w.size;
   }
-  const dir = path.dirname(path.resolve(file));
-  const base = path.basename(file).slice(0, -'.json'.length);
+  const dir = path().dirname(path().resolve(file));
+  const base = path().basename(file).slice(0, -'.json'.length);
   const token = Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
   const shardName = `${base}.group1-shard1of1.${process.pid}-${token}.bin`;
   const topology = toKeras2(modelToConfig(model)) as { [key: string]: ConfigValue };
@@ -91,7 +95,7 @@ export function exportTfjs(model: Model, file: string): void {
     weightsManifest: [{ paths: [shardName], weights: named.map(({ w, name }) => ({ name, shape: [...w.shape], dtype: 'float32' })) }],
   };
   writeFilesAtomic([
-    [path.join(dir, shardName), new Uint8Array(shard.buffer, shard.byteOffset, shard.byteLength)],
+    [path().join(dir, shardName), new Uint8Array(shard.buffer, shard.byteOffset, shard.byteLength)],
     [file, new TextEncoder().encode(JSON.stringify(json))],
   ]);
   const pattern = shardPattern(base);

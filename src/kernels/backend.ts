@@ -22,6 +22,8 @@ let wasm: WasmBackend | null = null;
 /** Those kernels as a backend over storages. */
 let wasmBackend: KernelBackend | null = null;
 let wasmError: unknown = null;
+/** How long `ready()` waits for a browser's kernel workers to start (they usually need 10–50 ms). */
+const WORKER_START_WAIT_MS = 2000;
 
 function environmentChoice(): string | undefined {
   return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DEPTHWISE_BACKEND;
@@ -87,6 +89,8 @@ export async function ready(): Promise<string> {
       if (kernels !== null) {
         const backend = loaded(kernels);
         if (current === typescriptBackend) install(backend);
+        // A browser starts workers only once this page yields: let them start, so the first ops use them.
+        await kernels.pool.whenStarted(WORKER_START_WAIT_MS);
       }
     } catch (error) {
       wasmError = error;

@@ -56,6 +56,10 @@ describe('examples/demo.ts', () => {
     assert.ok(metrics.testAccuracy > 0.5, `test accuracy ${metrics.testAccuracy}`);
     assert.equal(metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0), 400);
     assert.ok(metrics.params.conv2d > 3 * metrics.params.separable, JSON.stringify(metrics.params));
+
+    // The saved network (what the playground's "Load the demo's .keras" loads) is a .keras zip.
+    const saved = readFileSync(join(out, 'mnist-mini.keras'));
+    assert.deepEqual([...saved.subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04]);
   });
 
   test('a bad flag value exits with code 2 naming the flag, the value and what is allowed', () => {

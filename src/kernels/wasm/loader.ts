@@ -22,6 +22,7 @@
  * sources than the TypeScript was generated from is refused with a message, never run.
  */
 import type { KernelExports } from './generated/exports.js';
+import { isNode, nodeBuiltin } from '../../platform/node-builtins.js';
 import { BOUNDARY_HASH, bindKernelExports } from './generated/exports.js';
 
 /** The kernel module's exports (generated from assembly/, see `generated/exports.ts`). */
@@ -52,22 +53,9 @@ export const WASM32_MAX_BYTES = 65536 * 65536;
 /** Which build: `shared` (threads, needs SharedArrayBuffer) or `single` (plain memory). */
 export type WasmVariant = 'shared' | 'single';
 
-interface NodeProcess {
-  versions?: { node?: string };
-  getBuiltinModule?: (id: string) => unknown;
-}
 interface NodeFs {
   readFileSync(path: URL): Uint8Array;
   existsSync(path: URL): boolean;
-}
-
-function nodeProcess(): NodeProcess | undefined {
-  const proc = (globalThis as { process?: NodeProcess }).process;
-  return proc?.versions?.node === undefined ? undefined : proc;
-}
-
-function isNode(): boolean {
-  return nodeProcess() !== undefined;
 }
 
 /**
@@ -80,15 +68,62 @@ export function sharedMemorySupported(): boolean {
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 }
 
+/** The file name of each variant: bundlers and CDNs serve these two files. */
+export const WASM_FILE_NAMES: Readonly<Record<WasmVariant, string>> = Object.freeze({ shared: 'depthwise.wasm', single: 'depthwise-single.wasm' });
+
+/** Set by {@link setWasmPaths}: a folder URL, or one URL per variant. */
+let configuredPaths: string | Partial<Record<WasmVariant, string>> | null = null;
+
+/**
+ * Where to fetch the kernel modules from, as tfjs and onnxruntime-web's `setWasmPaths`: a folder URL
+ * (ending in `/`, relative URLs resolve against the page) that holds `depthwise.wasm` and
+ * `depthwise-single.wasm`, or one URL per variant; `null` goes back to the files beside the library
+ * (`new URL('./depthwise.wasm', import.meta.url)`, which bundlers such as Vite copy). Call it before
+ * `await ready()`.
+ *
+ * @example
+ * ```ts
+ * setWasmPaths('https://cdn.example.com/depthwise@0.1.0/dist/browser/');
+ * await ready();
+ * ```
+ */
+export function setWasmPaths(paths: string | URL | Partial<Record<WasmVariant, string | URL>> | null): void {
+  if (paths === null) {
+    configuredPaths = null;
+  } else if (typeof paths === 'string' || paths instanceof URL) {
+    configuredPaths = String(paths);
+  } else if (typeof paths === 'object') {
+    configuredPaths = Object.fromEntries(Object.entries(paths).map(([k, v]) => [k, String(v)]));
+  } else {
+    throw new TypeError(`setWasmPaths: expected a URL, a {shared, single} object of URLs, or null; got ${String(paths)}`);
+  }
+}
+
+function configuredUrl(variant: WasmVariant): URL | null {
+  if (configuredPaths === null) return null;
+  const base = (globalThis as { document?: { baseURI?: string }; location?: { href?: string } });
+  const against = base.document?.baseURI ?? base.location?.href ?? import.meta.url;
+  if (typeof configuredPaths === 'string') return new URL(WASM_FILE_NAMES[variant], new URL(configuredPaths, against));
+  const one = configuredPaths[variant];
+  return one === undefined ? null : new URL(one, against);
+}
+
+/**
+ * Run from source (tsx, the tests), the modules are in the repository's dist/ folder. Written through a
+ * variable so that bundlers, which copy `new URL('<literal>', import.meta.url)` assets, do not look for it.
+ */
+function sourceTreeUrl(variant: WasmVariant): URL[] {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? [new URL(`../../../dist/kernels/wasm/${WASM_FILE_NAMES[variant]}`, here)] : [];
+}
+
 /** Where the module of `variant` (default: the best this environment supports) is looked for, best first. */
 export function wasmModuleUrls(variant: WasmVariant = sharedMemorySupported() ? 'shared' : 'single'): URL[] {
+  const configured = configuredUrl(variant);
+  if (configured !== null) return [configured];
   // Spelled out per file so bundlers see the literal `new URL('./x.wasm', import.meta.url)`.
-  return variant === 'shared'
-    ? [new URL('./depthwise.wasm', import.meta.url), new URL('../../../dist/kernels/wasm/depthwise.wasm', import.meta.url)]
-    : [
-        new URL('./depthwise-single.wasm', import.meta.url),
-        new URL('../../../dist/kernels/wasm/depthwise-single.wasm', import.meta.url),
-      ];
+  const beside = variant === 'shared' ? new URL('./depthwise.wasm', import.meta.url) : new URL('./depthwise-single.wasm', import.meta.url);
+  return [beside, ...sourceTreeUrl(variant)];
 }
 
 /** The limits of a module's imported memory, read from its import section. */
@@ -251,7 +286,7 @@ function candidates(options: LoadOptions): URL[] {
 }
 
 function nodeFs(): NodeFs | undefined {
-  return nodeProcess()?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
+  return nodeBuiltin('node:fs') as NodeFs | undefined;
 }
 
 /**
@@ -275,20 +310,9 @@ export function loadDepthwiseWasmModuleSync(options: LoadOptions = {}): Depthwis
  */
 export async function loadDepthwiseWasmModule(options: LoadOptions = {}): Promise<DepthwiseWasmModule | null> {
   if (isNode()) {
-    const sync = loadDepthwiseWasmModuleSync(options);
-    if (sync !== null || nodeFs() !== undefined) return sync;
-    const { readFile } = await import('node:fs/promises');
-    for (const candidate of candidates(options)) {
-      if (candidate.protocol !== 'file:') continue;
-      let bytes: Uint8Array<ArrayBuffer>;
-      try {
-        bytes = (await readFile(candidate)) as Uint8Array<ArrayBuffer>;
-      } catch {
-        continue;
-      }
-      return instantiateDepthwiseWasmModule(bytes);
-    }
-    return null;
+    const fs = nodeFs();
+    const local = candidates(options).every((candidate) => candidate.protocol === 'file:');
+    if (fs !== undefined && local) return loadDepthwiseWasmModuleSync(options);
   }
   for (const candidate of candidates(options)) {
     const response = await fetch(candidate).catch(() => null);
@@ -306,12 +330,13 @@ export async function loadDepthwiseWasm(url?: URL | string): Promise<DepthwiseWa
 
 /** Node only: the path of the module {@link loadDepthwiseWasm} would read, or `null` if none is built. */
 export async function wasmModulePath(variant?: WasmVariant): Promise<string | null> {
-  if (!isNode()) return null;
-  const { existsSync } = await import('node:fs');
-  const { fileURLToPath } = await import('node:url');
+  const fs = nodeBuiltin('node:fs');
+  const url = nodeBuiltin('node:url');
+  if (fs === undefined || url === undefined) return null;
   for (const candidate of wasmModuleUrls(variant)) {
-    const path = fileURLToPath(candidate);
-    if (existsSync(path)) return path;
+    if (candidate.protocol !== 'file:') continue;
+    const path = url.fileURLToPath(candidate);
+    if (fs.existsSync(path)) return path;
   }
   return null;
 }

@@ -46,9 +46,9 @@
  * them: a worker checks its flag after its ACTIVE increment and skips the job unless it says RUN, and
  * `setThreads` only runs between jobs (jobs open only while the caller is inside `run`).
  */
-import type * as WorkerThreadsModule from 'node:worker_threads';
 import type { Worker as NodeWorker } from 'node:worker_threads';
 
+import { isNode, nodeBuiltin } from '../../platform/node-builtins.js';
 import type { WasmArena } from './arena.js';
 import type { KernelContext } from './kernel-error.js';
 import { trapError, workerTrapError } from './kernel-error.js';
@@ -120,6 +120,11 @@ export interface ThreadPool extends ParallelRunner {
   setThreads(n: number): void;
   /** Stops every worker; later jobs run on the calling thread. */
   terminate(): void;
+  /**
+   * Resolves once every started worker is ready, or after `timeoutMs`. A browser starts a worker only
+   * after the page returns to its event loop, so `ready()` awaits this there; jobs never wait for it.
+   */
+  whenStarted(timeoutMs: number): Promise<void>;
   stats(): ThreadPoolStats;
   /** Whether threads are possible at all (shared memory and a worker API). */
   readonly parallel: boolean;
@@ -130,21 +135,9 @@ interface PoolWorker {
   stop(): void;
 }
 
-interface NodeProcess {
-  versions?: { node?: string };
-  getBuiltinModule?: (id: string) => unknown;
-}
-
-type WorkerThreads = typeof WorkerThreadsModule;
-
-function nodeProcess(): NodeProcess | undefined {
-  const proc = (globalThis as { process?: NodeProcess }).process;
-  return proc?.versions?.node === undefined ? undefined : proc;
-}
-
 /** Whether this thread may block in `Atomics.wait` (not a browser's main thread). */
 function canBlock(): boolean {
-  if (nodeProcess() !== undefined) return true;
+  if (isNode()) return true;
   return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 }
 
@@ -166,18 +159,16 @@ interface WorkerData {
   stallMs: number;
 }
 
-/** Whether workers can be started here: Node 20.16+ (`process.getBuiltinModule`) or a browser `Worker`. */
+/** Whether workers can be started here: Node's `worker_threads` (see `platform/`) or a browser `Worker`. */
 function workersAvailable(): boolean {
-  const proc = nodeProcess();
-  if (proc !== undefined) return typeof proc.getBuiltinModule === 'function';
+  if (isNode()) return nodeBuiltin('node:worker_threads') !== undefined;
   return typeof Worker !== 'undefined' && typeof Blob !== 'undefined';
 }
 
 /** Starts one worker of the right kind and returns its terminator, or null where workers are unavailable. */
 function spawnWorker(data: WorkerData): (() => void) | null {
-  const proc = nodeProcess();
-  if (proc !== undefined) {
-    const wt = proc.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
+  if (isNode()) {
+    const wt = nodeBuiltin('node:worker_threads');
     if (wt === undefined) return null;
     const worker: NodeWorker = new wt.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data });
     // A worker that fails to start (e.g. out of memory) simply never becomes ready; without a listener
@@ -386,6 +377,12 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
       workers.length = 0;
       Atomics.notify(ctl, C.STATE);
     },
+    async whenStarted(timeoutMs: number): Promise<void> {
+      const until = performance.now() + timeoutMs;
+      while (!terminated && Atomics.load(ctl, C.READY) < Math.min(workers.length, threads - 1) && performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    },
     stats(): ThreadPoolStats {
       return { ...counters, readyWorkers: Math.min(Atomics.load(ctl, C.READY), workers.length), workers: workers.length };
     },
@@ -396,6 +393,11 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
 }
 
 const pools = new Set<ThreadPool>();
+/**
+ * The default cap in a browser page: the page's main thread spins while it waits (it may not block), and
+ * other tabs share the cores, so more threads than this rarely pay. `setNumThreads` may ask for more.
+ */
+export const BROWSER_MAX_THREADS = 8;
 let configured: number | null = null;
 
 /**
@@ -403,15 +405,14 @@ let configured: number | null = null;
  * `navigator.hardwareConcurrency` on a cross-origin isolated browser page, 1 elsewhere.
  */
 export function defaultNumThreads(): number {
-  const proc = nodeProcess();
-  if (proc !== undefined) {
-    const os = proc.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
+  if (isNode()) {
+    const os = nodeBuiltin('node:os') as { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
     if (os === undefined) return 1;
     return Math.min(C.MAX_THREADS, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
   }
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
   if (g.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined') {
-    return Math.min(C.MAX_THREADS, Math.max(1, g.navigator?.hardwareConcurrency ?? 1));
+    return Math.min(BROWSER_MAX_THREADS, Math.max(1, g.navigator?.hardwareConcurrency ?? 1));
   }
   return 1;
 }
@@ -425,7 +426,24 @@ export function setNumThreads(n: number): void {
   for (const pool of pools) pool.setThreads(configured);
 }
 
-/** The thread count set by {@link setNumThreads}, or {@link defaultNumThreads} if never set. */
+/**
+ * The threads the WebAssembly kernels use: the count set by {@link setNumThreads}, else
+ * {@link defaultNumThreads}; always 1 where threads are impossible (a browser page that is not
+ * cross-origin isolated has no shared memory, so its kernels run on the main thread).
+ *
+ * @example
+ * ```ts
+ * console.log(`${getBackendName()} on ${getNumThreads()} threads`);
+ * ```
+ */
 export function getNumThreads(): number {
+  if (!threadsPossible()) return 1;
   return configured ?? defaultNumThreads();
+}
+
+/** Whether kernels can run on several threads here: shared memory and a worker API. */
+function threadsPossible(): boolean {
+  if (isNode()) return true;
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  return g.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined' && workersAvailable();
 }

@@ -81,10 +81,28 @@ export interface Writer {
   readonly isTTY?: boolean;
 }
 
-/** process.stdout, looked up at call time so tests and users may swap it. */
+/**
+ * process.stdout, looked up at call time so tests and users may swap it; where there is none (a browser),
+ * a writer that sends each finished line to `console.log`.
+ */
 export function defaultWriter(): Writer {
-  return process.stdout;
+  const stdout = (globalThis as { process?: { stdout?: Writer } }).process?.stdout;
+  return stdout ?? consoleWriter;
 }
+
+/** Lines to `console.log`; a `\r` (the live bar redrawing) starts the line over. */
+const consoleWriter: Writer = (() => {
+  let pending = '';
+  return {
+    write(s: string): boolean {
+      const parts = (pending + s).split('\n');
+      pending = parts.pop() ?? '';
+      for (const line of parts) console.log(line.slice(line.lastIndexOf('\r') + 1));
+      pending = pending.slice(pending.lastIndexOf('\r') + 1);
+      return true;
+    },
+  };
+})();
 
 /** Keras's `io_utils.print_msg`: the message and a line break. */
 export function printMessage(writer: Writer, message: string): void {

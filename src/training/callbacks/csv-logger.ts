@@ -1,11 +1,15 @@
 /** CSVLogger: stream each epoch's logs to a CSV file. */
 
-import * as fs from 'node:fs';
+import type { NodeBuiltins } from '../../platform/node-builtins.js';
+import { requireNodeBuiltin } from '../../platform/node-builtins.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { Logs } from './callback.js';
 import { Callback } from './callback.js';
 import { pythonFloatRepr } from '../../utils/python-format.js';
+
+/** Node's `fs`, looked up when first needed (CSVLogger works on files: Node only). */
+const fs = (): NodeBuiltins['node:fs'] => requireNodeBuiltin('node:fs', 'CSVLogger');
 
 /** Options of {@link CSVLogger}. */
 export interface CSVLoggerOptions {
@@ -59,12 +63,12 @@ export class CSVLogger extends Callback {
   override onTrainBegin(): void {
     if (this.append) {
       // Keras writes the header only when the file is missing or its first line is empty.
-      this.appendHeader = !(fs.existsSync(this.filename) && firstLineLength(this.filename) > 0);
+      this.appendHeader = !(fs().existsSync(this.filename) && firstLineLength(this.filename) > 0);
     } else {
       this.appendHeader = true;
     }
     this.close();
-    this.fd = fs.openSync(this.filename, this.append ? 'a' : 'w');
+    this.fd = fs().openSync(this.filename, this.append ? 'a' : 'w');
     this.keys = null;
     this.headerWritten = false;
   }
@@ -83,7 +87,7 @@ export class CSVLogger extends Callback {
       if (this.appendHeader) text += this.row(['epoch', ...this.keys]);
     }
     text += this.row([String(epoch), ...this.keys.map((k) => (k in l ? pythonFloatRepr(l[k]) : 'NA'))]);
-    fs.writeSync(this.fd, text);
+    fs().writeSync(this.fd, text);
   }
 
   override onTrainEnd(): void {
@@ -92,7 +96,7 @@ export class CSVLogger extends Callback {
 
   private close(): void {
     if (this.fd !== null) {
-      fs.closeSync(this.fd);
+      fs().closeSync(this.fd);
       this.fd = null;
     }
   }
@@ -111,7 +115,7 @@ export class CSVLogger extends Callback {
 }
 
 function firstLineLength(path: string): number {
-  const text = fs.readFileSync(path, 'utf8');
+  const text = fs().readFileSync(path, 'utf8');
   const end = text.search(/\r\n|\n|\r/);
   // Python's readline keeps the line break, so a file starting with an empty line still has a header.
   return end < 0 ? text.length : end + 1;

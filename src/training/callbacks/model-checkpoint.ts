@@ -1,7 +1,7 @@
 /** ModelCheckpoint: save the model (or its weights) during training. */
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import type { NodeBuiltins } from '../../platform/node-builtins.js';
+import { requireNodeBuiltin } from '../../platform/node-builtins.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { CallbackModel, Logs, Writer } from './callback.js';
@@ -9,6 +9,12 @@ import { Callback, defaultWriter, printMessage, warn } from './callback.js';
 import type { MonitorMode } from './monitor.js';
 import { isImprovement, resolveMonitorDirection, validateBoolean, validateMode, validateMonitor, validateVerbose } from './monitor.js';
 import { formatFixed, pythonFormat } from '../../utils/python-format.js';
+
+/** Node's `fs`, looked up when first needed (ModelCheckpoint works on files: Node only). */
+const fs = (): NodeBuiltins['node:fs'] => requireNodeBuiltin('node:fs', 'ModelCheckpoint');
+
+/** Node's `path`, looked up when first needed (ModelCheckpoint works on files: Node only). */
+const path = (): NodeBuiltins['node:path'] => requireNodeBuiltin('node:path', 'ModelCheckpoint');
 
 /**
  * Writes the model (or, with `weightsOnly`, its weights) to `path`. Injected until the library has
@@ -164,9 +170,9 @@ export class ModelCheckpoint extends Callback {
   private saveModel(epoch: number, batch: number | null, logs: Logs): void {
     const filepath = this.filePath(epoch, batch, logs);
     if (!this.shouldSaveModel(epoch, logs, filepath)) return;
-    const dir = path.dirname(filepath);
-    if (dir !== '' && dir !== '.' && !fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true });
-    if (fs.existsSync(filepath) && fs.statSync(filepath).isDirectory()) {
+    const dir = path().dirname(filepath);
+    if (dir !== '' && dir !== '.' && !fs().existsSync(dir)) fs().mkdirSync(dir, { recursive: true });
+    if (fs().existsSync(filepath) && fs().statSync(filepath).isDirectory()) {
       throw new InvalidArgumentError('filepath', filepath, 'a file path, not an existing directory', 'ModelCheckpoint');
     }
     this.save(filepath, this.requireModel(), { weightsOnly: this.saveWeightsOnly });
