@@ -94,6 +94,11 @@ export interface CallOptions {
    * result here.
    */
   mask?: Tensor | null;
+  /**
+   * The states a recurrent layer starts from (Keras's `initial_state` call argument), e.g. `[h, c]` for a
+   * ConvLSTM; other layers ignore it. Default: zeros (or a stateful layer's kept states).
+   */
+  initialState?: readonly Tensor[] | null;
 }
 
 interface WeightSpec {

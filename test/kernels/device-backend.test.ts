@@ -171,7 +171,7 @@ describe('a backend added from outside: opaque device storages, every slot fille
     assert.deepEqual(onDevice.prediction, reference.prediction);
     // The work ran in the device's slots, on its own storages.
     assert.ok(device.counters.allocations > 1000, `allocations: ${device.counters.allocations}`);
-    for (const slot of ['depthwiseConv2d.forward', 'depthwiseConv2d.backwardKernel', 'conv2d.backwardKernel', 'batchNorm.trainingForward', 'optimizer.update', 'optimizer.clip', 'elementwise.binary', 'reduce.reduce', 'movement.gatherRows', 'pool2d.maxBackward', 'matmul.forward']) {
+    for (const slot of ['depthwiseConv2d.forward', 'depthwiseConv2d.backwardKernel', 'conv2d.backwardKernel', 'batchNorm.trainingForward', 'optimizer.update', 'optimizer.clip', 'elementwise.binary', 'reduce.reduce', 'movement.gatherRows', 'pooling.maxBackward', 'matmul.forward']) {
       assert.ok((device.calls.get(slot) ?? 0) > 0, `slot ${slot} was used`);
     }
     const file = join(folder, 'device.keras');

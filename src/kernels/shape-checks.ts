@@ -1,12 +1,9 @@
 /**
- * Validation shared by every kernel's `params.ts`: shapes of positive integers, [height, width] pairs and
- * enumerated options, with errors that name the kernel, the argument, the value and what is allowed.
+ * Shape checks shared by the kernels' `params.ts`: tensors checked against each other where geometry is
+ * resolved (once), with errors that name the kernel, the argument, the value and what fits. Option values
+ * (strides, padding, data format...) are validated by the front end and only asserted by params.
  */
-import { describeValue, InvalidArgumentError, ShapeError, UnknownNameError } from '../errors.js';
-import type { DataFormat, Padding } from './window.js';
-
-export const PADDINGS: readonly Padding[] = ['valid', 'same'];
-export const DATA_FORMATS: readonly DataFormat[] = ['channels_last', 'channels_first'];
+import { describeValue, ShapeError } from '../errors.js';
 
 export function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
@@ -29,16 +26,4 @@ export function requireShape(context: string, argument: string, shape: unknown, 
     }
   });
   return shape as readonly number[];
-}
-
-export function requirePair(context: string, argument: string, value: unknown): readonly [number, number] {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every(isPositiveInteger)) {
-    throw new InvalidArgumentError(argument, value, 'a pair of positive integers [height, width]', context);
-  }
-  return value as unknown as readonly [number, number];
-}
-
-export function requireOneOf<T extends string>(context: string, argument: string, value: unknown, allowed: readonly T[]): T {
-  if (!(allowed as readonly unknown[]).includes(value)) throw new UnknownNameError(argument, value, allowed, context);
-  return value as T;
 }
