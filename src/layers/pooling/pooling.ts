@@ -55,6 +55,8 @@ export abstract class Pooling extends Layer {
   readonly dataFormat: DataFormat;
   private readonly spec: PoolingSpec;
   private readonly args: PoolingArgs;
+  /** Keras's pooling keeps `padding` as given ('SAME' stays 'SAME' in the config) and lower-cases it for use. */
+  private readonly givenPadding: string;
 
   protected constructor(options: PoolingOptions, spec: PoolingSpec) {
     requireOptions(options, spec.className);
@@ -66,6 +68,7 @@ export abstract class Pooling extends Layer {
     this.poolSize = args.poolSize;
     this.strides = args.strides ?? args.poolSize;
     this.padding = args.padding;
+    this.givenPadding = typeof options.padding === 'string' ? options.padding : args.padding;
     this.dataFormat = args.dataFormat;
     if (this.batchInputShape) this.assertInputCompatible(this.batchInputShape);
   }
@@ -98,7 +101,8 @@ export abstract class Pooling extends Layer {
   }
 
   override getConfig(): Config {
-    // Keras writes the strides it resolved (the pool size when none was given).
-    return { ...super.getConfig(), ...activityConfig(this), ...this.spec.options.toConfig({ ...this.args, strides: this.strides }) };
+    // Keras writes the strides it resolved (the pool size when none was given) and the padding as given.
+    const own = this.spec.options.toConfig({ ...this.args, strides: this.strides });
+    return { ...super.getConfig(), ...activityConfig(this), ...own, padding: this.givenPadding };
   }
 }
