@@ -52,8 +52,9 @@ export function convForward(p: ConvParams, x: FloatArray, kernel: FloatArray, bi
     const outPlane = sizes.output / (p.batch * p.outChannels);
     const init = (oPlane: number, f: number) => out.fill(bias === null ? 0 : bias[f], oPlane, oPlane + outPlane);
     forEachPlaneRowNchw(g, init, (oRow, xRow, ki, ox0, ox1) => {
+      const o = out, xs = x; // locals, not context slots, in the hot loop
       const w = kernel[ki];
-      for (let ox = ox0, xi = xRow + ox0 * SW; ox < ox1; ox++, xi += SW) out[oRow + ox] += w * x[xi];
+      for (let ox = ox0, xi = xRow + ox0 * SW; ox < ox1; ox++, xi += SW) o[oRow + ox] += w * xs[xi];
     });
     return;
   }
@@ -75,16 +76,18 @@ function forwardRun(g: Geometry3, x: FloatArray, kernel: FloatArray, out: FloatA
   if (cpg === 1 && opg === 1) {
     // Depthwise, multiplier 1: output channel c is input channel c times one weight per tap.
     return (o, xi, ki, taps) => {
-      for (let t = 0; t < taps; t++, xi += xStep, ki += kTap) for (let c = 0; c < C; c++) out[o + c] += x[xi + c] * kernel[ki + c];
+      const y = out, xs = x, k = kernel; // locals, not context slots, in the hot loop
+      for (let t = 0; t < taps; t++, xi += xStep, ki += kTap) for (let c = 0; c < C; c++) y[o + c] += xs[xi + c] * k[ki + c];
     };
   }
   if (cpg === 1) {
     // Depthwise: output channel c * dm + m is input channel c times kernel[tap, c, m].
     return (o, xi, ki, taps) => {
+      const y = out, xs = x, k = kernel; // locals, not context slots, in the hot loop
       for (let t = 0; t < taps; t++, xi += xStep, ki += kTap) {
         for (let c = 0, j = 0; c < C; c++) {
-          const xv = x[xi + c];
-          for (let m = 0; m < opg; m++, j++) out[o + j] += xv * kernel[ki + j];
+          const xv = xs[xi + c];
+          for (let m = 0; m < opg; m++, j++) y[o + j] += xv * k[ki + j];
         }
       }
     };
@@ -92,6 +95,7 @@ function forwardRun(g: Geometry3, x: FloatArray, kernel: FloatArray, out: FloatA
   // Grouped: each tap is a [C/G, F] kernel block applied group by group, four input channels per pass
   // over the group's output channels.
   return (o, xi, ki, taps) => {
+    const y = out, xs = x, k = kernel; // locals, not context slots, in the hot loop
     for (let t = 0; t < taps; t++, xi += xStep, ki += kTap) {
       for (let gi = 0; gi < G; gi++) {
         const og = o + gi * opg;
@@ -99,13 +103,13 @@ function forwardRun(g: Geometry3, x: FloatArray, kernel: FloatArray, out: FloatA
         let xc = xi + gi * cpg;
         let kr = ki + gi * opg;
         for (; ci + 4 <= cpg; ci += 4, xc += 4, kr += 4 * F) {
-          const x0 = x[xc], x1 = x[xc + 1], x2 = x[xc + 2], x3 = x[xc + 3];
+          const x0 = xs[xc], x1 = xs[xc + 1], x2 = xs[xc + 2], x3 = xs[xc + 3];
           const k1 = kr + F, k2 = kr + 2 * F, k3 = kr + 3 * F;
-          for (let co = 0; co < opg; co++) out[og + co] += x0 * kernel[kr + co] + x1 * kernel[k1 + co] + x2 * kernel[k2 + co] + x3 * kernel[k3 + co];
+          for (let co = 0; co < opg; co++) y[og + co] += x0 * k[kr + co] + x1 * k[k1 + co] + x2 * k[k2 + co] + x3 * k[k3 + co];
         }
         for (; ci < cpg; ci++, xc++, kr += F) {
-          const xv = x[xc];
-          for (let co = 0; co < opg; co++) out[og + co] += xv * kernel[kr + co];
+          const xv = xs[xc];
+          for (let co = 0; co < opg; co++) y[og + co] += xv * k[kr + co];
         }
       }
     }
@@ -133,8 +137,9 @@ export function convBackwardInput(p: ConvParams, dy: FloatArray, kernel: FloatAr
   if (p.dataFormat === 'channels_first') {
     const SW = g.strides[2];
     forEachPlaneRowNchw(g, null, (oRow, xRow, ki, ox0, ox1) => {
+      const out = dx, d = dy; // locals, not context slots, in the hot loop
       const w = kernel[ki];
-      for (let ox = ox0, xi = xRow + ox0 * SW; ox < ox1; ox++, xi += SW) dx[xi] += w * dy[oRow + ox];
+      for (let ox = ox0, xi = xRow + ox0 * SW; ox < ox1; ox++, xi += SW) out[xi] += w * d[oRow + ox];
     });
     return;
   }
@@ -143,13 +148,14 @@ export function convBackwardInput(p: ConvParams, dy: FloatArray, kernel: FloatAr
   const kTap = cpg * F;
   // The forward nest, scattering each output pixel's gradient back through every in-bounds tap.
   forEachTapRunNhwc(g, (o, xi, ki, taps) => {
+    const d = dy, k = kernel, out = dx; // locals, not context slots, in the hot loop
     for (let t = 0; t < taps; t++, xi += xStep, ki += kTap) {
       for (let gi = 0; gi < G; gi++) {
         const og = o + gi * opg;
         for (let ci = 0, xc = xi + gi * cpg, kr = ki + gi * opg; ci < cpg; ci++, xc++, kr += F) {
           let s = 0;
-          for (let co = 0; co < opg; co++) s += dy[og + co] * kernel[kr + co];
-          dx[xc] += s;
+          for (let co = 0; co < opg; co++) s += d[og + co] * k[kr + co];
+          out[xc] += s;
         }
       }
     }
@@ -177,8 +183,9 @@ export function convBackwardKernel(p: ConvParams, x: FloatArray, dy: FloatArray,
   if (p.dataFormat === 'channels_first') {
     const SW = g.strides[2];
     forEachPlaneRowNchw(g, null, (oRow, xRow, ki, ox0, ox1) => {
+      const xs = x, d = dy; // locals, not context slots, in the hot loop
       let s = 0;
-      for (let ox = ox0, xi = xRow + ox0 * SW; ox < ox1; ox++, xi += SW) s += x[xi] * dy[oRow + ox];
+      for (let ox = ox0, xi = xRow + ox0 * SW; ox < ox1; ox++, xi += SW) s += xs[xi] * d[oRow + ox];
       dkernel[ki] += s;
     });
     return;
@@ -188,12 +195,13 @@ export function convBackwardKernel(p: ConvParams, x: FloatArray, dy: FloatArray,
   const kTap = cpg * F;
   // The forward nest, adding each output pixel's outer product with the input pixel under every tap.
   forEachTapRunNhwc(g, (o, xi, ki, taps) => {
+    const xs = x, d = dy, dk = dkernel; // locals, not context slots, in the hot loop
     for (let t = 0; t < taps; t++, xi += xStep, ki += kTap) {
       for (let gi = 0; gi < G; gi++) {
         const og = o + gi * opg;
         for (let ci = 0, xc = xi + gi * cpg, kr = ki + gi * opg; ci < cpg; ci++, xc++, kr += F) {
-          const xv = x[xc];
-          for (let co = 0; co < opg; co++) dkernel[kr + co] += xv * dy[og + co];
+          const xv = xs[xc];
+          for (let co = 0; co < opg; co++) dk[kr + co] += xv * d[og + co];
         }
       }
     }

@@ -1,0 +1,10 @@
+import { resolveConv2dParams, conv2dBackwardInput } from './src/kernels/conv2d/index.js';
+import * as old from '/tmp/oldconv2d.ts';
+const p = resolveConv2dParams([16, 16, 16, 16], [3, 3, 16, 64], { strides: [1, 1], dilationRate: [1, 1], padding: 'same', dataFormat: 'channels_last' });
+const x = new Float32Array(16 * 256 * 16).map(() => Math.random());
+const k = new Float32Array(9 * 16 * 64).map(() => Math.random());
+const y = new Float32Array(16 * 256 * 64).map(() => Math.random());
+const time = (name: string, f: () => void) => { f(); const t = performance.now(); for (let i = 0; i < 5; i++) f(); console.log(name, ((performance.now() - t) / 5).toFixed(1), 'ms'); };
+time('new backwardInput', () => conv2dBackwardInput(p, y, k, x));
+time('old backwardInput', () => old.conv2dBackwardInput(p, y, k, x));
+time('new backwardInput', () => conv2dBackwardInput(p, y, k, x));
