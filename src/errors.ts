@@ -48,3 +48,20 @@ export class UnknownNameError extends InvalidArgumentError {
     this.name = 'UnknownNameError';
   }
 }
+
+/**
+ * A broken invariant inside the library (a bug, not a user error): kernels and their params assert what
+ * the front end (ops, layer constructors) has already validated, and say so with this error rather than
+ * re-validating user arguments with a second wording.
+ */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(`internal error (please report): ${message}`);
+    this.name = 'InternalError';
+  }
+}
+
+/** Throws an {@link InternalError} unless `condition` holds. */
+export function assertInvariant(condition: boolean, message: () => string): asserts condition {
+  if (!condition) throw new InternalError(message());
+}

@@ -41,6 +41,7 @@ export { Embedding, layerEmbedding, Identity, layerIdentity, Lambda, layerLambda
 export type { EmbeddingOptions, IdentityOptions, LambdaOptions } from './layers/core/index.js';
 export * from './layers/pooling/index.js';
 export * from './layers/reshaping/index.js';
+export * from './layers/rnn/index.js';
 export * from './layers/merging/index.js';
 export { applications } from './applications/index.js';
 export type { MobileNetOptions, MobileNetV2Options, Pooling } from './applications/index.js';

@@ -32,6 +32,7 @@ ordinary Conv2D network, and writes PNG figures and metrics.json.
 
 Usage: npm run demo -- [flags]
        node --import tsx examples/demo.ts [flags]
+       npm run demo -- --task next-frame [flags]   (the ConvLSTM next-frame demo; --task next-frame --help)
 
 Flags:
   --epochs N            training epochs (positive integer; default ${DEFAULTS.epochs})
@@ -54,7 +55,7 @@ export class FlagError extends Error {
   }
 }
 
-function integerFlag(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+export function integerFlag(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   // Number('') is 0 and Number('1e3') is 1000, so check the spelling before converting.
   const value = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
@@ -65,7 +66,7 @@ function integerFlag(name: string, raw: string | undefined, fallback: number, mi
   return value;
 }
 
-function choiceFlag<T extends string>(name: string, raw: string | undefined, fallback: T, allowed: readonly T[]): T {
+export function choiceFlag<T extends string>(name: string, raw: string | undefined, fallback: T, allowed: readonly T[]): T {
   if (raw === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(raw)) {
     throw new FlagError(`invalid value for --${name}: '${raw}'; expected one of ${allowed.join(', ')}`);

@@ -1,5 +1,5 @@
 /**
- * The demo's network (`examples/demo.ts`, the separable variant): a stride-2 3×3 convolution, then three
+ * The demo's network (`examples/digits.ts`, the separable variant): a stride-2 3×3 convolution, then three
  * depthwise-separable blocks (depthwise 3×3 → batch norm → ReLU → pointwise 1×1 → batch norm → ReLU) and
  * a softmax over the ten digits. Built here with the same public API.
  */

@@ -1,9 +1,10 @@
 /** The identity-matrix initializer. */
 
 import type { DType } from '../engine/dtype.js';
+import { allocArray } from '../engine/dtype.js';
 import { formatShape } from '../engine/shape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { zeros } from '../engine/tensor.js';
+import { tensorFromArray } from '../engine/tensor.js';
 import { ShapeError } from '../errors.js';
 import type { Config } from '../serialization/keras-object.js';
 import { Initializer, checkCallArgs } from './initializer.js';
@@ -45,10 +46,10 @@ export class Identity extends Initializer {
       );
     }
     const [rows, cols] = shape;
-    const out = zeros(shape, resolved);
-    const data = out.dataSync();
+    // Filled on the host, then handed to the backend: a device backend's `dataSync()` is a copy.
+    const data = allocArray(resolved, rows * cols);
     for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i] = this.gain;
-    return out;
+    return tensorFromArray(data, shape, resolved);
   }
 
   /**

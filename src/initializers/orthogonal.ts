@@ -1,10 +1,11 @@
 /** The orthogonal-matrix initializer and the small QR factorisation it needs. */
 
 import type { FloatDType } from '../engine/dtype.js';
+import { allocArray } from '../engine/dtype.js';
 import { sampleNormal } from '../engine/random.js';
 import { formatShape } from '../engine/shape.js';
 import type { Tensor } from '../engine/tensor.js';
-import { emptyTensor } from '../engine/tensor.js';
+import { tensorFromArray } from '../engine/tensor.js';
 import { ShapeError } from '../errors.js';
 import type { Config } from '../serialization/keras-object.js';
 import { checkCallArgs } from './initializer.js';
@@ -120,8 +121,8 @@ export class Orthogonal extends RandomInitializer {
     // Sampled in float64 whatever the output dtype, so the QR (and hence orthogonality) is float64-accurate.
     const a = sampleNormal([tall, narrow], { dtype: 'float64', seed: this.seed }).dataSync() as Float64Array;
     const { q, rDiag } = householderQr(a, tall, narrow);
-    const out = emptyTensor(shape, resolved);
-    const data = out.dataSync();
+    // Filled on the host, then handed to the backend: a device backend's `dataSync()` is a copy.
+    const data = allocArray(resolved, rows * cols);
     for (let i = 0; i < tall; i++) {
       for (let j = 0; j < narrow; j++) {
         const value = this.gain * q[i * narrow + j] * Math.sign(rDiag[j]);
@@ -130,7 +131,7 @@ export class Orthogonal extends RandomInitializer {
         else data[j * cols + i] = value;
       }
     }
-    return out;
+    return tensorFromArray(data, shape, resolved);
   }
 
   override getConfig(): Config {

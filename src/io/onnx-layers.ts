@@ -2,12 +2,12 @@
  * The per-layer ONNX emitters: one Keras layer (its config and weights) → ONNX nodes. `onnx.ts` holds the
  * graph builder and the walk over the model; this file only knows how each layer class maps.
  *
- * Spatial layers of rank 1 and 2 use ONNX's N-d Conv, ConvTranspose, Pad, Slice and Resize directly
- * (channels-first `[N, C, L]` / `[N, C, H, W]`), so a 1D layer costs no Unsqueeze/Squeeze.
+ * Spatial layers of every rank (1 to 3) use ONNX's N-d Conv, ConvTranspose, pooling, Pad, Slice and Resize
+ * directly (channels-first `[N, C, ...spatial]`), so neither a 1D nor a 3D layer needs a reshape.
  */
 
 import { samePadding } from '../kernels/window.js';
-import { convTransposeForwardPadding } from '../kernels/conv2d/index.js';
+import { convTransposeForwardPadding } from '../kernels/conv/index.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import type { Config } from '../serialization/keras-object.js';
 import { ModelFileError } from './errors.js';
@@ -101,12 +101,13 @@ function conv(g: GraphBuilder, hint: string, x: string, dims: readonly number[],
  * left to reach Keras's length becomes an end pad when positive, output padding when negative.
  */
 function convTransposeAttrs(config: Config, kernel: number[], inShape: SymbolicShape, outShape: SymbolicShape, channelsLast: boolean): Record<string, AttributeValue> {
-  const strides = tuple(config.strides ?? 1, 2);
-  const dilations = tuple(config.dilation_rate ?? 1, 2);
+  const n = kernel.length;
+  const strides = tuple(config.strides ?? 1, n);
+  const dilations = tuple(config.dilation_rate ?? 1, n);
   const outputPadding = Array.isArray(config.output_padding) ? (config.output_padding as number[]) : null;
   const inSizes = spatialSizes(inShape, channelsLast);
   const outSizes = spatialSizes(outShape, channelsLast);
-  if ([...inSizes, ...outSizes].some((d) => d === null)) throw new Error('Conv2DTranspose needs static spatial sizes');
+  if ([...inSizes, ...outSizes].some((d) => d === null)) throw new Error('a transposed convolution needs static spatial sizes');
   const begin: number[] = [];
   const end: number[] = [];
   const extra: number[] = [];
@@ -121,11 +122,13 @@ function convTransposeAttrs(config: Config, kernel: number[], inShape: SymbolicS
   return { kernel_shape: kernel, strides, dilations, pads: [...begin, ...end], output_padding: extra };
 }
 
-/** Keras `[kh, kw, filters, C]` → ONNX ConvTranspose `[C, filters, kh, kw]`. */
-function convTransposeKernel(k: ArrayLike<number>, [kh, kw, filters, cin]: readonly number[]): number[] {
+/** Keras `[...k, filters, C]` → ONNX ConvTranspose `[C, filters, ...k]` (any number of spatial axes). */
+function convTransposeKernel(k: ArrayLike<number>, dims: readonly number[]): number[] {
+  const [filters, cin] = dims.slice(-2);
+  const spatial = dims.slice(0, -2).reduce((a, b) => a * b, 1);
   const out = new Array<number>(k.length);
-  for (let s = 0; s < kh * kw; s++) for (let f = 0; f < filters; f++) for (let c = 0; c < cin; c++) {
-    out[(c * filters + f) * kh * kw + s] = k[(s * filters + f) * cin + c];
+  for (let s = 0; s < spatial; s++) for (let f = 0; f < filters; f++) for (let c = 0; c < cin; c++) {
+    out[(c * filters + f) * spatial + s] = k[(s * filters + f) * cin + c];
   }
   return out;
 }
@@ -193,6 +196,9 @@ const NO_ONNX_MAPPING: Readonly<Record<string, string>> = {
   Resizing: "Resizing has no ONNX mapping here (ONNX Resize differs from jax.image.resize's edge renormalisation)",
   CenterCrop: 'CenterCrop has no ONNX mapping here',
   Normalization: 'Normalization has no ONNX mapping here',
+  ConvLSTM1D: 'ConvLSTM1D is a recurrent loop over convolutions, which has no ONNX mapping here (ONNX has no ConvLSTM operator)',
+  ConvLSTM2D: 'ConvLSTM2D is a recurrent loop over convolutions, which has no ONNX mapping here (ONNX has no ConvLSTM operator)',
+  ConvLSTM3D: 'ConvLSTM3D is a recurrent loop over convolutions, which has no ONNX mapping here (ONNX has no ConvLSTM operator)',
 };
 
 function elementwise(g: GraphBuilder, hint: string, inputs: Value[], type: string): string {
@@ -234,6 +240,7 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
     }
     case 'Conv1D':
     case 'Conv2D':
+    case 'Conv3D':
     case 'DepthwiseConv1D':
     case 'DepthwiseConv2D': {
       const shape = layer.weights[0].shape;
@@ -260,28 +267,40 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       const ones = new Array<number>(n).fill(1);
       return activated(conv(g, hint, mid, pShape, weightData(layer, 1), { kernel_shape: ones, strides: ones }, bias(2)), spatialLayout);
     }
-    case 'Conv2DTranspose': {
+    case 'Conv1DTranspose':
+    case 'Conv2DTranspose':
+    case 'Conv3DTranspose': {
       const shape = layer.weights[0].shape;
-      if (x.shape.length !== 4) fail(layer, 'input is not rank 4');
+      const n = shape.length - 2;
+      if (x.shape.length !== n + 2) fail(layer, `input is not rank ${n + 2}`);
       const v = g.as(x, spatialLayout);
-      const w = g.constant(hint, [shape[3], shape[2], shape[0], shape[1]], convTransposeKernel(weightData(layer, 0), shape));
+      const w = g.constant(hint, [shape[n + 1], shape[n], ...shape.slice(0, n)], convTransposeKernel(weightData(layer, 0), shape));
       const b = bias(1);
-      const attrs = convTransposeAttrs(config, [shape[0], shape[1]], x.shape, outShape, channelsLast);
+      const attrs = convTransposeAttrs(config, shape.slice(0, n), x.shape, outShape, channelsLast);
       return activated(g.op('ConvTranspose', b === null ? [v.name, w] : [v.name, w, b], hint, attrs), spatialLayout);
     }
+    case 'MaxPooling1D':
     case 'MaxPooling2D':
-    case 'AveragePooling2D': {
+    case 'MaxPooling3D':
+    case 'AveragePooling1D':
+    case 'AveragePooling2D':
+    case 'AveragePooling3D': {
       const v = g.as(x, spatialLayout);
-      const attrs = windowAttrs(config, tuple(config.pool_size, 2), x.shape, channelsLast, null);
-      const type = layer.className === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool';
+      const attrs = windowAttrs(config, tuple(config.pool_size, x.shape.length - 2), x.shape, channelsLast, null);
+      const type = layer.className.startsWith('Max') ? 'MaxPool' : 'AveragePool';
       return done(g.op(type, [v.name], hint, type === 'AveragePool' ? { ...attrs, count_include_pad: 0 } : attrs), spatialLayout);
     }
+    case 'GlobalAveragePooling1D':
     case 'GlobalAveragePooling2D':
-    case 'GlobalMaxPooling2D': {
+    case 'GlobalAveragePooling3D':
+    case 'GlobalMaxPooling1D':
+    case 'GlobalMaxPooling2D':
+    case 'GlobalMaxPooling3D': {
       const v = g.as(x, spatialLayout);
-      const type = layer.className === 'GlobalMaxPooling2D' ? 'ReduceMax' : 'ReduceMean';
+      const type = layer.className.startsWith('GlobalMax') ? 'ReduceMax' : 'ReduceMean';
       const keep = config.keepdims === true;
-      return done(g.op(type, [v.name], hint, { axes: [2, 3], keepdims: keep ? 1 : 0 }), keep ? spatialLayout : 'keras');
+      const axes = Array.from({ length: x.shape.length - 2 }, (_, i) => i + 2);
+      return done(g.op(type, [v.name], hint, { axes, keepdims: keep ? 1 : 0 }), keep ? spatialLayout : 'keras');
     }
     case 'BatchNormalization': {
       const axis = Number(config.axis);
@@ -300,13 +319,17 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
     case 'ZeroPadding1D':
       return done(padSpatial(g, hint, x, channelsLast, [config.padding as [number, number]]), x.layout);
     case 'ZeroPadding2D':
+    case 'ZeroPadding3D':
       return done(padSpatial(g, hint, x, channelsLast, config.padding as [number, number][]), x.layout);
     case 'Cropping1D':
       return done(cropSpatial(g, hint, x, channelsLast, [config.cropping as [number, number]]), x.layout);
     case 'Cropping2D':
+    case 'Cropping3D':
       return done(cropSpatial(g, hint, x, channelsLast, config.cropping as [number, number][]), x.layout);
     case 'UpSampling1D':
       return done(resize(g, hint, x, channelsLast, [Number(config.size)], false), x.layout);
+    case 'UpSampling3D':
+      return done(resize(g, hint, x, channelsLast, tuple(config.size, 3), false), x.layout);
     case 'UpSampling2D': {
       // onnxruntime's linear Resize wants the channels-first (or batch-first) 4D layout; nearest takes any.
       const bilinear = config.interpolation === 'bilinear';
@@ -346,20 +369,6 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       const k = g.as(x, 'keras');
       const expanded = g.op('Unsqueeze', [k.name, g.int64(hint, [1])], hint);
       return done(g.op('Tile', [expanded, g.int64(hint, [1, Number(config.n), 1])], hint), 'keras');
-    }
-    case 'MaxPooling1D':
-    case 'AveragePooling1D': {
-      const v = g.as(x, spatialLayout);
-      const attrs = windowAttrs(config, tuple(config.pool_size, 1), x.shape, channelsLast, null);
-      const type = layer.className === 'MaxPooling1D' ? 'MaxPool' : 'AveragePool';
-      return done(g.op(type, [v.name], hint, type === 'AveragePool' ? { ...attrs, count_include_pad: 0 } : attrs), spatialLayout);
-    }
-    case 'GlobalAveragePooling1D':
-    case 'GlobalMaxPooling1D': {
-      const v = g.as(x, spatialLayout);
-      const type = layer.className === 'GlobalMaxPooling1D' ? 'ReduceMax' : 'ReduceMean';
-      const keep = config.keepdims === true;
-      return done(g.op(type, [v.name], hint, { axes: [2], keepdims: keep ? 1 : 0 }), keep ? spatialLayout : 'keras');
     }
     case 'RandomCrop': {
       // At inference the central window of the target's aspect ratio, resized: exported when that is a plain crop.

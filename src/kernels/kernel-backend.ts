@@ -16,7 +16,7 @@ import type { Epilogue } from './epilogue.js';
 import type { MatmulKernels } from './matmul/kernels.js';
 import type { MovementKernels } from './movement/index.js';
 import type { OptimizerKernels } from './optimizer/index.js';
-import type { Pool2dKernels } from './pool2d/index.js';
+import type { PoolKernels } from './pool/index.js';
 import type { ReduceKernels } from './reduce/index.js';
 import type { ResizeKernels } from './resize/index.js';
 import type { ResampleKernels } from './resample/index.js';
@@ -24,6 +24,8 @@ import type { AffineTransformKernels } from './affine-transform/index.js';
 import type { GatherKernels } from './gather/index.js';
 import type { BatchNormKernels } from './batch-norm/index.js';
 import type { ConvolutionKernels } from './convolution-kernels.js';
+import type { ConvKernels } from './conv/index.js';
+import type { ConvParams } from './conv/params.js';
 import type { Conv2dParams } from './conv2d/params.js';
 import type { DepthwiseConv2dKernels } from './depthwise-conv2d/index.js';
 import type { DepthwiseConv2dParams } from './depthwise-conv2d/params.js';
@@ -64,10 +66,19 @@ export interface KernelBackend {
   readonly movement: OnStorages<MovementKernels>;
   /** Gradient clipping, weight decay and the update rules of the optimizers. */
   readonly optimizer: OnStorages<OptimizerKernels>;
+  /**
+   * The convolution of any rank (1, 2 or 3 spatial axes; grouped, so depthwise too; its input gradient is
+   * the transposed convolution). Ops use it for rank 3, where no 2D slot applies; the 2D slots below carry
+   * ranks 1 and 2, so a backend can specialise the common case.
+   */
+  readonly conv: ConvolutionKernels<ConvParams, Storage>;
+  /** The depthwise convolution of rank 1 or 2 (rank 1 as a unit height), with its own params. */
   readonly depthwiseConv2d: ConvolutionKernels<DepthwiseConv2dParams, Storage>;
+  /** The grouped convolution of rank 1 or 2 (rank 1 as a unit height), with its own params. */
   readonly conv2d: ConvolutionKernels<Conv2dParams, Storage>;
   readonly matmul: OnStorages<MatmulKernels>;
-  readonly pool2d: OnStorages<Pool2dKernels>;
+  /** Max and average pooling of any rank. */
+  readonly pooling: OnStorages<PoolKernels>;
   readonly resize: OnStorages<ResizeKernels>;
   readonly activation: OnStorages<ActivationKernels>;
   readonly batchNorm: OnStorages<BatchNormKernels>;
@@ -85,10 +96,11 @@ export interface CpuKernels {
   readonly reduce: ReduceKernels;
   readonly movement: MovementKernels;
   readonly optimizer: OptimizerKernels;
+  readonly conv: ConvKernels;
   readonly depthwiseConv2d: DepthwiseConv2dKernels;
   readonly conv2d: Conv2dKernels;
   readonly matmul: MatmulKernels;
-  readonly pool2d: Pool2dKernels;
+  readonly pooling: PoolKernels;
   readonly resize: ResizeKernels;
   readonly activation: ActivationKernels;
   readonly batchNorm: BatchNormKernels;

@@ -14,18 +14,14 @@ import {
 } from './batch-norm/js.js';
 import { typescriptConv2dKernels } from './conv2d/index.js';
 import { cpuBackend } from './cpu-storages.js';
-import {
-  depthwiseConv2dBackwardBias,
-  depthwiseConv2dBackwardInput,
-  depthwiseConv2dBackwardKernel,
-  depthwiseConv2dForward,
-} from './depthwise-conv2d/js.js';
+import { typescriptConvKernels } from './conv/index.js';
+import { typescriptDepthwiseConv2dKernels } from './depthwise-conv2d/index.js';
 import { typescriptElementwiseKernels } from './elementwise/index.js';
 import type { CpuKernels, KernelBackend } from './kernel-backend.js';
 import { typescriptMatmulKernels } from './matmul/kernels.js';
 import { typescriptMovementKernels } from './movement/index.js';
 import { typescriptOptimizerKernels } from './optimizer/index.js';
-import { typescriptPool2dKernels } from './pool2d/index.js';
+import { typescriptPoolKernels } from './pool/index.js';
 import { typescriptReduceKernels } from './reduce/index.js';
 import { typescriptResizeKernels } from './resize/index.js';
 import { typescriptResampleKernels } from './resample/index.js';
@@ -47,15 +43,11 @@ export const typescriptKernels: CpuKernels = {
   reduce: typescriptReduceKernels,
   movement: typescriptMovementKernels,
   optimizer: typescriptOptimizerKernels,
-  depthwiseConv2d: {
-    forward: depthwiseConv2dForward,
-    backwardInput: depthwiseConv2dBackwardInput,
-    backwardKernel: depthwiseConv2dBackwardKernel,
-    backwardBias: depthwiseConv2dBackwardBias,
-  },
+  conv: typescriptConvKernels,
+  depthwiseConv2d: typescriptDepthwiseConv2dKernels,
   conv2d: typescriptConv2dKernels,
   matmul: typescriptMatmulKernels,
-  pool2d: typescriptPool2dKernels,
+  pooling: typescriptPoolKernels,
   resize: typescriptResizeKernels,
   activation: typescriptActivationKernels,
   batchNorm: typescriptBatchNormKernels,

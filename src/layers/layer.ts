@@ -106,9 +106,14 @@ export interface CallOptions {
    * result here.
    */
   mask?: Tensor | null;
+  /**
+   * The states a recurrent layer starts from (Keras's `initial_state` call argument), e.g. `[h, c]` for a
+   * ConvLSTM; other layers ignore it. Default: zeros (or a stateful layer's kept states).
+   */
+  initialState?: readonly Tensor[] | null;
 }
 
-const CALL_OPTION_KEYS = optionKeys<CallOptions>()(['training', 'mask']);
+const CALL_OPTION_KEYS = optionKeys<CallOptions>()(['training', 'mask', 'initialState']);
 
 interface WeightSpec {
   name: string;

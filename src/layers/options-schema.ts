@@ -21,8 +21,10 @@ import { checkSizeInteger, isSizeInteger, MAX_SIZE_ARGUMENT, sizeIntegerWords } 
 import { checkOptionKeys } from '../utils/option-keys.js';
 import type { LayerOptions } from './layer.js';
 import { configToOptions } from './serialize.js';
-import type { DataFormat } from '../ops/conv-args.js';
-import { resolveDataFormat } from './reshaping/common.js';
+import type { DataFormat, LayerPadding } from '../ops/conv-args.js';
+import { normalizeLayerPadding, normalizeOutputPadding, normalizeTuple } from '../ops/conv-args.js';
+import { normalizeSpatialPairs, resolveDataFormat } from './reshaping/common.js';
+import type { SpatialPairs } from './reshaping/common.js';
 
 /** A resolved augmentation factor: what the user gave (written back to the config) and the sorted range. */
 export interface FactorRange {
@@ -307,6 +309,58 @@ export const option = {
         return value;
       },
       toConfig: identity,
+    };
+  },
+  /**
+   * An integer for every spatial axis or one per axis (`kernelSize`, `strides`, `dilationRate`, `poolSize`),
+   * each in `[min, 2^24]`; written to the config as the array.
+   */
+  tuple(rank: number, settings: { required: true; min?: number } | { default: number; min?: number }): OptionSpec<readonly number[]> {
+    const min = settings.min ?? 1;
+    return {
+      resolve: (value, argument, context) => {
+        if (value === undefined || value === null) {
+          if ('default' in settings) return Object.freeze(new Array<number>(rank).fill(settings.default));
+          throw new InvalidArgumentError(argument, value, `${sizeIntegerWords(min)} or an array of ${rank} such integers (it is required)`, context);
+        }
+        return Object.freeze(normalizeTuple(value, rank, argument, min, context));
+      },
+      toConfig: (t) => [...t],
+    };
+  },
+  /** Like {@link option.tuple}, or null (a pooling layer's strides: null stands for the pool size). */
+  tupleOrNull(rank: number, min = 1): OptionSpec<readonly number[] | null> {
+    return {
+      resolve: (value, argument, context) => (value === undefined || value === null ? null : Object.freeze(normalizeTuple(value, rank, argument, min, context))),
+      toConfig: (t) => (t === null ? null : [...t]),
+    };
+  },
+  /** Keras's padding names in any case (written lowercased); `allowed` says which the layer takes. */
+  padding<T extends LayerPadding>(allowed: readonly T[], fallback: T): OptionSpec<T> {
+    return { resolve: (value, _argument, context) => normalizeLayerPadding(value ?? fallback, allowed, context), toConfig: identity };
+  },
+  /**
+   * A transposed convolution's `outputPadding`: null, or a non-negative integer (or one per axis); the
+   * check against the strides is the layer's, once both are known.
+   */
+  outputPadding(rank: number): OptionSpec<readonly number[] | null> {
+    return {
+      resolve: (value, _argument, context) => {
+        const op = normalizeOutputPadding(value, new Array<number>(rank).fill(Infinity), context);
+        return op === null ? null : Object.freeze(op);
+      },
+      toConfig: (t) => (t === null ? null : [...t]),
+    };
+  },
+  /**
+   * `[before, after]` amounts per spatial axis (ZeroPadding's `padding`, Cropping's `cropping`): `n`, one
+   * integer per axis (symmetric), or one pair per axis; written as the pairs.
+   */
+  spatialPairs(rank: number, fallback: number): OptionSpec<SpatialPairs> {
+    return {
+      resolve: (value, argument, context) => normalizeSpatialPairs(value ?? fallback, rank, argument, context),
+      // Keras writes a 1D layer's pair flat (`[before, after]`) and nests the pairs of 2D and 3D layers.
+      toConfig: (pairs) => (rank === 1 ? [...pairs[0]] : pairs.map((p) => [...p])),
     };
   },
   /** `'channels_last'` or `'channels_first'`; absent or null takes `imageDataFormat()` (keras.json). */

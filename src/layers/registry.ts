@@ -10,7 +10,17 @@ import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } 
 import { ELU, LeakyReLU, PReLU, Softmax } from './activations/index.js';
 import { Embedding, Identity, Lambda } from './core/index.js';
 import { GroupNormalization, LayerNormalization, UnitNormalization } from './normalization/index.js';
-import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from './pooling/index.js';
+import {
+  AveragePooling1D,
+  AveragePooling3D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling3D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling3D,
+  MaxPooling1D,
+  MaxPooling3D,
+} from './pooling/index.js';
+import { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D } from './rnn/index.js';
 import { ActivityRegularization, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './regularization/index.js';
 import { Permute, RepeatVector } from './reshaping/index.js';
 import {
@@ -28,8 +38,11 @@ import {
 } from './preprocessing/index.js';
 import {
   Conv1D,
+  Conv1DTranspose,
   Conv2D,
   Conv2DTranspose,
+  Conv3D,
+  Conv3DTranspose,
   DepthwiseConv1D,
   DepthwiseConv2D,
   SeparableConv1D,
@@ -38,7 +51,7 @@ import {
 import { Activation, Dense, Dropout, Flatten, ReLU, Reshape } from './core/index.js';
 import { BatchNormalization } from './normalization/index.js';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling/index.js';
-import { Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D } from './reshaping/index.js';
+import { Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D } from './reshaping/index.js';
 
 /** Builds a layer from its Keras config (snake_case keys). */
 export type LayerFromConfig = (config: Config) => Layer;
@@ -108,12 +121,37 @@ const LAYER_CLASSES: readonly (readonly [className: string, fromConfig: LayerFro
   ['SpatialDropout3D', (c) => SpatialDropout3D.fromConfig(c)],
   ['Subtract', (c) => Subtract.fromConfig(c)],
   ['UnitNormalization', (c) => UnitNormalization.fromConfig(c)],
+  ['AveragePooling3D', (c) => AveragePooling3D.fromConfig(c)],
+  ['Conv1DTranspose', (c) => Conv1DTranspose.fromConfig(c)],
+  ['Conv3D', (c) => Conv3D.fromConfig(c)],
+  ['Conv3DTranspose', (c) => Conv3DTranspose.fromConfig(c)],
+  ['ConvLSTM1D', (c) => ConvLSTM1D.fromConfig(c)],
+  ['ConvLSTM2D', (c) => ConvLSTM2D.fromConfig(c)],
+  ['ConvLSTM3D', (c) => ConvLSTM3D.fromConfig(c)],
+  ['Cropping3D', (c) => Cropping3D.fromConfig(c)],
+  ['GlobalAveragePooling3D', (c) => GlobalAveragePooling3D.fromConfig(c)],
+  ['GlobalMaxPooling3D', (c) => GlobalMaxPooling3D.fromConfig(c)],
+  ['MaxPooling3D', (c) => MaxPooling3D.fromConfig(c)],
+  ['UpSampling3D', (c) => UpSampling3D.fromConfig(c)],
+  ['ZeroPadding3D', (c) => ZeroPadding3D.fromConfig(c)],
 ];
 
-/** Keras 2 / TF.js spellings of classes Keras 3 renamed. */
+/** Keras 3's aliases, and Keras 2 / TF.js spellings of classes Keras 3 renamed. */
 const ALIASES: Readonly<Record<string, string>> = {
   Convolution2D: 'Conv2D',
   Convolution1D: 'Conv1D',
+  Convolution3D: 'Conv3D',
+  Convolution1DTranspose: 'Conv1DTranspose',
+  Convolution2DTranspose: 'Conv2DTranspose',
+  Convolution3DTranspose: 'Conv3DTranspose',
+  Deconvolution2D: 'Conv2DTranspose',
+  Deconvolution3D: 'Conv3DTranspose',
+  SeparableConvolution1D: 'SeparableConv1D',
+  SeparableConvolution2D: 'SeparableConv2D',
+  MaxPool3D: 'MaxPooling3D',
+  AvgPool3D: 'AveragePooling3D',
+  GlobalAvgPool3D: 'GlobalAveragePooling3D',
+  GlobalMaxPool3D: 'GlobalMaxPooling3D',
   MaxPool2D: 'MaxPooling2D',
   AvgPool2D: 'AveragePooling2D',
   GlobalAvgPool2D: 'GlobalAveragePooling2D',

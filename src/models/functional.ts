@@ -141,9 +141,11 @@ export class Functional extends Model {
         throw new ShapeError(`model '${this.name}': layer '${call.layer.name}' has no computed input`);
       }
       const args = computed as Tensor[];
-      // A flag given at the call (a frozen base called with training: false) wins over the model's mode.
-      const training = call.training ?? options.training;
-      if (inference && call.training !== true && !call.listInput && call.outputs.length === 1) {
+      // Keras 3 (functional.py, operation_fn): the flag the model is run with (fit: true, predict and
+      // evaluate: false) overrides the one recorded at the call; the recorded one applies only when the
+      // model is run without one. A frozen base stays in inference through its layers' `trainable`.
+      const training = options.training ?? call.training;
+      if (inference && training !== true && !call.listInput && call.outputs.length === 1) {
         // Conv → BatchNormalization → ReLU runs as one fused kernel call when no one else reads the
         // intermediate outputs.
         const chainCalls = this.soleConsumerChain(call);

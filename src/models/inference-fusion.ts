@@ -12,11 +12,11 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { EpilogueActivation } from '../kernels/epilogue.js';
 import { ShapeError } from '../errors.js';
-import { depthwiseConv2d } from '../ops/depthwise-conv2d.js';
+import { depthwiseConv2d } from '../ops/depthwise-conv.js';
 import type { EpilogueTensors } from '../ops/windowed-op.js';
 import { ZeroPadding2D } from '../layers/reshaping/zero-padding.js';
-import { Conv } from '../layers/convolutional/conv2d.js';
-import { DepthwiseConv } from '../layers/convolutional/depthwise-conv2d.js';
+import { Conv } from '../layers/convolutional/conv.js';
+import { DepthwiseConv } from '../layers/convolutional/depthwise-conv.js';
 import { Activation as ActivationLayer } from '../layers/core/activation.js';
 import { ReLU } from '../layers/core/relu.js';
 import type { Layer } from '../layers/layer.js';

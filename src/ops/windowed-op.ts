@@ -115,7 +115,7 @@ export function runWindowedInference<P>(
 
 /** `activation(y * scale + shift)` per channel as differentiable ops (the unfused arithmetic). */
 function epilogueAsOps(y: Tensor, layout: ChannelLayout, epilogue: EpilogueTensors): Tensor {
-  const channelShape = layout.channelsLast ? [layout.channels] : [layout.channels, 1, 1];
+  const channelShape = layout.channelsLast ? [layout.channels] : [layout.channels, ...new Array<number>(y.rank - 2).fill(1)];
   let out = y;
   if (epilogue.scale !== null) out = mul(out, reshape(epilogue.scale, channelShape));
   if (epilogue.shift !== null) out = add(out, reshape(epilogue.shift, channelShape));

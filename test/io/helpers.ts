@@ -12,6 +12,7 @@ import { Functional } from '../../src/models/functional.js';
 import type { Model } from '../../src/models/model.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { KERAS_LAYER_CASES } from './keras-layer-cases.js';
+import { CONV_FAMILY_LAYER_CASES } from './conv-family-cases.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/keras/io/', import.meta.url));
 
@@ -82,6 +83,7 @@ export const LAYER_CASES: Record<string, LayerCase> = {
   ZeroPadding1D: { config: { padding: [1, 1] }, input: [4, 3] },
   ZeroPadding2D: { config: { padding: [[1, 1], [1, 1]] }, input: [4, 4, 3] },
   ...KERAS_LAYER_CASES,
+  ...CONV_FAMILY_LAYER_CASES,
 };
 
 function make(className: string, config: Config, dtype: FloatDType): Layer {

@@ -87,13 +87,31 @@ const ONNX_CASES: Record<string, OnnxCase[]> = {
     { label: 'channels_first', config: { ...cf, padding: [2, 1] }, input: [3, 4] },
   ],
   ZeroPadding2D: [{ label: 'channels_first, asymmetric', config: { ...cf, padding: [[0, 1], [2, 0]] }, input: [3, 4, 4] }],
+  Conv3D: [
+    { label: 'channels_first, strided, valid', config: { ...cf, filters: 3, kernel_size: [2, 3, 2], strides: [1, 2, 2] }, input: [2, 3, 6, 5] },
+    { label: 'same, dilated, groups', config: { filters: 4, kernel_size: [3, 3, 3], padding: 'same', dilation_rate: [1, 2, 1], groups: 2 }, input: [3, 5, 4, 4] },
+  ],
+  Conv1DTranspose: [
+    { label: 'valid, output_padding', config: { filters: 2, kernel_size: [3], strides: [3], output_padding: [2] }, input: [4, 2] },
+    { label: 'channels_first, dilated', config: { ...cf, filters: 3, kernel_size: [3], dilation_rate: [2], padding: 'same' }, input: [2, 5] },
+  ],
+  Conv3DTranspose: [
+    { label: 'same, stride 2', config: { filters: 2, kernel_size: [3, 3, 3], strides: [2, 2, 2], padding: 'same' }, input: [2, 3, 2, 2] },
+    { label: 'channels_first, output_padding', config: { ...cf, filters: 2, kernel_size: [2, 3, 3], strides: [2, 2, 1], output_padding: [1, 0, 0] }, input: [2, 2, 3, 3] },
+  ],
+  MaxPooling3D: [{ label: 'same, channels_first', config: { ...cf, pool_size: [2, 3, 2], padding: 'same' }, input: [2, 3, 5, 4] }],
+  AveragePooling3D: [{ label: 'same, strided', config: { pool_size: [3, 3, 3], strides: [2, 1, 2], padding: 'same' }, input: [4, 5, 5, 2] }],
+  GlobalAveragePooling3D: [{ label: 'keepdims, channels_first', config: { ...cf, keepdims: true }, input: [2, 3, 4, 4] }],
+  ZeroPadding3D: [{ label: 'channels_first', config: { ...cf, padding: 1 }, input: [2, 2, 3, 3] }],
+  Cropping3D: [{ label: 'channels_first', config: { ...cf, cropping: [[0, 1], [1, 0], [0, 0]] }, input: [2, 3, 3, 3] }],
+  UpSampling3D: [{ label: 'channels_first', config: { ...cf, size: [2, 1, 3] }, input: [2, 2, 3, 2] }],
 };
 
 /** Classes that compute nothing at inference, so export has nothing to check beyond passing through. */
 const NO_OPS = new Set(['InputLayer', 'Dropout']);
 
 /** Classes the exporter refuses, each with an error naming the layer (checked below). */
-const REFUSED = new Set(['Dot', 'PReLU', 'LayerNormalization', 'GroupNormalization', 'UnitNormalization', 'Embedding', 'Resizing', 'CenterCrop', 'Normalization']);
+const REFUSED = new Set(['Dot', 'PReLU', 'LayerNormalization', 'GroupNormalization', 'UnitNormalization', 'Embedding', 'Resizing', 'CenterCrop', 'Normalization', 'ConvLSTM1D', 'ConvLSTM2D', 'ConvLSTM3D']);
 
 function oneLayer(className: string, c: OnnxCase): Model {
   const fromConfig = findLayerClass(className) as NonNullable<ReturnType<typeof findLayerClass>>;

@@ -15,6 +15,9 @@ import {
   kerasModelSequential,
   layerBatchNormalization,
   layerConv2d,
+  layerConv3d,
+  layerConvLstm1d,
+  layerMaxPooling3d,
   layerDense,
   layerDepthwiseConv2d,
   layerFlatten,
@@ -169,7 +172,7 @@ describe('a backend added from outside: opaque device storages, every slot fille
     assert.deepEqual(onDevice.prediction, reference.prediction);
     // The work ran in the device's slots, on its own storages.
     assert.ok(device.counters.allocations > 1000, `allocations: ${device.counters.allocations}`);
-    for (const slot of ['depthwiseConv2d.forward', 'depthwiseConv2d.backwardKernel', 'conv2d.backwardKernel', 'batchNorm.trainingForward', 'optimizer.update', 'optimizer.clip', 'elementwise.binary', 'reduce.reduce', 'movement.gatherRows', 'pool2d.maxBackward', 'matmul.forward']) {
+    for (const slot of ['depthwiseConv2d.forward', 'depthwiseConv2d.backwardKernel', 'conv2d.backwardKernel', 'batchNorm.trainingForward', 'optimizer.update', 'optimizer.clip', 'elementwise.binary', 'reduce.reduce', 'movement.gatherRows', 'pooling.maxBackward', 'matmul.forward']) {
       assert.ok((device.calls.get(slot) ?? 0) > 0, `slot ${slot} was used`);
     }
     const file = join(folder, 'device.keras');
@@ -182,6 +185,32 @@ describe('a backend added from outside: opaque device storages, every slot fille
     const restored = await loadModel(file);
     const x = tensor(Float32Array.from({ length: 2 * 8 * 8 * 2 }, (_, i) => Math.cos(i)), [2, 8, 8, 2]);
     assert.deepEqual(withBackend(typescriptBackend, () => restored.predict(x).dataSync()), withBackend(device.backend, () => onDevice.model.predict(x).dataSync()));
+  });
+
+  test('the rank-generic slots (conv, pooling) run there too: a 3D and a recurrent model train bit for bit', () => {
+    const train = () => {
+      setRandomSeed(11);
+      const model = kerasModelSequential({ inputShape: [4, 6, 6, 1] });
+      layerConv3d(model, { filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' });
+      layerMaxPooling3d(model, { poolSize: [1, 2, 2] });
+      layerFlatten(model, {});
+      layerDense(model, { units: 2 });
+      model.compile({ optimizer: optimizers.sgd({ learningRate: 0.05 }), loss: 'mean_squared_error' });
+      const x = tensor(Float32Array.from({ length: 6 * 4 * 36 }, (_, i) => Math.sin(i * 0.21)), [6, 4, 6, 6, 1]);
+      const y = tensor(Float32Array.from({ length: 12 }, (_, i) => Math.cos(i)), [6, 2]);
+      const losses = model.fit(x, y, { epochs: 2, batchSize: 3, verbose: 0 }).history.loss as number[];
+      const recurrent = kerasModelSequential({ inputShape: [3, 5, 2] });
+      layerConvLstm1d(recurrent, { filters: 2, kernelSize: 3, padding: 'same' });
+      const seq = tensor(Float32Array.from({ length: 2 * 3 * 10 }, (_, i) => Math.cos(i * 0.3)), [2, 3, 5, 2]);
+      return { losses, prediction: Float32Array.from(model.predict(x).dataSync()), sequence: Float32Array.from(recurrent.predict(seq).dataSync()) };
+    };
+    const reference = withBackend(typescriptBackend, train);
+    const device = deviceBackend(true);
+    const result = withBackend(device.backend, train);
+    assert.deepEqual(result, reference);
+    for (const slot of ['conv.forward', 'conv.backwardKernel', 'conv.backwardBias', 'pooling.maxForward', 'pooling.maxBackward', 'conv2d.forward']) {
+      assert.ok((device.calls.get(slot) ?? 0) > 0, `slot ${slot} was used`);
+    }
   });
 
   test('a backend that cannot read synchronously predicts with await data() and refuses dataSync() clearly', async () => {

@@ -4,7 +4,7 @@
  * `inner = 1`; NCHW gives `outer = N`, `inner = H * W`).
  */
 import { describeValue, InvalidArgumentError } from '../../errors.js';
-import { shapeError } from '../param-checks.js';
+import { shapeError } from '../shape-checks.js';
 
 export type { FloatArray } from '../../engine/dtype.js';
 

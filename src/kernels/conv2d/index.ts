@@ -1,4 +1,4 @@
-/** Grouped 2D convolution kernels on plain typed arrays (the naive reference is test-only). */
+/** The `conv2d` slot: 2D grouped-convolution params and their TypeScript kernels (the rank-generic loops). */
 import type { ConvolutionKernels } from '../convolution-kernels.js';
 import { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardKernel, conv2dForward } from './js.js';
 import type { Conv2dParams } from './params.js';
@@ -8,7 +8,9 @@ export type { Conv2dOptions, Conv2dParams, DataFormat, ExplicitPadding, Padding 
 export {
   conv2dInputShape,
   conv2dOutputShape,
+  conv2dParamsOf,
   conv2dSizes,
+  convParamsOfConv2d,
   convTransposeForwardPadding,
   convTransposeOutputLength,
   resolveConv2dParams,

@@ -1,16 +1,16 @@
 /**
- * Shape resolution for the depthwise 2D convolution: turns user-facing shapes and options into the
- * fully resolved integer parameters every kernel implementation (plain JS, later WebAssembly) consumes,
- * so the kernels themselves never validate or derive geometry.
+ * The 2D depthwise params the `depthwiseConv2d` slot takes (what the WebAssembly wrappers receive), as a
+ * view of the rank-generic {@link ConvParams} with `groups = C`: `depthwiseConv2dParamsOf` derives them
+ * (rank 1 as a unit height), `convParamsOfDepthwise` goes back. Geometry and shape checks live in
+ * `conv/params.ts`, once.
  */
-import { ShapeError, UnknownNameError, describeValue } from '../../errors.js';
-import { DATA_FORMATS, PADDINGS, requirePair, requireShape, shapeError } from '../param-checks.js';
-
-export type { FloatArray } from '../../engine/dtype.js';
-
+import { assertInvariant } from '../../errors.js';
+import type { ConvParams } from '../conv/params.js';
+import { isDepthwise, resolveDepthwiseConvParams } from '../conv/params.js';
 import type { ConvGeometry2d, DataFormat, Padding } from '../window.js';
 import { convOutputLength, samePadding } from '../window.js';
 
+export type { FloatArray } from '../../engine/dtype.js';
 export type { DataFormat, Padding };
 export { convOutputLength, samePadding };
 
@@ -22,7 +22,7 @@ export interface DepthwiseConv2dParams extends ConvGeometry2d {
   readonly depthMultiplier: number;
 }
 
-/** The convolution options, as a layer holds them after its own argument normalisation. */
+/** The 2D options, as `resolveDepthwiseConv2dParams` takes them (validated by the caller). */
 export interface DepthwiseConv2dOptions {
   strides: readonly [number, number];
   dilationRate: readonly [number, number];
@@ -30,81 +30,25 @@ export interface DepthwiseConv2dOptions {
   dataFormat: DataFormat;
 }
 
-const CONTEXT = 'depthwiseConv2d';
-
-/**
- * Validates shapes and options and resolves the complete convolution geometry.
- *
- * @param inputShape `[N, H, W, C]` for `channels_last`, `[N, C, H, W]` for `channels_first`.
- * @param kernelShape Always Keras's `[kernelHeight, kernelWidth, inChannels, depthMultiplier]`.
- * @throws ShapeError when a shape has the wrong rank, a non-positive-integer dimension, mismatched
- *   channels, or (with `valid` padding) leaves no output pixels.
- * @throws InvalidArgumentError when strides, dilation rate, padding or data format are not allowed.
- */
-export function resolveDepthwiseConv2dParams(
-  inputShape: readonly number[],
-  kernelShape: readonly number[],
-  options: DepthwiseConv2dOptions,
-): DepthwiseConv2dParams {
-  const { padding, dataFormat } = options;
-  if (!DATA_FORMATS.includes(dataFormat)) throw new UnknownNameError('dataFormat', dataFormat, DATA_FORMATS, CONTEXT);
-  if (!PADDINGS.includes(padding)) throw new UnknownNameError('padding', padding, PADDINGS, CONTEXT);
-  const [strideHeight, strideWidth] = requirePair(CONTEXT, 'strides', options.strides);
-  const [dilationHeight, dilationWidth] = requirePair(CONTEXT, 'dilationRate', options.dilationRate);
-
-  const channelsLast = dataFormat === 'channels_last';
-  const input = requireShape(CONTEXT, 
-    'inputShape',
-    inputShape,
-    channelsLast ? ['batch', 'height', 'width', 'channels'] : ['batch', 'channels', 'height', 'width'],
-  );
-  const [kernelHeight, kernelWidth, kernelChannels, depthMultiplier] = requireShape(CONTEXT, 'kernelShape', kernelShape, [
-    'kernelHeight',
-    'kernelWidth',
-    'inChannels',
-    'depthMultiplier',
-  ]);
-  const [batch, inHeight, inWidth, inChannels] = channelsLast
-    ? input
-    : [input[0], input[2], input[3], input[1]];
-
-  if (kernelChannels !== inChannels) {
-    throw shapeError(CONTEXT, 
-      'kernelShape[2]',
-      kernelChannels,
-      `${inChannels} to match the ${inChannels} channels of input shape ${describeValue(inputShape)} (${dataFormat}); ` +
-        `kernel shape ${describeValue(kernelShape)}`,
-    );
-  }
-
-  const outHeight = convOutputLength(inHeight, kernelHeight, strideHeight, dilationHeight, padding);
-  const outWidth = convOutputLength(inWidth, kernelWidth, strideWidth, dilationWidth, padding);
-  const axes = [
-    ['height', inHeight, kernelHeight, dilationHeight, outHeight],
-    ['width', inWidth, kernelWidth, dilationWidth, outWidth],
-  ] as const;
-  for (const [axis, size, k, d, out] of axes) {
-    if (out <= 0) {
-      throw new ShapeError(
-        `${CONTEXT}: input ${axis} ${size} is smaller than the dilated kernel ${axis} ${(k - 1) * d + 1} ` +
-          `(kernel ${axis} ${k}, dilation ${d}) with padding 'valid', which would give output ${axis} ${out}; ` +
-          `use a larger input, a smaller kernel or dilation, or padding 'same'.`,
-      );
-    }
-  }
-
-  const [padTop, padBottom] =
-    padding === 'same' ? samePadding(inHeight, kernelHeight, strideHeight, dilationHeight) : [0, 0];
-  const [padLeft, padRight] = padding === 'same' ? samePadding(inWidth, kernelWidth, strideWidth, dilationWidth) : [0, 0];
-
+/** Depthwise `p` (rank 1 or 2) as the 2D slot's params: a rank-1 convolution gets a unit height. */
+export function depthwiseConv2dParamsOf(p: ConvParams): DepthwiseConv2dParams {
+  assertInvariant(p.rank <= 2 && isDepthwise(p), () => `depthwiseConv2dParamsOf: rank ${p.rank}, ${p.groups} groups of ${p.inChannelsPerGroup} channels`);
+  const two = (values: readonly number[], fill: number) => (p.rank === 2 ? values : [fill, values[0]]);
+  const [inHeight, inWidth] = two(p.inSize, 1);
+  const [kernelHeight, kernelWidth] = two(p.kernelSize, 1);
+  const [strideHeight, strideWidth] = two(p.strides, 1);
+  const [dilationHeight, dilationWidth] = two(p.dilations, 1);
+  const [padTop, padLeft] = two(p.padBefore, 0);
+  const [padBottom, padRight] = two(p.padAfter, 0);
+  const [outHeight, outWidth] = two(p.outSize, 1);
   return {
-    batch,
+    batch: p.batch,
     inHeight,
     inWidth,
-    inChannels,
+    inChannels: p.inChannels,
     kernelHeight,
     kernelWidth,
-    depthMultiplier,
+    depthMultiplier: p.outChannelsPerGroup,
     strideHeight,
     strideWidth,
     dilationHeight,
@@ -115,18 +59,46 @@ export function resolveDepthwiseConv2dParams(
     padRight,
     outHeight,
     outWidth,
-    outChannels: inChannels * depthMultiplier,
-    dataFormat,
+    outChannels: p.outChannels,
+    dataFormat: p.dataFormat,
   };
 }
 
+/** The rank-2 grouped {@link ConvParams} (`groups = C`) of depthwise params: what the TypeScript loops take. */
+export function convParamsOfDepthwise(p: DepthwiseConv2dParams): ConvParams {
+  return {
+    rank: 2,
+    batch: p.batch,
+    inChannels: p.inChannels,
+    outChannels: p.outChannels,
+    groups: p.inChannels,
+    inChannelsPerGroup: 1,
+    outChannelsPerGroup: p.depthMultiplier,
+    inSize: [p.inHeight, p.inWidth],
+    kernelSize: [p.kernelHeight, p.kernelWidth],
+    strides: [p.strideHeight, p.strideWidth],
+    dilations: [p.dilationHeight, p.dilationWidth],
+    padBefore: [p.padTop, p.padLeft],
+    padAfter: [p.padBottom, p.padRight],
+    outSize: [p.outHeight, p.outWidth],
+    dataFormat: p.dataFormat,
+  };
+}
+
+/**
+ * Resolves depthwise 2D geometry from shapes and validated options (tests and benchmarks build params
+ * this way).
+ *
+ * @param inputShape `[N, H, W, C]` for `channels_last`, `[N, C, H, W]` for `channels_first`.
+ * @param kernelShape Keras's `[kernelHeight, kernelWidth, inChannels, depthMultiplier]`.
+ * @throws ShapeError when the shapes do not fit each other (see `resolveDepthwiseConvParams`).
+ */
+export function resolveDepthwiseConv2dParams(inputShape: readonly number[], kernelShape: readonly number[], options: DepthwiseConv2dOptions): DepthwiseConv2dParams {
+  return depthwiseConv2dParamsOf(resolveDepthwiseConvParams(inputShape, kernelShape, options, 'depthwiseConv2d'));
+}
+
 /** Element counts of the four kinds of buffer a kernel touches; what callers must allocate. */
-export function depthwiseConv2dSizes(p: DepthwiseConv2dParams): {
-  input: number;
-  kernel: number;
-  bias: number;
-  output: number;
-} {
+export function depthwiseConv2dSizes(p: DepthwiseConv2dParams): { input: number; kernel: number; bias: number; output: number } {
   return {
     input: p.batch * p.inHeight * p.inWidth * p.inChannels,
     kernel: p.kernelHeight * p.kernelWidth * p.inChannels * p.depthMultiplier,
@@ -135,11 +107,7 @@ export function depthwiseConv2dSizes(p: DepthwiseConv2dParams): {
   };
 }
 
-/**
- * Output shape in the params' data format: `[N, OH, OW, C*dm]` or `[N, C*dm, OH, OW]`.
- */
+/** Output shape in the params' data format: `[N, OH, OW, C*dm]` or `[N, C*dm, OH, OW]`. */
 export function depthwiseConv2dOutputShape(p: DepthwiseConv2dParams): [number, number, number, number] {
-  return p.dataFormat === 'channels_last'
-    ? [p.batch, p.outHeight, p.outWidth, p.outChannels]
-    : [p.batch, p.outChannels, p.outHeight, p.outWidth];
+  return p.dataFormat === 'channels_last' ? [p.batch, p.outHeight, p.outWidth, p.outChannels] : [p.batch, p.outChannels, p.outHeight, p.outWidth];
 }

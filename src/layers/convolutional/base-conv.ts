@@ -1,34 +1,30 @@
 /**
- * What every convolution layer shares (Keras's `BaseConv`, `BaseDepthwiseConv`, `BaseSeparableConv`,
- * `BaseConvTranspose` all repeat it): the window arguments and their validation, the input checks, the
- * output-shape rule, the window part of the config, and running rank-1 layers on the 2D ops through a
- * unit height axis.
+ * What every convolution layer shares, of any rank (Keras's `BaseConv`, `BaseDepthwiseConv`,
+ * `BaseSeparableConv`, `BaseConvTranspose` all repeat it): the window options and their schema entries,
+ * the stride/dilation rule, the input checks, the output-shape rule and weight creation. A concrete layer
+ * (`Conv3D`, `DepthwiseConv1D`, ...) is then a declaration: its class name, its rank and its options.
  */
 
 import type { Activation, ActivationIdentifier } from '../../activations/index.js';
-import { getActivation } from '../../activations/index.js';
-import { imageDataFormat } from '../../config/keras-config.js';
 import type { Constraint, ConstraintIdentifier } from '../../constraints/index.js';
-import { getConstraint } from '../../constraints/index.js';
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import type { Variable } from '../../engine/variable.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import { checkSizeInteger, sizeIntegerWords } from '../../utils/arguments.js';
 import type { Initializer, InitializerIdentifier } from '../../initializers/index.js';
-import { getInitializer } from '../../initializers/index.js';
-import type { Config } from '../../serialization/keras-object.js';
+import type { SpatialRank } from '../../kernels/conv/params.js';
+import { SPATIAL_AXES } from '../../kernels/conv/params.js';
 import { convOutputLength } from '../../kernels/window.js';
-import type { DataFormat, IntOrTuple, Padding } from '../../ops/conv-args.js';
-import { normalizeDataFormat, normalizePadding, normalizeTuple } from '../../ops/conv-args.js';
-import { reshape } from '../../ops/shape-ops.js';
+import type { DataFormat, IntOrTuple, LayerPadding } from '../../ops/conv-args.js';
 import type { Regularizer, RegularizerIdentifier } from '../../regularizers/index.js';
-import { getRegularizer } from '../../regularizers/index.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
+import { option } from '../options-schema.js';
+import { serializeOrNull } from '../serialize.js';
 
 /** Keras's paddings; 'causal' only for Conv1D. */
-export type ConvPadding = Padding | 'causal';
+export type ConvPadding = LayerPadding;
 
 /** The arguments every convolution layer takes, in camelCase. */
 export interface BaseConvOptions extends LayerOptions {
@@ -36,7 +32,7 @@ export interface BaseConvOptions extends LayerOptions {
   kernelSize: IntOrTuple;
   /** Default 1. A stride ≠ 1 cannot be combined with a dilation rate ≠ 1. */
   strides?: IntOrTuple;
-  /** 'valid' (default) or 'same', any case; 'same' puts the odd pixel of padding at the bottom/right. */
+  /** 'valid' (default) or 'same', any case; 'same' puts the odd pixel of padding at the end of each axis. */
   padding?: string;
   /** Defaults to `imageDataFormat()` (keras.json, else 'channels_last'). */
   dataFormat?: DataFormat | null;
@@ -52,14 +48,24 @@ export interface BaseConvOptions extends LayerOptions {
   biasConstraint?: ConstraintIdentifier;
 }
 
-/** The validated window arguments. */
+/** The schema entries of the window options, for a layer of `rank` spatial axes (spread into its schema). */
+export function windowSchema(rank: SpatialRank, paddings: readonly ConvPadding[] = ['valid', 'same']) {
+  return {
+    kernelSize: option.tuple(rank, { required: true }),
+    strides: option.tuple(rank, { default: 1 }),
+    padding: option.padding(paddings, 'valid'),
+    dataFormat: option.dataFormat(),
+    dilationRate: option.tuple(rank, { default: 1 }),
+  };
+}
+
+/** The validated window arguments, as the base class holds them. */
 export interface WindowArgs {
-  rank: 1 | 2;
-  kernelSize: number[];
-  strides: number[];
+  kernelSize: readonly number[];
+  strides: readonly number[];
   padding: ConvPadding;
   dataFormat: DataFormat;
-  dilationRate: number[];
+  dilationRate: readonly number[];
   activation: Activation;
   useBias: boolean;
   biasInitializer: Initializer;
@@ -74,37 +80,12 @@ export interface WeightArgs {
   constraint: Constraint | null;
 }
 
-/** The config keys `windowConfig` writes. */
-export const WINDOW_CONFIG_KEYS: readonly string[] = ['kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'activation', 'use_bias'];
-
-/** Refuses a missing or non-object options argument, naming the class. */
-export function requireOptions(options: unknown, className: string): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', options, `an object of ${className} options`, className);
-  }
-}
-
-/** A positive integer argument (`filters`, `depthMultiplier`, `groups`); `fallback` when omitted, else required. */
-export function requirePositiveInteger(value: unknown, argument: string, className: string, fallback?: number): number {
-  const resolved = value === undefined || value === null ? fallback : value;
-  if (resolved === undefined) throw new InvalidArgumentError(argument, value, `${sizeIntegerWords()} (it is required)`, className);
-  return checkSizeInteger(resolved, argument, 1, className);
-}
-
 /**
- * Validates the window arguments. Throws before the layer exists, so a bad call leaves nothing behind.
- * The stride/dilation rule is Keras's documented contract for every convolution layer.
+ * The documented contract of every convolution layer (Keras 3.15's BaseConv computes it anyway; its
+ * ConvLSTM refuses it): a stride ≠ 1 is incompatible with a dilation rate ≠ 1.
  */
-export function resolveWindowArgs(options: BaseConvOptions, rank: 1 | 2, className: string, allowCausal = false): WindowArgs {
-  requireOptions(options, className);
-  const tuple = `a positive integer or an array of ${rank} positive integer${rank === 1 ? '' : 's'}`;
-  if (options.kernelSize === undefined || options.kernelSize === null) {
-    throw new InvalidArgumentError('kernelSize', options.kernelSize, `${tuple} (it is required)`, className);
-  }
-  const kernelSize = normalizeTuple(options.kernelSize, rank, 'kernelSize', 1, className);
-  const strides = normalizeTuple(options.strides ?? 1, rank, 'strides', 1, className);
-  const dilationRate = normalizeTuple(options.dilationRate ?? 1, rank, 'dilationRate', 1, className);
-  if (strides.some((s) => s !== 1) && dilationRate.some((d) => d !== 1)) {
+export function checkStridesAndDilation(args: { strides: readonly number[]; dilationRate: readonly number[] }, options: { strides?: unknown; dilationRate?: unknown }, className: string): void {
+  if (args.strides.some((s) => s !== 1) && args.dilationRate.some((d) => d !== 1)) {
     throw new InvalidArgumentError(
       'strides',
       { strides: options.strides, dilationRate: options.dilationRate },
@@ -112,41 +93,6 @@ export function resolveWindowArgs(options: BaseConvOptions, rank: 1 | 2, classNa
       className,
     );
   }
-  const lowered = typeof options.padding === 'string' ? options.padding.toLowerCase() : options.padding;
-  let padding: ConvPadding;
-  if (allowCausal && lowered === 'causal') padding = 'causal';
-  else if (allowCausal && lowered !== 'valid' && lowered !== 'same' && lowered !== undefined) {
-    throw new InvalidArgumentError('padding', options.padding, "'valid', 'same' or 'causal' (case-insensitive)", className);
-  } else padding = normalizePadding(options.padding ?? 'valid', className);
-  const useBias = options.useBias ?? true;
-  if (typeof useBias !== 'boolean') throw new InvalidArgumentError('useBias', options.useBias, 'true or false', className);
-  const dataFormat =
-    options.dataFormat === undefined || options.dataFormat === null ? imageDataFormat() : normalizeDataFormat(options.dataFormat, className);
-  return {
-    rank,
-    kernelSize,
-    strides,
-    padding,
-    dataFormat,
-    dilationRate,
-    activation: getActivation(options.activation, 'activation'),
-    useBias,
-    biasInitializer: getInitializer(options.biasInitializer ?? 'zeros', 'biasInitializer'),
-    biasRegularizer: getRegularizer(options.biasRegularizer, 'biasRegularizer'),
-    biasConstraint: getConstraint(options.biasConstraint, 'biasConstraint'),
-  };
-}
-
-/** Resolves `<prefix>Initializer`, `<prefix>Regularizer`, `<prefix>Constraint` (e.g. `depthwise…`). */
-export function resolveWeightArgs(
-  options: Partial<Record<string, unknown>>,
-  prefix: 'kernel' | 'depthwise' | 'pointwise',
-): WeightArgs {
-  return {
-    initializer: getInitializer((options[`${prefix}Initializer`] ?? 'glorot_uniform') as InitializerIdentifier, `${prefix}Initializer`),
-    regularizer: getRegularizer(options[`${prefix}Regularizer`] as RegularizerIdentifier, `${prefix}Regularizer`),
-    constraint: getConstraint(options[`${prefix}Constraint`] as ConstraintIdentifier, `${prefix}Constraint`),
-  };
 }
 
 /** Refuses `weights` of the wrong count before anything is built, naming Keras's weight order. */
@@ -156,12 +102,19 @@ export function checkWeightCount(weights: readonly Tensor[] | undefined, names: 
   }
 }
 
+/** Refuses a missing or non-object options argument, naming the class. */
+export function requireOptions(options: unknown, className: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError('options', options, `an object of ${className} options`, className);
+  }
+}
+
 /**
  * The base of every convolution layer: holds the window arguments, checks inputs (rank, a defined and
- * unchanging channel axis), computes output shapes and runs rank-1 layers on the 2D ops.
+ * unchanging channel axis), computes output shapes and creates the weights.
  */
 export abstract class BaseConv extends Layer {
-  readonly rank: 1 | 2;
+  readonly rank: SpatialRank;
   readonly kernelSize: readonly number[];
   readonly strides: readonly number[];
   readonly padding: ConvPadding;
@@ -177,9 +130,9 @@ export abstract class BaseConv extends Layer {
   /** The bias, once built with `useBias`. */
   bias: Variable | null = null;
 
-  protected constructor(options: LayerOptions, args: WindowArgs, className: string) {
+  protected constructor(options: LayerOptions, rank: SpatialRank, args: WindowArgs, className: string) {
     super(options, className);
-    this.rank = args.rank;
+    this.rank = rank;
     this.kernelSize = args.kernelSize;
     this.strides = args.strides;
     this.padding = args.padding;
@@ -229,7 +182,7 @@ export abstract class BaseConv extends Layer {
   }
 
   protected override assertInputCompatible(inputShape: SymbolicShape): void {
-    const spatial = this.rank === 1 ? ['steps'] : ['height', 'width'];
+    const spatial = this.rank === 1 ? ['steps'] : SPATIAL_AXES[this.rank];
     const axes = this.dataFormat === 'channels_last' ? ['batch', ...spatial, 'channels'] : ['batch', 'channels', ...spatial];
     if (inputShape.length !== this.rank + 2) {
       throw new ShapeError(
@@ -264,39 +217,8 @@ export abstract class BaseConv extends Layer {
     return this.dataFormat === 'channels_last' ? [inputShape[0], ...spatial, channels] : [inputShape[0], channels, ...spatial];
   }
 
-  /** A per-axis tuple as the 2D ops take it: rank-1 layers get a unit height. */
-  protected pair(values: readonly number[], unit = 1): [number, number] {
-    return this.rank === 1 ? [unit, values[0]] : [values[0], values[1]];
-  }
-
-  /** Rank-1 inputs `[N, L, C]` / `[N, C, L]` become `[N, 1, L, C]` / `[N, C, 1, L]` (storage shared). */
-  protected to2d(x: Tensor): Tensor {
-    if (this.rank === 2) return x;
-    const [n, a, b] = x.shape;
-    return reshape(x, this.dataFormat === 'channels_last' ? [n, 1, a, b] : [n, a, 1, b]);
-  }
-
-  /** Undoes `to2d` on the output and applies the activation. */
-  protected finish(y: Tensor): Tensor {
-    const out = this.rank === 2 ? y : reshape(y, this.dataFormat === 'channels_last' ? [y.shape[0], y.shape[2], y.shape[3]] : [y.shape[0], y.shape[1], y.shape[3]]);
-    return this.activation.apply(out);
-  }
-
-  /** A rank-1 kernel `[k, a, b]` as the 2D ops take it: `[1, k, a, b]` (storage shared). */
-  protected kernel2d(kernel: Tensor): Tensor {
-    return this.rank === 2 ? kernel : reshape(kernel, [1, ...kernel.shape]);
-  }
-
-  /** The window part of Keras's config. */
-  protected windowConfig(): Config {
-    return {
-      kernel_size: [...this.kernelSize],
-      strides: [...this.strides],
-      padding: this.padding,
-      data_format: this.dataFormat,
-      dilation_rate: [...this.dilationRate],
-      activation: this.activation.name,
-      use_bias: this.useBias,
-    };
+  /** The config: the base layer's, the layer's own options, and Keras's always-present activity regularizer. */
+  protected convConfig(own: Config): Config {
+    return { ...super.getConfig(), ...own, activity_regularizer: serializeOrNull(this.activityRegularizer) };
   }
 }

@@ -1,22 +1,20 @@
-/** Keras's `Conv1D`, run on the 2D convolution kernels through a unit height axis. */
+/** Keras's `Conv1D`: the rank-generic `Conv` with 1 spatial axis. */
 
 import type { Config } from '../../serialization/keras-object.js';
 import { layerFunction } from '../layer-function.js';
-import { configToOptions } from '../serialize.js';
-import type { ConvOptions } from './conv2d.js';
-import { Conv, CONV_CONFIG_KEYS } from './conv2d.js';
+import type { ConvOptions } from './conv.js';
+import { Conv, convSpec } from './conv.js';
 
-/**
- * The options of `Conv1D`: those of `Conv2D`, with one-element windows, and `padding` also accepting
- * 'causal' (left padding by `(kernelSize - 1) * dilationRate`, so output step t depends on inputs ≤ t).
- */
+/** The options of `Conv1D`: Keras's arguments in camelCase (windows of 1 integer). */
 export type Conv1DOptions = ConvOptions;
 
-const CLASS_NAME = 'Conv1D';
+const SPEC = convSpec('Conv1D', 1, ['valid', 'same', 'causal']);
 
 /**
- * 1D convolution (Keras's `Conv1D`) over `[batch, steps, channels]` (or `[batch, channels, steps]`):
- * kernel `[k, C / groups, filters]`, bias `[filters]`.
+ * 1D convolution (Keras's `Conv1D`, alias `Convolution1D`) over `[batch, steps, channels]` (or
+ * `[batch, channels, steps]`); `padding` also takes 'causal' (left padding by `(kernelSize - 1) * dilationRate`,
+ * so output step t depends on inputs ≤ t): kernel
+ * `[...kernelSize, C / groups, filters]`, bias `[filters]`.
  *
  * @example
  * ```ts
@@ -25,10 +23,10 @@ const CLASS_NAME = 'Conv1D';
  * ```
  */
 export class Conv1D extends Conv {
-  readonly className = CLASS_NAME;
+  readonly className = 'Conv1D';
 
   constructor(options: Conv1DOptions) {
-    super(options, 1, CLASS_NAME, true);
+    super(options, SPEC);
   }
 
   /**
@@ -40,7 +38,7 @@ export class Conv1D extends Conv {
    * ```
    */
   static fromConfig(config: Config): Conv1D {
-    return new Conv1D(configToOptions(config, CONV_CONFIG_KEYS, CLASS_NAME) as unknown as Conv1DOptions);
+    return new Conv1D(SPEC.options.optionsFromConfig(config));
   }
 }
 

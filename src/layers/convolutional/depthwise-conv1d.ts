@@ -1,19 +1,19 @@
-/** Keras's `DepthwiseConv1D`, run on the 2D depthwise op through a unit height axis. */
+/** Keras's `DepthwiseConv1D`: the rank-generic `DepthwiseConv` with 1 spatial axis. */
 
 import type { Config } from '../../serialization/keras-object.js';
 import { layerFunction } from '../layer-function.js';
-import { configToOptions } from '../serialize.js';
-import type { DepthwiseConv2DOptions } from './depthwise-conv2d.js';
-import { DEPTHWISE_CONFIG_KEYS, DepthwiseConv } from './depthwise-conv2d.js';
+import type { DepthwiseConvOptions } from './depthwise-conv.js';
+import { DepthwiseConv, depthwiseConvSpec } from './depthwise-conv.js';
 
-/** The options of `DepthwiseConv1D`: those of `DepthwiseConv2D` with one-element windows. */
-export type DepthwiseConv1DOptions = DepthwiseConv2DOptions;
+/** The options of `layerDepthwiseConv1d`: Keras's arguments in camelCase. */
+export type DepthwiseConv1DOptions = DepthwiseConvOptions;
 
-const CLASS_NAME = 'DepthwiseConv1D';
+const SPEC = depthwiseConvSpec('DepthwiseConv1D', 1);
 
 /**
- * Depthwise 1D convolution (Keras's `DepthwiseConv1D`) over `[batch, steps, channels]` (or
- * `[batch, channels, steps]`): kernel `[k, C, depthMultiplier]`, bias `[C * depthMultiplier]`.
+ * Depthwise 1D convolution (Keras's `DepthwiseConv1D`) over `[batch, steps, channels]` (or `[batch, channels, steps]`): kernel
+ * `[...kernelSize, inChannels, depthMultiplier]`, bias `[inChannels * depthMultiplier]`, weights in the order
+ * `[depthwise_kernel, bias]`; output channel `c * depthMultiplier + m`.
  *
  * @example
  * ```ts
@@ -22,10 +22,10 @@ const CLASS_NAME = 'DepthwiseConv1D';
  * ```
  */
 export class DepthwiseConv1D extends DepthwiseConv {
-  readonly className = CLASS_NAME;
+  readonly className = 'DepthwiseConv1D';
 
   constructor(options: DepthwiseConv1DOptions) {
-    super(options, 1, CLASS_NAME);
+    super(options, SPEC);
   }
 
   /**
@@ -37,12 +37,14 @@ export class DepthwiseConv1D extends DepthwiseConv {
    * ```
    */
   static fromConfig(config: Config): DepthwiseConv1D {
-    return new DepthwiseConv1D(configToOptions(config, DEPTHWISE_CONFIG_KEYS, CLASS_NAME) as unknown as DepthwiseConv1DOptions);
+    return new DepthwiseConv1D(SPEC.options.optionsFromConfig(config));
   }
 }
 
 /**
- * Creates a `DepthwiseConv1D` layer and composes it with `object` (Keras's `layer_depthwise_conv_1d`).
+ * Creates a `DepthwiseConv1D` layer and composes it with `object` (Keras's `layer_depthwise_conv_1d`):
+ * nothing → the layer; a Sequential model → that model with the layer added; a symbolic tensor → the
+ * output tensor; a tensor → the computed output.
  *
  * @example
  * ```ts

@@ -1,17 +1,31 @@
-/** The convolution layers and their `layerXxx` functions. */
+/** The convolution layers and their `layerXxx` functions: rank-generic bases, and each class a declaration. */
 export { BaseConv } from './base-conv.js';
 export type { BaseConvOptions, ConvPadding } from './base-conv.js';
-export { Conv, Conv2D, layerConv2d } from './conv2d.js';
-export type { ConvOptions } from './conv2d.js';
+export { Conv } from './conv.js';
+export type { ConvOptions } from './conv.js';
 export { Conv1D, layerConv1d } from './conv1d.js';
 export type { Conv1DOptions } from './conv1d.js';
+export { Conv2D, layerConv2d } from './conv2d.js';
+export type { Conv2DOptions } from './conv2d.js';
+export { Conv3D, layerConv3d } from './conv3d.js';
+export type { Conv3DOptions } from './conv3d.js';
+export { ConvTranspose } from './conv-transpose.js';
+export type { ConvTransposeOptions } from './conv-transpose.js';
+export { Conv1DTranspose, layerConv1dTranspose } from './conv1d-transpose.js';
+export type { Conv1DTransposeOptions } from './conv1d-transpose.js';
 export { Conv2DTranspose, layerConv2dTranspose } from './conv2d-transpose.js';
 export type { Conv2DTransposeOptions } from './conv2d-transpose.js';
-export { DepthwiseConv, DepthwiseConv2D, layerDepthwiseConv2d } from './depthwise-conv2d.js';
-export type { DepthwiseConv2DOptions } from './depthwise-conv2d.js';
+export { Conv3DTranspose, layerConv3dTranspose } from './conv3d-transpose.js';
+export type { Conv3DTransposeOptions } from './conv3d-transpose.js';
+export { DepthwiseConv } from './depthwise-conv.js';
+export type { DepthwiseConvOptions } from './depthwise-conv.js';
 export { DepthwiseConv1D, layerDepthwiseConv1d } from './depthwise-conv1d.js';
 export type { DepthwiseConv1DOptions } from './depthwise-conv1d.js';
-export { SeparableConv, SeparableConv2D, layerSeparableConv2d } from './separable-conv2d.js';
-export type { SeparableConvOptions } from './separable-conv2d.js';
+export { DepthwiseConv2D, layerDepthwiseConv2d } from './depthwise-conv2d.js';
+export type { DepthwiseConv2DOptions } from './depthwise-conv2d.js';
+export { SeparableConv } from './separable-conv.js';
+export type { SeparableConvOptions } from './separable-conv.js';
 export { SeparableConv1D, layerSeparableConv1d } from './separable-conv1d.js';
 export type { SeparableConv1DOptions } from './separable-conv1d.js';
+export { SeparableConv2D, layerSeparableConv2d } from './separable-conv2d.js';
+export type { SeparableConv2DOptions } from './separable-conv2d.js';

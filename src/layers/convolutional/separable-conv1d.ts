@@ -1,19 +1,18 @@
-/** Keras's `SeparableConv1D`, run on the 2D depthwise and pointwise ops through a unit height axis. */
+/** Keras's `SeparableConv1D`: the rank-generic `SeparableConv` with 1 spatial axis. */
 
 import type { Config } from '../../serialization/keras-object.js';
 import { layerFunction } from '../layer-function.js';
-import { configToOptions } from '../serialize.js';
-import type { SeparableConvOptions } from './separable-conv2d.js';
-import { SEPARABLE_CONFIG_KEYS, SeparableConv } from './separable-conv2d.js';
+import type { SeparableConvOptions } from './separable-conv.js';
+import { SeparableConv, separableConvSpec } from './separable-conv.js';
 
-/** The options of `SeparableConv1D`: those of `SeparableConv2D` with one-element windows. */
+/** The options of `SeparableConv1D`: Keras's arguments in camelCase. */
 export type SeparableConv1DOptions = SeparableConvOptions;
 
-const CLASS_NAME = 'SeparableConv1D';
+const SPEC = separableConvSpec('SeparableConv1D', 1);
 
 /**
- * Depthwise-separable 1D convolution (Keras's `SeparableConv1D`): weights `depthwise_kernel [k, C, dm]`,
- * `pointwise_kernel [1, C * dm, filters]`, `bias [filters]`.
+ * Depthwise-separable 1D convolution (Keras's `SeparableConv1D`, alias `SeparableConvolution1D`): a
+ * depthwise convolution with `depthMultiplier` filters per channel, then a pointwise one to `filters` channels.
  *
  * @example
  * ```ts
@@ -22,10 +21,10 @@ const CLASS_NAME = 'SeparableConv1D';
  * ```
  */
 export class SeparableConv1D extends SeparableConv {
-  readonly className = CLASS_NAME;
+  readonly className = 'SeparableConv1D';
 
   constructor(options: SeparableConv1DOptions) {
-    super(options, 1, CLASS_NAME);
+    super(options, SPEC);
   }
 
   /**
@@ -37,7 +36,7 @@ export class SeparableConv1D extends SeparableConv {
    * ```
    */
   static fromConfig(config: Config): SeparableConv1D {
-    return new SeparableConv1D(configToOptions(config, SEPARABLE_CONFIG_KEYS, CLASS_NAME) as unknown as SeparableConv1DOptions);
+    return new SeparableConv1D(SPEC.options.optionsFromConfig(config));
   }
 }
 

@@ -1,19 +1,26 @@
-/** The 2D pooling layers. */
-export { Pooling2D } from './pooling2d-base.js';
-export type { Pooling2DOptions } from './pooling2d-base.js';
-export { MaxPooling2D, layerMaxPooling2d } from './max-pooling2d.js';
-export type { MaxPooling2DOptions } from './max-pooling2d.js';
-export { AveragePooling2D, layerAveragePooling2d } from './average-pooling2d.js';
-export type { AveragePooling2DOptions } from './average-pooling2d.js';
+/** The pooling layers, 1D to 3D: windowed max and average pooling, and global pooling. */
+export { Pooling } from './pooling.js';
+export type { PoolingOptions } from './pooling.js';
+export { MaxPooling1D, MaxPooling2D, MaxPooling3D, layerMaxPooling1d, layerMaxPooling2d, layerMaxPooling3d } from './max-pooling.js';
+export type { MaxPooling1DOptions, MaxPooling2DOptions, MaxPooling3DOptions } from './max-pooling.js';
+export { AveragePooling1D, AveragePooling2D, AveragePooling3D, layerAveragePooling1d, layerAveragePooling2d, layerAveragePooling3d } from './average-pooling.js';
+export type { AveragePooling1DOptions, AveragePooling2DOptions, AveragePooling3DOptions } from './average-pooling.js';
 export {
+  GlobalPooling,
+  GlobalAveragePooling1D,
   GlobalAveragePooling2D,
+  GlobalAveragePooling3D,
+  GlobalMaxPooling1D,
   GlobalMaxPooling2D,
-  GlobalPooling2D,
+  GlobalMaxPooling3D,
+  layerGlobalAveragePooling1d,
   layerGlobalAveragePooling2d,
+  layerGlobalAveragePooling3d,
+  layerGlobalMaxPooling1d,
   layerGlobalMaxPooling2d,
-} from './global-pooling2d.js';
-export type { GlobalPooling2DOptions } from './global-pooling2d.js';
-export { AveragePooling1D, MaxPooling1D, layerAveragePooling1d, layerMaxPooling1d } from './pooling1d.js';
-export type { Pooling1DOptions } from './pooling1d.js';
-export { GlobalAveragePooling1D, GlobalMaxPooling1D, layerGlobalAveragePooling1d, layerGlobalMaxPooling1d } from './global-pooling1d.js';
-export type { GlobalPooling1DOptions } from './global-pooling1d.js';
+  layerGlobalMaxPooling3d,
+} from './global-pooling.js';
+export type { GlobalPoolingOptions } from './global-pooling.js';
+/** The options of the 1D and 2D pooling layers (the rank-generic ones). */
+export type { PoolingOptions as Pooling1DOptions, PoolingOptions as Pooling2DOptions } from './pooling.js';
+export type { GlobalPoolingOptions as GlobalPooling1DOptions, GlobalPoolingOptions as GlobalPooling2DOptions } from './global-pooling.js';

@@ -8,7 +8,8 @@ import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import { imageDataFormat } from '../../config/keras-config.js';
 import type { DataFormat } from '../../ops/conv-args.js';
 import { normalizeDataFormat, normalizeTuple } from '../../ops/conv-args.js';
-import type { SymbolicShape } from '../layer.js';
+import type { Config } from '../../serialization/keras-object.js';
+import type { Layer, SymbolicShape } from '../layer.js';
 import { isSizeInteger, sizeIntegerWords } from '../../utils/arguments.js';
 
 /** An explicit data format, else the `imageDataFormat()` default (keras.json), as Keras resolves it. */
@@ -35,7 +36,13 @@ export function assertRank(layerName: string, inputShape: SymbolicShape, rank: n
 
 /** The layout a rank-4 image layer expects, for error messages. */
 export function imageLayout(dataFormat: DataFormat): string {
-  return dataFormat === 'channels_last' ? '[batch, height, width, channels]' : '[batch, channels, height, width]';
+  return spatialLayout(2, dataFormat);
+}
+
+/** The layout a layer with `rank` spatial axes expects, for error messages. */
+export function spatialLayout(rank: number, dataFormat: DataFormat): string {
+  const spatial = rank === 1 ? ['steps'] : rank === 2 ? ['height', 'width'] : ['depth', 'height', 'width'];
+  return `[${(dataFormat === 'channels_last' ? ['batch', ...spatial, 'channels'] : ['batch', 'channels', ...spatial]).join(', ')}]`;
 }
 
 /** The height and width axes of a rank-4 tensor. */
@@ -43,32 +50,39 @@ export function spatialAxes(dataFormat: DataFormat): [number, number] {
   return dataFormat === 'channels_last' ? [1, 2] : [2, 3];
 }
 
-/** A pair of `[before, after]` amounts per spatial axis, as ZeroPadding2D's and Cropping2D's Keras accept. */
-export type SpatialPairs = [[number, number], [number, number]];
+/** The spatial axes of a tensor with `rank` spatial axes (after the batch, and the channels when first). */
+export function spatialAxesOf(rank: number, dataFormat: DataFormat): number[] {
+  const first = dataFormat === 'channels_last' ? 1 : 2;
+  return Array.from({ length: rank }, (_, i) => first + i);
+}
+
+/** A pair of `[before, after]` amounts per spatial axis, as ZeroPadding's and Cropping's Keras accept. */
+export type SpatialPairs = readonly (readonly [number, number])[];
 
 /**
- * Keras's 2D padding/cropping forms: `n` → `[[n, n], [n, n]]`; `[h, w]` → `[[h, h], [w, w]]`;
- * `[[top, bottom], [left, right]]` as is, where each entry may also be a single integer. All ≥ 0.
+ * Keras's padding/cropping forms for `rank` spatial axes, all ≥ 0. Rank 1: `n` → `[[n, n]]`, `[before,
+ * after]` as is. Ranks 2 and 3: `n` → `n` on both sides of every axis; `[h, w]` (one integer per axis) →
+ * symmetric; `[[top, bottom], [left, right]]` (one pair per axis, where each entry may also be a single
+ * integer) as is.
  */
-export function normalizeSpatialPairs(value: unknown, argument: string, context: string): SpatialPairs {
-  const allowed =
-    `${sizeIntegerWords(0)}, an array of 2 such integers [height, width], or [[top, bottom], [left, right]]`;
+export function normalizeSpatialPairs(value: unknown, rank: number, argument: string, context: string): SpatialPairs {
+  const pairWords = rank === 1 ? '[before, after]' : rank === 2 ? '[[top, bottom], [left, right]]' : 'one [before, after] pair per axis';
+  const allowed = rank === 1 ? `${sizeIntegerWords(0)} or ${pairWords}` : `${sizeIntegerWords(0)}, an array of ${rank} such integers (one per axis), or ${pairWords}`;
   if (typeof value === 'number') {
     if (!isSizeInteger(value, 0)) throw new InvalidArgumentError(argument, value, allowed, context);
-    return [
-      [value, value],
-      [value, value],
-    ];
+    return Object.freeze(Array.from({ length: rank }, () => Object.freeze([value, value] as const)));
   }
-  if (!Array.isArray(value) || value.length !== 2) throw new InvalidArgumentError(argument, value, allowed, context);
-  const entries = value as unknown[];
   try {
-    return [
-      normalizeTuple(entries[0], 2, argument, 0, context) as [number, number],
-      normalizeTuple(entries[1], 2, argument, 0, context) as [number, number],
-    ];
+    if (rank === 1) return Object.freeze([Object.freeze(normalizeTuple(value, 2, argument, 0, context) as [number, number])]);
+    if (!Array.isArray(value) || value.length !== rank) throw new InvalidArgumentError(argument, value, allowed, context);
+    return Object.freeze((value as unknown[]).map((entry) => Object.freeze(normalizeTuple(entry, 2, argument, 0, context) as [number, number])));
   } catch {
     // Report the whole value, not the entry, so the message shows what the user wrote.
     throw new InvalidArgumentError(argument, value, allowed, context);
   }
+}
+
+/** Keras's base Layer writes `activity_regularizer` only when one is set. */
+export function activityConfig(layer: Layer): Config {
+  return layer.activityRegularizer ? { activity_regularizer: layer.activityRegularizer.serialize() } : {};
 }

@@ -1,42 +1,119 @@
-/** Keras's `Cropping2D` and `Cropping1D`: rows/columns (or steps) removed from each end. */
+/**
+ * Keras's `Cropping1D`, `Cropping2D` and `Cropping3D`: elements removed from each end of the spatial
+ * axes, one implementation for every rank (Keras's `Cropping1D` has no data format: it crops the steps of
+ * `[batch, steps, features]`).
+ */
 
 import { formatShape } from '../../engine/shape.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { ShapeError } from '../../errors.js';
-import type { Config } from '../../serialization/keras-object.js';
+import type { SpatialRank } from '../../kernels/conv/params.js';
 import type { DataFormat } from '../../ops/conv-args.js';
-import { normalizeTuple } from '../../ops/conv-args.js';
 import { slice } from '../../ops/slice.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions, option } from '../options-schema.js';
 import type { SpatialPairs } from './common.js';
-import { assertRank, imageLayout, normalizeSpatialPairs, requireOptions, resolveDataFormat, spatialAxes } from './common.js';
-
-export interface Cropping2DOptions extends LayerOptions {
-  /** `n`, `[height, width]` (symmetric) or `[[top, bottom], [left, right]]`; default 0 (no cropping). */
-  cropping?: number | readonly (number | readonly number[])[];
-  /** Defaults to `imageDataFormat()` (keras.json, else 'channels_last'). */
-  dataFormat?: DataFormat | null;
-}
+import { activityConfig, assertRank, requireOptions, spatialAxesOf, spatialLayout } from './common.js';
+import type { PaddingAmounts } from './zero-padding.js';
 
 export interface Cropping1DOptions extends LayerOptions {
   /** `n` (both ends) or `[start, end]` steps to remove from `[batch, steps, features]`; default 1. */
   cropping?: number | readonly number[];
 }
 
-/** The cropped length, or a ShapeError when nothing would be left (Keras's rule: the crop must be smaller). */
-function croppedLength(layerName: string, inputShape: SymbolicShape, axis: number, crop: readonly [number, number]): number | null {
-  const size = inputShape[axis];
-  if (size === null) return null;
-  const left = size - crop[0] - crop[1];
-  if (left <= 0) {
-    throw new ShapeError(
-      `Layer '${layerName}': cropping ${formatShape(crop)} must leave at least one element of axis ${axis}, but the input shape is ${formatShape(inputShape)}`,
-    );
+export interface CroppingOptions extends LayerOptions {
+  /** `n`, one integer per axis (symmetric) or one `[before, after]` pair per axis. */
+  cropping?: PaddingAmounts;
+  /** Defaults to `imageDataFormat()` (keras.json, else 'channels_last'). */
+  dataFormat?: DataFormat | null;
+}
+
+export type Cropping2DOptions = CroppingOptions;
+export type Cropping3DOptions = CroppingOptions;
+
+const SPEC1 = { className: 'Cropping1D', rank: 1, options: defineOptions<Cropping1DOptions>()('Cropping1D', { cropping: option.spatialPairs(1, 1) }) } as const;
+const SPEC2 = { className: 'Cropping2D', rank: 2, options: defineOptions<CroppingOptions>()('Cropping2D', { cropping: option.spatialPairs(2, 0), dataFormat: option.dataFormat() }) } as const;
+const SPEC3 = { className: 'Cropping3D', rank: 3, options: defineOptions<CroppingOptions>()('Cropping3D', { cropping: option.spatialPairs(3, 1), dataFormat: option.dataFormat() }) } as const;
+
+type CroppingSpec = typeof SPEC1 | typeof SPEC2 | typeof SPEC3;
+
+/** Cropping of the spatial axes, of any rank. */
+export abstract class Cropping extends Layer {
+  readonly rank: SpatialRank;
+  readonly cropping: SpatialPairs;
+  readonly dataFormat: DataFormat;
+  private readonly spec: CroppingSpec;
+
+  protected constructor(options: CroppingOptions | Cropping1DOptions, spec: CroppingSpec) {
+    requireOptions(options, spec.className);
+    const args: { cropping: SpatialPairs; dataFormat?: DataFormat } = spec.options.resolve(options);
+    super(options, spec.className);
+    this.spec = spec;
+    this.rank = spec.rank;
+    this.cropping = args.cropping;
+    this.dataFormat = args.dataFormat ?? 'channels_last';
+    if (this.batchInputShape) this.assertInputCompatible(this.batchInputShape);
   }
-  return left;
+
+  protected override assertInputCompatible(inputShape: SymbolicShape): void {
+    this.computeOutputShape(inputShape);
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
+    assertRank(this.name, inputShape, this.rank + 2, this.rank === 1 ? '[batch, steps, features]' : spatialLayout(this.rank, this.dataFormat));
+    const out = [...inputShape];
+    spatialAxesOf(this.rank, this.dataFormat).forEach((axis, i) => {
+      const size = inputShape[axis];
+      if (size === null) return;
+      const crop = this.cropping[i];
+      const left = size - crop[0] - crop[1];
+      // Keras's rule: the crop must leave something.
+      if (left <= 0) {
+        throw new ShapeError(
+          `Layer '${this.name}': cropping ${formatShape(crop)} must leave at least one element of axis ${axis}, but the input shape is ${formatShape(inputShape)}`,
+        );
+      }
+      out[axis] = left;
+    });
+    return out;
+  }
+
+  protected call(x: Tensor, _options: CallOptions): Tensor {
+    const begin = x.shape.map(() => 0);
+    const size = [...x.shape];
+    spatialAxesOf(this.rank, this.dataFormat).forEach((axis, i) => {
+      begin[axis] = this.cropping[i][0];
+      size[axis] -= this.cropping[i][0] + this.cropping[i][1];
+    });
+    return slice(x, begin, size);
+  }
+
+  override getConfig(): Config {
+    const own = this.spec.rank === 1 ? this.spec.options.toConfig({ cropping: this.cropping }) : this.spec.options.toConfig({ cropping: this.cropping, dataFormat: this.dataFormat });
+    return { ...super.getConfig(), ...activityConfig(this), ...own };
+  }
+}
+
+/**
+ * Cropping of the steps axis of `[batch, steps, features]` (Keras's `Cropping1D`).
+ *
+ * @example
+ * ```ts
+ * const y = new Cropping1D({ cropping: [1, 2] }).apply(zeros([1, 6, 3])); // [1, 3, 3]
+ * ```
+ */
+export class Cropping1D extends Cropping {
+  readonly className = 'Cropping1D';
+  constructor(options: Cropping1DOptions = {}) {
+    super(options, SPEC1);
+  }
+  /** Rebuilds a layer from `getConfig()` output (or a Keras 3 config). @example `Cropping1D.fromConfig(layer.getConfig())` */
+  static fromConfig(config: Config): Cropping1D {
+    return new Cropping1D(SPEC1.options.optionsFromConfig(config));
+  }
 }
 
 /**
@@ -47,125 +124,39 @@ function croppedLength(layerName: string, inputShape: SymbolicShape, axis: numbe
  * const y = new Cropping2D({ cropping: [[1, 1], [2, 0]] }).apply(zeros([1, 6, 6, 3])); // [1, 4, 4, 3]
  * ```
  */
-export class Cropping2D extends Layer {
+export class Cropping2D extends Cropping {
   readonly className = 'Cropping2D';
-  readonly cropping: SpatialPairs;
-  readonly dataFormat: DataFormat;
-
   constructor(options: Cropping2DOptions = {}) {
-    requireOptions(options, 'Cropping2D');
-    const cropping = normalizeSpatialPairs(options.cropping ?? 0, 'cropping', 'Cropping2D');
-    const dataFormat = resolveDataFormat(options.dataFormat, 'Cropping2D');
-    super(options, 'Cropping2D');
-    this.cropping = cropping;
-    this.dataFormat = dataFormat;
-    if (this.batchInputShape) this.assertInputCompatible(this.batchInputShape);
+    super(options, SPEC2);
   }
-
-  protected override assertInputCompatible(inputShape: SymbolicShape): void {
-    this.computeOutputShape(inputShape);
-  }
-
-  computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
-    assertRank(this.name, inputShape, 4, imageLayout(this.dataFormat));
-    const out = [...inputShape];
-    spatialAxes(this.dataFormat).forEach((axis, i) => (out[axis] = croppedLength(this.name, inputShape, axis, this.cropping[i])));
-    return out;
-  }
-
-  protected call(x: Tensor, _options: CallOptions): Tensor {
-    const begin = [0, 0, 0, 0];
-    const size = [...x.shape];
-    spatialAxes(this.dataFormat).forEach((axis, i) => {
-      begin[axis] = this.cropping[i][0];
-      size[axis] -= this.cropping[i][0] + this.cropping[i][1];
-    });
-    return slice(x, begin, size);
-  }
-
-  /**
-   * Rebuilds a layer from `getConfig()` output (or a Keras 3 config).
-   *
-   * @example
-   * ```ts
-   * const copy = Cropping2D.fromConfig(layer.getConfig());
-   * ```
-   */
+  /** Rebuilds a layer from `getConfig()` output (or a Keras 3 config). @example `Cropping2D.fromConfig(layer.getConfig())` */
   static fromConfig(config: Config): Cropping2D {
-    return new Cropping2D(configToOptions(config, [...BASE_CONFIG_KEYS, 'cropping', 'data_format'], 'Cropping2D') as Cropping2DOptions);
-  }
-
-  override getConfig(): Config {
-    return { ...super.getConfig(), cropping: this.cropping.map((c) => [...c]), data_format: this.dataFormat };
+    return new Cropping2D(SPEC2.options.optionsFromConfig(config));
   }
 }
 
 /**
- * Cropping of the steps axis of `[batch, steps, features]` (Keras's `Cropping1D`, which has no data format).
+ * Cropping of the depth, height and width axes (Keras's `Cropping3D`); by default one element off each end.
  *
  * @example
  * ```ts
- * const y = new Cropping1D({ cropping: [1, 2] }).apply(zeros([1, 6, 3])); // [1, 3, 3]
+ * const y = new Cropping3D({ cropping: [[1, 1], [0, 2], [1, 0]] }).apply(zeros([1, 6, 6, 6, 2])); // [1, 4, 4, 5, 2]
  * ```
  */
-export class Cropping1D extends Layer {
-  readonly className = 'Cropping1D';
-  readonly cropping: readonly [number, number];
-
-  constructor(options: Cropping1DOptions = {}) {
-    requireOptions(options, 'Cropping1D');
-    const cropping = normalizeTuple(options.cropping ?? 1, 2, 'cropping', 0, 'Cropping1D') as [number, number];
-    super(options, 'Cropping1D');
-    this.cropping = cropping;
-    if (this.batchInputShape) this.assertInputCompatible(this.batchInputShape);
+export class Cropping3D extends Cropping {
+  readonly className = 'Cropping3D';
+  constructor(options: Cropping3DOptions = {}) {
+    super(options, SPEC3);
   }
-
-  protected override assertInputCompatible(inputShape: SymbolicShape): void {
-    this.computeOutputShape(inputShape);
-  }
-
-  computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
-    assertRank(this.name, inputShape, 3, '[batch, steps, features]');
-    return [inputShape[0], croppedLength(this.name, inputShape, 1, this.cropping), inputShape[2]];
-  }
-
-  protected call(x: Tensor, _options: CallOptions): Tensor {
-    return slice(x, [0, this.cropping[0], 0], [-1, x.shape[1] - this.cropping[0] - this.cropping[1], -1]);
-  }
-
-  /**
-   * Rebuilds a layer from `getConfig()` output (or a Keras 3 config).
-   *
-   * @example
-   * ```ts
-   * const copy = Cropping1D.fromConfig(layer.getConfig());
-   * ```
-   */
-  static fromConfig(config: Config): Cropping1D {
-    return new Cropping1D(configToOptions(config, [...BASE_CONFIG_KEYS, 'cropping'], 'Cropping1D') as Cropping1DOptions);
-  }
-
-  override getConfig(): Config {
-    return { ...super.getConfig(), cropping: [...this.cropping] };
+  /** Rebuilds a layer from `getConfig()` output (or a Keras 3 config). @example `Cropping3D.fromConfig(layer.getConfig())` */
+  static fromConfig(config: Config): Cropping3D {
+    return new Cropping3D(SPEC3.options.optionsFromConfig(config));
   }
 }
 
-/**
- * Creates a `Cropping2D` layer and composes it with `object` (`layer_cropping_2d`).
- *
- * @example
- * ```ts
- * const y = layerCropping2d(input, { cropping: [[1, 1], [1, 1]] });
- * ```
- */
-export const layerCropping2d = layerFunction((options: Cropping2DOptions) => new Cropping2D(options));
-
-/**
- * Creates a `Cropping1D` layer and composes it with `object` (`layer_cropping_1d`).
- *
- * @example
- * ```ts
- * const y = layerCropping1d(input, { cropping: [1, 0] });
- * ```
- */
+/** Creates a `Cropping1D` layer composed with `object` (`layer_cropping_1d`). @example `layerCropping1d(input, { cropping: [1, 0] })` */
 export const layerCropping1d = layerFunction((options: Cropping1DOptions) => new Cropping1D(options));
+/** Creates a `Cropping2D` layer composed with `object` (`layer_cropping_2d`). @example `layerCropping2d(input, { cropping: [[1, 1], [1, 1]] })` */
+export const layerCropping2d = layerFunction((options: Cropping2DOptions) => new Cropping2D(options));
+/** Creates a `Cropping3D` layer composed with `object` (`layer_cropping_3d`). @example `layerCropping3d(input, { cropping: 1 })` */
+export const layerCropping3d = layerFunction((options: Cropping3DOptions) => new Cropping3D(options));

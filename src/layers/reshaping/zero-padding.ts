@@ -1,93 +1,90 @@
-/** Keras's `ZeroPadding2D` and `ZeroPadding1D`: zeros added around the spatial axes. */
+/**
+ * Keras's `ZeroPadding1D`, `ZeroPadding2D` and `ZeroPadding3D`: zeros added around the spatial axes, one
+ * implementation for every rank.
+ */
 
 import type { Tensor } from '../../engine/tensor.js';
-import type { Config } from '../../serialization/keras-object.js';
+import type { SpatialRank } from '../../kernels/conv/params.js';
 import type { DataFormat } from '../../ops/conv-args.js';
-import { normalizeTuple } from '../../ops/conv-args.js';
 import { pad } from '../../ops/slice.js';
+import type { Config } from '../../serialization/keras-object.js';
 import type { CallOptions, LayerOptions, SymbolicShape } from '../layer.js';
 import { Layer } from '../layer.js';
 import { layerFunction } from '../layer-function.js';
-import { BASE_CONFIG_KEYS, configToOptions } from '../serialize.js';
+import { defineOptions, option } from '../options-schema.js';
 import type { SpatialPairs } from './common.js';
-import { assertRank, imageLayout, normalizeSpatialPairs, requireOptions, resolveDataFormat, spatialAxes } from './common.js';
+import { activityConfig, assertRank, requireOptions, spatialAxesOf, spatialLayout } from './common.js';
 
-export interface ZeroPadding2DOptions extends LayerOptions {
-  /** `n`, `[height, width]` (symmetric) or `[[top, bottom], [left, right]]`; default 1. */
-  padding?: number | readonly (number | readonly number[])[];
+/** The amounts: `n`, one integer per axis (symmetric), or `[before, after]` per axis (1D: one pair). */
+export type PaddingAmounts = number | readonly (number | readonly number[])[];
+
+export interface ZeroPaddingOptions extends LayerOptions {
+  /** `n`, one integer per axis (symmetric) or one `[before, after]` pair per axis (1D: `[left, right]`); default 1. */
+  padding?: PaddingAmounts;
   /** Defaults to `imageDataFormat()` (keras.json, else 'channels_last'). */
   dataFormat?: DataFormat | null;
 }
 
-export interface ZeroPadding1DOptions extends LayerOptions {
-  /** `n` (both ends) or `[left, right]`; default 1. */
-  padding?: number | readonly number[];
-  /** The steps axis is 1 for 'channels_last' `[batch, steps, features]`, 2 for 'channels_first'. */
-  dataFormat?: DataFormat | null;
+function zeroPaddingSpec(className: string, rank: SpatialRank) {
+  const options = defineOptions<ZeroPaddingOptions>()(className, { padding: option.spatialPairs(rank, 1), dataFormat: option.dataFormat() });
+  return { className, rank, options };
 }
 
-const CONFIG_KEYS: readonly string[] = [...BASE_CONFIG_KEYS, 'padding', 'data_format'];
-
-function addPadding(size: number | null, [before, after]: readonly [number, number]): number | null {
-  return size === null ? null : size + before + after;
-}
+type ZeroPaddingSpec = ReturnType<typeof zeroPaddingSpec>;
 
 /**
- * Zero padding of the height and width axes (Keras's `ZeroPadding2D`). Keras 3 accepts a negative integer
- * here and fails on the first call; we refuse it up front.
- *
- * @example
- * ```ts
- * const y = new ZeroPadding2D({ padding: [[1, 2], [0, 3]] }).apply(zeros([1, 4, 4, 3])); // [1, 7, 7, 3]
- * ```
+ * Zero padding of the spatial axes, of any rank. Keras 3 accepts a negative integer here and fails on the
+ * first call; we refuse it up front.
  */
-export class ZeroPadding2D extends Layer {
-  readonly className = 'ZeroPadding2D';
+export abstract class ZeroPadding extends Layer {
+  readonly rank: SpatialRank;
   readonly padding: SpatialPairs;
   readonly dataFormat: DataFormat;
+  private readonly spec: ZeroPaddingSpec;
 
-  constructor(options: ZeroPadding2DOptions = {}) {
-    requireOptions(options, 'ZeroPadding2D');
-    const padding = normalizeSpatialPairs(options.padding ?? 1, 'padding', 'ZeroPadding2D');
-    const dataFormat = resolveDataFormat(options.dataFormat, 'ZeroPadding2D');
-    super(options, 'ZeroPadding2D');
-    this.padding = padding;
-    this.dataFormat = dataFormat;
+  protected constructor(options: ZeroPaddingOptions, spec: ZeroPaddingSpec) {
+    requireOptions(options, spec.className);
+    const args = spec.options.resolve(options);
+    super(options, spec.className);
+    this.spec = spec;
+    this.rank = spec.rank;
+    this.padding = args.padding;
+    this.dataFormat = args.dataFormat;
     if (this.batchInputShape) this.assertInputCompatible(this.batchInputShape);
   }
 
   protected override assertInputCompatible(inputShape: SymbolicShape): void {
-    assertRank(this.name, inputShape, 4, imageLayout(this.dataFormat));
+    assertRank(this.name, inputShape, this.rank + 2, spatialLayout(this.rank, this.dataFormat));
   }
 
   computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
     this.assertInputCompatible(inputShape);
     const out = [...inputShape];
-    spatialAxes(this.dataFormat).forEach((axis, i) => (out[axis] = addPadding(inputShape[axis], this.padding[i])));
+    spatialAxesOf(this.rank, this.dataFormat).forEach((axis, i) => {
+      const size = inputShape[axis];
+      out[axis] = size === null ? null : size + this.padding[i][0] + this.padding[i][1];
+    });
     return out;
   }
 
   protected call(x: Tensor, _options: CallOptions): Tensor {
-    const [h, w] = this.padding;
-    return pad(x, this.dataFormat === 'channels_last' ? [[0, 0], h, w, [0, 0]] : [[0, 0], [0, 0], h, w]);
-  }
-
-  /**
-   * Rebuilds a layer from `getConfig()` output (or a Keras 3 config).
-   *
-   * @example
-   * ```ts
-   * const copy = ZeroPadding2D.fromConfig(layer.getConfig());
-   * ```
-   */
-  static fromConfig(config: Config): ZeroPadding2D {
-    return new ZeroPadding2D(configToOptions(config, CONFIG_KEYS, 'ZeroPadding2D') as ZeroPadding2DOptions);
+    const pads: [number, number][] = x.shape.map(() => [0, 0]);
+    spatialAxesOf(this.rank, this.dataFormat).forEach((axis, i) => (pads[axis] = [this.padding[i][0], this.padding[i][1]]));
+    return pad(x, pads);
   }
 
   override getConfig(): Config {
-    return { ...super.getConfig(), padding: this.padding.map((p) => [...p]), data_format: this.dataFormat };
+    return { ...super.getConfig(), ...activityConfig(this), ...this.spec.options.toConfig({ padding: this.padding, dataFormat: this.dataFormat }) };
   }
 }
+
+const SPEC1 = zeroPaddingSpec('ZeroPadding1D', 1);
+const SPEC2 = zeroPaddingSpec('ZeroPadding2D', 2);
+const SPEC3 = zeroPaddingSpec('ZeroPadding3D', 3);
+
+export type ZeroPadding1DOptions = ZeroPaddingOptions;
+export type ZeroPadding2DOptions = ZeroPaddingOptions;
+export type ZeroPadding3DOptions = ZeroPaddingOptions;
 
 /**
  * Zero padding of the steps axis of `[batch, steps, features]` (Keras's `ZeroPadding1D`).
@@ -97,75 +94,58 @@ export class ZeroPadding2D extends Layer {
  * const y = new ZeroPadding1D({ padding: [2, 1] }).apply(zeros([1, 5, 3])); // [1, 8, 3]
  * ```
  */
-export class ZeroPadding1D extends Layer {
+export class ZeroPadding1D extends ZeroPadding {
   readonly className = 'ZeroPadding1D';
-  readonly padding: readonly [number, number];
-  readonly dataFormat: DataFormat;
-
   constructor(options: ZeroPadding1DOptions = {}) {
-    requireOptions(options, 'ZeroPadding1D');
-    const padding = normalizeTuple(options.padding ?? 1, 2, 'padding', 0, 'ZeroPadding1D') as [number, number];
-    const dataFormat = resolveDataFormat(options.dataFormat, 'ZeroPadding1D');
-    super(options, 'ZeroPadding1D');
-    this.padding = padding;
-    this.dataFormat = dataFormat;
-    if (this.batchInputShape) this.assertInputCompatible(this.batchInputShape);
+    super(options, SPEC1);
   }
-
-  private stepsAxis(): number {
-    return this.dataFormat === 'channels_last' ? 1 : 2;
-  }
-
-  protected override assertInputCompatible(inputShape: SymbolicShape): void {
-    const layout = this.dataFormat === 'channels_last' ? '[batch, steps, features]' : '[batch, features, steps]';
-    assertRank(this.name, inputShape, 3, layout);
-  }
-
-  computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
-    this.assertInputCompatible(inputShape);
-    const out = [...inputShape];
-    out[this.stepsAxis()] = addPadding(inputShape[this.stepsAxis()], this.padding);
-    return out;
-  }
-
-  protected call(x: Tensor, _options: CallOptions): Tensor {
-    const none: [number, number] = [0, 0];
-    return pad(x, this.stepsAxis() === 1 ? [none, this.padding, none] : [none, none, this.padding]);
-  }
-
-  /**
-   * Rebuilds a layer from `getConfig()` output (or a Keras 3 config).
-   *
-   * @example
-   * ```ts
-   * const copy = ZeroPadding1D.fromConfig(layer.getConfig());
-   * ```
-   */
+  /** Rebuilds a layer from `getConfig()` output (or a Keras 3 config). @example `ZeroPadding1D.fromConfig(layer.getConfig())` */
   static fromConfig(config: Config): ZeroPadding1D {
-    return new ZeroPadding1D(configToOptions(config, CONFIG_KEYS, 'ZeroPadding1D') as ZeroPadding1DOptions);
-  }
-
-  override getConfig(): Config {
-    return { ...super.getConfig(), padding: [...this.padding], data_format: this.dataFormat };
+    return new ZeroPadding1D(SPEC1.options.optionsFromConfig(config));
   }
 }
 
 /**
- * Creates a `ZeroPadding2D` layer and composes it with `object` (`layer_zero_padding_2d`).
+ * Zero padding of the height and width axes (Keras's `ZeroPadding2D`).
  *
  * @example
  * ```ts
- * const y = layerZeroPadding2d(input, { padding: 1 });
+ * const y = new ZeroPadding2D({ padding: [[1, 2], [0, 3]] }).apply(zeros([1, 4, 4, 3])); // [1, 7, 7, 3]
  * ```
  */
-export const layerZeroPadding2d = layerFunction((options: ZeroPadding2DOptions) => new ZeroPadding2D(options));
+export class ZeroPadding2D extends ZeroPadding {
+  readonly className = 'ZeroPadding2D';
+  constructor(options: ZeroPadding2DOptions = {}) {
+    super(options, SPEC2);
+  }
+  /** Rebuilds a layer from `getConfig()` output (or a Keras 3 config). @example `ZeroPadding2D.fromConfig(layer.getConfig())` */
+  static fromConfig(config: Config): ZeroPadding2D {
+    return new ZeroPadding2D(SPEC2.options.optionsFromConfig(config));
+  }
+}
 
 /**
- * Creates a `ZeroPadding1D` layer and composes it with `object` (`layer_zero_padding_1d`).
+ * Zero padding of the depth, height and width axes (Keras's `ZeroPadding3D`).
  *
  * @example
  * ```ts
- * const y = layerZeroPadding1d(input, { padding: [1, 2] });
+ * const y = new ZeroPadding3D({ padding: [1, 2, 0] }).apply(zeros([1, 4, 4, 4, 2])); // [1, 6, 8, 4, 2]
  * ```
  */
+export class ZeroPadding3D extends ZeroPadding {
+  readonly className = 'ZeroPadding3D';
+  constructor(options: ZeroPadding3DOptions = {}) {
+    super(options, SPEC3);
+  }
+  /** Rebuilds a layer from `getConfig()` output (or a Keras 3 config). @example `ZeroPadding3D.fromConfig(layer.getConfig())` */
+  static fromConfig(config: Config): ZeroPadding3D {
+    return new ZeroPadding3D(SPEC3.options.optionsFromConfig(config));
+  }
+}
+
+/** Creates a `ZeroPadding1D` layer composed with `object` (`layer_zero_padding_1d`). @example `layerZeroPadding1d(input, { padding: [1, 2] })` */
 export const layerZeroPadding1d = layerFunction((options: ZeroPadding1DOptions) => new ZeroPadding1D(options));
+/** Creates a `ZeroPadding2D` layer composed with `object` (`layer_zero_padding_2d`). @example `layerZeroPadding2d(input, { padding: 1 })` */
+export const layerZeroPadding2d = layerFunction((options: ZeroPadding2DOptions) => new ZeroPadding2D(options));
+/** Creates a `ZeroPadding3D` layer composed with `object` (`layer_zero_padding_3d`). @example `layerZeroPadding3d(input, { padding: 1 })` */
+export const layerZeroPadding3d = layerFunction((options: ZeroPadding3DOptions) => new ZeroPadding3D(options));

@@ -1,10 +1,13 @@
-/** The convolution classes by Keras class name, for tests driven by the Keras fixture. */
+/** The convolution classes by Keras class name, for tests driven by the Keras fixtures. */
 import type { Config } from '../../../src/serialization/keras-object.js';
 import type { BaseConv } from '../../../src/layers/convolutional/index.js';
 import {
   Conv1D,
+  Conv1DTranspose,
   Conv2D,
   Conv2DTranspose,
+  Conv3D,
+  Conv3DTranspose,
   DepthwiseConv1D,
   DepthwiseConv2D,
   SeparableConv1D,
@@ -13,8 +16,11 @@ import {
 
 export const CLASSES: Record<string, { fromConfig(config: Config): BaseConv; new (options: never): BaseConv }> = {
   Conv1D,
+  Conv1DTranspose,
   Conv2D,
   Conv2DTranspose,
+  Conv3D,
+  Conv3DTranspose,
   DepthwiseConv1D,
   DepthwiseConv2D,
   SeparableConv1D,

@@ -8,8 +8,8 @@ import { getBackend, setBackend } from '../../../src/kernels/backend.js';
 import { onCpuStorages } from '../../../src/kernels/cpu-storages.js';
 import type { Conv2dKernels } from '../../../src/kernels/conv2d/index.js';
 import { typescriptConv2dKernels } from '../../../src/kernels/conv2d/index.js';
-import { conv2d, conv2dKernels } from '../../../src/ops/conv2d.js';
-import { conv2dTranspose } from '../../../src/ops/conv2d-transpose.js';
+import { conv2d } from '../../../src/ops/conv.js';
+import { conv2dTranspose } from '../../../src/ops/conv-transpose.js';
 import { mul, sum } from '../../../src/ops/index.js';
 import { mulberry32, randomArray } from '../../helpers/close.js';
 import { checkGradients } from '../../helpers/finite-difference.js';
@@ -87,7 +87,7 @@ describe('op argument checks', () => {
     const kt = random([3, 3, 5, 2], 4); // [kh, kw, filters, channels]
     assert.deepEqual(conv2dTranspose(x, kt, { strides: 2, padding: 'same' }).shape, [1, 8, 8, 5]);
     assert.throws(() => conv2dTranspose(x, random([3, 3, 5, 3], 5)), /kernel's last axis \(3\) must equal the 2 input channels/);
-    assert.throws(() => conv2dTranspose(random([4, 4, 2], 6), kt), /rank-4/);
+    assert.throws(() => conv2dTranspose(random([4, 4, 2], 6), kt), (e: unknown) => e instanceof ShapeError && /rank-4/.test(e.message));
     assert.throws(() => conv2dTranspose(x, kt, { strides: 2, outputPadding: 2 }), /`outputPadding`: received 2; expected values strictly less than strides/);
     assert.throws(() => conv2dTranspose(x, kt, { bias: random([2], 7) }), /`bias`/);
   });
@@ -95,7 +95,6 @@ describe('op argument checks', () => {
 
 describe('kernels come from the backend', () => {
   test("the active backend's conv2d slot is what the op runs (wasm by default in Node, else TypeScript)", () => {
-    assert.equal(conv2dKernels(), getBackend().conv2d);
     assert.equal(getBackend().name, process.env.DEPTHWISE_BACKEND === 'typescript' ? 'typescript' : 'wasm-simd');
     const previous = getBackend();
     let calls = 0;

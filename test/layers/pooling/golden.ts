@@ -1,6 +1,6 @@
 /**
- * Runs the cases of test/fixtures/keras/pooling_reshaping.json (written by generate_pooling.py beside it)
- * for the given layer classes: each layer is rebuilt from Keras's own `get_config`, must give back that
+ * Runs the cases of test/fixtures/keras/pooling_reshaping.json (written by generate_pooling.py beside it),
+ * or the given ones (conv_nd.json's volumes), for the given layer classes: each layer is rebuilt from Keras's own `get_config`, must give back that
  * exact config, and must reproduce Keras's float64 output and input gradient of sum(output * cotangent).
  */
 import assert from 'node:assert/strict';
@@ -29,8 +29,8 @@ export const goldenCases = loadKerasFixture<{ cases: GoldenCase[] }>('pooling_re
 const TIGHT: Tolerance = { rtol: 1e-12, atol: 1e-14 };
 
 /** Registers one test per fixture case of the listed classes (bilinear upsampling included: tight). */
-export function runGoldenCases(classes: Record<string, (config: Config) => Layer>): void {
-  const selected = goldenCases.filter((c) => c.class_name in classes);
+export function runGoldenCases(classes: Record<string, (config: Config) => Layer>, cases: readonly GoldenCase[] = goldenCases): void {
+  const selected = cases.filter((c) => c.class_name in classes);
   test('the fixture has cases for every class', () => {
     assert.deepEqual(new Set(selected.map((c) => c.class_name)), new Set(Object.keys(classes)));
   });

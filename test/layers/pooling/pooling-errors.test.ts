@@ -4,7 +4,7 @@ import { beforeEach, describe, test } from 'node:test';
 import { clearSession, InvalidArgumentError, ShapeError, tensor, zeros } from '../../../src/index.js';
 import type { Config } from '../../../src/serialization/keras-object.js';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from '../../../src/layers/pooling/index.js';
-import { avgPool2d, maxPool2d } from '../../../src/ops/pool2d.js';
+import { avgPool2d, maxPool2d } from '../../../src/ops/pool.js';
 
 beforeEach(() => clearSession());
 

@@ -73,7 +73,8 @@ describe('reshaping defaults and configs (Keras get_config)', () => {
     assert.deepEqual(new ZeroPadding2D({ padding: [2, 1] }).padding, [[2, 2], [1, 1]]);
     assert.deepEqual(new ZeroPadding2D({ padding: [[0, 1], 3] }).padding, [[0, 1], [3, 3]]);
     assert.deepEqual(new Cropping2D({ cropping: [1, [0, 2]] }).cropping, [[1, 1], [0, 2]]);
-    assert.deepEqual(new Cropping1D({ cropping: 2 }).cropping, [2, 2]);
+    // One [before, after] pair per spatial axis for every rank (the config keeps Keras's flat 1D pair).
+    assert.deepEqual(new Cropping1D({ cropping: 2 }).cropping, [[2, 2]]);
     assert.equal(new UpSampling2D({ interpolation: 'BILINEAR' }).interpolation, 'bilinear');
   });
 

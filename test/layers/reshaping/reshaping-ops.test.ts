@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { InvalidArgumentError, ShapeError, ops, tensor } from '../../../src/index.js';
 import { pad, slice } from '../../../src/ops/slice.js';
 import { repeat, upsample2d } from '../../../src/ops/upsample.js';
-import { avgPool2d, maxPool2d } from '../../../src/ops/pool2d.js';
+import { avgPool2d, maxPool2d } from '../../../src/ops/pool.js';
 import { mulberry32, randomArray } from '../../helpers/close.js';
 import { checkGradients } from '../../helpers/finite-difference.js';
 
