@@ -14,7 +14,21 @@ import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import type { Structure } from '../models/structure.js';
 import type { Config, ConfigValue, SerializedKerasObject } from '../serialization/keras-object.js';
+import { compileConfigOf } from './compile-config.js';
 import { ModelFileError } from './errors.js';
+
+/**
+ * The layer classes whose Keras `call` takes a `mask` argument: Keras records `mask` (null without a mask)
+ * in the keyword arguments of each of their calls (Layer.__call__ fills it in from the input's mask).
+ */
+const CALL_TAKES_MASK = new Set(['BatchNormalization', 'ConvLSTM1D', 'ConvLSTM2D', 'ConvLSTM3D', 'GlobalAveragePooling1D', 'Lambda', 'Softmax', 'Functional', 'Sequential']);
+
+/** The keyword arguments Keras records for `call`: the training flag given at the call, and `mask`. */
+function callKwargs(call: LayerCall): Config {
+  const kwargs: Config = call.training === undefined ? {} : { training: call.training };
+  if (CALL_TAKES_MASK.has(call.layer instanceof Functional ? 'Functional' : call.layer.className)) kwargs.mask = null;
+  return kwargs;
+}
 
 function shapeValue(shape: SymbolicShape): ConfigValue {
   return [...shape];
@@ -22,7 +36,8 @@ function shapeValue(shape: SymbolicShape): ConfigValue {
 
 /** A layer's entry; Keras's `module` for built-ins is `keras.layers`, a registered class is the user's. */
 function layerEntry(layer: Layer, inputShape: ConfigValue | null): SerializedKerasObject {
-  if (layer instanceof Functional || layer instanceof Sequential) return modelToConfig(layer);
+  // A model used as a layer carries its compile_config, {} when not compiled (Keras's get_compile_config).
+  if (layer instanceof Functional || layer instanceof Sequential) return { ...modelToConfig(layer), compile_config: compileConfigOf(layer) ?? {} };
   const builtIn = layer instanceof InputLayer || BUILT_IN_LAYER_CLASSES.includes(layer.className);
   const entry: SerializedKerasObject = {
     // Keras writes the defining module; for a registered class it is the user's, which we do not know.
@@ -85,7 +100,7 @@ function functionalConfig(model: Functional): SerializedKerasObject {
   for (const call of calls) {
     const refs = call.inputs.map(tensorRef);
     const list = nodes.get(call.layer) ?? [];
-    list.push({ args: [call.listInput ? refs : refs[0]], kwargs: call.training === undefined ? {} : { training: call.training } });
+    list.push({ args: [call.listInput ? refs : refs[0]], kwargs: callKwargs(call) });
     nodes.set(call.layer, list);
     if (!firstInputShape.has(call.layer)) firstInputShape.set(call.layer, call.listInput ? call.inputs.map((t) => shapeValue(t.shape)) : shapeValue(call.inputs[0].shape));
   }

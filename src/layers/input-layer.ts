@@ -73,7 +73,9 @@ export class InputLayer extends Layer {
       batch_shape: this.batchInputShape as ConfigValue,
       dtype: this.dtype,
       sparse: false,
+      ragged: false,
       name: this.name,
+      optional: false,
     };
   }
 }

@@ -363,6 +363,11 @@ export abstract class Layer {
     return { shapes: [this.outputShapeFor(shapes)], list: false };
   }
 
+  /** The dtype of a call's output `index`: the layer's own; a model's is that of its output tensor. */
+  protected symbolicOutputDtype(_index: number): FloatDType {
+    return this.dtype;
+  }
+
   protected callInputs(inputs: readonly Tensor[], options: CallOptions): Tensor | Tensor[] {
     return this.call(inputs[0], options);
   }
@@ -370,7 +375,7 @@ export abstract class Layer {
   /** @internal Records a call on symbolic inputs and returns its outputs (InputLayer records its own). */
   protected recordCall(inputs: readonly SymbolicTensor[], listInput: boolean, shapes: readonly SymbolicShape[], training: boolean | undefined): LayerCall {
     const call: LayerCall = { layer: this, inputs, listInput, outputs: [], ...(training === undefined ? {} : { training }) };
-    shapes.forEach((shape, i) => new SymbolicTensor(shape, this.dtype, call, i));
+    shapes.forEach((shape, i) => new SymbolicTensor(shape, this.symbolicOutputDtype(i), call, i));
     this.inboundCalls.push(call);
     return call;
   }

@@ -4,6 +4,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { isTensor } from '../engine/tensor.js';
 import type { Variable } from '../engine/variable.js';
 import { bytesPerElement, isFloatDType } from '../engine/dtype.js';
+import type { FloatDType } from '../engine/dtype.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { CallOptions, LayerCall, LayerInputs, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
 import type { Config } from '../serialization/keras-object.js';
@@ -25,8 +26,8 @@ import type { Optimizer } from '../training/optimizers/index.js';
 import { runAsync, runSync } from '../training/run.js';
 import type { CompileOptions } from '../training/trainer.js';
 import { Trainer } from '../training/trainer.js';
-import type { BatchOptions, EvaluateOptions, FitOptions } from './training-options.js';
-import { BATCH_OPTION_KEYS, checkCallbacks, EVALUATE_OPTION_KEYS, TEST_BATCH_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger } from './training-options.js';
+import type { BatchOptions, EvaluateOptions, FitOptions, ResultLogs } from './training-options.js';
+import { BATCH_OPTION_KEYS, checkCallbacks, EVALUATE_OPTION_KEYS, TEST_BATCH_OPTION_KEYS, FIT_OPTION_KEYS, optionalBoolean, optionalSteps, positiveInteger, resultOf } from './training-options.js';
 import { checkOptions, optionKeys } from '../utils/option-keys.js';
 import type { ParamTally, SummaryRow } from './summary.js';
 import type { Structure } from './structure.js';
@@ -95,6 +96,11 @@ export abstract class Model extends Layer {
 
   /** The layer calls from the inputs to the outputs, in an order that runs each after its inputs; empty while the input is unknown. */
   abstract get graph(): readonly LayerCall[];
+
+  /** A call's output takes the dtype of the model's output tensor (Keras's compute_output_spec), not the model's own. */
+  protected override symbolicOutputDtype(index: number): FloatDType {
+    return this.outputs[index]?.dtype ?? this.dtype;
+  }
 
   /** The model's input as Keras's `model.input`: the placeholder, or an array (or object) of them. */
   override get input(): SymbolicTensor | SymbolicTensor[] {
@@ -388,15 +394,18 @@ export abstract class Model extends Layer {
    * const [loss, accuracy] = model.evaluate(xTest, yTest) as number[];
    * ```
    */
+  evaluate(x: ModelData, y: ModelData, options: EvaluateOptions & { returnDict: true }): ResultLogs;
   evaluate(x: ModelData, y: ModelData, options?: EvaluateOptions): number | number[];
+  evaluate(dataset: Dataset, options: EvaluateOptions & { returnDict: true }): Promise<ResultLogs>;
   evaluate(dataset: Dataset, options?: EvaluateOptions): Promise<number | number[]>;
-  evaluate(first: ModelData | Dataset, second?: ModelData | EvaluateOptions, third?: EvaluateOptions): number | number[] | Promise<number | number[]> {
+  evaluate(first: ModelData | Dataset, second?: ModelData | EvaluateOptions, third?: EvaluateOptions): number | number[] | ResultLogs | Promise<number | number[] | ResultLogs> {
     const context = `${this.name}.evaluate`;
     const trainer = this.requireTrainer('evaluate');
     const dataset = isDataset(first);
     const options = ((dataset ? second : third) ?? {}) as EvaluateOptions;
     checkOptions(options, EVALUATE_OPTION_KEYS, context);
     const batchSize = positiveInteger(options.batchSize, 'batchSize', 32, context);
+    const returnDict = optionalBoolean(options.returnDict, 'returnDict', context);
     const spec = this.dataSpec(context);
     const source: BatchSource = dataset
       ? datasetSource(first, optionalSteps(options.steps, 'steps', context), spec)
@@ -408,11 +417,8 @@ export abstract class Model extends Layer {
       addProgbar: verbose !== 0,
     });
     const loop = evaluateLoop(trainer, source, callbacks);
-    const scalarOrList = (logs: Logs) => {
-      const values = trainer.metricNames().map((name) => logs[name]);
-      return values.length === 1 ? values[0] : values;
-    };
-    return dataset ? runAsync(loop).then(scalarOrList) : scalarOrList(runSync(loop));
+    const result = (logs: Logs) => resultOf(logs, trainer.metricNames(), returnDict);
+    return dataset ? runAsync(loop).then(result) : result(runSync(loop));
   }
 
   /**
@@ -423,11 +429,14 @@ export abstract class Model extends Layer {
    * const loss = model.trainOnBatch(xBatch, yBatch);
    * ```
    */
-  trainOnBatch(x: ModelData, y: ModelData, options: BatchOptions = {}): number | number[] {
+  trainOnBatch(x: ModelData, y: ModelData, options: BatchOptions & { returnDict: true }): ResultLogs;
+  trainOnBatch(x: ModelData, y: ModelData, options?: BatchOptions): number | number[];
+  trainOnBatch(x: ModelData, y: ModelData, options: BatchOptions = {}): number | number[] | ResultLogs {
     const context = `${this.name}.trainOnBatch`;
     const trainer = this.requireTrainer('trainOnBatch');
     checkOptions(options, BATCH_OPTION_KEYS, context);
-    const { batch, created } = makeBatch(this.dataSpec(context), x, y, options);
+    const returnDict = optionalBoolean(options.returnDict, 'returnDict', context);
+    const { batch, created } = makeBatch(this.dataSpec(context), x, y, { sampleWeight: options.sampleWeight, classWeight: options.classWeight });
     trainer.resetMetrics();
     let logs: Logs;
     try {
@@ -435,8 +444,7 @@ export abstract class Model extends Layer {
     } finally {
       for (const t of created) t.dispose();
     }
-    const values = trainer.metricNames().map((name) => logs[name]);
-    return values.length === 1 ? values[0] : values;
+    return resultOf(logs, trainer.metricNames(), returnDict);
   }
 
   /**
@@ -447,11 +455,14 @@ export abstract class Model extends Layer {
    * const loss = model.testOnBatch(xBatch, yBatch);
    * ```
    */
-  testOnBatch(x: ModelData, y: ModelData, options: Pick<BatchOptions, 'sampleWeight'> = {}): number | number[] {
+  testOnBatch(x: ModelData, y: ModelData, options: Pick<BatchOptions, 'sampleWeight'> & { returnDict: true }): ResultLogs;
+  testOnBatch(x: ModelData, y: ModelData, options?: Pick<BatchOptions, 'sampleWeight' | 'returnDict'>): number | number[];
+  testOnBatch(x: ModelData, y: ModelData, options: Pick<BatchOptions, 'sampleWeight' | 'returnDict'> = {}): number | number[] | ResultLogs {
     const context = `${this.name}.testOnBatch`;
     const trainer = this.requireTrainer('testOnBatch');
     checkOptions(options, TEST_BATCH_OPTION_KEYS, context);
-    const { batch, created } = makeBatch(this.dataSpec(context), x, y, options);
+    const returnDict = optionalBoolean(options.returnDict, 'returnDict', context);
+    const { batch, created } = makeBatch(this.dataSpec(context), x, y, { sampleWeight: options.sampleWeight });
     trainer.resetMetrics();
     let logs: Logs;
     try {
@@ -459,8 +470,7 @@ export abstract class Model extends Layer {
     } finally {
       for (const t of created) t.dispose();
     }
-    const values = trainer.metricNames().map((name) => logs[name]);
-    return values.length === 1 ? values[0] : values;
+    return resultOf(logs, trainer.metricNames(), returnDict);
   }
 
   /**

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { optionKeys } from '../utils/option-keys.js';
 import type { Callback } from '../training/callbacks/index.js';
 import { Callback as CallbackClass } from '../training/callbacks/index.js';
-import type { ClassWeight, DataLike, Dataset } from '../training/data.js';
+import type { ClassWeight, DataLike, Dataset, SampleWeightData } from '../training/data.js';
 import type { Verbose } from '../training/loops.js';
 
 export interface FitOptions {
@@ -30,7 +30,7 @@ export interface FitOptions {
   /** For datasets given as validationData: batches per validation (else one full pass). */
   validationSteps?: number;
   /** One weight per sample, scaling its loss (and weighted metrics), as Keras's `sample_weight`. */
-  sampleWeight?: DataLike;
+  sampleWeight?: SampleWeightData;
   /** Class index → weight, applied per sample from its label (Keras's `class_weight`); not with `sampleWeight`. */
   classWeight?: ClassWeight;
 }
@@ -42,13 +42,33 @@ export interface EvaluateOptions {
   /** For datasets: batches to evaluate (else one full pass). */
   steps?: number;
   /** One weight per sample, as Keras's `sample_weight`. */
-  sampleWeight?: DataLike;
+  sampleWeight?: SampleWeightData;
+  /** Return `{ loss, <metric>: value, ... }` by Keras's log names instead of a number or a list. Default false. */
+  returnDict?: boolean;
 }
 
-/** The options of `trainOnBatch` (and `sampleWeight` alone for `testOnBatch`). */
+/** The options of `trainOnBatch` (and all but `classWeight` for `testOnBatch`). */
 export interface BatchOptions {
-  sampleWeight?: DataLike;
+  sampleWeight?: SampleWeightData;
   classWeight?: ClassWeight;
+  /** Return `{ loss, <metric>: value, ... }` by Keras's log names instead of a number or a list. Default false. */
+  returnDict?: boolean;
+}
+
+/** What evaluate, trainOnBatch and testOnBatch return: Keras's scalar-or-list, or its dict with `returnDict`. */
+export type ResultLogs = Record<string, number>;
+
+/** Keras's result form: the logs by name with `returnDict`, else the loss alone or `[loss, ...metrics]`. */
+export function resultOf(logs: ResultLogs, names: readonly string[], returnDict: boolean): number | number[] | ResultLogs {
+  if (returnDict) return Object.fromEntries(names.map((name) => [name, logs[name]]));
+  const values = names.map((name) => logs[name]);
+  return values.length === 1 ? values[0] : values;
+}
+
+export function optionalBoolean(value: unknown, argument: string, context: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
+  return value;
 }
 
 /** The keys `fit` accepts (checked against `FitOptions` by the compiler). */
@@ -69,13 +89,13 @@ export const FIT_OPTION_KEYS = optionKeys<FitOptions>()([
 ]);
 
 /** The keys `evaluate` accepts. */
-export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>()(['batchSize', 'verbose', 'callbacks', 'steps', 'sampleWeight']);
+export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>()(['batchSize', 'verbose', 'callbacks', 'steps', 'sampleWeight', 'returnDict']);
 
 /** The keys `trainOnBatch` accepts. */
-export const BATCH_OPTION_KEYS = optionKeys<BatchOptions>()(['sampleWeight', 'classWeight']);
+export const BATCH_OPTION_KEYS = optionKeys<BatchOptions>()(['sampleWeight', 'classWeight', 'returnDict']);
 
 /** The keys `testOnBatch` accepts (no class weights in evaluation, as Keras). */
-export const TEST_BATCH_OPTION_KEYS = optionKeys<Pick<BatchOptions, 'sampleWeight'>>()(['sampleWeight']);
+export const TEST_BATCH_OPTION_KEYS = optionKeys<Pick<BatchOptions, 'sampleWeight' | 'returnDict'>>()(['sampleWeight', 'returnDict']);
 
 export function positiveInteger(value: unknown, argument: string, fallback: number, context: string): number {
   if (value === undefined) return fallback;
