@@ -18,10 +18,14 @@
  * Kernel variants (`variants.ts`): every entry of the kernel manifest timed on its example at one thread,
  * and each per-layer case lists the manifest entries its ours-wasm run selected.
  *
+ * The 2D family (`family/`, issue #15): Conv2D 3x3 64->64 forward and both gradients, grouped Conv2D
+ * beside DepthwiseConv2D, pooling, upsampling, padding, cropping and channels-first batch norm, with their
+ * targets (PASS/MISS) after issue 5's.
+ *
  * Flags: --quick (few cases, few repetitions; the tfjs-cpu training step at batch 2, scaled: a smoke run
- * of about two minutes), --filter TEXT (case ids, and variant names, containing TEXT), --out FILE,
- * --budget MS (timed time per case and implementation), --no-models / --models-only, --no-variants /
- * --variants-only.
+ * of about two minutes), --filter TEXT (case ids, family row ids and variant names containing TEXT),
+ * --out FILE, --budget MS (timed time per case and implementation), --no-models / --models-only,
+ * --no-variants / --variants-only, --no-family / --family-only.
  *
  * JSON result (bench/results/latest.json, or --out):
  * {
@@ -38,7 +42,9 @@
  *              ratios, ratios2t,                                         // as for cases, vs ours / ours-2t
  *              agreement: { [column]: { maxAbsDiff, relativeError } } }], // inference outputs vs ours
  *   variants: [{ name, family, op, example, selected, ...Summary }],   // every manifest entry, 1 thread
- *   targets: [{ id, description, ratio, required, pass, note }],
+ *   targets: [{ id, description, ratio, required, atMost?, pass, note }],
+ *   family: [{ id, results: { [column]: Summary & { estimatedMs?, note? } | { error } }, ratios }],
+ *   familyTargets: [{ id, description, ratio, required, atMost?, pass, note }],
  *   wasmStats: { kernels, arena } | null
  * }
  * Summary = { reps, medianMs, q1Ms, q3Ms, iqrMs, minMs, maxMs, countedWarmup? } (stats.ts). A model
@@ -65,11 +71,13 @@ import type { CaseData, Implementation } from './peers/types.js';
 import type { Summary, TimingOptions } from './stats.js';
 import { measure } from './stats.js';
 import type { TargetResult } from './targets.js';
-import { evaluateTargets } from './targets.js';
+import { evaluateTargets, targetLine } from './targets.js';
 import { threadControl } from './threads.js';
 import type { VariantResult } from './variants.js';
 import { benchVariants } from './variants.js';
 import { variantSelections } from '../src/kernels/wasm/manifest.js';
+import type { FamilyResult } from './family/run.js';
+import { familyTargets, runFamily } from './family/run.js';
 
 interface Args {
   quick: boolean;
@@ -79,11 +87,12 @@ interface Args {
   layers: boolean;
   models: boolean;
   variants: boolean;
+  family: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const here = dirname(fileURLToPath(import.meta.url));
-  const args: Args = { quick: false, filter: null, out: resolve(here, 'results/latest.json'), budgetMs: null, layers: true, models: true, variants: true };
+  const args: Args = { quick: false, filter: null, out: resolve(here, 'results/latest.json'), budgetMs: null, layers: true, models: true, variants: true, family: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
@@ -94,10 +103,17 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--models-only') {
       args.layers = false;
       args.variants = false;
+      args.family = false;
     } else if (a === '--no-variants') args.variants = false;
     else if (a === '--variants-only') {
       args.layers = false;
       args.models = false;
+      args.family = false;
+    } else if (a === '--no-family') args.family = false;
+    else if (a === '--family-only') {
+      args.layers = false;
+      args.models = false;
+      args.variants = false;
     }
     else if (a === '--') continue;
     else throw new Error(`bench: unknown argument ${a}`);
@@ -421,6 +437,22 @@ async function main(): Promise<void> {
     }
   }
 
+  // ---- the 2D family (issue #15): conv2d passes, grouped vs depthwise, pooling, upsampling, pad/crop, NCHW batch norm ----
+  let family: FamilyResult[] = [];
+  if (args.family && oursWasmLoaded !== null) {
+    console.log(`\n2D family (bench/family/): ratio x = median(column) / median(${base1}); > 1 means ours is faster`);
+    family = await runFamily({
+      wasm: oursWasmLoaded.backend,
+      tf: await loadTf(),
+      timing,
+      quick: args.quick,
+      filter: args.filter,
+      setThreads: (n) => setThreads(n),
+      threads: threads.available,
+    });
+  }
+  const familyResults = family.length > 0 ? familyTargets(family, args.quick) : [];
+
   // ---- kernel variants: every manifest entry on its example (after the models, so it warms nothing they time) ----
   let variants: VariantResult[] = [];
   if (args.variants && oursWasmLoaded !== null) {
@@ -450,10 +482,10 @@ async function main(): Promise<void> {
     estimates,
   });
   console.log('\ntargets (issue 5; ratio = peer time / our time):');
-  for (const t of targets) {
-    const verdict = t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'MISS';
-    const ratio = t.ratio === null ? '-' : `x${t.ratio.toFixed(2)}`;
-    console.log(`  ${verdict} ${t.description}: ${ratio} (need >= x${t.required})${t.note === null ? '' : ` [${t.note}]`}`);
+  for (const t of targets) console.log(targetLine(t));
+  if (familyResults.length > 0) {
+    console.log('\ntargets (issue #15, the 2D family; ratio = peer time / our time, or the cost the line names):');
+    for (const t of familyResults) console.log(targetLine(t));
   }
 
   const wasmStats = oursWasmLoaded === null ? null : { kernels: oursWasmLoaded.backend.depthwiseConv2d.stats(), arena: oursWasmLoaded.backend.arena.stats() };
@@ -487,6 +519,8 @@ async function main(): Promise<void> {
     models: modelResults,
     variants,
     targets,
+    family,
+    familyTargets: familyResults,
     wasmStats,
   };
   mkdirSync(dirname(args.out), { recursive: true });

@@ -10,9 +10,11 @@ export type MedianOf = (caseId: string, column: string) => number | undefined;
 export interface TargetResult {
   id: string;
   description: string;
-  /** `peer / ours`; null when a side was not measured. */
+  /** `peer / ours` (or the ratio the description names); null when a side was not measured. */
   ratio: number | null;
   required: number;
+  /** The ratio must be at most `required` (a cost relative to ours), not at least. */
+  atMost?: boolean;
   pass: boolean | null;
   /** Why the result is not at the target's exact setting, or what was missing. */
   note: string | null;
@@ -42,7 +44,7 @@ function sum(ids: readonly string[], column: string, median: MedianOf): number |
   return ids.length === 0 ? undefined : total;
 }
 
-function target(
+export function target(
   id: string,
   description: string,
   peer: number | undefined,
@@ -55,6 +57,19 @@ function target(
   }
   const ratio = peer / ours;
   return { id, description, ratio, required, pass: ratio >= required, note };
+}
+
+/** A target on `cost / base` that must stay at or below `limit` (e.g. a training step over its forward pass). */
+export function targetAtMost(id: string, description: string, cost: number | undefined, base: number | undefined, limit: number, note: string | null): TargetResult {
+  const t = target(id, description, cost, base, limit, note);
+  return { ...t, atMost: true, pass: t.ratio === null ? null : t.ratio <= limit };
+}
+
+/** One report line for a target. */
+export function targetLine(t: TargetResult): string {
+  const verdict = t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'MISS';
+  const ratio = t.ratio === null ? '-' : `x${t.ratio.toFixed(2)}`;
+  return `  ${verdict} ${t.description}: ${ratio} (need ${t.atMost === true ? '<=' : '>='} x${t.required})${t.note === null ? '' : ` [${t.note}]`}`;
 }
 
 export function evaluateTargets(t: TargetInputs): TargetResult[] {

@@ -6,9 +6,11 @@
  * as soon as it has an entry.
  */
 import { resolveBatchNormParams } from '../src/kernels/batch-norm/params.js';
-import { resolveConv2dParams } from '../src/kernels/conv2d/index.js';
+import { conv2dSizes, resolveConv2dParams } from '../src/kernels/conv2d/index.js';
 import { depthwiseConv2dSizes, resolveDepthwiseConv2dParams } from '../src/kernels/depthwise-conv2d/index.js';
 import { resolveMatmulParams } from '../src/kernels/matmul/index.js';
+import { poolSizes, resolvePoolParams } from '../src/kernels/pool/index.js';
+import { resizeSizes, resolveResizeParams } from '../src/kernels/resize/index.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import type { KernelVariant } from '../src/kernels/wasm/manifest.js';
 import { KERNEL_MANIFEST, variantSelections } from '../src/kernels/wasm/manifest.js';
@@ -88,20 +90,22 @@ function workload(b: WasmBackend, v: KernelVariant): Workload {
       return done(text, () => k.forwardFused(p, x, kernel, bias, out, 'relu6'));
     }
     case 'gemm': {
-      if (v.op === 'gemm') {
-        const s = v.example;
-        const p = resolveMatmulParams([s.m, s.k], [s.k, s.n], { transposeA: false, transposeB: false });
-        const [x, y, out] = [s.m * s.k, s.k * s.n, s.m * s.n].map((n) => a.make(n));
-        return done(`${s.m}x${s.k} * ${s.k}x${s.n}`, () => b.matmul.forward(p, x, y, out));
-      }
+      const s = v.example;
+      const p = resolveMatmulParams([s.m, s.k], [s.k, s.n], { transposeA: false, transposeB: false });
+      const [x, y, out] = [s.m * s.k, s.k * s.n, s.m * s.n].map((n) => a.make(n));
+      return done(`${s.m}x${s.k} * ${s.k}x${s.n}`, () => b.matmul.forward(p, x, y, out));
+    }
+    case 'conv2d': {
       const e = v.example;
-      const p = resolveConv2dParams(e.input, [e.kernel[0], e.kernel[1], e.input[3], e.filters], {
-        strides: [e.stride, e.stride], dilationRate: [1, 1], padding: 'same', dataFormat: 'channels_last',
+      const [n, h, w, c] = e.input;
+      const p = resolveConv2dParams(e.dataFormat === 'channels_last' ? [n, h, w, c] : [n, c, h, w], [e.kernel[0], e.kernel[1], c / e.groups, e.filters], {
+        strides: [e.stride, e.stride], dilationRate: [1, 1], padding: 'same', dataFormat: e.dataFormat, groups: e.groups,
       });
-      const out = p.batch * p.outHeight * p.outWidth * e.filters;
-      const [x, kernel, dy, res] = [e.input.reduce((m, d) => m * d), e.kernel[0] * e.kernel[1] * e.input[3] * e.filters, out, out].map((n) => a.make(n));
-      const text = `${e.input.join('x')} k${e.kernel.join('x')} s${e.stride} -> ${e.filters}`;
-      if (v.op === 'conv2dBackwardKernel') return done(text, () => b.conv2d.backwardKernel(p, x, dy, kernel));
+      const sizes = conv2dSizes(p);
+      const [x, kernel, dy, res, dx, dk] = [sizes.input, sizes.kernel, sizes.output, sizes.output, sizes.input, sizes.kernel].map((m) => a.make(m));
+      const text = `${e.input.join('x')} k${e.kernel.join('x')} s${e.stride} -> ${e.filters}${e.groups > 1 ? ` groups ${e.groups}` : ''}`;
+      if (v.op === 'conv2dBackwardKernel') return done(text, () => b.conv2d.backwardKernel(p, x, dy, dk));
+      if (v.op === 'conv2dBackwardInput') return done(text, () => b.conv2d.backwardInput(p, dy, kernel, dx));
       return done(text, () => b.conv2d.forward(p, x, kernel, null, res));
     }
     case 'activation': {
@@ -113,16 +117,71 @@ function workload(b: WasmBackend, v: KernelVariant): Workload {
     }
     case 'batchNorm': {
       const e = v.example;
-      const p = resolveBatchNormParams([e.rows, e.channels], -1);
-      const n = e.rows * e.channels;
+      const shape = e.inner === 1 ? [e.rows, e.channels] : [e.rows, e.channels, e.inner];
+      const p = resolveBatchNormParams(shape, e.inner === 1 ? -1 : 1);
+      const n = e.rows * e.channels * e.inner;
       const [x, y, dy, dx] = [n, n, n, n].map((m) => a.make(m));
       const [gamma, beta] = [a.make(e.channels), a.make(e.channels)];
       const stats = () => new Float64Array(e.channels);
       const [mean, variance, invstd, dg, db] = [stats(), stats(), stats(), stats(), stats()];
       b.batchNorm.trainingForward(p, x, gamma, beta, 1e-3, y, mean, variance, invstd);
-      const text = `${e.rows} rows x ${e.channels} channels`;
+      const text = `${shape.join('x')}, channel axis ${e.inner === 1 ? 'last' : '1'}`;
       if (v.op === 'backward') return done(text, () => b.batchNorm.trainingBackward(p, x, dy, gamma, mean, invstd, dx, dg, db));
       return done(text, () => b.batchNorm.trainingForward(p, x, gamma, beta, 1e-3, y, mean, variance, invstd));
+    }
+    case 'pool2d': {
+      const e = v.example;
+      const [n, h, w, c] = e.input;
+      const p = resolvePoolParams(e.dataFormat === 'channels_last' ? [n, h, w, c] : [n, c, h, w], { poolSize: e.pool, strides: e.strides, padding: e.padding, dataFormat: e.dataFormat });
+      const sizes = poolSizes(p);
+      const [x, out, dy, dx] = [sizes.input, sizes.output, sizes.output, sizes.input].map((m) => a.make(m));
+      const text = `${e.input.join('x')} pool ${e.pool.join('x')} s${e.strides[0]} ${e.dataFormat}`;
+      const k = b.pooling;
+      if (v.op === 'maxForward') return done(text, () => k.maxForward(p, x, out));
+      if (v.op === 'avgForward') return done(text, () => k.avgForward(p, x, out));
+      if (v.op === 'maxBackward') return done(text, () => k.maxBackward(p, x, dy, dx));
+      return done(text, () => k.avgBackward(p, dy, dx));
+    }
+    case 'resize': {
+      const e = v.example;
+      const [n, h, w, c] = e.input;
+      const p = resolveResizeParams(e.dataFormat === 'channels_last' ? [n, h, w, c] : [n, c, h, w], e.size, e.dataFormat);
+      const sizes = resizeSizes(p);
+      const [x, out, dy, dx] = [sizes.input, sizes.output, sizes.output, sizes.input].map((m) => a.make(m));
+      const text = `${e.input.join('x')} to ${e.size.join('x')} ${e.dataFormat}`;
+      if (v.op === 'bilinearForward') return done(text, () => b.resize.bilinearForward(p, x, out));
+      return done(text, () => b.resize.bilinearBackward(p, dy, dx));
+    }
+    case 'movement': {
+      const e = v.example;
+      const size = e.shape.reduce((m, d) => m * d, 1);
+      const x = a.make(size);
+      if (e.paddings !== undefined) {
+        const paddings = e.paddings;
+        const out = a.make(e.shape.reduce((m, d, i) => m * (d + paddings[i][0] + paddings[i][1]), 1));
+        return done(`${e.shape.join('x')} padded ${JSON.stringify(paddings)}`, () => b.movement.pad(e.shape, paddings, x, out));
+      }
+      if (e.block !== undefined) {
+        const { start, size: extent } = e.block;
+        const out = a.make(extent.reduce((m, d) => m * d, 1));
+        const params = { srcShape: e.shape, srcStart: start, dstShape: extent, dstStart: extent.map(() => 0), size: extent };
+        return done(`${extent.join('x')} of ${e.shape.join('x')}`, () => b.movement.copyBlock(params, x, out));
+      }
+      const r = e.repeat ?? { axis: 0, repeats: 1 };
+      const out = a.make(size * r.repeats);
+      const params = {
+        outer: e.shape.slice(0, r.axis).reduce((m, d) => m * d, 1),
+        length: e.shape[r.axis],
+        inner: e.shape.slice(r.axis + 1).reduce((m, d) => m * d, 1),
+        repeats: r.repeats,
+      };
+      return done(`${e.shape.join('x')} repeated x${r.repeats} on axis ${r.axis}`, () => b.movement.repeat(params, x, out));
+    }
+    case 'reduce': {
+      const e = v.example;
+      const x = a.make(e.shape.reduce((m, d) => m * d, 1));
+      const out = a.make(e.shape.reduce((m, d, i) => (e.axes.includes(i) ? m : m * d), 1));
+      return done(`${e.shape.join('x')} summed over ${e.axes.join(',')}`, () => b.reduce.reduce('sum', { shape: e.shape, axes: e.axes }, x, out));
     }
   }
 }

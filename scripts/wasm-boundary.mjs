@@ -47,7 +47,10 @@ const JS_TYPES = {
 function familyOf(entry, name) {
   if (name === 'heapBase') return 'module';
   const base = entry.replace(/^assembly\//, '').replace(/\.ts$/, '');
-  const families = { 'depthwise-conv2d': 'depthwise', gemm: 'gemm', activations: 'activation', 'batch-norm': 'batchNorm' };
+  const families = {
+    'depthwise-conv2d': 'depthwise', gemm: 'gemm', activations: 'activation', 'batch-norm': 'batchNorm',
+    pool2d: 'pool2d', resize: 'resize', movement: 'movement', reduce: 'reduce',
+  };
   const family = families[base];
   if (family === undefined) throw new Error(`wasm-boundary: no kernel family for entry ${entry} (add it to familyOf)`);
   return family;

@@ -79,8 +79,10 @@ export const ACT_NONE = 0;
 export const ACT_RELU = 1;
 export const ACT_RELU6 = 2;
 
-// ---- The convolution geometry block `conv2dNhwcF32` reads: i32 words, written by `writeGeometry`
-// (src/kernels/wasm/gemm.ts).
+// ---- The convolution geometry block `conv2dNhwcF32` and `conv2dBackwardKernelNhwcF32` read: i32 words,
+// written by `writeGeometry` (src/kernels/wasm/conv2d-geometry.ts). The rows of the im2col matrix are the
+// G_OUT_H x G_OUT_W pixels of each image, read from a G_IN_H x G_IN_W x G_IN_C source; word G_MODE says
+// how a row is built from the source (IM2COL_* below).
 
 export const G_IN_H = 0;
 export const G_IN_W = 1;
@@ -95,8 +97,18 @@ export const G_PAD_T = 9;
 export const G_PAD_L = 10;
 export const G_OUT_H = 11;
 export const G_OUT_W = 12;
+/** How rows are built: IM2COL_WINDOWS or IM2COL_GATHER. */
+export const G_MODE = 13;
 /** Words in the convolution geometry block. */
-export const GEOMETRY_WORDS = 13;
+export const GEOMETRY_WORDS = 14;
+
+/** Row = the `[kh, kw, C]` window of the source under an output pixel (a forward convolution). */
+export const IM2COL_WINDOWS = 0;
+/**
+ * Row = for each tap `(ky, kx)` of a strided convolution, the source pixel (a `dy` pixel) whose window
+ * put that tap on this row's pixel (an input pixel), or zeros: the input gradient as a gather.
+ */
+export const IM2COL_GATHER = 1;
 
 // ---- Work units.
 
@@ -104,3 +116,12 @@ export const GEOMETRY_WORDS = 13;
 export const ACTIVATION_BLOCK = 1024;
 /** Rows of the im2col kernel gradient per work unit of `conv2dBackwardKernelNhwcF32`. */
 export const KERNEL_ROWS_PER_UNIT = 32;
+/**
+ * Channels per work unit of the pooling and resize backward passes (with the image): a unit scatters into
+ * its own channels of `dx` only. A pixel's block is then 256 contiguous bytes; with blocks of 16 channels
+ * (one cache line per pixel, 256 bytes apart) the lines a row touches fall into a quarter of the L1 sets
+ * and evict each other: 2-8x slower, measured on 8x112x112x64.
+ */
+export const POOL_CHANNEL_BLOCK = 64;
+/** Floats per work unit of the movement kernels' runs (copies, pads, repeats) and the axis sums. */
+export const MOVE_BLOCK = 4096;

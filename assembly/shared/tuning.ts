@@ -45,3 +45,10 @@ export const GEMM_DIRECT_ROWS = 16;
 export const GEMM_DIRECT_MIN_COLUMNS = 128;
 /** Output pixels whose im2col rows are built per chunk (a chunk is GEMM_MB x GEMM_KC floats of scratch). */
 export const GEMM_MB = 64;
+/**
+ * The conv2d kernel gradient (`conv2dBackwardKernelNhwcF32`) builds im2col rows for blocks of
+ * KERNEL_PIXEL_BLOCK pixels and at most KERNEL_COLUMNS_CHUNK patch columns at a time; the chunk's
+ * `[F, columns]` accumulator stays in scratch across the pixel blocks.
+ */
+export const KERNEL_PIXEL_BLOCK = 256;
+export const KERNEL_COLUMNS_CHUNK = 128;

@@ -1,13 +1,16 @@
 /**
  * Every entry of the kernel manifest (depthwise forward and backward variants, layout passes, GEMM,
- * im2col convolution, clipped ReLU, batch norm) on its example, through the wrapper that selects it, as
+ * im2col convolution and its gradients, clipped ReLU, batch norm, pooling, bilinear resize, the movement
+ * kernels, sums) on its example, through the wrapper that selects it, as
  * `npm run bench` times them (`bench/variants.ts`); run in Node and, bundled into a page, in Chromium, so
  * the two are compared bit for bit. Returns which entries were selected.
  */
 import { resolveBatchNormParams } from '../../src/kernels/batch-norm/params.js';
-import { resolveConv2dParams } from '../../src/kernels/conv2d/index.js';
+import { conv2dSizes, resolveConv2dParams } from '../../src/kernels/conv2d/index.js';
 import { depthwiseConv2dSizes, resolveDepthwiseConv2dParams } from '../../src/kernels/depthwise-conv2d/index.js';
 import { resolveMatmulParams } from '../../src/kernels/matmul/index.js';
+import { poolSizes, resolvePoolParams } from '../../src/kernels/pool/index.js';
+import { resizeSizes, resolveResizeParams } from '../../src/kernels/resize/index.js';
 import type { WasmBackend } from '../../src/kernels/wasm/index.js';
 import type { KernelVariant } from '../../src/kernels/wasm/manifest.js';
 import { KERNEL_MANIFEST, variantSelections } from '../../src/kernels/wasm/manifest.js';
@@ -70,30 +73,35 @@ function runVariant(b: WasmBackend, v: KernelVariant, seed: number, alloc: (n: n
       return [out, plain];
     }
     case 'gemm': {
-      if (v.op === 'gemm') {
-        const s = v.example;
-        const p = resolveMatmulParams([s.m, s.k], [s.k, s.n], { transposeA: false, transposeB: false });
-        const out = zeros(s.m * s.n);
-        b.matmul.forward(p, make(s.m * s.k), make(s.k * s.n), out);
-        return [out];
-      }
+      const s = v.example;
+      const p = resolveMatmulParams([s.m, s.k], [s.k, s.n], { transposeA: false, transposeB: false });
+      const out = zeros(s.m * s.n);
+      b.matmul.forward(p, make(s.m * s.k), make(s.k * s.n), out);
+      return [out];
+    }
+    case 'conv2d': {
       const e = v.example;
-      const p = resolveConv2dParams(e.input, [e.kernel[0], e.kernel[1], e.input[3], e.filters], {
+      const [n, h, w, c] = e.input;
+      const p = resolveConv2dParams(e.dataFormat === 'channels_last' ? [n, h, w, c] : [n, c, h, w], [e.kernel[0], e.kernel[1], c / e.groups, e.filters], {
         strides: [e.stride, e.stride],
         dilationRate: [1, 1],
         padding: 'same',
-        dataFormat: 'channels_last',
+        dataFormat: e.dataFormat,
+        groups: e.groups,
       });
-      const outSize = p.batch * p.outHeight * p.outWidth * e.filters;
-      const kernelSize = e.kernel[0] * e.kernel[1] * e.input[3] * e.filters;
-      const x = make(e.input.reduce((m, d) => m * d));
+      const sizes = conv2dSizes(p);
       if (v.op === 'conv2dBackwardKernel') {
-        const dk = zeros(kernelSize);
-        b.conv2d.backwardKernel(p, x, make(outSize), dk);
+        const dk = zeros(sizes.kernel);
+        b.conv2d.backwardKernel(p, make(sizes.input), make(sizes.output), dk);
         return [dk];
       }
-      const out = zeros(outSize);
-      b.conv2d.forward(p, x, make(kernelSize), null, out);
+      if (v.op === 'conv2dBackwardInput') {
+        const dx = zeros(sizes.input);
+        b.conv2d.backwardInput(p, make(sizes.output), make(sizes.kernel), dx);
+        return [dx];
+      }
+      const out = zeros(sizes.output);
+      b.conv2d.forward(p, make(sizes.input), make(sizes.kernel), null, out);
       return [out];
     }
     case 'activation': {
@@ -106,8 +114,8 @@ function runVariant(b: WasmBackend, v: KernelVariant, seed: number, alloc: (n: n
     }
     case 'batchNorm': {
       const e = v.example;
-      const p = resolveBatchNormParams([e.rows, e.channels], -1);
-      const n = e.rows * e.channels;
+      const p = resolveBatchNormParams(e.inner === 1 ? [e.rows, e.channels] : [e.rows, e.channels, e.inner], e.inner === 1 ? -1 : 1);
+      const n = e.rows * e.channels * e.inner;
       const [x, dy, gamma, beta] = [make(n), make(n), make(e.channels), make(e.channels)];
       const y = zeros(n);
       const stats = (): Float64Array => new Float64Array(e.channels);
@@ -118,6 +126,64 @@ function runVariant(b: WasmBackend, v: KernelVariant, seed: number, alloc: (n: n
       const [dg, db] = [stats(), stats()];
       b.batchNorm.trainingBackward(p, x, dy, gamma, mean, invstd, dx, dg, db);
       return [dx, dg, db];
+    }
+    case 'pool2d': {
+      const e = v.example;
+      const [n, h, w, c] = e.input;
+      const p = resolvePoolParams(e.dataFormat === 'channels_last' ? [n, h, w, c] : [n, c, h, w], { poolSize: e.pool, strides: e.strides, padding: e.padding, dataFormat: e.dataFormat });
+      const sizes = poolSizes(p);
+      const x = make(sizes.input);
+      if (v.op === 'maxForward' || v.op === 'avgForward') {
+        const out = zeros(sizes.output);
+        b.pooling[v.op](p, x, out);
+        return [out];
+      }
+      const dx = zeros(sizes.input);
+      if (v.op === 'maxBackward') b.pooling.maxBackward(p, x, make(sizes.output), dx);
+      else b.pooling.avgBackward(p, make(sizes.output), dx);
+      return [dx];
+    }
+    case 'resize': {
+      const e = v.example;
+      const [n, h, w, c] = e.input;
+      const p = resolveResizeParams(e.dataFormat === 'channels_last' ? [n, h, w, c] : [n, c, h, w], e.size, e.dataFormat);
+      const sizes = resizeSizes(p);
+      if (v.op === 'bilinearForward') {
+        const out = zeros(sizes.output);
+        b.resize.bilinearForward(p, make(sizes.input), out);
+        return [out];
+      }
+      const dx = zeros(sizes.input);
+      b.resize.bilinearBackward(p, make(sizes.output), dx);
+      return [dx];
+    }
+    case 'movement': {
+      const e = v.example;
+      const size = e.shape.reduce((m, d) => m * d, 1);
+      const x = make(size);
+      if (e.paddings !== undefined) {
+        const paddings = e.paddings;
+        const out = zeros(e.shape.reduce((m, d, i) => m * (d + paddings[i][0] + paddings[i][1]), 1));
+        b.movement.pad(e.shape, paddings, x, out);
+        return [out];
+      }
+      if (e.block !== undefined) {
+        const { start, size: extent } = e.block;
+        const out = zeros(extent.reduce((m, d) => m * d, 1));
+        b.movement.copyBlock({ srcShape: e.shape, srcStart: start, dstShape: extent, dstStart: extent.map(() => 0), size: extent }, x, out);
+        return [out];
+      }
+      const r = e.repeat ?? { axis: 0, repeats: 1 };
+      const out = zeros(size * r.repeats);
+      const inner = e.shape.slice(r.axis + 1).reduce((m, d) => m * d, 1);
+      b.movement.repeat({ outer: e.shape.slice(0, r.axis).reduce((m, d) => m * d, 1), length: e.shape[r.axis], inner, repeats: r.repeats }, x, out);
+      return [out];
+    }
+    case 'reduce': {
+      const e = v.example;
+      const out = zeros(e.shape.reduce((m, d, i) => (e.axes.includes(i) ? m : m * d), 1));
+      b.reduce.reduce('sum', { shape: e.shape, axes: e.axes }, make(e.shape.reduce((m, d) => m * d, 1)), out);
+      return [out];
     }
   }
 }

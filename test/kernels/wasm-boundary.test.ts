@@ -31,7 +31,7 @@ describe('wasm boundary: the loader checks every kernel family', () => {
     const raw = wasmModule().exports;
     const instance = instantiateWasmModuleSync(readFileSync(wasmModulePathSync()) as Uint8Array<ArrayBuffer>).exports;
     const families = new Set(Object.values(EXPORTS).map((e) => e.family));
-    assert.deepEqual([...families].sort(), ['activation', 'batchNorm', 'depthwise', 'gemm', 'module']);
+    assert.deepEqual([...families].sort(), ['activation', 'batchNorm', 'depthwise', 'gemm', 'module', 'movement', 'pool2d', 'reduce', 'resize']);
     for (const family of families) {
       const name = Object.entries(EXPORTS).find(([, e]) => e.family === family)?.[0] as string;
       const missing = Object.fromEntries(Object.entries(instance).filter(([n]) => n !== name));

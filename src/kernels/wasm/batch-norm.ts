@@ -1,8 +1,9 @@
 /**
- * The batch-norm training kernels of `assembly/batch-norm.ts` behind `BatchNormKernels`: channels-last
- * (`inner === 1`) float32 tensors that live in wasm memory run in SIMD, split across threads by groups of
- * 4 channels. Anything else (float64, other layouts, arrays on the JavaScript heap) and the inference-mode
- * kernels take the TypeScript loops.
+ * The batch-norm training kernels of `assembly/batch-norm.ts` behind `BatchNormKernels`: float32 tensors
+ * that live in wasm memory run in SIMD, channels-last (`inner === 1`) split across threads by groups of 4
+ * channels, any other layout (`inner > 1`: channels-first images) by channels, each channel's runs four
+ * lanes at a time. Anything else (float64, arrays on the JavaScript heap) and the inference-mode kernels
+ * take the TypeScript loops.
  *
  * The float64 statistics arrays belong to the caller (JavaScript heap, O(channels)); they are copied
  * through one scratch block per call, which costs nothing next to the passes over the activations.
@@ -25,7 +26,10 @@ const FORWARD = variantsOf<BatchNormVariant>('batchNorm', 'forward');
 const BACKWARD = variantsOf<BatchNormVariant>('batchNorm', 'backward');
 
 function context(pass: string, p: BatchNormParams): KernelContext {
-  return { op: `batchNorm ${pass}`, describe: () => `x [${p.outer},${p.channels}] (channels last)` };
+  return {
+    op: `batchNorm ${pass}`,
+    describe: () => (p.inner === 1 ? `x [${p.outer},${p.channels}] (channels last)` : `x [${p.outer},${p.channels},${p.inner}] (channel axis 1)`),
+  };
 }
 
 /**
@@ -40,7 +44,6 @@ function context(pass: string, p: BatchNormParams): KernelContext {
 export function createWasmBatchNormKernels(wasm: KernelExports, arena: WasmArena, runner: ParallelRunner): BatchNormKernels {
   const ts = typescriptBatchNormKernels;
   const resident = (p: BatchNormParams, ...arrays: (FloatArray | null)[]): boolean => {
-    if (p.inner !== 1) return false;
     arena.buffer(); // records the current buffer object, so views made over it are recognised
     return arrays.every((a) => a === null || (a instanceof Float32Array && arena.contains(a)));
   };
@@ -77,16 +80,23 @@ export function createWasmBatchNormKernels(wasm: KernelExports, arena: WasmArena
     if (beta !== null) checkLength(NAME, 'beta', beta, p.channels);
     checkStats(p, { mean, variance, invstd });
     const C = p.channels;
-    selectVariant(FORWARD, { rows: p.outer, channels: C, direction: 'forward' }, 'batchNorm forward');
+    const variant = selectVariant(FORWARD, { rows: p.outer, channels: C, inner: p.inner, direction: 'forward' }, 'batchNorm forward');
     withStats(C, 3, ([m, v, s], view) => {
-      const args: [number, number, number, number, number, number, number, number, number, number] = [
-        x.byteOffset, p.outer, C, epsilon, m, v, s, gamma?.byteOffset ?? 0, beta?.byteOffset ?? 0, y?.byteOffset ?? 0,
-      ];
-      runner.run(wasm.batchNormForwardNHWC, args, groups(p), {
-        costPerUnit: p.outer * 4 * (y === null ? 2 : 3),
-        scratchBytes: wasm.batchNormForwardScratchBytes(C),
-        context: context(y === null ? 'moments' : 'trainingForward', p),
-      });
+      const ctx = context(y === null ? 'moments' : 'trainingForward', p);
+      const [g, b, yp] = [gamma?.byteOffset ?? 0, beta?.byteOffset ?? 0, y?.byteOffset ?? 0];
+      const passes = y === null ? 2 : 3;
+      if (variant.export === 'batchNormForwardNCHW') {
+        runner.run(wasm.batchNormForwardNCHW, [x.byteOffset, p.outer, C, p.inner, epsilon, m, v, s, g, b, yp], C, {
+          costPerUnit: p.outer * p.inner * passes,
+          context: ctx,
+        });
+      } else {
+        runner.run(wasm.batchNormForwardNHWC, [x.byteOffset, p.outer, C, epsilon, m, v, s, g, b, yp], groups(p), {
+          costPerUnit: p.outer * 4 * passes,
+          scratchBytes: wasm.batchNormForwardScratchBytes(C),
+          context: ctx,
+        });
+      }
       const out = view();
       mean.set(out.subarray(0, C));
       variance.set(out.subarray(C, 2 * C));
@@ -113,19 +123,25 @@ export function createWasmBatchNormKernels(wasm: KernelExports, arena: WasmArena
       if (gamma !== null) checkLength(NAME, 'gamma', gamma, p.channels);
       checkStats(p, { mean, invstd, dgamma, dbeta });
       const C = p.channels;
-      selectVariant(BACKWARD, { rows: p.outer, channels: C, direction: 'backward' }, 'batchNorm backward');
+      const variant = selectVariant(BACKWARD, { rows: p.outer, channels: C, inner: p.inner, direction: 'backward' }, 'batchNorm backward');
       withStats(C, 4, ([m, s, dg, db], view) => {
         const stats = view();
         stats.set(mean, 0);
         stats.set(invstd, C);
-        const args: [number, number, number, number, number, number, number, number, number, number] = [
-          x.byteOffset, dy.byteOffset, p.outer, C, m, s, gamma?.byteOffset ?? 0, dx.byteOffset, dg, db,
-        ];
-        runner.run(wasm.batchNormBackwardNHWC, args, groups(p), {
-          costPerUnit: p.outer * 4 * 4,
-          scratchBytes: wasm.batchNormBackwardScratchBytes(C),
-          context: context('trainingBackward', p),
-        });
+        const g = gamma?.byteOffset ?? 0;
+        const ctx = context('trainingBackward', p);
+        if (variant.export === 'batchNormBackwardNCHW') {
+          runner.run(wasm.batchNormBackwardNCHW, [x.byteOffset, dy.byteOffset, p.outer, C, p.inner, m, s, g, dx.byteOffset, dg, db], C, {
+            costPerUnit: p.outer * p.inner * 4,
+            context: ctx,
+          });
+        } else {
+          runner.run(wasm.batchNormBackwardNHWC, [x.byteOffset, dy.byteOffset, p.outer, C, m, s, g, dx.byteOffset, dg, db], groups(p), {
+            costPerUnit: p.outer * 4 * 4,
+            scratchBytes: wasm.batchNormBackwardScratchBytes(C),
+            context: ctx,
+          });
+        }
         const out = view();
         dgamma.set(out.subarray(2 * C, 3 * C));
         dbeta.set(out.subarray(3 * C, 4 * C));

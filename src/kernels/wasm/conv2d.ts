@@ -1,8 +1,13 @@
 /**
- * The grouped 2D convolution's WebAssembly slots (`Conv2dKernels`): the channels_last one-group cases run
- * in the SIMD GEMM (`gemm.ts`), the pointwise case as a plain product over pixels and any other window
- * over im2col rows (the manifest's `gemm` and `conv2d` entries); grouped, channels_first and float64
- * convolutions, and the non-pointwise input gradient, are the TypeScript kernels.
+ * The grouped 2D convolution's WebAssembly slots (`Conv2dKernels`):
+ *
+ * - channels_last with one group: the pointwise case as plain products over pixels (the manifest's
+ *   `gemm` entries: forward, `dy·kᵀ`, `xᵀ·dy`, `1ᵀ·dy`), any other window as GEMMs over im2col rows
+ *   (its `conv2d` entries): the forward pass, the input gradient (at stride 1 the forward convolution of
+ *   `dy` with the kernel rotated and transposed per tap, at other strides a gather of the `dy` pixels
+ *   each input pixel fed; also the transposed convolution's forward) and the kernel gradient;
+ * - one input channel per group (`groups = C`): the depthwise kernels, every slot and both formats;
+ * - other grouped convolutions, channels_first with one group and float64: the TypeScript kernels.
  */
 import type { FloatArray } from '../../engine/dtype.js';
 import { checkLength } from '../buffer-check.js';
@@ -12,19 +17,23 @@ import { applyEpilogue } from '../epilogue.js';
 import type { WasmArena } from './arena.js';
 import type { FusedActivation } from './bind.js';
 import { ACTIVATION_CODES } from './bind.js';
+import type { Im2colGeometry } from './conv2d-geometry.js';
+import { conv2dContext, depthwiseParamsOf, forwardGeometry, gatherGeometry, rotatedGeometry, writeGeometry } from './conv2d-geometry.js';
+import { createWasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
 import type { GemmKernelStats, GemmWasmExports } from './gemm.js';
 import { FLOP_COST, gemmContext, isF32, withBound } from './gemm.js';
 import * as K from './generated/constants.js';
 import type { KernelContext } from './kernel-error.js';
-import { shapeText } from './kernel-error.js';
 import type { ConvVariant } from './manifest.js';
-import { isPointwiseNhwc, usesVariant, variantsOf } from './manifest.js';
+import { isIm2colNhwc, isPointwiseNhwc, selectVariant, usesVariant, variantsOf } from './manifest.js';
 import type { ParallelRunner } from './parallel.js';
 
 export { isPointwiseNhwc } from './manifest.js';
 
-const [IM2COL_FORWARD] = variantsOf<ConvVariant>('gemm', 'conv2dForward');
-const [IM2COL_BACKWARD_KERNEL] = variantsOf<ConvVariant>('gemm', 'conv2dBackwardKernel');
+const [IM2COL_FORWARD] = variantsOf<ConvVariant>('conv2d', 'conv2dForward');
+const BACKWARD_INPUT = variantsOf<ConvVariant>('conv2d', 'conv2dBackwardInput');
+const [IM2COL_BACKWARD_KERNEL] = variantsOf<ConvVariant>('conv2d', 'conv2dBackwardKernel');
+const [DEPTHWISE] = variantsOf<ConvVariant>('conv2d', 'conv2dDepthwise');
 
 export interface WasmConv2dKernels extends Conv2dKernels {
   /**
@@ -46,20 +55,8 @@ export interface WasmConv2dKernels extends Conv2dKernels {
   resetStats(): void;
 }
 
-/** The op and params of a conv2d call, for the error a trap becomes. */
-function conv2dContext(pass: string, p: Conv2dParams): KernelContext {
-  return {
-    op: `conv2d ${pass}`,
-    describe: () =>
-      `x ${shapeText([p.batch, p.inHeight, p.inWidth, p.inChannels])} (${p.dataFormat}), kernel ${shapeText([p.kernelHeight, p.kernelWidth, p.inChannelsPerGroup, p.outChannels])}, ` +
-      `strides ${shapeText([p.strideHeight, p.strideWidth])}, dilation ${shapeText([p.dilationHeight, p.dilationWidth])}, ` +
-      `padding ${shapeText([p.padTop, p.padBottom, p.padLeft, p.padRight])}, groups ${p.groups}`,
-  };
-}
-
 /**
- * The grouped 2D convolution with its channels_last one-group cases in the SIMD GEMM (see the file
- * comment; the manifest's `conv2d` and `gemm` entries); every other case is the TypeScript kernel.
+ * The grouped 2D convolution in WebAssembly where the file comment says, else the TypeScript kernel.
  *
  * @example
  * ```ts
@@ -70,25 +67,29 @@ function conv2dContext(pass: string, p: Conv2dParams): KernelContext {
 export function createWasmConv2dKernels(wasm: GemmWasmExports, arena: WasmArena, runner: ParallelRunner): WasmConv2dKernels {
   const ctx = gemmContext(wasm, arena, runner);
   const ts = typescriptConv2dKernels;
+  const depthwise = createWasmDepthwiseConv2dKernels(wasm, arena, runner);
   const geometry = arena.alloc(K.GEOMETRY_WORDS * 4);
   const KERNEL = 'conv2d wasm';
 
-  /** The geometry block is read only by the kernels, and calls do not overlap (the runner returns when done). */
-  function writeGeometry(p: Conv2dParams): void {
-    const words = new Int32Array(arena.buffer(), geometry, K.GEOMETRY_WORDS);
-    words[K.G_IN_H] = p.inHeight;
-    words[K.G_IN_W] = p.inWidth;
-    words[K.G_IN_C] = p.inChannels;
-    words[K.G_K_H] = p.kernelHeight;
-    words[K.G_K_W] = p.kernelWidth;
-    words[K.G_S_H] = p.strideHeight;
-    words[K.G_S_W] = p.strideWidth;
-    words[K.G_D_H] = p.dilationHeight;
-    words[K.G_D_W] = p.dilationWidth;
-    words[K.G_PAD_T] = p.padTop;
-    words[K.G_PAD_L] = p.padLeft;
-    words[K.G_OUT_H] = p.outHeight;
-    words[K.G_OUT_W] = p.outWidth;
+  /** Whether the depthwise kernels serve this call (float32 only; counted as the routing entry's selection). */
+  const routed = (p: Conv2dParams, ...arrays: (FloatArray | null)[]): boolean => {
+    if (!isF32(...arrays) || !usesVariant(DEPTHWISE, p)) return false;
+    ctx.counters.wasmCalls++;
+    return true;
+  };
+
+  /** `out[rows, filters] = act(cols · kernel * scale + shift)` over the im2col rows `g` describes. */
+  function im2colGemm(
+    g: Im2colGeometry, x: number, k: number, out: number, rows: number, filters: number,
+    scale: number, shift: number, act: number, context: KernelContext,
+  ): void {
+    writeGeometry(arena.buffer(), geometry, g);
+    const patch = g.kernelHeight * g.kernelWidth * g.inChannels;
+    runner.run(wasm.conv2dNhwcF32, [x, k, out, geometry, rows, filters, scale, shift, act], rows, {
+      costPerUnit: FLOP_COST * (2 * filters * patch + patch),
+      scratchBytes: wasm.conv2dScratchBytes(rows, filters, patch),
+      context,
+    });
   }
 
   function forwardFused(
@@ -106,7 +107,11 @@ export function createWasmConv2dKernels(wasm: GemmWasmExports, arena: WasmArena,
     if (scale !== null) checkLength(KERNEL, 'scale', scale, sizes.bias);
     if (shift !== null) checkLength(KERNEL, 'shift', shift, sizes.bias);
     checkLength(KERNEL, 'out', out, sizes.output);
-    const f32 = x instanceof Float32Array && kernel instanceof Float32Array && out instanceof Float32Array && isF32(scale, shift);
+    if (routed(p, x, kernel, scale, shift, out)) {
+      depthwise.forwardScaleShift(depthwiseParamsOf(p), x, kernel, scale, shift, out, activation);
+      return;
+    }
+    const f32 = isF32(x, kernel, out, scale, shift);
     const pointwise = f32 && isPointwiseNhwc(p);
     if (!f32 || !(pointwise || usesVariant(IM2COL_FORWARD, p))) {
       ctx.counters.typescriptCalls++;
@@ -116,7 +121,7 @@ export function createWasmConv2dKernels(wasm: GemmWasmExports, arena: WasmArena,
       return;
     }
     ctx.counters.wasmCalls++;
-    const bound = ctx.bind('conv2d', [x, kernel, scale as Float32Array | null, shift as Float32Array | null], [out as Float32Array]);
+    const bound = ctx.bind('conv2d', [x as Float32Array, kernel as Float32Array, scale as Float32Array | null, shift as Float32Array | null], [out as Float32Array]);
     const [xp, kp, sp, hp, op] = bound.ptrs;
     const C = p.inChannels;
     const F = p.outChannels;
@@ -125,13 +130,7 @@ export function createWasmConv2dKernels(wasm: GemmWasmExports, arena: WasmArena,
     const context = conv2dContext('forward', p);
     withBound(bound, () => {
       if (!pointwise) {
-        writeGeometry(p);
-        const patch = p.kernelHeight * p.kernelWidth * C;
-        runner.run(wasm.conv2dNhwcF32, [xp, kp, op, geometry, pixels, F, sp, hp, act], pixels, {
-          costPerUnit: FLOP_COST * (2 * F * patch + patch),
-          scratchBytes: wasm.conv2dScratchBytes(pixels, F, patch),
-          context,
-        });
+        im2colGemm(forwardGeometry(p), xp, kp, op, pixels, F, sp, hp, act, context);
         return;
       }
       ctx.gemm({
@@ -144,6 +143,25 @@ export function createWasmConv2dKernels(wasm: GemmWasmExports, arena: WasmArena,
     });
   }
 
+  /**
+   * The im2col input gradient: the kernel transposed per tap (rotated too at stride 1) into a temporary,
+   * then one GEMM over rows of `dx` (see the manifest's `conv2d-dx` entries).
+   */
+  function backwardInputIm2col(p: Conv2dParams, variant: ConvVariant, gp: number, kp: number, dxp: number): void {
+    const taps = p.kernelHeight * p.kernelWidth;
+    const C = p.inChannels;
+    const F = p.outChannels;
+    const rotate = variant.code === K.IM2COL_WINDOWS;
+    const transposed = arena.alloc(taps * C * F * 4, false);
+    try {
+      wasm.conv2dTransposeKernel(kp, transposed, taps, C, F, rotate ? 1 : 0);
+      const g = rotate ? rotatedGeometry(p) : gatherGeometry(p);
+      im2colGemm(g, gp, transposed, dxp, p.batch * p.inHeight * p.inWidth, C, 0, 0, K.ACT_NONE, conv2dContext('backwardInput', p));
+    } finally {
+      arena.release(transposed);
+    }
+  }
+
   return {
     forward(p, x, kernel, bias, out): void {
       forwardFused(p, x, kernel, null, bias, out, 'linear');
@@ -151,33 +169,50 @@ export function createWasmConv2dKernels(wasm: GemmWasmExports, arena: WasmArena,
     forwardFused,
 
     backwardInput(p, dy, kernel, dx): void {
-      if (!isPointwiseNhwc(p) || !isF32(dy, kernel, dx)) {
-        ctx.counters.typescriptCalls++;
-        ts.backwardInput(p, dy, kernel, dx);
-        return;
-      }
       const sizes = conv2dSizes(p);
       checkLength(KERNEL, 'dy', dy, sizes.output);
       checkLength(KERNEL, 'kernel', kernel, sizes.kernel);
       checkLength(KERNEL, 'dx', dx, sizes.input);
+      if (routed(p, dy, kernel, dx)) {
+        depthwise.backwardInput(depthwiseParamsOf(p), dy, kernel, dx);
+        return;
+      }
+      const pointwise = isPointwiseNhwc(p);
+      if (!isF32(dy, kernel, dx) || !(pointwise || isIm2colNhwc(p))) {
+        ctx.counters.typescriptCalls++;
+        ts.backwardInput(p, dy, kernel, dx);
+        return;
+      }
       ctx.counters.wasmCalls++;
       const bound = ctx.bind('conv2d', [dy as Float32Array, kernel as Float32Array], [dx as Float32Array]);
       const [gp, kp, dxp] = bound.ptrs;
       const C = p.inChannels;
       const F = p.outChannels;
-      // dx[P, C] = dy[P, F]·kᵀ, the kernel's storage [C, F] being op(B) transposed.
-      withBound(bound, () =>
+      withBound(bound, () => {
+        if (!pointwise) {
+          backwardInputIm2col(p, selectVariant(BACKWARD_INPUT, p, 'conv2d backwardInput'), gp, kp, dxp);
+          return;
+        }
+        // dx[P, C] = dy[P, F]·kᵀ, the kernel's storage [C, F] being op(B) transposed.
         ctx.gemm({
           a: gp, lda: F, transA: false,
           b: kp, ldb: F, transB: true,
           c: dxp, ldc: C,
           m: p.batch * p.inHeight * p.inWidth, n: C, k: F,
           scale: 0, shift: 0, act: K.ACT_NONE,
-        }, conv2dContext('backwardInput', p)),
-      );
+        }, conv2dContext('backwardInput', p));
+      });
     },
 
     backwardKernel(p, x, dy, dkernel): void {
+      const sizes = conv2dSizes(p);
+      checkLength(KERNEL, 'x', x, sizes.input);
+      checkLength(KERNEL, 'dy', dy, sizes.output);
+      checkLength(KERNEL, 'dkernel', dkernel, sizes.kernel);
+      if (routed(p, x, dy, dkernel)) {
+        depthwise.backwardKernel(depthwiseParamsOf(p), x, dy, dkernel);
+        return;
+      }
       const f32 = isF32(x, dy, dkernel);
       const pointwise = f32 && isPointwiseNhwc(p);
       if (!f32 || !(pointwise || usesVariant(IM2COL_BACKWARD_KERNEL, p))) {
@@ -185,10 +220,6 @@ export function createWasmConv2dKernels(wasm: GemmWasmExports, arena: WasmArena,
         ts.backwardKernel(p, x, dy, dkernel);
         return;
       }
-      const sizes = conv2dSizes(p);
-      checkLength(KERNEL, 'x', x, sizes.input);
-      checkLength(KERNEL, 'dy', dy, sizes.output);
-      checkLength(KERNEL, 'dkernel', dkernel, sizes.kernel);
       ctx.counters.wasmCalls++;
       const bound = ctx.bind('conv2d', [x as Float32Array, dy as Float32Array], [dkernel as Float32Array]);
       const [xp, gp, kp] = bound.ptrs;
@@ -198,9 +229,9 @@ export function createWasmConv2dKernels(wasm: GemmWasmExports, arena: WasmArena,
       const context = conv2dContext('backwardKernel', p);
       withBound(bound, () => {
         if (!pointwise) {
-          writeGeometry(p);
+          writeGeometry(arena.buffer(), geometry, forwardGeometry(p));
           const patch = p.kernelHeight * p.kernelWidth * C;
-          // Units of KERNEL_ROWS_PER_UNIT patch rows (see the export): every call rebuilds the im2col blocks it reads.
+          // Units of KERNEL_ROWS_PER_UNIT patch columns (see the export): each builds only its columns' im2col rows.
           runner.run(wasm.conv2dBackwardKernelNhwcF32, [xp, gp, kp, geometry, pixels, F], Math.ceil(patch / K.KERNEL_ROWS_PER_UNIT), {
             costPerUnit: FLOP_COST * K.KERNEL_ROWS_PER_UNIT * (2 * F * pixels + pixels),
             scratchBytes: wasm.conv2dBackwardKernelScratchBytes(pixels, F, patch),
@@ -220,6 +251,10 @@ export function createWasmConv2dKernels(wasm: GemmWasmExports, arena: WasmArena,
     },
 
     backwardBias(p, dy, dbias): void {
+      if (routed(p, dy, dbias)) {
+        depthwise.backwardBias(depthwiseParamsOf(p), dy, dbias);
+        return;
+      }
       if (p.dataFormat !== 'channels_last' || !isF32(dy, dbias)) {
         ctx.counters.typescriptCalls++;
         ts.backwardBias(p, dy, dbias);

@@ -7,10 +7,9 @@
  * the `ParallelRunner`. Conv2d (`conv2d.ts`): the pointwise case (1×1, stride 1, unpadded, one group, channels_last) is
  * a plain product over pixels, `out[P, F] = x[P, C]·k[C, F]`, so forward (bias and activation fused into
  * the store), input gradient (`dy·kᵀ`), kernel gradient (`xᵀ·dy`) and bias gradient (`1ᵀ·dy`) all run as
- * one GEMM each. Any other channels_last convolution with one group runs its forward pass and its
- * kernel gradient as GEMMs over im2col rows built block by block in scratch (`conv2dNhwcF32`,
- * `conv2dBackwardKernelNhwcF32`; MobileNet's 3×3 stride-2 first layer); its input gradient (a col2im
- * scatter), channels_first, grouped convolutions and anything float64 go to the TypeScript kernels.
+ * one GEMM each. Any other channels_last convolution with one group runs its forward pass and both
+ * gradients as GEMMs over im2col rows built block by block in scratch (`conv2dNhwcF32`,
+ * `conv2dBackwardKernelNhwcF32`; see `conv2d.ts` and the manifest's `conv2d` entries).
  *
  * Zero copy: a float32 argument that is a view into the module's memory (the arena recognises it, also
  * after a shared memory grew and `memory.buffer` became a new SharedArrayBuffer object) is passed by its

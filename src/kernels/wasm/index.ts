@@ -1,7 +1,9 @@
 /**
  * The WebAssembly (SIMD) kernels: loading, tensor memory inside the module, the thread pool, and the
- * `KernelBackend` whose depthwise, conv2d, matmul, activation and channels-last batch-norm training slots
- * run in WebAssembly (pool2d and resize stay TypeScript). `kernels/backend.ts` makes it the default where it loads.
+ * `KernelBackend` whose depthwise, conv2d, matmul, pooling, resize, activation and batch-norm training
+ * slots, the movement family's pad, copyBlock and repeat, and float32 sums run in WebAssembly for float32
+ * (the rest, and float64 everywhere, stay TypeScript). `kernels/backend.ts` makes it the default where it
+ * loads.
  */
 import type { CpuKernels } from '../kernel-backend.js';
 import { typescriptKernels } from '../typescript-backend.js';
@@ -16,6 +18,12 @@ import type { WasmMatmulKernels } from './gemm.js';
 import { createWasmMatmulKernels } from './gemm.js';
 import type { DepthwiseWasmExports, DepthwiseWasmModule, LoadOptions } from './loader.js';
 import { loadDepthwiseWasmModule, loadDepthwiseWasmModuleSync } from './loader.js';
+import type { WasmMovementKernels, WasmReduceKernels } from './movement.js';
+import { createWasmMovementKernels } from './movement.js';
+import type { WasmPool2dKernels } from './pool2d.js';
+import { createWasmPool2dKernels } from './pool2d.js';
+import type { WasmResizeKernels } from './resize.js';
+import { createWasmResizeKernels } from './resize.js';
 import type { ThreadPool } from './thread-pool.js';
 import { createThreadPool } from './thread-pool.js';
 
@@ -27,6 +35,13 @@ export type { WasmConv2dKernels } from './conv2d.js';
 export { createWasmConv2dKernels } from './conv2d.js';
 export type { GemmWasmExports, WasmMatmulKernels } from './gemm.js';
 export { createWasmMatmulKernels } from './gemm.js';
+export type { CallStats } from './calls.js';
+export type { WasmPool2dKernels } from './pool2d.js';
+export { createWasmPool2dKernels } from './pool2d.js';
+export type { WasmResizeKernels } from './resize.js';
+export { createWasmResizeKernels } from './resize.js';
+export type { WasmMovementKernels, WasmReduceKernels } from './movement.js';
+export { createWasmMovementKernels } from './movement.js';
 export type { DepthwiseWasmExports, DepthwiseWasmModule, LoadOptions, WasmVariant } from './loader.js';
 export * from './loader.js';
 export type { ThreadPool, ThreadPoolStats } from './thread-pool.js';
@@ -42,6 +57,10 @@ export interface WasmBackend extends CpuKernels {
   readonly depthwiseConv2d: WasmDepthwiseConv2dKernels;
   readonly conv2d: WasmConv2dKernels;
   readonly matmul: WasmMatmulKernels;
+  readonly pooling: WasmPool2dKernels;
+  readonly resize: WasmResizeKernels;
+  readonly movement: WasmMovementKernels;
+  readonly reduce: WasmReduceKernels;
   /** Tensors in the module's memory; `arena.storageAllocator()` is what the engine allocates through. */
   readonly arena: WasmArena;
   readonly exports: DepthwiseWasmExports;
@@ -56,8 +75,9 @@ export function wasmBackendFromModule(loaded: DepthwiseWasmModule): WasmBackend 
   const pool = createThreadPool({ module, memory, exports, arena });
   const depthwise = createWasmDepthwiseConv2dKernels(exports, arena, pool);
   const conv2d = createWasmConv2dKernels(exports, arena, pool);
+  const { movement, reduce } = createWasmMovementKernels(exports, arena, pool);
   return {
-    ...typescriptKernels, // pool2d, resize, elementwise, reduce, movement and optimizer stay TypeScript
+    ...typescriptKernels, // elementwise, optimizer, resample, affineTransform, gather and the other movement kernels stay TypeScript
     name: 'wasm-simd',
     depthwiseConv2d: {
       ...depthwise,
@@ -68,6 +88,10 @@ export function wasmBackendFromModule(loaded: DepthwiseWasmModule): WasmBackend 
       forwardEpilogue: (p, x, kernel, e, out) => conv2d.forwardFused(p, x, kernel, e.scale, e.shift, out, e.activation),
     },
     matmul: createWasmMatmulKernels(exports, arena, pool),
+    pooling: createWasmPool2dKernels(exports, arena, pool),
+    resize: createWasmResizeKernels(exports, arena, pool),
+    movement,
+    reduce,
     activation: createWasmActivationKernels(exports, arena, pool),
     batchNorm: createWasmBatchNormKernels(exports, arena, pool),
     arena,

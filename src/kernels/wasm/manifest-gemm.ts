@@ -1,9 +1,8 @@
 /**
- * The kernel variants of the GEMM family (matrix products, pointwise and im2col convolutions), the
- * activations and batch normalization. Same role as `manifest-depthwise.ts`: the wrappers select through
- * these predicates, the tests and the bench read the entries.
+ * The kernel variants of the GEMM family (matrix products, and the pointwise convolutions that are
+ * plain products), the activations and batch normalization. Same role as `manifest-depthwise.ts`: the
+ * wrappers select through these predicates, the tests and the bench read the entries.
  */
-import type { Conv2dParams } from '../conv2d/index.js';
 import * as K from './generated/constants.js';
 import type { ExportName } from './generated/exports.js';
 
@@ -25,14 +24,17 @@ export interface ActivationCall {
   readonly direction: 'forward' | 'backward';
 }
 
-/** The arguments of a channels-last batch-norm training kernel call. */
+/** The arguments of a batch-norm training kernel call: the tensor as `[rows, channels, inner]`. */
 export interface BatchNormCall {
   readonly rows: number;
   readonly channels: number;
+  /** 1 when the channel axis is last (channels_last), else the elements after it (`H · W` for NCHW). */
+  readonly inner: number;
   readonly direction: 'forward' | 'backward';
 }
 
-interface Described {
+/** What every entry outside the depthwise family states about itself. */
+export interface Described {
   readonly name: string;
   readonly algorithm: string;
   readonly layout: string;
@@ -54,14 +56,6 @@ export interface GemmVariant extends Described {
   readonly direct: boolean;
   readonly example: GemmShape;
   selects(s: GemmShape): boolean;
-}
-
-export interface ConvVariant extends Described {
-  readonly family: 'gemm';
-  readonly op: 'conv2dForward' | 'conv2dBackwardKernel';
-  /** `[N, H, W, C]`, kernel `[kh, kw]`, filters, stride. */
-  readonly example: { input: readonly [number, number, number, number]; kernel: readonly [number, number]; filters: number; stride: number };
-  selects(p: Conv2dParams): boolean;
 }
 
 export interface ActivationVariant extends Described {
@@ -110,40 +104,11 @@ function gemm(direct: boolean, columns: boolean, example: GemmShape): GemmVarian
   };
 }
 
-/** Channels_last with one group: the forms the GEMM serves (pointwise as a plain product, else im2col). */
-export function isPointwiseNhwc(p: Conv2dParams): boolean {
-  return (
-    p.dataFormat === 'channels_last' &&
-    p.kernelHeight === 1 && p.kernelWidth === 1 && p.strideHeight === 1 && p.strideWidth === 1 &&
-    p.padTop === 0 && p.padBottom === 0 && p.padLeft === 0 && p.padRight === 0 && p.groups === 1
-  );
-}
-
-export function isIm2colNhwc(p: Conv2dParams): boolean {
-  return p.dataFormat === 'channels_last' && p.groups === 1 && !isPointwiseNhwc(p);
-}
-
-export const GEMM_VARIANTS: readonly (GemmVariant | ConvVariant)[] = [
+export const GEMM_VARIANTS: readonly GemmVariant[] = [
   gemm(false, false, { m: 3136, n: 128, k: 128, transA: false, transB: false }),
   gemm(false, true, { m: 49, n: 1024, k: 1024, transA: false, transB: false }),
   gemm(true, false, { m: 2, n: 10, k: 1024, transA: false, transB: false }),
   gemm(true, true, { m: 1, n: 1000, k: 1024, transA: false, transB: false }),
-  {
-    name: 'f32 conv2d im2col+gemm 4x8 nhwc wasmsimd', family: 'gemm', op: 'conv2dForward',
-    algorithm: 'GEMM over im2col rows built 64 pixels at a time', layout: 'nhwc', path: 'one group, not pointwise',
-    stride: 'any', simd: true, units: 'output pixels', export: 'conv2dNhwcF32', code: null,
-    boundaries: [K.GEMM_MB, K.GEMM_KC, K.GEMM_NC],
-    example: { input: [1, 224, 224, 3], kernel: [3, 3], filters: 32, stride: 2 },
-    selects: isIm2colNhwc,
-  },
-  {
-    name: 'f32 conv2d-dw im2col+gemm nhwc wasmsimd', family: 'gemm', op: 'conv2dBackwardKernel',
-    algorithm: 'GEMM of im2col rows (transposed) and dy, per block of pixels', layout: 'nhwc', path: 'one group, not pointwise',
-    stride: 'any', simd: true, units: `blocks of ${K.KERNEL_ROWS_PER_UNIT} kernel-gradient rows`,
-    export: 'conv2dBackwardKernelNhwcF32', code: null, boundaries: [K.KERNEL_ROWS_PER_UNIT, K.GEMM_KC],
-    example: { input: [8, 64, 64, 3], kernel: [3, 3], filters: 32, stride: 2 },
-    selects: isIm2colNhwc,
-  },
 ];
 
 const relu = (propagateNaN: boolean): ActivationVariant => ({
@@ -177,8 +142,20 @@ const batchNorm = (direction: 'forward' | 'backward'): BatchNormVariant => ({
   layout: 'nhwc', path: 'groups of 4 channels down chunks of 32 rows', stride: 'any', simd: true,
   units: 'groups of 4 channels', export: direction === 'forward' ? 'batchNormForwardNHWC' : 'batchNormBackwardNHWC', code: null,
   boundaries: [4, 32],
-  example: { rows: 8 * 56 * 56, channels: 64, direction },
-  selects: (c) => c.direction === direction,
+  example: { rows: 8 * 56 * 56, channels: 64, inner: 1, direction },
+  selects: (c) => c.direction === direction && c.inner === 1,
 });
 
-export const BATCH_NORM_VARIANTS: readonly BatchNormVariant[] = [batchNorm('forward'), batchNorm('backward')];
+/** The channel axis not last (channels-first images): each channel's contiguous runs, four lanes at a time. */
+const batchNormRuns = (direction: 'forward' | 'backward'): BatchNormVariant => ({
+  name: `f32 batchnorm-train-${direction} runs nchw wasmsimd`,
+  family: 'batchNorm', op: direction,
+  algorithm: direction === 'forward' ? 'moments in float64, then normalization' : 'sums in float64, then dx',
+  layout: 'nchw', path: 'per channel, its runs of inner elements, four lanes and a scalar tail', stride: 'any', simd: true,
+  units: 'channels', export: direction === 'forward' ? 'batchNormForwardNCHW' : 'batchNormBackwardNCHW', code: null,
+  boundaries: [4, 8],
+  example: { rows: 8, channels: 64, inner: 56 * 56, direction },
+  selects: (c) => c.direction === direction && c.inner > 1,
+});
+
+export const BATCH_NORM_VARIANTS: readonly BatchNormVariant[] = [batchNorm('forward'), batchNorm('backward'), batchNormRuns('forward'), batchNormRuns('backward')];

@@ -2,27 +2,44 @@
  * The kernel manifest: every WebAssembly kernel variant, one table. Like XNNPACK's ukernel lists, it is
  * the single description that the rest reads:
  *
- * - selection: the wrappers (`depthwise-conv2d.ts`, `gemm.ts`, `activations.ts`, `batch-norm.ts`) pick a
- *   variant with `selectVariant`, the first entry of an op whose predicate holds, and pass what it says
- *   (a path code, the direct-B flag) to the export, which only dispatches;
+ * - selection: the wrappers (`depthwise-conv2d.ts`, `gemm.ts`, `conv2d.ts`, `activations.ts`,
+ *   `batch-norm.ts`, `pool2d.ts`, `resize.ts`, `movement.ts`) pick a variant with `selectVariant`, the
+ *   first entry of an op whose predicate holds, and pass what it says (a path code, the direct-B flag)
+ *   to the export, which only dispatches;
  * - tests: `test/helpers/kernel-conformance.ts` generates cases around each entry's boundaries, and a test
  *   requires every entry to have been selected by the conformance cases;
  * - benchmarks: `npm run bench` times every entry's example (`bench/variants.ts`).
  *
  * Each selection is counted (`variantSelections`), which is how the tests know what ran.
  */
-import type { ActivationVariant, BatchNormVariant, ConvVariant, GemmVariant } from './manifest-gemm.js';
+import type { ActivationVariant, BatchNormVariant, GemmVariant } from './manifest-gemm.js';
 import { ACTIVATION_VARIANTS, BATCH_NORM_VARIANTS, GEMM_VARIANTS } from './manifest-gemm.js';
+import type { ConvVariant } from './manifest-conv.js';
+import { CONV_VARIANTS } from './manifest-conv.js';
+import type { MovementVariant, Pool2dVariant, ReduceVariant, ResizeVariant } from './manifest-image.js';
+import { IMAGE_VARIANTS } from './manifest-image.js';
 import type { DepthwiseVariant } from './manifest-depthwise.js';
 import { DEPTHWISE_VARIANTS } from './manifest-depthwise.js';
 
 export type { DepthwiseExample, DepthwiseGeometry, DepthwiseOp, DepthwiseVariant } from './manifest-depthwise.js';
 export { isTiled, tiledChannelsMin } from './manifest-depthwise.js';
-export type { ActivationCall, ActivationVariant, BatchNormCall, BatchNormVariant, ConvVariant, GemmShape, GemmVariant } from './manifest-gemm.js';
-export { isIm2colNhwc, isPointwiseNhwc, splitsColumns, usesDirectB } from './manifest-gemm.js';
+export type { ActivationCall, ActivationVariant, BatchNormCall, BatchNormVariant, GemmShape, GemmVariant } from './manifest-gemm.js';
+export { splitsColumns, usesDirectB } from './manifest-gemm.js';
+export type { ConvOp, ConvVariant } from './manifest-conv.js';
+export { isDepthwiseGrouped, isIm2colNhwc, isPointwiseNhwc } from './manifest-conv.js';
+export type { MoveCall, MoveOp, MovementVariant, Pool2dVariant, PoolOp, ReduceVariant, ResizeOp, ResizeVariant } from './manifest-image.js';
 
 /** Any entry of the manifest. */
-export type KernelVariant = DepthwiseVariant | GemmVariant | ConvVariant | ActivationVariant | BatchNormVariant;
+export type KernelVariant =
+  | DepthwiseVariant
+  | GemmVariant
+  | ConvVariant
+  | ActivationVariant
+  | BatchNormVariant
+  | Pool2dVariant
+  | ResizeVariant
+  | MovementVariant
+  | ReduceVariant;
 
 /**
  * Every variant of every kernel family.
@@ -33,7 +50,9 @@ export type KernelVariant = DepthwiseVariant | GemmVariant | ConvVariant | Activ
  * // f32 dwconv 3x3 channel-tiled s1 nhwc wasmsimd forwardNhwc ...
  * ```
  */
-export const KERNEL_MANIFEST: readonly KernelVariant[] = [...DEPTHWISE_VARIANTS, ...GEMM_VARIANTS, ...ACTIVATION_VARIANTS, ...BATCH_NORM_VARIANTS];
+export const KERNEL_MANIFEST: readonly KernelVariant[] = [
+  ...DEPTHWISE_VARIANTS, ...GEMM_VARIANTS, ...CONV_VARIANTS, ...ACTIVATION_VARIANTS, ...BATCH_NORM_VARIANTS, ...IMAGE_VARIANTS,
+];
 
 const selections = new Map<string, number>();
 

@@ -1,0 +1,127 @@
+/**
+ * The geometry blocks the im2col GEMM exports read (`G_*` words generated from
+ * `assembly/shared/boundary.ts`) for each pass of a conv2d, the depthwise params of a convolution with one
+ * input channel per group, and the description of a call in errors.
+ */
+import type { Conv2dParams } from '../conv2d/index.js';
+import type { DepthwiseConv2dParams } from '../depthwise-conv2d/params.js';
+import * as K from './generated/constants.js';
+import type { KernelContext } from './kernel-error.js';
+import { shapeText } from './kernel-error.js';
+
+/**
+ * What one im2col GEMM reads: rows are the `outHeight × outWidth` pixels of each image, built from an
+ * `inHeight × inWidth × inChannels` source under a `kernel` window (see IM2COL_WINDOWS / IM2COL_GATHER).
+ */
+export interface Im2colGeometry {
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly mode: number;
+}
+
+/** The forward pass: windows of `x` under each output pixel. */
+export function forwardGeometry(p: Conv2dParams): Im2colGeometry {
+  return { ...p, mode: K.IM2COL_WINDOWS };
+}
+
+/**
+ * The stride-1 input gradient as the forward convolution of `dy` (`F` channels) with the rotated kernel:
+ * padding `(k − 1)·d − pad` on each side, output `dx`'s sizes.
+ */
+export function rotatedGeometry(p: Conv2dParams): Im2colGeometry {
+  return {
+    ...p,
+    inHeight: p.outHeight,
+    inWidth: p.outWidth,
+    inChannels: p.outChannels,
+    padTop: (p.kernelHeight - 1) * p.dilationHeight - p.padTop,
+    padLeft: (p.kernelWidth - 1) * p.dilationWidth - p.padLeft,
+    outHeight: p.inHeight,
+    outWidth: p.inWidth,
+    mode: K.IM2COL_WINDOWS,
+  };
+}
+
+/** The strided input gradient as a gather: rows are `dx`'s pixels, segments are `dy`'s (`F` channels). */
+export function gatherGeometry(p: Conv2dParams): Im2colGeometry {
+  return {
+    ...p,
+    inHeight: p.outHeight,
+    inWidth: p.outWidth,
+    inChannels: p.outChannels,
+    outHeight: p.inHeight,
+    outWidth: p.inWidth,
+    mode: K.IM2COL_GATHER,
+  };
+}
+
+/** Writes `g` into the GEOMETRY_WORDS i32 words at `ptr` of `buffer`; returns `ptr`. */
+export function writeGeometry(buffer: ArrayBufferLike, ptr: number, g: Im2colGeometry): number {
+  const words = new Int32Array(buffer, ptr, K.GEOMETRY_WORDS);
+  words[K.G_IN_H] = g.inHeight;
+  words[K.G_IN_W] = g.inWidth;
+  words[K.G_IN_C] = g.inChannels;
+  words[K.G_K_H] = g.kernelHeight;
+  words[K.G_K_W] = g.kernelWidth;
+  words[K.G_S_H] = g.strideHeight;
+  words[K.G_S_W] = g.strideWidth;
+  words[K.G_D_H] = g.dilationHeight;
+  words[K.G_D_W] = g.dilationWidth;
+  words[K.G_PAD_T] = g.padTop;
+  words[K.G_PAD_L] = g.padLeft;
+  words[K.G_OUT_H] = g.outHeight;
+  words[K.G_OUT_W] = g.outWidth;
+  words[K.G_MODE] = g.mode;
+  return ptr;
+}
+
+/**
+ * A convolution with one input channel per group as the depthwise convolution it is: output channel
+ * `f = g · (F / G) + m` is input channel `g` times kernel slice `[:, :, 0, f]`, which is depthwise output
+ * channel `c · dm + m` with `dm = F / C`, and both kernels are `[kh, kw, C · dm]` in memory.
+ */
+export function depthwiseParamsOf(p: Conv2dParams): DepthwiseConv2dParams {
+  return {
+    batch: p.batch,
+    inHeight: p.inHeight,
+    inWidth: p.inWidth,
+    inChannels: p.inChannels,
+    kernelHeight: p.kernelHeight,
+    kernelWidth: p.kernelWidth,
+    strideHeight: p.strideHeight,
+    strideWidth: p.strideWidth,
+    dilationHeight: p.dilationHeight,
+    dilationWidth: p.dilationWidth,
+    padTop: p.padTop,
+    padBottom: p.padBottom,
+    padLeft: p.padLeft,
+    padRight: p.padRight,
+    outHeight: p.outHeight,
+    outWidth: p.outWidth,
+    outChannels: p.outChannels,
+    dataFormat: p.dataFormat,
+    depthMultiplier: p.outChannelsPerGroup,
+  };
+}
+
+/** The op and params of a conv2d call, for the error a trap becomes. */
+export function conv2dContext(pass: string, p: Conv2dParams): KernelContext {
+  return {
+    op: `conv2d ${pass}`,
+    describe: () =>
+      `x ${shapeText([p.batch, p.inHeight, p.inWidth, p.inChannels])} (${p.dataFormat}), kernel ${shapeText([p.kernelHeight, p.kernelWidth, p.inChannelsPerGroup, p.outChannels])}, ` +
+      `strides ${shapeText([p.strideHeight, p.strideWidth])}, dilation ${shapeText([p.dilationHeight, p.dilationWidth])}, ` +
+      `padding ${shapeText([p.padTop, p.padBottom, p.padLeft, p.padRight])}, groups ${p.groups}`,
+  };
+}
