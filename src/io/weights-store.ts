@@ -40,6 +40,17 @@ function writeVars(group: Group, name: string, values: readonly { data: Float32A
   values.forEach((v, i) => writeFloatDataset(vars, String(i), v.data, v.shape));
 }
 
+/**
+ * Layers whose Keras weights belong to a sublayer, with that sublayer's group and the name Keras writes on
+ * its `vars`: a ConvLSTM's kernel, recurrent kernel and bias are its cell's (`<layer>/cell/vars/<i>`),
+ * and the layer's own `vars` is empty.
+ */
+const WEIGHTS_IN_SUBLAYER: Readonly<Record<string, { group: string; name: string }>> = {
+  ConvLSTM1D: { group: 'cell', name: 'conv_lstm_cell' },
+  ConvLSTM2D: { group: 'cell', name: 'conv_lstm_cell' },
+  ConvLSTM3D: { group: 'cell', name: 'conv_lstm_cell' },
+};
+
 /** Writes `model`'s layers under `group/layers` and its name on `group/vars`; a nested model as a group of its own. */
 function writeContainer(group: Group, model: Model): void {
   const layers = savedLayers(model);
@@ -47,8 +58,14 @@ function writeContainer(group: Group, model: Model): void {
   const layersGroup = ensureGroup(group, 'layers');
   layers.forEach((layer, i) => {
     const layerGroup = ensureGroup(layersGroup, keys[i]);
+    const values = layer.weights.map((w) => ({ data: w.dataSync() as Float32Array | Float64Array, shape: w.shape }));
+    const sublayer = WEIGHTS_IN_SUBLAYER[layer.className];
     if (layer instanceof Model) writeContainer(layerGroup, layer);
-    else writeVars(layerGroup, layer.name, layer.weights.map((w) => ({ data: w.dataSync() as Float32Array | Float64Array, shape: w.shape })));
+    else if (sublayer === undefined) writeVars(layerGroup, layer.name, values);
+    else {
+      writeVars(layerGroup, layer.name, []);
+      writeVars(ensureGroup(layerGroup, sublayer.group), sublayer.name, values);
+    }
   });
   ensureGroup(group, 'vars').create_attribute('name', model.name);
 }
@@ -98,7 +115,8 @@ function readContainer(tree: H5Tree, prefix: string, layers: readonly Layer[], a
       if (layer.weights.length > 0) readContainer(tree, `${group}/`, savedLayers(layer), assignment);
       return;
     }
-    const vars = `${group}/vars`;
+    const sublayer = WEIGHTS_IN_SUBLAYER[layer.className];
+    const vars = sublayer === undefined ? `${group}/vars` : `${group}/${sublayer.group}/vars`;
     if (tree.group(vars) === null) {
       if (layer.weights.length === 0) return;
       throw new ModelFileError(tree.file, `${vars} is missing: no weights for layer '${layer.name}' (${layer.className})`);

@@ -363,6 +363,11 @@ export abstract class Layer {
     return { shapes: [this.outputShapeFor(shapes)], list: false };
   }
 
+  /** How many tensors a call returns: one, or several for a model of several outputs or a ConvLSTM with `returnState`. */
+  get outputCount(): number {
+    return 1;
+  }
+
   /** The dtype of a call's output `index`: the layer's own; a model's is that of its output tensor. */
   protected symbolicOutputDtype(_index: number): FloatDType {
     return this.dtype;

@@ -97,6 +97,10 @@ export abstract class Model extends Layer {
   /** The layer calls from the inputs to the outputs, in an order that runs each after its inputs; empty while the input is unknown. */
   abstract get graph(): readonly LayerCall[];
 
+  override get outputCount(): number {
+    return Math.max(1, this.outputs.length);
+  }
+
   /** A call's output takes the dtype of the model's output tensor (Keras's compute_output_spec), not the model's own. */
   protected override symbolicOutputDtype(index: number): FloatDType {
     return this.outputs[index]?.dtype ?? this.dtype;

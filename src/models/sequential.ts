@@ -100,8 +100,8 @@ export class Sequential extends Model implements LayerStack {
     if (!(layer instanceof Layer)) {
       throw new InvalidArgumentError('layer', layer, 'a Layer instance', `${this.name}.add`);
     }
-    if (layer instanceof Model && layer.outputs.length > 1) {
-      throw new InvalidArgumentError('layer', layer.name, `a layer of one output (model '${layer.name}' has ${layer.outputs.length}); use the functional API for models of several outputs`, `${this.name}.add`);
+    if (layer.outputCount > 1) {
+      throw new InvalidArgumentError('layer', layer.name, `a layer of one output ('${layer.name}' returns ${layer.outputCount}); use the functional API for layers of several outputs`, `${this.name}.add`);
     }
     if (this.names.has(layer.name)) assertUniqueLayerNames([...this.stack, layer], `${this.name}.add`);
     if (!this.inputLayer && this.stack.length === 0 && layer.batchInputShape) {

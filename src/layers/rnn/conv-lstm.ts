@@ -77,7 +77,7 @@ export interface ConvLSTMOptions extends LayerOptions {
   seed?: number | null;
   /** Return every step's output `[batch, time, ...]` instead of the last one. Default false. */
   returnSequences?: boolean;
-  /** Also return the final states: `applyWithState` (or `layerConvLstm2d(tensor, ...)`) gives `[output, h, c]`. Default false. */
+  /** Also return the final states: a call gives `[output, h, c]` (tensors or, in a graph, symbolic tensors), as Keras. Default false. */
   returnState?: boolean;
   /** Process the sequence from its last step to its first (outputs in that order). Default false. */
   goBackwards?: boolean;
@@ -216,16 +216,31 @@ export abstract class ConvLSTM extends Layer {
     return this.dataFormat === 'channels_last' ? [shape[0], ...spatial, this.filters] : [shape[0], this.filters, ...spatial];
   }
 
-  protected override checkInputShapes(shapes: readonly SymbolicShape[]): void {
-    if (this.returnState && !this.capturingStates) {
-      throw new InvalidArgumentError(
-        'returnState',
-        true,
-        `apply() to give one tensor; this layer returns [output, h, c]: call applyWithState(x) (or the layer function on a tensor) for them; a model graph holds one output per layer, so a returnState layer cannot be placed in one`,
-        `layer '${this.name}'`,
-      );
+  override get outputCount(): number {
+    return this.returnState ? 3 : 1;
+  }
+
+  /** With `returnState`, a call gives `[output, h, c]`, as Keras's. */
+  protected override symbolicOutputs(shapes: readonly SymbolicShape[]): { shapes: (number | null)[][]; list: boolean } {
+    if (!this.returnState) return super.symbolicOutputs(shapes);
+    const state = this.stateShape(shapes[0]);
+    return { shapes: [this.computeOutputShape(shapes[0]), state, [...state]], list: true };
+  }
+
+  protected override callInputs(inputs: readonly Tensor[], options: CallOptions): Tensor | Tensor[] {
+    return this.returnState ? this.callWithStates(inputs[0], options) : super.callInputs(inputs, options);
+  }
+
+  private callWithStates(x: Tensor, options: CallOptions): [Tensor, Tensor, Tensor] {
+    this.capturingStates = true;
+    try {
+      const output = this.call(x, options);
+      const [h, c] = this.lastStates as [Tensor, Tensor];
+      return [output, h, c];
+    } finally {
+      this.capturingStates = false;
+      this.lastStates = null;
     }
-    super.checkInputShapes(shapes);
   }
 
   protected override assertInputCompatible(inputShape: SymbolicShape): void {
@@ -318,6 +333,7 @@ export abstract class ConvLSTM extends Layer {
    * ```
    */
   applyWithState(x: Tensor, options: CallOptions = {}): [Tensor, Tensor, Tensor] {
+    if (this.returnState) return this.applyAll(x, options) as [Tensor, Tensor, Tensor];
     this.capturingStates = true;
     try {
       const output = this.apply(x, options);

@@ -9,6 +9,7 @@ import {
   ConvLSTM2D,
   ConvLSTM3D,
   InvalidArgumentError,
+  kerasModel,
   kerasModelSequential,
   layerConvLstm2d,
   layerInput,
@@ -18,7 +19,7 @@ import {
   tensor,
   zeros,
 } from '../../../src/index.js';
-import type { Tensor } from '../../../src/index.js';
+import type { SymbolicTensor, Tensor } from '../../../src/index.js';
 import { getActivation } from '../../../src/activations/index.js';
 import { cellStep } from '../../../src/layers/rnn/conv-lstm-cell.js';
 import type { ConvLstmCellConfig } from '../../../src/layers/rnn/conv-lstm-cell.js';
@@ -138,18 +139,29 @@ describe('stateful layers keep their states across calls', () => {
 });
 
 describe('returnState, initial states, masks', () => {
-  test('applyWithState gives [output, h, c]; apply() and model graphs refuse a returnState layer, naming the argument', () => {
+  test('with returnState a call gives [output, h, c], as Keras: on tensors, in a functional graph, through the layer function', () => {
     const layer = new ConvLSTM2D({ name: 'rs', filters: 2, kernelSize: 3, padding: 'same', returnState: true, returnSequences: true, dtype: 'float64' });
     const x = random([1, 3, 4, 4, 2], 31);
     const [y, h, c] = layer.applyWithState(x);
     assert.deepEqual([y.shape, h.shape, c.shape], [[1, 3, 4, 4, 2], [1, 4, 4, 2], [1, 4, 4, 2]]);
     // The last output of the sequence is the final h.
     assert.deepEqual(ops.reshape(ops.slice(y, [0, 2, 0, 0, 0], [1, 1, 4, 4, 2]), [1, 4, 4, 2]).dataSync(), h.dataSync());
-    const refused = (e: unknown) => e instanceof InvalidArgumentError && e.argument === 'returnState' && /applyWithState/.test(e.message) && /'rs'/.test(e.message);
-    assert.throws(() => layer.apply(x), refused);
-    assert.throws(() => layer.apply(layerInput({ shape: [3, 4, 4, 2] })), refused);
+    const applied = layer.applyAll(x) as Tensor[];
+    assert.equal(applied.length, 3);
+    applied.forEach((t, i) => assert.deepEqual(t.dataSync(), [y, h, c][i].dataSync(), `apply output ${i}`));
+
+    const input = layerInput({ shape: [3, 4, 4, 2], dtype: 'float64' });
+    const outputs = layer.applyAll(input) as SymbolicTensor[];
+    assert.deepEqual(outputs.map((t) => t.shape), [[null, 3, 4, 4, 2], [null, 4, 4, 2], [null, 4, 4, 2]]);
+    assert.deepEqual(outputs.map((t) => t.outputIndex), [0, 1, 2]);
+    const model = kerasModel({ inputs: input, outputs });
+    const predicted = model.predict(x) as Tensor[];
+    predicted.forEach((t, i) => assert.deepEqual(t.dataSync(), [y, h, c][i].dataSync(), `model output ${i}`));
+
     const [y2, h2, c2] = layerConvLstm2d(x, { filters: 2, kernelSize: 3, returnState: true });
     assert.deepEqual([y2.shape, h2.shape, c2.shape], [[1, 2, 2, 2], [1, 2, 2, 2], [1, 2, 2, 2]]);
+    const symbolic = layerConvLstm2d(layerInput({ shape: [3, 4, 4, 2] }), { filters: 2, kernelSize: 3, returnState: true });
+    assert.deepEqual(symbolic.map((t) => t.shape), [[null, 2, 2, 2], [null, 2, 2, 2], [null, 2, 2, 2]]);
     assert.throws(() => layerConvLstm2d(kerasModelSequential({ inputShape: [3, 4, 4, 2] }), { filters: 2, kernelSize: 3, returnState: true }), InvalidArgumentError);
   });
 
