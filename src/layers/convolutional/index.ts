@@ -29,3 +29,12 @@ export { SeparableConv1D, layerSeparableConv1d } from './separable-conv1d.js';
 export type { SeparableConv1DOptions } from './separable-conv1d.js';
 export { SeparableConv2D, layerSeparableConv2d } from './separable-conv2d.js';
 export type { SeparableConv2DOptions } from './separable-conv2d.js';
+/** Keras's long names for the same classes (`keras.layers.Convolution2D` is `Conv2D`). */
+export { Conv1D as Convolution1D } from './conv1d.js';
+export { Conv2D as Convolution2D } from './conv2d.js';
+export { Conv3D as Convolution3D } from './conv3d.js';
+export { Conv1DTranspose as Convolution1DTranspose } from './conv1d-transpose.js';
+export { Conv2DTranspose as Convolution2DTranspose } from './conv2d-transpose.js';
+export { Conv3DTranspose as Convolution3DTranspose } from './conv3d-transpose.js';
+export { SeparableConv1D as SeparableConvolution1D } from './separable-conv1d.js';
+export { SeparableConv2D as SeparableConvolution2D } from './separable-conv2d.js';

@@ -24,3 +24,18 @@ export type { GlobalPoolingOptions } from './global-pooling.js';
 /** The options of the 1D and 2D pooling layers (the rank-generic ones). */
 export type { PoolingOptions as Pooling1DOptions, PoolingOptions as Pooling2DOptions } from './pooling.js';
 export type { GlobalPoolingOptions as GlobalPooling1DOptions, GlobalPoolingOptions as GlobalPooling2DOptions } from './global-pooling.js';
+/** Keras's short names for the same classes (`keras.layers.MaxPool2D` is `MaxPooling2D`). */
+export {
+  MaxPooling1D as MaxPool1D,
+  MaxPooling2D as MaxPool2D,
+  MaxPooling3D as MaxPool3D,
+} from './max-pooling.js';
+export { AveragePooling1D as AvgPool1D, AveragePooling2D as AvgPool2D, AveragePooling3D as AvgPool3D } from './average-pooling.js';
+export {
+  GlobalAveragePooling1D as GlobalAvgPool1D,
+  GlobalAveragePooling2D as GlobalAvgPool2D,
+  GlobalAveragePooling3D as GlobalAvgPool3D,
+  GlobalMaxPooling1D as GlobalMaxPool1D,
+  GlobalMaxPooling2D as GlobalMaxPool2D,
+  GlobalMaxPooling3D as GlobalMaxPool3D,
+} from './global-pooling.js';
