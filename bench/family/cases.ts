@@ -12,6 +12,7 @@ import { resolveBatchNormParams } from '../../src/kernels/batch-norm/params.js';
 import type { Conv2dParams } from '../../src/kernels/conv2d/index.js';
 import { conv2dSizes, resolveConv2dParams } from '../../src/kernels/conv2d/index.js';
 import { depthwiseConv2dSizes, resolveDepthwiseConv2dParams } from '../../src/kernels/depthwise-conv2d/index.js';
+import { convSizes, resolveConvParams } from '../../src/kernels/conv/index.js';
 import type { CpuKernels } from '../../src/kernels/kernel-backend.js';
 import { resolvePoolParams } from '../../src/kernels/pool/index.js';
 import { resolveResizeParams } from '../../src/kernels/resize/index.js';
@@ -306,4 +307,55 @@ export function batchNormRow(id: string, shape: Image, pass: 'forward' | 'backwa
     if (pass === 'forward') return () => k.batchNorm.trainingForward(p, x(), gamma(), beta(), 1e-3, y(), mean, variance, invstd);
     return () => k.batchNorm.trainingBackward(p, x(), dy(), gamma(), mean, invstd, dx(), dg, db);
   });
+}
+
+/** A 3D convolution, `[N, D, H, W, C]`, k x k x k 'same' stride 1 (issue #15's Conv3D target shape). */
+export interface Conv3dShape {
+  batch: number;
+  depth: number;
+  size: number;
+  channels: number;
+  filters: number;
+  kernel: number;
+}
+
+/**
+ * A Conv3D pass through the rank-generic 'conv' slot (there is no WebAssembly 3D kernel: ours-wasm runs
+ * the TypeScript loops), against tfjs-cpu's conv3d and its two gradient kernels (tfjs-wasm has none).
+ */
+export function conv3dRow(id: string, s: Conv3dShape, pass: 'forward' | 'backward'): FamilyRow {
+  const input = [s.batch, s.depth, s.size, s.size, s.channels] as const;
+  const kernelShape = [s.kernel, s.kernel, s.kernel, s.channels, s.filters] as const;
+  const p = resolveConvParams(input, kernelShape, { strides: [1, 1, 1], dilationRate: [1, 1, 1], padding: 'same', dataFormat: 'channels_last', groups: 1 });
+  const sizes = convSizes(p);
+  const tfTensor = (tf: Tf, shape: readonly number[]) => {
+    const n = shape.reduce((m, d) => m * d, 1);
+    return tf.tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 0.5), [...shape]);
+  };
+  return row(
+    id,
+    (k, make) => {
+      const [x, kernel, dy, out, dx, dk] = [sizes.input, sizes.kernel, sizes.output, sizes.output, sizes.input, sizes.kernel].map(make);
+      if (pass === 'forward') return () => k.conv.forward(p, x(), kernel(), null, out());
+      return () => {
+        k.conv.backwardInput(p, dy(), kernel(), dx());
+        k.conv.backwardKernel(p, x(), dy(), dk());
+      };
+    },
+    {
+      backends: ['cpu'],
+      make: (tf) => {
+        const x = tfTensor(tf, input) as TfCore.Tensor5D;
+        const f = tfTensor(tf, kernelShape) as TfCore.Tensor5D;
+        if (pass === 'forward') return () => tf.conv3d(x, f, 1, 'same');
+        const dy = tfTensor(tf, [s.batch, s.depth, s.size, s.size, s.filters]);
+        const attrs = { strides: [1, 1, 1, 1, 1], pad: 'same', dilations: [1, 1, 1, 1, 1] };
+        return () => {
+          (tf.engine().runKernel('Conv3DBackpropInputV2', { dy, filter: f }, { ...attrs, inputShape: x.shape }) as TfCore.Tensor).dispose();
+          return tf.engine().runKernel('Conv3DBackpropFilterV2', { x, dy }, { ...attrs, filterShape: f.shape }) as TfCore.Tensor;
+        };
+      },
+    },
+    false,
+  );
 }

@@ -17,8 +17,8 @@ import { measure } from '../stats.js';
 import type { TargetResult } from '../targets.js';
 import { target, targetAtMost } from '../targets.js';
 import type { WasmBackend } from '../../src/kernels/wasm/index.js';
-import type { Column, ConvShape, FamilyRow, Tf } from './cases.js';
-import { batchNormRow, combine, convRow, depthwiseRow, padCropRow, poolRow, tfjsCpuConvBackward, upsampleRow } from './cases.js';
+import type { Column, Conv3dShape, ConvShape, FamilyRow, Tf } from './cases.js';
+import { batchNormRow, combine, conv3dRow, convRow, depthwiseRow, padCropRow, poolRow, tfjsCpuConvBackward, upsampleRow } from './cases.js';
 
 const COLUMNS: readonly Column[] = ['ours-wasm', 'ours-wasm-2t', 'ours-ts', 'tfjs-wasm', 'tfjs-cpu'];
 
@@ -38,6 +38,7 @@ export interface FamilyResult {
 interface Sizes {
   conv: ConvShape;
   grouped: ConvShape;
+  conv3d: Conv3dShape;
   pool: readonly [number, number, number, number];
   image: readonly [number, number, number, number];
 }
@@ -48,6 +49,7 @@ function sizes(quick: boolean): Sizes {
   return {
     conv: { batch: b, size: s, channels: 64, filters: 64, kernel: 3, groups: 1 },
     grouped: { batch: b, size: s, channels: 128, filters: 128, kernel: 3, groups: 128 },
+    conv3d: quick ? { batch: 1, depth: 8, size: 16, channels: 32, filters: 32, kernel: 3 } : { batch: 2, depth: 16, size: 32, channels: 32, filters: 32, kernel: 3 },
     pool: [b, 2 * s, 2 * s, 64],
     image: [b, s, s, 64],
   };
@@ -75,6 +77,9 @@ export function familyRows(quick: boolean): FamilyRow[] {
   for (const [pass, name] of [['forward', 'forward'], ['backwardInput', 'backward-input'], ['backwardKernel', 'backward-kernel']] as const) {
     rows.push(convRow(`${grouped}/${name}`, z.grouped, pass, { typescript: true, tfjsForward: false }), depthwiseRow(`${dw}/${name}`, z.grouped, pass));
   }
+  const c3 = z.conv3d;
+  const conv3d = `conv3d-3x3x3-32/b${c3.batch}/${c3.depth}x${c3.size}x${c3.size}`;
+  rows.push(conv3dRow(`${conv3d}/forward`, c3, 'forward'), conv3dRow(`${conv3d}/backward`, c3, 'backward'));
   const [n, h, w, c] = z.pool;
   const poolId = `maxpool-2x2-s2/b${n}/${h}x${w}x${c}`;
   const avgId = `avgpool-2x2-s2/b${n}/${h}x${w}x${c}`;
@@ -189,8 +194,15 @@ export function familyTargets(rows: readonly FamilyResult[], quick: boolean): Ta
       );
     }
   }
+  const c3 = z.conv3d;
+  const conv3d = `conv3d-3x3x3-32/b${c3.batch}/${c3.depth}x${c3.size}x${c3.size}`;
+  const quickNote = quick ? 'quick run: batch 1, 8x16x16 (not the target setting)' : null;
+  out.push(
+    target('conv3d-fwd-1t', `Conv3D 3x3x3 32->32 ${c3.depth}x${c3.size}x${c3.size} b${c3.batch} forward: tfjs-cpu / ours, 1 thread`, median(`${conv3d}/forward`, 'tfjs-cpu'), median(`${conv3d}/forward`, 'ours-wasm'), 3, quickNote),
+    target('conv3d-bwd-1t', `Conv3D 3x3x3 32->32 ${c3.depth}x${c3.size}x${c3.size} b${c3.batch} input + kernel gradients: tfjs-cpu / ours, 1 thread`, median(`${conv3d}/backward`, 'tfjs-cpu'), median(`${conv3d}/backward`, 'ours-wasm'), 1, quickNote),
+  );
   for (const r of rows) {
-    if (r.id.startsWith('conv2d-') || r.id.startsWith('grouped-') || r.id.startsWith('depthwise-')) continue;
+    if (r.id.startsWith('conv2d-') || r.id.startsWith('grouped-') || r.id.startsWith('depthwise-') || r.id.startsWith('conv3d-')) continue;
     // Zero padding was already two native calls per row in TypeScript (TypedArray fill and set, after
     // folding whole axes): both are memory-bound, so the bar there is parity.
     const bar = r.id.startsWith('zero-padding') ? 1 : 1.5;
