@@ -1,6 +1,7 @@
 /**
  * The public save/load entry points. Each async function loads the HDF5 module on first use; the `*Sync`
- * variants (for ModelCheckpoint inside a synchronous `fit`) need `await ioReady()` once before.
+ * variants (what ModelCheckpoint uses inside a synchronous `fit`) need it loaded: the Node entry loads it at
+ * import, elsewhere `await ioReady()` once before.
  */
 
 import { InvalidArgumentError } from '../errors.js';
@@ -16,6 +17,7 @@ import { readH5Tree } from './h5-isolate.js';
 import type { LoadOptions } from './keras-format.js';
 import { loadOptionsBudget, modelFromKerasBytes, modelToKerasBytes } from './keras-format.js';
 import { modelFromLegacyH5, readLegacyWeights } from './legacy-h5.js';
+import { modelToLegacyH5Bytes } from './legacy-h5-write.js';
 import { modelFromTfjs } from './tfjs-load.js';
 import { applyWeights } from './weight-assignment.js';
 import { readModelWeights, readOptimizer, writeModelWeights } from './weights-store.js';
@@ -39,8 +41,9 @@ function kerasBytes(model: Model, file: string): Uint8Array {
 }
 
 /**
- * Saves `model` to `file` in Keras 3's `.keras` format, atomically; with no `file`, returns the bytes of
- * that file instead. Synchronous; needs `await ioReady()` once.
+ * Saves `model` to `file` in Keras 3's `.keras` format, or Keras 2's HDF5 format for a path ending in `.h5`
+ * / `.hdf5` (as Keras 3's `model.save`), atomically; with no `file`, returns the bytes of a `.keras` file
+ * instead. Synchronous; needs the HDF5 module loaded (the Node entry loads it at import; else `await ioReady()`).
  *
  * @example
  * ```ts
@@ -53,8 +56,18 @@ export function saveModelSync(model: Model): Uint8Array;
 export function saveModelSync(model: Model, file: string): void;
 export function saveModelSync(model: Model, file?: string): Uint8Array | void {
   if (file === undefined) return kerasBytes(model, '<bytes>');
-  if (!lower(file).endsWith('.keras')) throw new ModelFileError(file, "model files are written in the .keras format: the path must end in '.keras'");
+  const name = lower(file);
+  if (name.endsWith('.h5') || name.endsWith('.hdf5')) return writeFileAtomic(file, legacyBytes(model, file));
+  if (!name.endsWith('.keras')) throw new ModelFileError(file, "model files end in '.keras' (Keras 3's format) or '.h5' / '.hdf5' (Keras 2's)");
   writeFileAtomic(file, kerasBytes(model, file));
+}
+
+function legacyBytes(model: Model, file: string): Uint8Array {
+  try {
+    return modelToLegacyH5Bytes(model);
+  } catch (error) {
+    throw asFileError(file, 'cannot serialize the model', error);
+  }
 }
 
 /** `name` with `extension` added unless it already ends with it. */
@@ -277,13 +290,13 @@ export async function loadWeights(model: Model, file: ModelSource, options: Load
 }
 
 /**
- * The `save` function for {@link ModelCheckpoint}: `.keras` models, or `.weights.h5` weights with
- * `saveWeightsOnly`, written atomically. Call `await ioReady()` once before `fit`.
+ * What {@link ModelCheckpoint} saves with unless given a `save` of its own (io installs it as the package
+ * loads): `.keras` or Keras 2 `.h5` models, or `.weights.h5` weights with `saveWeightsOnly`, written
+ * atomically. Synchronous; needs the HDF5 module loaded (the Node entry loads it at import).
  *
  * @example
  * ```ts
- * await ioReady();
- * const checkpoint = new ModelCheckpoint('ckpt/{epoch:02d}.keras', { save: checkpointSave });
+ * const checkpoint = new ModelCheckpoint({ filepath: 'ckpt/{epoch:02d}.keras' }); // saves with checkpointSave
  * ```
  */
 export function checkpointSave(file: string, model: CallbackModel, options: { weightsOnly: boolean }): void {
