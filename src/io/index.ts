@@ -24,8 +24,20 @@ export type { ShardSource } from './tfjs-load.js';
 export { ModelFileError } from './errors.js';
 
 import { installModelPersistence } from '../models/model.js';
-import { loadWeights, saveModel, saveWeights } from './api.js';
+import { installCheckpointSaver } from '../training/callbacks/index.js';
+import { checkpointSave, loadWeights, saveModel, saveWeights } from './api.js';
+import { ioNotReady, ioReady } from './hdf5.js';
 import { modelToConfig as writeModelConfig } from './config-write.js';
 
 // Model.getConfig(), save, saveWeights and loadWeights reach the formats through this hook (models sit below io).
 installModelPersistence({ modelConfig: (model) => writeModelConfig(model).config, saveModel, saveWeights, loadWeights });
+
+// ModelCheckpoint saves through this hook (training sits below io): it starts loading HDF5 when a
+// checkpoint is made, and refuses at onTrainBegin, before any epoch, when the module is still loading.
+installCheckpointSaver({
+  start: () => {
+    ioReady().catch(() => undefined); // a failure to load is reported by notReady
+  },
+  notReady: ioNotReady,
+  save: checkpointSave,
+});
