@@ -5,6 +5,8 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
+import { requireNodeBuiltin } from '../platform/node-builtins.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 import { Model } from '../models/model.js';
 import type { CallbackModel } from '../training/callbacks/index.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -53,10 +55,12 @@ function kerasBytes(model: Model, file: string): Uint8Array {
  * ```
  */
 export function saveModelSync(model: Model): Uint8Array;
-export function saveModelSync(model: Model, file: string): void;
-export function saveModelSync(model: Model, file?: string): Uint8Array | void {
+export function saveModelSync(model: Model, file: string, options?: SaveOptions): void;
+export function saveModelSync(model: Model, file?: string, options: SaveOptions = {}): Uint8Array | void {
+  checkSaveOptions(options, 'saveModel');
   if (file === undefined) return kerasBytes(model, '<bytes>');
   const name = lower(file);
+  refuseExisting(file, options);
   if (name.endsWith('.h5') || name.endsWith('.hdf5')) return writeFileAtomic(file, legacyBytes(model, file));
   if (!name.endsWith('.keras')) throw new ModelFileError(file, "model files end in '.keras' (Keras 3's format) or '.h5' / '.hdf5' (Keras 2's)");
   writeFileAtomic(file, kerasBytes(model, file));
@@ -67,6 +71,26 @@ function legacyBytes(model: Model, file: string): Uint8Array {
     return modelToLegacyH5Bytes(model);
   } catch (error) {
     throw asFileError(file, 'cannot serialize the model', error);
+  }
+}
+
+/** Options of {@link saveModel} and {@link saveWeights}, as Keras's `save(filepath, overwrite=True)`. */
+export interface SaveOptions {
+  /** Replace an existing file (default true); false refuses a path that exists (Keras asks instead). */
+  overwrite?: boolean;
+}
+
+const SAVE_OPTION_KEYS = optionKeys<SaveOptions>()(['overwrite']);
+
+function checkSaveOptions(options: unknown, context: string): void {
+  checkOptions(options, SAVE_OPTION_KEYS, context);
+  const overwrite = (options as SaveOptions | undefined)?.overwrite;
+  if (overwrite !== undefined && typeof overwrite !== 'boolean') throw new InvalidArgumentError('overwrite', overwrite, 'true or false', context);
+}
+
+function refuseExisting(file: string, options: SaveOptions): void {
+  if (options.overwrite === false && requireNodeBuiltin('node:fs', 'saveModel').existsSync(file)) {
+    throw new ModelFileError(file, 'exists, and overwrite is false');
   }
 }
 
@@ -89,8 +113,9 @@ function withExtension(name: string, extension: string): string {
  * ```
  */
 export async function saveModel(model: Model): Promise<Uint8Array>;
-export async function saveModel(model: Model, file: string): Promise<void>;
-export async function saveModel(model: Model, file?: string): Promise<Uint8Array | void> {
+export async function saveModel(model: Model, file: string, options?: SaveOptions): Promise<void>;
+export async function saveModel(model: Model, file?: string, options: SaveOptions = {}): Promise<Uint8Array | void> {
+  checkSaveOptions(options, 'saveModel');
   await ioReady();
   if (file === undefined) return saveModelSync(model);
   if (typeof file === 'string' && file.startsWith(DOWNLOADS_SCHEME)) {
@@ -99,7 +124,7 @@ export async function saveModel(model: Model, file?: string): Promise<Uint8Array
   if (typeof file === 'string' && file.startsWith(INDEXEDDB_SCHEME)) {
     return writeToIndexedDb(file.slice(INDEXEDDB_SCHEME.length), kerasBytes(model, file), file);
   }
-  saveModelSync(model, file);
+  saveModelSync(model, file, options);
 }
 
 /**
@@ -113,6 +138,7 @@ export async function saveModel(model: Model, file?: string): Promise<Uint8Array
  * ```
  */
 export function loadModelSync(file: string | ArrayBuffer | ArrayBufferView, options: LoadOptions = {}): Model {
+  loadOptionsBudget(options, 'loadModel');
   if (typeof file !== 'string' && (file instanceof ArrayBuffer || ArrayBuffer.isView(file))) {
     const bytes = file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
     loadOptionsBudget(options, 'loadModel').checkFileBytes('<bytes>', bytes.byteLength);
@@ -178,6 +204,7 @@ async function modelFromLoadedSource(loaded: LoadedSource, options: LoadOptions)
  * ```
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
+  loadOptionsBudget(options, 'loadModel');
   await ioReady();
   const path = pathOf(source);
   if (path !== null) return loadModelSync(path, options);
@@ -195,10 +222,12 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
  * ```
  */
 export function saveWeightsSync(model: Model): Uint8Array;
-export function saveWeightsSync(model: Model, file: string): void;
-export function saveWeightsSync(model: Model, file?: string): Uint8Array | void {
+export function saveWeightsSync(model: Model, file: string, options?: SaveOptions): void;
+export function saveWeightsSync(model: Model, file?: string, options: SaveOptions = {}): Uint8Array | void {
+  checkSaveOptions(options, 'saveWeights');
   if (file === undefined) return weightsBytes(model, '<bytes>');
   if (!lower(file).endsWith('.weights.h5')) throw new ModelFileError(file, "weights files must end in '.weights.h5' (Keras 3's rule)");
+  refuseExisting(file, options);
   writeFileAtomic(file, weightsBytes(model, file));
 }
 
@@ -221,8 +250,9 @@ function weightsBytes(model: Model, file: string): Uint8Array {
  * ```
  */
 export async function saveWeights(model: Model): Promise<Uint8Array>;
-export async function saveWeights(model: Model, file: string): Promise<void>;
-export async function saveWeights(model: Model, file?: string): Promise<Uint8Array | void> {
+export async function saveWeights(model: Model, file: string, options?: SaveOptions): Promise<void>;
+export async function saveWeights(model: Model, file?: string, options: SaveOptions = {}): Promise<Uint8Array | void> {
+  checkSaveOptions(options, 'saveWeights');
   await ioReady();
   if (file === undefined) return saveWeightsSync(model);
   if (typeof file === 'string' && file.startsWith(DOWNLOADS_SCHEME)) {
@@ -231,7 +261,7 @@ export async function saveWeights(model: Model, file?: string): Promise<Uint8Arr
   if (typeof file === 'string' && file.startsWith(INDEXEDDB_SCHEME)) {
     return writeToIndexedDb(file.slice(INDEXEDDB_SCHEME.length), weightsBytes(model, file), file);
   }
-  saveWeightsSync(model, file);
+  saveWeightsSync(model, file, options);
 }
 
 /**
@@ -280,6 +310,7 @@ function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, budget:
  * ```
  */
 export async function loadWeights(model: Model, file: ModelSource, options: LoadLimits = {}): Promise<void> {
+  LoadBudget.from(options, 'loadWeights');
   await ioReady();
   const path = pathOf(file);
   if (path !== null) return loadWeightsSync(model, path, options);

@@ -56,9 +56,22 @@ const SUMMARY_OPTION_KEYS = optionKeys<SummaryOptions>()(['printFn', 'lineLength
 export interface ModelPersistence {
   /** Keras's inner model config (`model.get_config()`). */
   modelConfig(model: Model): Config;
-  saveModel(model: Model, path: string): Promise<void>;
-  saveWeights(model: Model, path: string): Promise<void>;
-  loadWeights(model: Model, path: string): Promise<void>;
+  saveModel(model: Model, path: string, options?: ModelSaveOptions): Promise<void>;
+  saveWeights(model: Model, path: string, options?: ModelSaveOptions): Promise<void>;
+  loadWeights(model: Model, path: string, options?: ModelLoadWeightsOptions): Promise<void>;
+}
+
+/** `model.save` / `model.saveWeights` options (io's `SaveOptions`), checked by io. */
+export interface ModelSaveOptions {
+  /** Replace an existing file (default true). */
+  overwrite?: boolean;
+}
+
+/** `model.loadWeights` options: the limits of io's `LoadLimits`, checked by io. */
+export interface ModelLoadWeightsOptions {
+  maxBytes?: number;
+  maxLayers?: number;
+  maxConfigBytes?: number;
 }
 
 let installed: ModelPersistence | null = null;
@@ -481,21 +494,21 @@ export abstract class Model extends Layer {
    * const restored = await loadModel('mnist.keras');
    * ```
    */
-  async save(path: string): Promise<void> {
-    await modelPersistence().saveModel(this, path);
+  async save(path: string, options?: ModelSaveOptions): Promise<void> {
+    await modelPersistence().saveModel(this, path, options);
   }
 
   /** Saves the weights only, as Keras's `.weights.h5`. @example `await model.saveWeights('w.weights.h5')` */
-  async saveWeights(path: string): Promise<void> {
-    await modelPersistence().saveWeights(this, path);
+  async saveWeights(path: string, options?: ModelSaveOptions): Promise<void> {
+    await modelPersistence().saveWeights(this, path, options);
   }
 
   /**
    * Loads weights saved by `saveWeights` (or a Keras 3 `.weights.h5`, or a Keras 2 `.h5` by layer name).
    * @example `await model.loadWeights('w.weights.h5')`
    */
-  async loadWeights(path: string): Promise<void> {
-    await modelPersistence().loadWeights(this, path);
+  async loadWeights(path: string, options?: ModelLoadWeightsOptions): Promise<void> {
+    await modelPersistence().loadWeights(this, path, options);
   }
 
   /** Resets the running loss and metrics (Keras's `reset_metrics`). */
