@@ -9,7 +9,7 @@ export type { ModelSource } from './model-source.js';
 export type { LoadLimits } from './budget.js';
 export { DEFAULT_LIMITS } from './budget.js';
 export { modelToKerasBytes, modelFromKerasBytes, KERAS_FORMAT_VERSION } from './keras-format.js';
-export { modelFromConfig } from './model-config.js';
+export { modelFromConfig, modelFromJson, cloneModel } from './model-config.js';
 export { modelToConfig } from './config-write.js';
 export { registerLayer, unregisterLayer, BUILT_IN_LAYER_CLASSES } from '../layers/registry.js';
 export type { LayerFromConfig } from '../layers/registry.js';
@@ -29,9 +29,18 @@ import { installCheckpointSaver } from '../training/callbacks/index.js';
 import { checkpointSave, loadWeights, saveModel, saveWeights } from './api.js';
 import { ioNotReady, ioReady } from './hdf5.js';
 import { modelToConfig as writeModelConfig } from './config-write.js';
+import { modelFromConfig } from './model-config.js';
+import type { Config } from '../serialization/keras-object.js';
 
 // Model.getConfig(), save, saveWeights and loadWeights reach the formats through this hook (models sit below io).
-installModelPersistence({ modelConfig: (model) => writeModelConfig(model).config, saveModel, saveWeights, loadWeights });
+installModelPersistence({
+  modelConfig: (model) => writeModelConfig(model).config,
+  serializeModel: (model) => writeModelConfig(model) as unknown as Config,
+  deserializeModel: (serialized) => modelFromConfig(serialized),
+  saveModel,
+  saveWeights,
+  loadWeights,
+});
 
 // ModelCheckpoint saves through this hook (training sits below io): it starts loading HDF5 when a
 // checkpoint is made, and refuses at onTrainBegin, before any epoch, when the module is still loading.
