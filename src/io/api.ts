@@ -293,7 +293,9 @@ export function loadWeightsSync(model: Model, file: string | ArrayBuffer | Array
 function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, budget: LoadBudget): void {
   const tree = readH5Tree(bytes, file, budget);
   if (tree.group('layers') === null) {
-    applyWeights(file, readLegacyWeights(tree, model), null);
+    // A Keras 2 full-model file keeps its weights under model_weights (Keras's load_weights looks there too).
+    const base = tree.stringListAttr('', 'layer_names') === null && tree.group('model_weights') !== null ? 'model_weights' : '';
+    applyWeights(file, readLegacyWeights(tree, model, base), null);
     return;
   }
   applyWeights(file, readModelWeights(tree, model), readOptimizer(tree, model));

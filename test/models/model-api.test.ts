@@ -138,8 +138,8 @@ describe('Metric and Optimizer methods used by hand', () => {
   });
 
   it('optimizer.apply(grads, vars) is one step of applyGradients', () => {
-    const v = new Variable(tensor([1, 2]), { name: 'v' });
-    const w = new Variable(tensor([1, 2]), { name: 'w' });
+    const v = new Variable(tensor([1, 2]), { name: 'v', path: 'v' });
+    const w = new Variable(tensor([1, 2]), { name: 'w', path: 'w' });
     const a = optimizers.sgd({ learningRate: 0.5 });
     const b = optimizers.sgd({ learningRate: 0.5 });
     a.apply([tensor([1, -1])], [v]);
