@@ -180,6 +180,7 @@ export class ModelCheckpoint extends Callback {
    * the logs `fit` will produce, and that the saver is ready.
    */
   override onTrainBegin(): void {
+    fs(); // files need Node: say so before the first epoch, not at the first save
     const logKeys = this.params?.logKeys;
     if (logKeys !== undefined) {
       // ReduceLROnPlateau adds learning_rate to the epoch logs, as in Keras 3.
