@@ -44,7 +44,7 @@ export * from './layers/reshaping/index.js';
 export * from './layers/rnn/index.js';
 export * from './layers/merging/index.js';
 export { applications } from './applications/index.js';
-export type { MobileNetOptions, MobileNetV2Options, Pooling } from './applications/index.js';
+export type { ApplicationWeights, MobileNetOptions, MobileNetV2Options, Pooling } from './applications/index.js';
 export { clearSession } from './layers/naming.js';
 
 export { Model } from './models/model.js';

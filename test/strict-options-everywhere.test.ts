@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { tempDir } from './helpers/temp-dir.js';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { existsSync, readdirSync } from 'node:fs';
+import { before, describe, test } from 'node:test';
 
 import {
   Activation,
@@ -121,6 +122,16 @@ import {
   ZeroPadding2D,
   ZeroPadding3D,
   zeros,
+  ioReady,
+  loadModel,
+  loadModelSync,
+  loadWeights,
+  loadWeightsSync,
+  modelFromKerasBytes,
+  saveModel,
+  saveModelSync,
+  saveWeights,
+  saveWeightsSync,
 } from '../src/index.js';
 import type { Layer, Model, Tensor } from '../src/index.js';
 
@@ -530,6 +541,7 @@ describe('callbacks, Progbar and Variable refuse unknown keys', () => {
       { what: 'CSVLogger', call: (o) => new CSVLogger(join(dir, 'log.csv'), o as never), valid: {}, typo: ['seperator', 'separator'], snake: null },
       { what: 'TerminateOnNaN', call: (o) => new TerminateOnNaN(o as never), valid: {}, typo: ['raiseErrors', 'raiseError'], snake: ['raise_error', 'raiseError'] },
       { what: 'ModelCheckpoint', call: (o) => new ModelCheckpoint(join(dir, 'm.keras'), o as never), valid: { save: () => undefined }, typo: ['saveBestonly', 'saveBestOnly'], snake: ['save_best_only', 'saveBestOnly'] },
+      { what: 'ModelCheckpoint (options)', call: (o) => new ModelCheckpoint(o as never), valid: { filepath: join(dir, 'm.keras') }, typo: ['filePath', 'filepath'], snake: ['save_weights_only', 'saveWeightsOnly'] },
       { what: 'ProgbarLogger', call: (o) => new ProgbarLogger(o as never), valid: { writer: silent }, typo: ['writter', 'writer'], snake: ['dynamic_display', 'dynamicDisplay'] },
       { what: 'CallbackList', call: (o) => new CallbackList([new History()], o as never), valid: { model, params: { epochs: 1, steps: 1, verbose: 0 } }, typo: ['addHistroy', 'addHistory'], snake: ['add_progbar', 'addProgbar'] },
     ];
@@ -539,6 +551,57 @@ describe('callbacks, Progbar and Variable refuse unknown keys', () => {
   test('Progbar and Variable', () => {
     checkCase({ what: 'Progbar', call: (o) => new Progbar(10, o as never), valid: { writer: silent }, typo: ['widt', 'width'], snake: ['unit_name', 'unitName'] });
     checkCase({ what: 'Variable', call: (o) => new Variable(zeros([1]), o as never), valid: { name: 'v', path: 'v' }, typo: ['trainible', 'trainable'], snake: null });
+  });
+});
+
+describe('saving and loading refuse unknown keys before touching a file or a model', () => {
+  const dir = tempDir('strict-io-');
+  before(async () => {
+    await ioReady();
+  });
+  const files = () => readdirSync(dir).sort();
+
+  test('the synchronous forms', () => {
+    const model = compiledModel();
+    const kerasFile = join(dir, 'model.keras');
+    const weightsFile = join(dir, 'model.weights.h5');
+    saveModelSync(model, kerasFile);
+    saveWeightsSync(model, weightsFile);
+    const bytes = saveModelSync(model);
+    const target = compiledModel();
+    const cases: Case[] = [
+      { what: 'saveModelSync', call: (o) => saveModelSync(model, join(dir, 'new.keras'), o as never), valid: {}, typo: ['overwite', 'overwrite'], snake: null, state: files },
+      { what: 'saveModelSync (.h5)', call: (o) => saveModelSync(model, join(dir, 'new.h5'), o as never), valid: {}, typo: ['overwrites', 'overwrite'], snake: null, state: files },
+      { what: 'saveWeightsSync', call: (o) => saveWeightsSync(model, join(dir, 'new.weights.h5'), o as never), valid: {}, typo: ['Overwrite', 'overwrite'], snake: null, state: files },
+      { what: 'loadModelSync', call: (o) => loadModelSync(kerasFile, o as never), valid: {}, typo: ['maxByte', 'maxBytes'], snake: ['max_layers', 'maxLayers'] },
+      { what: 'loadModelSync (bytes)', call: (o) => loadModelSync(bytes, o as never), valid: {}, typo: ['compil', 'compile'], snake: ['max_config_bytes', 'maxConfigBytes'] },
+      { what: 'modelFromKerasBytes', call: (o) => modelFromKerasBytes(bytes, 'm.keras', o as never), valid: {}, typo: ['maxlayers', 'maxLayers'], snake: ['max_bytes', 'maxBytes'] },
+      { what: 'loadWeightsSync', call: (o) => loadWeightsSync(target, weightsFile, o as never), valid: {}, typo: ['maxBytess', 'maxBytes'], snake: ['max_bytes', 'maxBytes'], state: () => target.weights.map((w) => Array.from(w.dataSync())) },
+    ];
+    for (const c of cases) checkCase(c);
+    assert.throws(() => saveModelSync(model, kerasFile, { overwrite: false }), /exists, and overwrite is false/);
+    assert.throws(() => saveModelSync(model, kerasFile, { overwrite: 'no' as never }), /invalid `overwrite`/);
+  });
+
+  test('the asynchronous forms (and the model methods) refuse before the first await', async () => {
+    const model = compiledModel();
+    const kerasFile = join(dir, 'async.keras');
+    await saveModel(model, kerasFile);
+    const weights = model.weights.map((w) => Array.from(w.dataSync()));
+    const calls: [string, (o: Options) => Promise<unknown>, string, string][] = [
+      ['saveModel', (o) => saveModel(model, join(dir, 'a2.keras'), o as never), 'overwite', 'overwrite'],
+      ['saveWeights', (o) => saveWeights(model, join(dir, 'a2.weights.h5'), o as never), 'overwite', 'overwrite'],
+      ['loadModel', (o) => loadModel(kerasFile, o as never), 'max_bytes', 'maxBytes'],
+      ['loadWeights', (o) => loadWeights(model, kerasFile, o as never), 'maxlayer', 'maxLayers'],
+      ['model.save', (o) => model.save(join(dir, 'a3.keras'), o as never), 'ovewrite', 'overwrite'],
+      ['model.saveWeights', (o) => model.saveWeights(join(dir, 'a3.weights.h5'), o as never), 'overwrit', 'overwrite'],
+      ['model.loadWeights', (o) => model.loadWeights(kerasFile, o as never), 'maxbytes', 'maxBytes'],
+    ];
+    for (const [what, call, key, intended] of calls) {
+      await assert.rejects(call({ [key]: 1 }), (e: unknown) => e instanceof InvalidArgumentError && e.argument === key && e.message.includes(intended), what);
+    }
+    assert.ok(!existsSync(join(dir, 'a2.keras')) && !existsSync(join(dir, 'a3.weights.h5')));
+    assert.deepEqual(model.weights.map((w) => Array.from(w.dataSync())), weights);
   });
 });
 

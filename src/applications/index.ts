@@ -8,6 +8,7 @@ export type { MobileNetOptions } from './mobilenet.js';
 export { mobilenetV2, makeDivisible } from './mobilenet-v2.js';
 export type { MobileNetV2Options } from './mobilenet-v2.js';
 export type { Pooling } from './imagenet-utils.js';
+export type { ApplicationWeights } from './weights.js';
 
 /**
  * The application builders as one namespace object, as Keras's `keras.applications`.

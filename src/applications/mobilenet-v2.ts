@@ -9,7 +9,7 @@ import { layerBatchNormalization } from '../layers/normalization/index.js';
 import { layerGlobalAveragePooling2d, layerGlobalMaxPooling2d } from '../layers/pooling/index.js';
 import { layerZeroPadding2d } from '../layers/reshaping/index.js';
 import type { Functional } from '../models/functional.js';
-import { formatFixed } from '../utils/python-format.js';
+import { formatFixed, pythonFloatRepr } from '../utils/python-format.js';
 import { kerasModel } from '../models/functional.js';
 import type { ImageGeometry, Pooling } from './imagenet-utils.js';
 import {
@@ -27,6 +27,8 @@ import {
 } from './imagenet-utils.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 import { checkOptions, optionKeys } from '../utils/option-keys.js';
+import type { ApplicationWeights } from './weights.js';
+import { checkWeights, loadApplicationWeights } from './weights.js';
 
 export interface MobileNetV2Options {
   /** Shape without the batch axis, e.g. [224, 224, 3]; sides ≥ 32. Default 224×224×3 with the top, else unknown sides. */
@@ -43,13 +45,19 @@ export interface MobileNetV2Options {
   classifierActivation?: ActivationIdentifier;
   /** A symbolic tensor to build on instead of a new input (its source input becomes the model input). */
   inputTensor?: SymbolicTensor | null;
+  /**
+   * Initial weights: null (random initialization, the default here), or the path or bytes of a Keras
+   * weights file for this architecture (`.weights.h5`, or Keras 2's `.h5` by layer name). Keras's default,
+   * 'imagenet', needs a download, which this library does not do: it throws, naming the file to fetch.
+   */
+  weights?: ApplicationWeights;
   /** Model name; default `mobilenetv2_{alpha:.2f}_{rows}`. */
   name?: string;
 }
 
 const CONTEXT = 'mobilenetV2';
 
-const MOBILENET_V2_KEYS = optionKeys<MobileNetV2Options>()(['inputShape', 'alpha', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name']);
+const MOBILENET_V2_KEYS = optionKeys<MobileNetV2Options>()(['inputShape', 'alpha', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name', 'weights']);
 
 /**
  * Keras's `_make_divisible`: `v` rounded to the nearest multiple of `divisor` (at least `divisor`), one
@@ -154,6 +162,10 @@ export function mobilenetV2(options: MobileNetV2Options = {}): Functional {
   }
   const inputShape = obtainInputShape(requestedShape, defaultSize, dataFormat, includeTop, CONTEXT);
   const rows = rowsCols(inputShape, dataFormat)[0];
+  // Keras's file name for these weights (what 'imagenet' would download: 224 for sizes it has none for).
+  const fileRows = rows !== null && [96, 128, 160, 192, 224].includes(rows) ? rows : 224;
+  const kerasFile = `mobilenet_v2_weights_tf_dim_ordering_tf_kernels_${pythonFloatRepr(alpha)}_${fileRows}${includeTop ? '' : '_no_top'}.h5`;
+  const weights = checkWeights(options.weights, kerasFile, CONTEXT);
   const [imageInput, modelInput] = resolveInput(tensor, inputShape, CONTEXT);
 
   const bn = { axis: geometry.channelAxis, epsilon: 1e-3, momentum: 0.999 };
@@ -178,5 +190,7 @@ export function mobilenetV2(options: MobileNetV2Options = {}): Functional {
   } else if (pooling === 'max') {
     x = layerGlobalMaxPooling2d(x);
   }
-  return kerasModel({ inputs: modelInput, outputs: x, name: options.name ?? `mobilenetv2_${formatFixed(alpha, 2)}_${formatRows(rows)}` });
+  const model = kerasModel({ inputs: modelInput, outputs: x, name: options.name ?? `mobilenetv2_${formatFixed(alpha, 2)}_${formatRows(rows)}` });
+  loadApplicationWeights(model, weights);
+  return model;
 }

@@ -1,4 +1,4 @@
-/** Keras's `keras.applications.MobileNet` (v1), built with `weights=None`: same graph, names and counts. */
+/** Keras's `keras.applications.MobileNet` (v1): same graph, names and counts; weights random or from a Keras file. */
 
 import type { ActivationIdentifier } from '../activations/registry.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -25,6 +25,8 @@ import {
 } from './imagenet-utils.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 import { checkOptions, optionKeys } from '../utils/option-keys.js';
+import type { ApplicationWeights } from './weights.js';
+import { checkWeights, loadApplicationWeights } from './weights.js';
 
 export interface MobileNetOptions {
   /** Shape without the batch axis, e.g. [224, 224, 3]; sides ≥ 32. Default 224×224×3 with the top, else unknown sides. */
@@ -45,6 +47,12 @@ export interface MobileNetOptions {
   classifierActivation?: ActivationIdentifier;
   /** A symbolic tensor to build on instead of a new input (its source input becomes the model input). */
   inputTensor?: SymbolicTensor | null;
+  /**
+   * Initial weights: null (random initialization, the default here), or the path or bytes of a Keras
+   * weights file for this architecture (`.weights.h5`, or Keras 2's `.h5` by layer name). Keras's default,
+   * 'imagenet', needs a download, which this library does not do: it throws, naming the file to fetch.
+   */
+  weights?: ApplicationWeights;
   /** Model name; default `mobilenet_{alpha:.2f}_{rows}`. */
   name?: string;
 }
@@ -52,7 +60,7 @@ export interface MobileNetOptions {
 const CONTEXT = 'mobilenet';
 
 const MOBILENET_KEYS = optionKeys<MobileNetOptions>()([
-  'inputShape', 'alpha', 'depthMultiplier', 'dropout', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name',
+  'inputShape', 'alpha', 'depthMultiplier', 'dropout', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name', 'weights',
 ]);
 
 /** Keras's `_conv_block`: a strided 3×3 convolution, batch normalization and ReLU6. */
@@ -133,6 +141,11 @@ export function mobilenet(options: MobileNetOptions = {}): Functional {
   const inputShape = obtainInputShape(requestedShape, defaultSize, geometry.dataFormat, includeTop, CONTEXT);
   // The name uses the resolved shape even when `inputTensor` differs from it, as Keras does.
   const rows = rowsCols(inputShape, geometry.dataFormat)[0];
+  // Keras's file name for these weights (what 'imagenet' would download: 224 for sizes it has none for).
+  const alphaText = ({ 1: '1_0', 0.75: '7_5', 0.5: '5_0', 0.25: '2_5' } as Record<number, string>)[alpha] ?? String(alpha);
+  const fileRows = rows !== null && [128, 160, 192, 224].includes(rows) ? rows : 224;
+  const kerasFile = `mobilenet_${alphaText}_${fileRows}_tf${includeTop ? '' : '_no_top'}.h5`;
+  const weights = checkWeights(options.weights, kerasFile, CONTEXT);
   const [imageInput, modelInput] = resolveInput(options.inputTensor, inputShape, CONTEXT);
 
   let x = convBlock(imageInput, 32, alpha, geometry);
@@ -151,5 +164,7 @@ export function mobilenet(options: MobileNetOptions = {}): Functional {
   } else if (pooling === 'max') {
     x = layerGlobalMaxPooling2d(x);
   }
-  return kerasModel({ inputs: modelInput, outputs: x, name: options.name ?? `mobilenet_${formatFixed(alpha, 2)}_${formatRows(rows)}` });
+  const model = kerasModel({ inputs: modelInput, outputs: x, name: options.name ?? `mobilenet_${formatFixed(alpha, 2)}_${formatRows(rows)}` });
+  loadApplicationWeights(model, weights);
+  return model;
 }

@@ -1,9 +1,12 @@
 /**
  * The public save/load entry points. Each async function loads the HDF5 module on first use; the `*Sync`
- * variants (for ModelCheckpoint inside a synchronous `fit`) need `await ioReady()` once before.
+ * variants (what ModelCheckpoint uses inside a synchronous `fit`) need it loaded: the Node entry loads it at
+ * import, elsewhere `await ioReady()` once before.
  */
 
 import { InvalidArgumentError } from '../errors.js';
+import { requireNodeBuiltin } from '../platform/node-builtins.js';
+import { checkOptions, optionKeys } from '../utils/option-keys.js';
 import { Model } from '../models/model.js';
 import type { CallbackModel } from '../training/callbacks/index.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -16,6 +19,7 @@ import { readH5Tree } from './h5-isolate.js';
 import type { LoadOptions } from './keras-format.js';
 import { loadOptionsBudget, modelFromKerasBytes, modelToKerasBytes } from './keras-format.js';
 import { modelFromLegacyH5, readLegacyWeights } from './legacy-h5.js';
+import { modelToLegacyH5Bytes } from './legacy-h5-write.js';
 import { modelFromTfjs } from './tfjs-load.js';
 import { applyWeights } from './weight-assignment.js';
 import { readModelWeights, readOptimizer, writeModelWeights } from './weights-store.js';
@@ -39,8 +43,9 @@ function kerasBytes(model: Model, file: string): Uint8Array {
 }
 
 /**
- * Saves `model` to `file` in Keras 3's `.keras` format, atomically; with no `file`, returns the bytes of
- * that file instead. Synchronous; needs `await ioReady()` once.
+ * Saves `model` to `file` in Keras 3's `.keras` format, or Keras 2's HDF5 format for a path ending in `.h5`
+ * / `.hdf5` (as Keras 3's `model.save`), atomically; with no `file`, returns the bytes of a `.keras` file
+ * instead. Synchronous; needs the HDF5 module loaded (the Node entry loads it at import; else `await ioReady()`).
  *
  * @example
  * ```ts
@@ -50,11 +55,43 @@ function kerasBytes(model: Model, file: string): Uint8Array {
  * ```
  */
 export function saveModelSync(model: Model): Uint8Array;
-export function saveModelSync(model: Model, file: string): void;
-export function saveModelSync(model: Model, file?: string): Uint8Array | void {
+export function saveModelSync(model: Model, file: string, options?: SaveOptions): void;
+export function saveModelSync(model: Model, file?: string, options: SaveOptions = {}): Uint8Array | void {
+  checkSaveOptions(options, 'saveModel');
   if (file === undefined) return kerasBytes(model, '<bytes>');
-  if (!lower(file).endsWith('.keras')) throw new ModelFileError(file, "model files are written in the .keras format: the path must end in '.keras'");
+  const name = lower(file);
+  refuseExisting(file, options);
+  if (name.endsWith('.h5') || name.endsWith('.hdf5')) return writeFileAtomic(file, legacyBytes(model, file));
+  if (!name.endsWith('.keras')) throw new ModelFileError(file, "model files end in '.keras' (Keras 3's format) or '.h5' / '.hdf5' (Keras 2's)");
   writeFileAtomic(file, kerasBytes(model, file));
+}
+
+function legacyBytes(model: Model, file: string): Uint8Array {
+  try {
+    return modelToLegacyH5Bytes(model);
+  } catch (error) {
+    throw asFileError(file, 'cannot serialize the model', error);
+  }
+}
+
+/** Options of {@link saveModel} and {@link saveWeights}, as Keras's `save(filepath, overwrite=True)`. */
+export interface SaveOptions {
+  /** Replace an existing file (default true); false refuses a path that exists (Keras asks instead). */
+  overwrite?: boolean;
+}
+
+const SAVE_OPTION_KEYS = optionKeys<SaveOptions>()(['overwrite']);
+
+function checkSaveOptions(options: unknown, context: string): void {
+  checkOptions(options, SAVE_OPTION_KEYS, context);
+  const overwrite = (options as SaveOptions | undefined)?.overwrite;
+  if (overwrite !== undefined && typeof overwrite !== 'boolean') throw new InvalidArgumentError('overwrite', overwrite, 'true or false', context);
+}
+
+function refuseExisting(file: string, options: SaveOptions): void {
+  if (options.overwrite === false && requireNodeBuiltin('node:fs', 'saveModel').existsSync(file)) {
+    throw new ModelFileError(file, 'exists, and overwrite is false');
+  }
 }
 
 /** `name` with `extension` added unless it already ends with it. */
@@ -76,8 +113,9 @@ function withExtension(name: string, extension: string): string {
  * ```
  */
 export async function saveModel(model: Model): Promise<Uint8Array>;
-export async function saveModel(model: Model, file: string): Promise<void>;
-export async function saveModel(model: Model, file?: string): Promise<Uint8Array | void> {
+export async function saveModel(model: Model, file: string, options?: SaveOptions): Promise<void>;
+export async function saveModel(model: Model, file?: string, options: SaveOptions = {}): Promise<Uint8Array | void> {
+  checkSaveOptions(options, 'saveModel');
   await ioReady();
   if (file === undefined) return saveModelSync(model);
   if (typeof file === 'string' && file.startsWith(DOWNLOADS_SCHEME)) {
@@ -86,7 +124,7 @@ export async function saveModel(model: Model, file?: string): Promise<Uint8Array
   if (typeof file === 'string' && file.startsWith(INDEXEDDB_SCHEME)) {
     return writeToIndexedDb(file.slice(INDEXEDDB_SCHEME.length), kerasBytes(model, file), file);
   }
-  saveModelSync(model, file);
+  saveModelSync(model, file, options);
 }
 
 /**
@@ -100,6 +138,7 @@ export async function saveModel(model: Model, file?: string): Promise<Uint8Array
  * ```
  */
 export function loadModelSync(file: string | ArrayBuffer | ArrayBufferView, options: LoadOptions = {}): Model {
+  loadOptionsBudget(options, 'loadModel');
   if (typeof file !== 'string' && (file instanceof ArrayBuffer || ArrayBuffer.isView(file))) {
     const bytes = file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
     loadOptionsBudget(options, 'loadModel').checkFileBytes('<bytes>', bytes.byteLength);
@@ -165,6 +204,7 @@ async function modelFromLoadedSource(loaded: LoadedSource, options: LoadOptions)
  * ```
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
+  loadOptionsBudget(options, 'loadModel');
   await ioReady();
   const path = pathOf(source);
   if (path !== null) return loadModelSync(path, options);
@@ -182,10 +222,12 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
  * ```
  */
 export function saveWeightsSync(model: Model): Uint8Array;
-export function saveWeightsSync(model: Model, file: string): void;
-export function saveWeightsSync(model: Model, file?: string): Uint8Array | void {
+export function saveWeightsSync(model: Model, file: string, options?: SaveOptions): void;
+export function saveWeightsSync(model: Model, file?: string, options: SaveOptions = {}): Uint8Array | void {
+  checkSaveOptions(options, 'saveWeights');
   if (file === undefined) return weightsBytes(model, '<bytes>');
   if (!lower(file).endsWith('.weights.h5')) throw new ModelFileError(file, "weights files must end in '.weights.h5' (Keras 3's rule)");
+  refuseExisting(file, options);
   writeFileAtomic(file, weightsBytes(model, file));
 }
 
@@ -208,8 +250,9 @@ function weightsBytes(model: Model, file: string): Uint8Array {
  * ```
  */
 export async function saveWeights(model: Model): Promise<Uint8Array>;
-export async function saveWeights(model: Model, file: string): Promise<void>;
-export async function saveWeights(model: Model, file?: string): Promise<Uint8Array | void> {
+export async function saveWeights(model: Model, file: string, options?: SaveOptions): Promise<void>;
+export async function saveWeights(model: Model, file?: string, options: SaveOptions = {}): Promise<Uint8Array | void> {
+  checkSaveOptions(options, 'saveWeights');
   await ioReady();
   if (file === undefined) return saveWeightsSync(model);
   if (typeof file === 'string' && file.startsWith(DOWNLOADS_SCHEME)) {
@@ -218,7 +261,7 @@ export async function saveWeights(model: Model, file?: string): Promise<Uint8Arr
   if (typeof file === 'string' && file.startsWith(INDEXEDDB_SCHEME)) {
     return writeToIndexedDb(file.slice(INDEXEDDB_SCHEME.length), weightsBytes(model, file), file);
   }
-  saveWeightsSync(model, file);
+  saveWeightsSync(model, file, options);
 }
 
 /**
@@ -250,7 +293,9 @@ export function loadWeightsSync(model: Model, file: string | ArrayBuffer | Array
 function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, budget: LoadBudget): void {
   const tree = readH5Tree(bytes, file, budget);
   if (tree.group('layers') === null) {
-    applyWeights(file, readLegacyWeights(tree, model), null);
+    // A Keras 2 full-model file keeps its weights under model_weights (Keras's load_weights looks there too).
+    const base = tree.stringListAttr('', 'layer_names') === null && tree.group('model_weights') !== null ? 'model_weights' : '';
+    applyWeights(file, readLegacyWeights(tree, model, base), null);
     return;
   }
   applyWeights(file, readModelWeights(tree, model), readOptimizer(tree, model));
@@ -267,6 +312,7 @@ function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, budget:
  * ```
  */
 export async function loadWeights(model: Model, file: ModelSource, options: LoadLimits = {}): Promise<void> {
+  LoadBudget.from(options, 'loadWeights');
   await ioReady();
   const path = pathOf(file);
   if (path !== null) return loadWeightsSync(model, path, options);
@@ -277,13 +323,13 @@ export async function loadWeights(model: Model, file: ModelSource, options: Load
 }
 
 /**
- * The `save` function for {@link ModelCheckpoint}: `.keras` models, or `.weights.h5` weights with
- * `saveWeightsOnly`, written atomically. Call `await ioReady()` once before `fit`.
+ * What {@link ModelCheckpoint} saves with unless given a `save` of its own (io installs it as the package
+ * loads): `.keras` or Keras 2 `.h5` models, or `.weights.h5` weights with `saveWeightsOnly`, written
+ * atomically. Synchronous; needs the HDF5 module loaded (the Node entry loads it at import).
  *
  * @example
  * ```ts
- * await ioReady();
- * const checkpoint = new ModelCheckpoint('ckpt/{epoch:02d}.keras', { save: checkpointSave });
+ * const checkpoint = new ModelCheckpoint({ filepath: 'ckpt/{epoch:02d}.keras' }); // saves with checkpointSave
  * ```
  */
 export function checkpointSave(file: string, model: CallbackModel, options: { weightsOnly: boolean }): void {

@@ -7,6 +7,7 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
+import { checkOptions } from '../utils/option-keys.js';
 import { ModelFileError } from './errors.js';
 
 /** Limits on what one file may make the loader allocate; each defaults to {@link DEFAULT_LIMITS}. */
@@ -87,15 +88,8 @@ export class LoadBudget {
    */
   static from(options: unknown, context: string, otherKeys: readonly string[] = []): LoadBudget {
     if (options === undefined) return LoadBudget.DEFAULT;
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new InvalidArgumentError('options', options, `an object of load options (${[...otherKeys, ...LIMIT_KEYS].join(', ')})`, context);
-    }
+    checkOptions(options, [...otherKeys, ...LIMIT_KEYS], context);
     const given = options as Record<string, unknown>;
-    for (const key of Object.keys(given)) {
-      if (!otherKeys.includes(key) && !(LIMIT_KEYS as string[]).includes(key)) {
-        throw new InvalidArgumentError('options', key, `one of the option names ${[...otherKeys, ...LIMIT_KEYS].join(', ')}`, context);
-      }
-    }
     const value = (key: keyof LoadLimits): number => {
       const v = given[key];
       if (v === undefined) return DEFAULT_LIMITS[key];

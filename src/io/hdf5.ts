@@ -18,6 +18,7 @@ interface MemFs {
 let lib: H5Lib | null = null;
 let memfs: MemFs | null = null;
 let loading: Promise<void> | null = null;
+let loadError: unknown = null;
 let counter = 0;
 
 /**
@@ -40,7 +41,17 @@ export function ioReady(): Promise<void> {
     lib = mod.default;
     memfs = module.FS as unknown as MemFs;
   })();
+  loading.catch((error: unknown) => {
+    loadError = error;
+  });
   return loading;
+}
+
+/** Null once {@link ioReady} has finished (the synchronous savers and loaders can run), else why not. */
+export function ioNotReady(): string | null {
+  if (lib !== null) return null;
+  if (loadError !== null) return `the HDF5 module failed to load: ${loadError instanceof Error ? loadError.message : String(loadError)}`;
+  return 'the HDF5 module is still loading; `await ioReady()` once before a synchronous fit (the Node entry of the package loads it at import)';
 }
 
 function requireLib(): { h5: H5Lib; fs: MemFs } {

@@ -8,6 +8,10 @@ import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
+import { Functional } from '../models/functional.js';
+import { InvalidArgumentError } from '../errors.js';
+import { modelToConfig } from './config-write.js';
+import { parseJson } from './json.js';
 import type { LoadLimits } from './budget.js';
 import { LoadBudget } from './budget.js';
 import { ModelFileError, withFileContext } from './errors.js';
@@ -122,4 +126,38 @@ export function planModel(serialized: unknown, file: string, budget: LoadBudget,
  */
 export function modelFromConfig(serialized: unknown, file = 'model config', limits?: LoadLimits): Model {
   return planModel(serialized, file, LoadBudget.from(limits, 'modelFromConfig'), null)();
+}
+
+/**
+ * Rebuilds a model from the JSON of `model.toJson()` (Keras's `keras.models.model_from_json`), or of a
+ * Keras 2 `model.to_json()`: same layers and graph, freshly initialized weights.
+ *
+ * @example
+ * ```ts
+ * const copy = modelFromJson(model.toJson());
+ * ```
+ */
+export function modelFromJson(json: string, limits?: LoadLimits): Model {
+  const file = 'model JSON';
+  const budget = LoadBudget.from(limits, 'modelFromJson');
+  if (typeof json !== 'string') throw new InvalidArgumentError('json', json, 'the JSON string of model.toJson()', 'modelFromJson');
+  return planModel(parseJson(file, 'the model JSON', json, budget), file, budget, null)();
+}
+
+/**
+ * Keras's `keras.models.clone_model(model)`: a new model of the same architecture (Sequential, functional,
+ * several inputs and outputs, nested models) whose layers are all new, re-created from their configs, with
+ * freshly initialized weights; the original is untouched, and the clone is not compiled.
+ *
+ * @example
+ * ```ts
+ * const twin = cloneModel(model);
+ * twin.setWeights(model.getWeights()); // to copy the weights too
+ * ```
+ */
+export function cloneModel(model: Model): Model {
+  if (!(model instanceof Sequential) && !(model instanceof Functional)) {
+    throw new InvalidArgumentError('model', model, 'a Sequential or functional model', 'cloneModel');
+  }
+  return modelFromConfig(modelToConfig(model), `model '${model.name}'`);
 }

@@ -13,7 +13,8 @@ import { isSymbolicTensor } from '../layers/layer.js';
 import { formatShape } from '../engine/shape.js';
 import { mapGraph } from './graph-map.js';
 import { matchFusedChain } from './inference-fusion.js';
-import { Model } from './model.js';
+import { deserializeAs, Model } from './model.js';
+import type { Config } from '../serialization/keras-object.js';
 import type { Nested } from './structure.js';
 import { flatten } from './structure.js';
 import type { SummaryRow } from './summary.js';
@@ -44,6 +45,20 @@ const FUNCTIONAL_KEYS = optionKeys<FunctionalOptions>()(['inputs', 'outputs', 'n
  */
 export class Functional extends Model {
   readonly className: string = 'Functional';
+
+  /**
+   * A functional model from a config of `getConfig()` (layers, `input_layers`, `output_layers`), as Keras's
+   * `Functional.from_config`: new layers in the same graph, fresh weights.
+   *
+   * @example
+   * ```ts
+   * const copy = Functional.fromConfig(model.getConfig());
+   * ```
+   */
+  static override fromConfig(config: Config): Functional {
+    return deserializeAs(config, 'Functional', Functional, 'Functional.fromConfig');
+  }
+
   private readonly inputTensors: readonly SymbolicTensor[];
   private readonly outputTensors: readonly SymbolicTensor[];
   private readonly graphCalls: readonly LayerCall[];

@@ -57,9 +57,26 @@ const SUMMARY_OPTION_KEYS = optionKeys<SummaryOptions>()(['printFn', 'lineLength
 export interface ModelPersistence {
   /** Keras's inner model config (`model.get_config()`). */
   modelConfig(model: Model): Config;
-  saveModel(model: Model, path: string): Promise<void>;
-  saveWeights(model: Model, path: string): Promise<void>;
-  loadWeights(model: Model, path: string): Promise<void>;
+  /** Keras's serialized model (`serialize_keras_object(model)`: `{module, class_name, config, ...}`). */
+  serializeModel(model: Model): Config;
+  /** A model rebuilt from its serialized form (`{class_name, config}`), with fresh weights. */
+  deserializeModel(serialized: Config): Model;
+  saveModel(model: Model, path: string, options?: ModelSaveOptions): Promise<void>;
+  saveWeights(model: Model, path: string, options?: ModelSaveOptions): Promise<void>;
+  loadWeights(model: Model, path: string, options?: ModelLoadWeightsOptions): Promise<void>;
+}
+
+/** `model.save` / `model.saveWeights` options (io's `SaveOptions`), checked by io. */
+export interface ModelSaveOptions {
+  /** Replace an existing file (default true). */
+  overwrite?: boolean;
+}
+
+/** `model.loadWeights` options: the limits of io's `LoadLimits`, checked by io. */
+export interface ModelLoadWeightsOptions {
+  maxBytes?: number;
+  maxLayers?: number;
+  maxConfigBytes?: number;
 }
 
 let installed: ModelPersistence | null = null;
@@ -75,6 +92,16 @@ export function modelPersistence(): ModelPersistence {
     throw new Error("depthwise: saving and model configs need the io layer; import the package from its index ('depthwise')");
   }
   return installed;
+}
+
+/** A config of `getConfig()` rebuilt as `className`, checked to be an instance of `kind` (used by the subclasses' `fromConfig`). */
+export function deserializeAs<M extends Model>(config: Config, className: string, kind: abstract new (...args: never[]) => M, context: string): M {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new InvalidArgumentError('config', config, 'a model config, as model.getConfig() returns', context);
+  }
+  const model = modelPersistence().deserializeModel({ class_name: className, config });
+  if (!(model instanceof kind)) throw new InvalidArgumentError('config', className, `a ${className} config`, context);
+  return model;
 }
 
 export abstract class Model extends Layer {
@@ -486,6 +513,34 @@ export abstract class Model extends Layer {
   }
 
   /**
+   * The model's architecture as Keras's `model.to_json()`: the JSON of its serialized config (class name,
+   * layers, graph), without weights; {@link modelFromJson} rebuilds it.
+   *
+   * @example
+   * ```ts
+   * const copy = modelFromJson(model.toJson()); // same layers, fresh weights
+   * ```
+   */
+  toJson(): string {
+    return JSON.stringify(modelPersistence().serializeModel(this));
+  }
+
+  /**
+   * A model from a config of `getConfig()`, as Keras's `Model.from_config`: a functional config (one with
+   * `input_layers`) gives a Functional, a list of layers a Sequential. Layers are new, weights freshly
+   * initialized.
+   *
+   * @example
+   * ```ts
+   * const copy = Model.fromConfig(model.getConfig());
+   * ```
+   */
+  static fromConfig(config: Config): Model {
+    const functional = typeof config === 'object' && config !== null && 'input_layers' in config;
+    return deserializeAs(config, functional ? 'Functional' : 'Sequential', Model, 'Model.fromConfig');
+  }
+
+  /**
    * Saves the model (architecture, weights, optimizer state) in Keras 3's `.keras` format; the old file,
    * if any, is replaced only once the new one is complete.
    *
@@ -495,21 +550,21 @@ export abstract class Model extends Layer {
    * const restored = await loadModel('mnist.keras');
    * ```
    */
-  async save(path: string): Promise<void> {
-    await modelPersistence().saveModel(this, path);
+  async save(path: string, options?: ModelSaveOptions): Promise<void> {
+    await modelPersistence().saveModel(this, path, options);
   }
 
   /** Saves the weights only, as Keras's `.weights.h5`. @example `await model.saveWeights('w.weights.h5')` */
-  async saveWeights(path: string): Promise<void> {
-    await modelPersistence().saveWeights(this, path);
+  async saveWeights(path: string, options?: ModelSaveOptions): Promise<void> {
+    await modelPersistence().saveWeights(this, path, options);
   }
 
   /**
    * Loads weights saved by `saveWeights` (or a Keras 3 `.weights.h5`, or a Keras 2 `.h5` by layer name).
    * @example `await model.loadWeights('w.weights.h5')`
    */
-  async loadWeights(path: string): Promise<void> {
-    await modelPersistence().loadWeights(this, path);
+  async loadWeights(path: string, options?: ModelLoadWeightsOptions): Promise<void> {
+    await modelPersistence().loadWeights(this, path, options);
   }
 
   /** Resets the running loss and metrics (Keras's `reset_metrics`). */

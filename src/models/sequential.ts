@@ -11,7 +11,8 @@ import { formatShape } from '../engine/shape.js';
 import { matchFusedChain } from './inference-fusion.js';
 import type { LayerStack } from '../layers/layer-stack.js';
 import { LAYER_STACK } from '../layers/layer-stack.js';
-import { Model } from './model.js';
+import { deserializeAs, Model } from './model.js';
+import type { Config } from '../serialization/keras-object.js';
 import type { SummaryRow } from './summary.js';
 import { assertUniqueLayerNames } from './unique-names.js';
 import { checkOptions, optionKeys } from '../utils/option-keys.js';
@@ -43,6 +44,19 @@ const SEQUENTIAL_KEYS = optionKeys<SequentialOptions>()(['inputShape', 'inputBat
  */
 export class Sequential extends Model implements LayerStack {
   readonly className = 'Sequential';
+
+  /**
+   * A Sequential from a config of `getConfig()`, as Keras's `Sequential.from_config`: new layers, fresh weights.
+   *
+   * @example
+   * ```ts
+   * const copy = Sequential.fromConfig(model.getConfig());
+   * ```
+   */
+  static override fromConfig(config: Config): Sequential {
+    return deserializeAs(config, 'Sequential', Sequential, 'Sequential.fromConfig');
+  }
+
   readonly [LAYER_STACK] = true as const;
   private inputLayer: InputLayer | null = null;
   private readonly stack: Layer[] = [];

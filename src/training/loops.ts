@@ -34,6 +34,13 @@ function prefixed(logs: Logs, prefix: string): Logs {
   return Object.fromEntries(Object.entries(logs).map(([k, v]) => [`${prefix}${k}`, v]));
 }
 
+/** The keys of fit's epoch logs: the metrics, then (when validating) the same with `val_`. */
+function fitLogKeys(trainer: Trainer, validating: boolean): { logKeys?: string[] } {
+  const names = trainer.plannedMetricNames();
+  if (names === null) return {};
+  return { logKeys: validating ? [...names, ...names.map((n) => `val_${n}`)] : names };
+}
+
 /** Keras's warning when an epoch gets no batches. */
 export const RAN_OUT_OF_DATA =
   'Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate at ' +
@@ -44,7 +51,7 @@ export function* fitLoop(model: LoopModel, trainer: Trainer, data: BatchSource, 
   const verbose = resolveVerbose(options.verbose, `${model.name}.fit`);
   const callbacks = new CallbackList(options.callbacks, {
     model,
-    params: { epochs: options.epochs, steps: data.steps, verbose },
+    params: { epochs: options.epochs, steps: data.steps, verbose, ...fitLogKeys(trainer, options.validation !== null) },
     addHistory: true,
     addProgbar: verbose !== 0,
   });

@@ -18,8 +18,8 @@ import type { Logs } from './callbacks/index.js';
 import type { Batch } from './data.js';
 import type { Loss, LossIdentifier } from './losses/index.js';
 import { getLoss } from './losses/index.js';
-import type { Metric, MetricIdentifier } from './metrics/index.js';
-import { Mean, resolveMetric } from './metrics/index.js';
+import type { MetricIdentifier } from './metrics/index.js';
+import { Mean, Metric, resolveMetric } from './metrics/index.js';
 import type { Optimizer, OptimizerIdentifier } from './optimizers/index.js';
 import { getOptimizer } from './optimizers/index.js';
 
@@ -273,6 +273,28 @@ export class Trainer {
     for (const head of this.heads) if (head.tracker !== null) logs[head.tracker.name] = head.tracker.result();
     for (const head of this.heads) for (const { metric, name } of head.metrics ?? []) logs[name] = metric.result();
     return logs;
+  }
+
+  /**
+   * The names the logs will carry, known before the first batch (string and Metric-object metrics name
+   * themselves without data); null when a metric's name is only known once it is resolved.
+   */
+  plannedMetricNames(): string[] | null {
+    const names = ['loss'];
+    for (const head of this.heads) if (head.tracker !== null) names.push(head.tracker.name);
+    const nameOf = (m: MetricIdentifier): string | null => (typeof m === 'string' ? m : m instanceof Metric ? m.name : null);
+    for (const head of this.heads) {
+      if (head.metrics !== null) {
+        names.push(...head.metrics.map((m) => m.name));
+        continue;
+      }
+      const plain = head.metricIdentifiers.map(nameOf);
+      const weighted = head.weightedMetricIdentifiers.map(nameOf);
+      if ([...plain, ...weighted].includes(null)) return null;
+      const taken = new Set(plain);
+      names.push(...plain.map((n) => head.prefix + n), ...weighted.map((n) => head.prefix + (taken.has(n) ? `weighted_${n}` : n)));
+    }
+    return names;
   }
 
   /** Names of the logged values, in Keras's order (loss, each output's loss, then metrics), once resolved. */

@@ -209,6 +209,44 @@ export function formatSpec(value: FormatValue, spec: string, isInt: boolean): st
   }
 }
 
+/** One `{name:spec}` field of a format template. */
+export interface TemplateField {
+  name: string;
+  spec: string;
+}
+
+/**
+ * The named fields of a Python format template, in order, without formatting anything: what a template
+ * will ask for, so a caller can check it before any value exists. Throws on unbalanced braces.
+ *
+ * @example
+ * ```ts
+ * templateFields('{epoch:02d}-{val_loss:.2f}.keras'); // [{ name: 'epoch', spec: '02d' }, { name: 'val_loss', spec: '.2f' }]
+ * ```
+ */
+export function templateFields(template: string): TemplateField[] {
+  const fields: TemplateField[] = [];
+  let i = 0;
+  while (i < template.length) {
+    const ch = template[i];
+    if ((ch === '{' && template[i + 1] === '{') || (ch === '}' && template[i + 1] === '}')) {
+      i += 2;
+    } else if (ch === '{') {
+      const close = template.indexOf('}', i);
+      if (close < 0) throw new InvalidArgumentError('filepath', template, "balanced '{' and '}' (use '{{' for a literal brace)");
+      const field = template.slice(i + 1, close);
+      const colon = field.indexOf(':');
+      fields.push({ name: colon < 0 ? field : field.slice(0, colon), spec: colon < 0 ? '' : field.slice(colon + 1) });
+      i = close + 1;
+    } else if (ch === '}') {
+      throw new InvalidArgumentError('filepath', template, "balanced '{' and '}' (use '}}' for a literal brace)");
+    } else {
+      i += 1;
+    }
+  }
+  return fields;
+}
+
 /**
  * Python's `template.format(**values)` for named fields with optional specs (`{epoch:02d}`,
  * `{val_loss:.2f}`, `{{` and `}}` for braces). `intKeys` names the values Python would hold as ints.

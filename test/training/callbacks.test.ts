@@ -257,7 +257,8 @@ describe('ModelCheckpoint (injected save)', () => {
   });
 
   test('errors: no save function, bad extension, bad saveFreq', () => {
-    assert.throws(() => new ModelCheckpoint('a.keras', {} as never), /invalid `save`.*cannot save models yet/);
+    // Without the io layer loaded (this file imports training only), there is no saver to fall back on.
+    assert.throws(() => new ModelCheckpoint('a.keras', {}), /invalid `save`.*import the package from its index/);
     const save = () => {};
     assert.throws(() => new ModelCheckpoint('a.txt', { save }), /invalid `filepath`: received "a.txt"; expected a path ending in '.keras'/);
     assert.throws(() => new ModelCheckpoint('a.keras', { save, saveWeightsOnly: true }), /'.weights.h5'/);

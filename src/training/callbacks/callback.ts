@@ -25,6 +25,11 @@ export interface TrainingParams {
   /** Batches per epoch, or null when the data's length is unknown. */
   steps: number | null;
   verbose: 0 | 1 | 2;
+  /**
+   * The keys `fit`'s epoch logs will carry (the compiled loss and metrics, then their `val_` forms when
+   * validating), known before the first epoch; absent outside `fit`. Callbacks may add keys of their own.
+   */
+  logKeys?: readonly string[];
 }
 
 /**

@@ -8,7 +8,7 @@ import type { CallbackModel, Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage, warn } from './callback.js';
 import type { MonitorMode } from './monitor.js';
 import { isImprovement, resolveMonitorDirection, validateBoolean, validateMode, validateMonitor, validateVerbose } from './monitor.js';
-import { formatFixed, pythonFormat } from '../../utils/python-format.js';
+import { formatFixed, formatSpec, pythonFormat, templateFields } from '../../utils/python-format.js';
 
 /** Node's `fs`, looked up when first needed (ModelCheckpoint works on files: Node only). */
 const fs = (): NodeBuiltins['node:fs'] => requireNodeBuiltin('node:fs', 'ModelCheckpoint');
@@ -17,15 +17,40 @@ const fs = (): NodeBuiltins['node:fs'] => requireNodeBuiltin('node:fs', 'ModelCh
 const path = (): NodeBuiltins['node:path'] => requireNodeBuiltin('node:path', 'ModelCheckpoint');
 
 /**
- * Writes the model (or, with `weightsOnly`, its weights) to `path`. Injected until the library has
- * saving of its own, when `model.save` / `model.saveWeights` plug in here.
+ * Writes the model (or, with `weightsOnly`, its weights) to `path`: the `save` option of
+ * {@link ModelCheckpoint}, for saving your own way. Without it the library's own saver writes the file.
  */
 export type SaveFunction = (path: string, model: CallbackModel, options: { weightsOnly: boolean }) => void;
 
+/**
+ * How ModelCheckpoint reaches the file formats, which live in io/ above training/ (io imports models,
+ * which import training). io installs its saver as the package loads; a checkpoint asks for it only when
+ * it is constructed, at `onTrainBegin` and when it saves.
+ */
+export interface CheckpointSaver {
+  /** Starts whatever the saver needs loaded (the HDF5 module), without waiting for it. */
+  start(): void;
+  /** Null when `save` can run now, else why not and what to do (asked at `onTrainBegin`). */
+  notReady(): string | null;
+  save: SaveFunction;
+}
+
+let installedSaver: CheckpointSaver | null = null;
+
+/** Called once by io/ as the package loads: ModelCheckpoint's default saver. */
+export function installCheckpointSaver(saver: CheckpointSaver): void {
+  installedSaver = saver;
+}
+
 /** Options of {@link ModelCheckpoint}; defaults as Keras 3. */
 export interface ModelCheckpointOptions {
-  /** Required: how to save. */
-  save: SaveFunction;
+  /**
+   * Where to save: a path ending in `.keras` or `.h5` (the model), or `.weights.h5` with `saveWeightsOnly`,
+   * with Python format fields (`{epoch:02d}`, `{val_loss:.2f}`). Required, here or as the first argument.
+   */
+  filepath?: string;
+  /** Saves your own way instead of the library's `.keras` / `.h5` / `.weights.h5` writers. */
+  save?: SaveFunction;
   /** Default 'val_loss'. */
   monitor?: string;
   /** 1 prints each save decision. Default 0. */
@@ -45,20 +70,41 @@ export interface ModelCheckpointOptions {
 }
 
 const MODEL_CHECKPOINT_KEYS = optionKeys<ModelCheckpointOptions>()([
-  'save', 'monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly', 'mode', 'saveFreq', 'initialValueThreshold', 'writer',
+  'filepath', 'save', 'monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly', 'mode', 'saveFreq', 'initialValueThreshold', 'writer',
 ]);
 
+const NAME = 'ModelCheckpoint';
+
+/** Sample values the template's fields are checked with: an int for `epoch`/`batch`, a float for the logs. */
+function checkTemplate(filepath: string): string[] {
+  const fields = templateFields(filepath);
+  for (const { name, spec } of fields) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new InvalidArgumentError('filepath', filepath, `format fields that name a value ({epoch}, {batch} or a log such as {val_loss}), not '{${name}}'`, NAME);
+    }
+    const isInt = name === 'epoch' || name === 'batch';
+    try {
+      formatSpec(isInt ? 1 : 0.5, spec, isInt);
+    } catch {
+      throw new InvalidArgumentError('filepath', filepath, `a Python format spec that fits {${name}} (${isInt ? "an integer: '02d', 'd', ..." : "a float: '.2f', '.4e', ..."}), not '${spec}'`, NAME);
+    }
+  }
+  return fields.map((f) => f.name);
+}
+
 /**
- * Saves at the end of every epoch (or every `saveFreq` batches), as `keras.callbacks.ModelCheckpoint`.
- * `filepath` is a Python format string filled with `epoch` (1-based), `batch` (1-based, batch saving) and
- * the logs: `'ckpt/{epoch:02d}-{val_loss:.2f}.keras'` gives `ckpt/03-0.25.keras`. Missing directories
- * are created before saving.
+ * Saves at the end of every epoch (or every `saveFreq` batches), as `keras.callbacks.ModelCheckpoint`:
+ * the model to `.keras` (Keras 3) or `.h5` (Keras 2's format), or with `saveWeightsOnly` its weights to
+ * `.weights.h5`, each written to a temporary file that is then renamed over the old one. `filepath` is a
+ * Python format string filled with `epoch` (1-based), `batch` (1-based, batch saving) and the logs:
+ * `'ckpt/{epoch:02d}-{val_loss:.2f}.keras'` gives `ckpt/03-0.25.keras`. Missing directories are created
+ * before saving. Every option is checked here, and the template's fields against the logs `fit` will
+ * produce at the start of training, so a misspelt `{val_los}` fails before the first epoch.
  *
  * @example
  * ```ts
- * const checkpoint = new ModelCheckpoint('best.keras', {
- *   monitor: 'val_loss', saveBestOnly: true, save: (path, model) => mySave(model, path),
- * });
+ * const checkpoint = new ModelCheckpoint({ filepath: 'ckpt/{epoch:02d}-{val_loss:.2f}.keras', saveBestOnly: true });
+ * model.fit(x, y, { epochs: 10, validationSplit: 0.2, callbacks: [checkpoint] });
  * ```
  */
 export class ModelCheckpoint extends Callback {
@@ -70,52 +116,84 @@ export class ModelCheckpoint extends Callback {
   readonly mode: MonitorMode;
   readonly saveFreq: 'epoch' | number;
   best: number | null;
-  private readonly save: SaveFunction;
+  private readonly save: SaveFunction | null;
   private readonly direction: 'min' | 'max';
   private readonly writer: Writer | undefined;
+  private readonly fields: string[];
   private batchesSeenSinceLastSaving = 0;
   private lastBatchSeen: number | null = null;
   private currentEpoch = 0;
 
-  constructor(filepath: string, options: ModelCheckpointOptions) {
+  constructor(options: ModelCheckpointOptions);
+  constructor(filepath: string, options?: ModelCheckpointOptions);
+  constructor(first: string | ModelCheckpointOptions, second?: ModelCheckpointOptions) {
     super();
-    const name = 'ModelCheckpoint';
-    checkOptions(options, MODEL_CHECKPOINT_KEYS, name);
-    if (options === undefined || typeof options.save !== 'function') {
-      throw new InvalidArgumentError(
-        'save',
-        options?.save,
-        'a function (path, model, { weightsOnly }) => void; the library cannot save models yet, so ModelCheckpoint needs one',
-        name,
-      );
+    const positional = typeof first === 'string';
+    const options = positional ? second : first;
+    checkOptions(options, MODEL_CHECKPOINT_KEYS, NAME, { required: !positional });
+    const given = options ?? {};
+    if (positional && given.filepath !== undefined) {
+      throw new InvalidArgumentError('filepath', given.filepath, 'the path given once: as the first argument or as options.filepath, not both', NAME);
     }
-    if (typeof filepath !== 'string' || filepath === '') throw new InvalidArgumentError('filepath', filepath, 'a file path', name);
-    this.monitor = validateMonitor(name, options.monitor ?? 'val_loss');
-    this.verbose = validateVerbose(name, options.verbose ?? 0);
-    this.saveBestOnly = validateBoolean(name, 'saveBestOnly', options.saveBestOnly ?? false);
-    this.saveWeightsOnly = validateBoolean(name, 'saveWeightsOnly', options.saveWeightsOnly ?? false);
-    this.mode = validateMode(name, options.mode ?? 'auto');
-    const saveFreq = options.saveFreq ?? 'epoch';
+    const filepath = positional ? first : given.filepath;
+    if (typeof filepath !== 'string' || filepath === '') throw new InvalidArgumentError('filepath', filepath, 'a file path', NAME);
+    if (given.save !== undefined && typeof given.save !== 'function') {
+      throw new InvalidArgumentError('save', given.save, 'a function (path, model, { weightsOnly }) => void, or no `save` to use the library\'s own', NAME);
+    }
+    this.monitor = validateMonitor(NAME, given.monitor ?? 'val_loss');
+    this.verbose = validateVerbose(NAME, given.verbose ?? 0);
+    this.saveBestOnly = validateBoolean(NAME, 'saveBestOnly', given.saveBestOnly ?? false);
+    this.saveWeightsOnly = validateBoolean(NAME, 'saveWeightsOnly', given.saveWeightsOnly ?? false);
+    this.mode = validateMode(NAME, given.mode ?? 'auto');
+    const saveFreq = given.saveFreq ?? 'epoch';
     if (saveFreq !== 'epoch' && !(typeof saveFreq === 'number' && Number.isInteger(saveFreq) && saveFreq > 0)) {
-      throw new InvalidArgumentError('saveFreq', saveFreq, "'epoch' or a positive integer number of batches", name);
+      throw new InvalidArgumentError('saveFreq', saveFreq, "'epoch' or a positive integer number of batches", NAME);
     }
     this.saveFreq = saveFreq;
     if (this.saveWeightsOnly) {
       if (!filepath.endsWith('.weights.h5')) {
-        throw new InvalidArgumentError('filepath', filepath, "a path ending in '.weights.h5' when saveWeightsOnly is true", name);
+        throw new InvalidArgumentError('filepath', filepath, "a path ending in '.weights.h5' when saveWeightsOnly is true", NAME);
       }
     } else if (!filepath.endsWith('.keras') && !filepath.endsWith('.h5')) {
-      throw new InvalidArgumentError('filepath', filepath, "a path ending in '.keras' (or '.h5')", name);
+      throw new InvalidArgumentError('filepath', filepath, "a path ending in '.keras' (or '.h5'; '.weights.h5' with saveWeightsOnly: true)", NAME);
     }
-    const threshold = options.initialValueThreshold ?? null;
+    this.fields = checkTemplate(filepath);
+    const threshold = given.initialValueThreshold ?? null;
     if (threshold !== null && (typeof threshold !== 'number' || Number.isNaN(threshold))) {
-      throw new InvalidArgumentError('initialValueThreshold', threshold, 'a number or null', name);
+      throw new InvalidArgumentError('initialValueThreshold', threshold, 'a number or null', NAME);
     }
+    this.direction = resolveMonitorDirection(NAME, this.monitor, this.mode);
     this.filepath = filepath;
     this.best = threshold;
-    this.save = options.save;
-    this.direction = resolveMonitorDirection(name, this.monitor, this.mode);
-    this.writer = options.writer;
+    this.save = given.save ?? null;
+    this.writer = given.writer;
+    if (this.save === null) {
+      if (installedSaver === null) {
+        throw new InvalidArgumentError('save', undefined, "a save function, or import the package from its index ('depthwise'), which installs the library's savers", NAME);
+      }
+      installedSaver.start();
+    }
+  }
+
+  /**
+   * Checks, before the first epoch, what can only be checked now: that the template's fields are among
+   * the logs `fit` will produce, and that the saver is ready.
+   */
+  override onTrainBegin(): void {
+    fs(); // files need Node: say so before the first epoch, not at the first save
+    const logKeys = this.params?.logKeys;
+    if (logKeys !== undefined) {
+      // ReduceLROnPlateau adds learning_rate to the epoch logs, as in Keras 3.
+      const known = new Set(['epoch', ...(this.saveFreq === 'epoch' ? [] : ['batch']), ...logKeys, 'learning_rate']);
+      const unknown = this.fields.find((f) => !known.has(f));
+      if (unknown !== undefined) {
+        throw new InvalidArgumentError('filepath', this.filepath, `format fields among ${[...known].map((k) => `{${k}}`).join(', ')} (this fit logs no '${unknown}')`, NAME);
+      }
+    }
+    if (this.save === null && installedSaver !== null) {
+      const reason = installedSaver.notReady();
+      if (reason !== null) throw new Error(`${NAME}: cannot save ${this.filepath}: ${reason}`);
+    }
   }
 
   override onTrainBatchEnd(batch: number, logs?: Logs): void {
@@ -173,9 +251,10 @@ export class ModelCheckpoint extends Callback {
     const dir = path().dirname(filepath);
     if (dir !== '' && dir !== '.' && !fs().existsSync(dir)) fs().mkdirSync(dir, { recursive: true });
     if (fs().existsSync(filepath) && fs().statSync(filepath).isDirectory()) {
-      throw new InvalidArgumentError('filepath', filepath, 'a file path, not an existing directory', 'ModelCheckpoint');
+      throw new InvalidArgumentError('filepath', filepath, 'a file path, not an existing directory', NAME);
     }
-    this.save(filepath, this.requireModel(), { weightsOnly: this.saveWeightsOnly });
+    const save = this.save ?? (installedSaver as CheckpointSaver).save;
+    save(filepath, this.requireModel(), { weightsOnly: this.saveWeightsOnly });
     this.print(`\nEpoch ${epoch + 1}: finished saving model to ${filepath}`);
   }
 
