@@ -17,6 +17,7 @@ import type { CpuKernels } from '../../src/kernels/kernel-backend.js';
 import { resolvePoolParams } from '../../src/kernels/pool/index.js';
 import { resolveResizeParams } from '../../src/kernels/resize/index.js';
 import { typescriptKernels } from '../../src/kernels/typescript-backend.js';
+import { ConvLSTM2D, ops, tensor, tidy, valueAndGrads } from '../../src/index.js';
 import type { WasmBackend } from '../../src/kernels/wasm/index.js';
 
 export type Tf = typeof TfCore;
@@ -356,6 +357,69 @@ export function conv3dRow(id: string, s: Conv3dShape, pass: 'forward' | 'backwar
         };
       },
     },
+    false,
+  );
+}
+
+/** One ConvLSTM2D training step's shape: `steps` frames of `size`x`size`x`channels`, `filters` 3x3. */
+export interface ConvLstmShape {
+  batch: number;
+  steps: number;
+  size: number;
+  channels: number;
+  filters: number;
+}
+
+/**
+ * A ConvLSTM2D training step through the public API (forward over every step, then the gradients of
+ * the kernel, recurrent kernel and bias by backpropagation through time), ours only: tfjs-layers is not
+ * a dependency here.
+ */
+export function convLstmStepRow(id: string, s: ConvLstmShape): FamilyRow {
+  return {
+    id,
+    async prepare(column) {
+      if (column !== 'ours-wasm' && column !== 'ours-wasm-2t') return null;
+      const layer = new ConvLSTM2D({ filters: s.filters, kernelSize: 3, padding: 'same' });
+      const n = s.batch * s.steps * s.size * s.size * s.channels;
+      const x = tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 0.5), [s.batch, s.steps, s.size, s.size, s.channels]);
+      layer.apply(x).dispose();
+      return {
+        run: () => tidy(() => void valueAndGrads(() => ops.mean(layer.apply(x, { training: true })), layer.trainableWeights)),
+        dispose: () => x.dispose(),
+      };
+    },
+  };
+}
+
+/**
+ * The convolutions of that step run alone through the conv2d slot: the input projection of all frames at
+ * once (as the layer computes it) and one recurrent convolution per step, each forward and both gradients.
+ */
+export function convLstmConvolutionsRow(id: string, s: ConvLstmShape): FamilyRow {
+  const gates = 4 * s.filters;
+  const input = resolveConv2dParams([s.batch * s.steps, s.size, s.size, s.channels], [3, 3, s.channels, gates], { strides: [1, 1], dilationRate: [1, 1], padding: 'same', dataFormat: 'channels_last', groups: 1 });
+  const recurrent = resolveConv2dParams([s.batch, s.size, s.size, s.filters], [3, 3, s.filters, gates], { strides: [1, 1], dilationRate: [1, 1], padding: 'same', dataFormat: 'channels_last', groups: 1 });
+  const all = (k: CpuKernels, p: Conv2dParams, make: (n: number) => () => Float32Array) => {
+    const z = conv2dSizes(p);
+    const [x, kernel, y, dx, dk] = [z.input, z.kernel, z.output, z.input, z.kernel].map(make);
+    return () => {
+      k.conv2d.forward(p, x(), kernel(), null, y());
+      k.conv2d.backwardInput(p, y(), kernel(), dx());
+      k.conv2d.backwardKernel(p, x(), y(), dk());
+    };
+  };
+  return row(
+    id,
+    (k, make) => {
+      const projection = all(k, input, make);
+      const step = all(k, recurrent, make);
+      return () => {
+        projection();
+        for (let t = 0; t < s.steps; t++) step();
+      };
+    },
+    undefined,
     false,
   );
 }

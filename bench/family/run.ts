@@ -17,8 +17,8 @@ import { measure } from '../stats.js';
 import type { TargetResult } from '../targets.js';
 import { target, targetAtMost } from '../targets.js';
 import type { WasmBackend } from '../../src/kernels/wasm/index.js';
-import type { Column, Conv3dShape, ConvShape, FamilyRow, Tf } from './cases.js';
-import { batchNormRow, combine, conv3dRow, convRow, depthwiseRow, padCropRow, poolRow, tfjsCpuConvBackward, upsampleRow } from './cases.js';
+import type { Column, Conv3dShape, ConvLstmShape, ConvShape, FamilyRow, Tf } from './cases.js';
+import { batchNormRow, combine, conv3dRow, convLstmConvolutionsRow, convLstmStepRow, convRow, depthwiseRow, padCropRow, poolRow, tfjsCpuConvBackward, upsampleRow } from './cases.js';
 
 const COLUMNS: readonly Column[] = ['ours-wasm', 'ours-wasm-2t', 'ours-ts', 'tfjs-wasm', 'tfjs-cpu'];
 
@@ -39,6 +39,7 @@ interface Sizes {
   conv: ConvShape;
   grouped: ConvShape;
   conv3d: Conv3dShape;
+  convLstm: ConvLstmShape;
   pool: readonly [number, number, number, number];
   image: readonly [number, number, number, number];
 }
@@ -49,6 +50,7 @@ function sizes(quick: boolean): Sizes {
   return {
     conv: { batch: b, size: s, channels: 64, filters: 64, kernel: 3, groups: 1 },
     grouped: { batch: b, size: s, channels: 128, filters: 128, kernel: 3, groups: 128 },
+    convLstm: quick ? { batch: 1, steps: 4, size: 16, channels: 16, filters: 64 } : { batch: 4, steps: 10, size: 32, channels: 16, filters: 64 },
     conv3d: quick ? { batch: 1, depth: 8, size: 16, channels: 32, filters: 32, kernel: 3 } : { batch: 2, depth: 16, size: 32, channels: 32, filters: 32, kernel: 3 },
     pool: [b, 2 * s, 2 * s, 64],
     image: [b, s, s, 64],
@@ -80,6 +82,9 @@ export function familyRows(quick: boolean): FamilyRow[] {
   const c3 = z.conv3d;
   const conv3d = `conv3d-3x3x3-32/b${c3.batch}/${c3.depth}x${c3.size}x${c3.size}`;
   rows.push(conv3dRow(`${conv3d}/forward`, c3, 'forward'), conv3dRow(`${conv3d}/backward`, c3, 'backward'));
+  const lstm = z.convLstm;
+  const lstmId = `conv-lstm2d-64/b${lstm.batch}/${lstm.steps}x${lstm.size}x${lstm.size}x${lstm.channels}`;
+  rows.push(convLstmStepRow(`${lstmId}/training-step`, lstm), convLstmConvolutionsRow(`${lstmId}/its-convolutions`, lstm));
   const [n, h, w, c] = z.pool;
   const poolId = `maxpool-2x2-s2/b${n}/${h}x${w}x${c}`;
   const avgId = `avgpool-2x2-s2/b${n}/${h}x${w}x${c}`;
@@ -201,8 +206,16 @@ export function familyTargets(rows: readonly FamilyResult[], quick: boolean): Ta
     target('conv3d-fwd-1t', `Conv3D 3x3x3 32->32 ${c3.depth}x${c3.size}x${c3.size} b${c3.batch} forward: tfjs-cpu / ours, 1 thread`, median(`${conv3d}/forward`, 'tfjs-cpu'), median(`${conv3d}/forward`, 'ours-wasm'), 3, quickNote),
     target('conv3d-bwd-1t', `Conv3D 3x3x3 32->32 ${c3.depth}x${c3.size}x${c3.size} b${c3.batch} input + kernel gradients: tfjs-cpu / ours, 1 thread`, median(`${conv3d}/backward`, 'tfjs-cpu'), median(`${conv3d}/backward`, 'ours-wasm'), 1, quickNote),
   );
+  const lstm = z.convLstm;
+  const lstmId = `conv-lstm2d-64/b${lstm.batch}/${lstm.steps}x${lstm.size}x${lstm.size}x${lstm.channels}`;
+  out.push(
+    targetAtMost(
+      'conv-lstm2d-step-1t', `ConvLSTM2D training step / its convolutions run alone, ${lstm.steps} steps of ${lstm.size}x${lstm.size}x${lstm.channels} b${lstm.batch}, ours 1 thread (bar set here)`,
+      median(`${lstmId}/training-step`, 'ours-wasm'), median(`${lstmId}/its-convolutions`, 'ours-wasm'), 1.5, quick ? 'quick run: 4 steps of 16x16, batch 1' : null,
+    ),
+  );
   for (const r of rows) {
-    if (r.id.startsWith('conv2d-') || r.id.startsWith('grouped-') || r.id.startsWith('depthwise-') || r.id.startsWith('conv3d-')) continue;
+    if (['conv2d-', 'grouped-', 'depthwise-', 'conv3d-', 'conv-lstm2d-'].some((prefix) => r.id.startsWith(prefix))) continue;
     // Zero padding was already two native calls per row in TypeScript (TypedArray fill and set, after
     // folding whole axes): both are memory-bound, so the bar there is parity.
     const bar = r.id.startsWith('zero-padding') ? 1 : 1.5;
