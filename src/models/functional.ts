@@ -49,6 +49,8 @@ export class Functional extends Model {
   private readonly graphCalls: readonly LayerCall[];
   /** Each layer once, in Keras's order (see graph-map.ts). */
   private readonly layerList: readonly Layer[];
+  /** Every call of the graph (inputs' included) with Keras's node depth. */
+  private readonly callDepths: ReadonlyMap<LayerCall, number>;
   private soleConsumerCache: Map<number, LayerCall> | null = null;
 
   constructor(options: FunctionalOptions) {
@@ -61,7 +63,7 @@ export class Functional extends Model {
     }
     if (new Set(inputs.leaves).size !== inputs.leaves.length) throw new InvalidArgumentError('inputs', inputs.leaves.map(String), 'each input once', CONTEXT);
     const outputs = flatten(options.outputs, isSymbolicTensor, 'outputs', 'a SymbolicTensor computed from `inputs`', CONTEXT);
-    const { calls, layers } = mapGraph(inputs.leaves, outputs.leaves, CONTEXT);
+    const { calls, layers, depths } = mapGraph(inputs.leaves, outputs.leaves, CONTEXT);
     assertUniqueLayerNames(layers, CONTEXT);
     super({ name: options.name }, 'Functional');
     this.inputTensors = inputs.leaves;
@@ -70,6 +72,7 @@ export class Functional extends Model {
     this.outputStructure = outputs.structure;
     this.graphCalls = calls;
     this.layerList = layers;
+    this.callDepths = depths;
     this.built = true;
   }
 
@@ -193,14 +196,35 @@ export class Functional extends Model {
     return sole;
   }
 
+  /**
+   * One row per layer in `layers` order, as Keras 3's summary: the output shapes of the layer's last call
+   * (Keras loops over its inbound nodes and keeps the last), and, for a graph that is not a chain, what the
+   * layer's calls in this model read.
+   */
   protected summaryRows(): SummaryRow[] {
-    const inputRows = this.inputTensors.map((t) => ({ layer: t.producer.layer, outputShape: t.shape, connectedTo: [] as string[] }));
-    const callRows = this.graphCalls.map((call) => ({
-      layer: call.layer,
-      outputShape: call.outputs[0].shape,
-      connectedTo: call.inputs.map((t) => `${t.producer.layer.name}[${nodeIndex(t.producer)}][${t.outputIndex}]`),
-    }));
-    return [...inputRows, ...callRows];
+    const connected = !this.isSequentialLike();
+    return this.layerList.map((layer) => {
+      const last = layer.calls[layer.calls.length - 1];
+      const row: SummaryRow = { layer, outputShapes: last === undefined ? null : last.outputs.map((t) => t.shape) };
+      if (!connected) return row;
+      const inputs = layer.calls.filter((c) => this.callDepths.has(c)).flatMap((c) => c.inputs);
+      return { ...row, connectedTo: inputs.map((t) => `${t.producer.layer.name}[${nodeIndex(t.producer)}][${t.outputIndex}]`) };
+    });
+  }
+
+  /**
+   * Keras's `sequential_like` (summary_utils.py): one call per depth, none reading several tensors, and no
+   * layer called twice in the graph. Such a summary has no "Connected to" column.
+   */
+  private isSequentialLike(): boolean {
+    const perDepth = new Map<number, number>();
+    for (const [call, depth] of this.callDepths) {
+      if (call.inputs.length > 1) return false;
+      perDepth.set(depth, (perDepth.get(depth) ?? 0) + 1);
+    }
+    if ([...perDepth.values()].some((n) => n > 1)) return false;
+    const layers = [...this.callDepths.keys()].map((c) => c.layer);
+    return new Set(layers).size === layers.length;
   }
 }
 
