@@ -6,6 +6,7 @@
 
 import { isRecording } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
+import { isTensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { CallOptions, Layer, LayerCall, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
@@ -160,9 +161,10 @@ export class Functional extends Model {
           continue;
         }
       }
-      const result = call.layer.applyAll(call.listInput ? args : args[0], { ...options, training });
-      const results = Array.isArray(result) ? result : [result];
-      call.outputs.forEach((t, i) => values.set(t.id, results[i] as Tensor));
+      const result: unknown = call.layer.applyAll(call.listInput ? args : args[0], { ...options, training });
+      // A nested model of dict outputs gives them by key: read them back in its output order.
+      const results = Array.isArray(result) ? (result as Tensor[]) : isTensor(result) ? [result] : outputsInOrder(call.layer, result as Record<string, Tensor>);
+      call.outputs.forEach((t, i) => values.set(t.id, results[i]));
     }
     return this.outputTensors.map((t) => values.get(t.id) as Tensor);
   }
@@ -226,6 +228,12 @@ export class Functional extends Model {
     const layers = [...this.callDepths.keys()].map((c) => c.layer);
     return new Set(layers).size === layers.length;
   }
+}
+
+/** The outputs of a nested model that returned them as an object, in its output order. */
+function outputsInOrder(layer: Layer, result: Readonly<Record<string, Tensor>>): Tensor[] {
+  const structure = layer instanceof Model ? layer.outputStructure : null;
+  return structure?.kind === 'dict' ? structure.keys.map((k) => result[k]) : Object.values(result);
 }
 
 /** The index of `call` among its layer's calls (Keras's node index). */
