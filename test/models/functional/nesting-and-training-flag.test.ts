@@ -68,7 +68,7 @@ describe('nested models', () => {
       ['encoder', 'after'],
     );
     const data = x(5, 4, 3);
-    assertAllClose(seq.predict(data).dataSync(), seq.layers[1].apply(enc.predict<Tensor>(data)).dataSync(), exact);
+    assertAllClose(seq.predict(data).dataSync(), seq.layers[1].apply(enc.predict(data)).dataSync(), exact);
   });
 
   test('trainable = false on the outer model freezes every layer inside nested models, and true unfreezes them', () => {
