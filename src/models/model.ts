@@ -252,8 +252,10 @@ export abstract class Model extends Layer {
    * const y = model.predict(tensor(images, [100, 28, 28, 1]), { batchSize: 50 });
    * const [boxes, classes] = detector.predict<Tensor[]>([images, sizes]);
    * ```
+   * The result type is `Tensor` unless given: `NoInfer` keeps `layer.apply(model.predict(x))` from
+   * inferring the union of every result kind from `apply`'s parameter.
    */
-  predict<Out extends Tensor | Tensor[] | Record<string, Tensor> = Tensor>(x: Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>, options: PredictOptions = {}): Out {
+  predict<Out extends Tensor | Tensor[] | Record<string, Tensor> = Tensor>(x: Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>, options: PredictOptions = {}): NoInfer<Out> {
     const context = `${this.name}.predict`;
     checkOptions(options, PREDICT_OPTION_KEYS, context);
     const batchSize = options.batchSize ?? 32;
