@@ -153,6 +153,28 @@ describe('data as arrays and as dicts', () => {
     assert.ok(arrays.history.loss[1] < arrays.before[0], 'training lowers the loss');
   });
 
+  test('a dataset of [x, y, sampleWeight] dicts trains and evaluates as the same data in memory', async () => {
+    const run = async (fromDataset: boolean) => {
+      clearSession();
+      setRandomSeed(7);
+      const model = build('dict');
+      model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: { x: 'mse', y: 'binary_crossentropy' } });
+      const { a, b, yx, yy } = data();
+      const sw = { x: tensor([1, 0, 2, 1, 1, 3], [N]), y: tensor([1, 1, 1, 0, 0, 1], [N]) };
+      if (!fromDataset) {
+        const history = model.fit({ a, b }, { x: yx, y: yy }, { epochs: 1, batchSize: N, verbose: 0, shuffle: false, sampleWeight: sw as never });
+        return { history: history.history, score: model.evaluate({ a, b }, { x: yx, y: yy }, { verbose: 0, sampleWeight: sw as never }) };
+      }
+      const dataset = { *[Symbol.iterator]() { yield [{ a, b }, { x: yx, y: yy }, sw]; } };
+      const history = await model.fit(dataset as never, { epochs: 1, verbose: 0 });
+      return { history: history.history, score: await model.evaluate(dataset as never, { verbose: 0 }) };
+    };
+    const memory = await run(false);
+    const dataset = await run(true);
+    assert.deepEqual(Object.keys(dataset.history).sort(), ['loss', 'x_loss', 'y_loss']);
+    assert.deepEqual(dataset, memory);
+  });
+
   test('x or y by name with a missing or unknown key is refused, naming the keys', () => {
     const model = build('dict');
     model.compile({ optimizer: 'sgd', loss: 'mse' });
