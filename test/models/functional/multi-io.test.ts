@@ -159,11 +159,22 @@ describe('a 2-input, 2-output model', () => {
     assert.throws(() => model.predict([a, data(4, 1).b]), /same number of samples/);
   });
 
-  test('a model of one output given as a one-entry dict predicts a tensor, as Keras', () => {
+  test('one output in a one-entry dict comes back as a dict, in a one-entry list as a tensor (Keras 3.15, measured)', () => {
     const a = layerInput({ shape: [2] });
-    const model = kerasModel({ inputs: { a }, outputs: { only: new Dense({ units: 1 }).apply(a) } });
-    const out = model.predict(tensor([1, 2], [1, 2]));
-    assert.deepEqual(out.shape, [1, 1]);
+    const h = new Dense({ units: 1 }).apply(a);
+    const x = tensor([1, 2], [1, 2]);
+    const byDict = kerasModel({ inputs: { a }, outputs: { only: h } });
+    const predicted = byDict.predict<Record<string, Tensor>>(x);
+    assert.deepEqual(Object.keys(predicted), ['only']);
+    assert.deepEqual(predicted.only.shape, [1, 1]);
+    const called = byDict.applyAll(x) as unknown as Record<string, Tensor>;
+    assert.deepEqual(Object.keys(called), ['only']);
+    // Keras's Functional.call unpacks a list of one (unpack_singleton): predict and an eager call give the tensor.
+    const byList = kerasModel({ inputs: [a], outputs: [h] });
+    assert.deepEqual(byList.predict(x).shape, [1, 1]);
+    const eager = byList.applyAll([x]);
+    assert.ok(!Array.isArray(eager), 'an eager call gives the tensor itself');
+    assertAllClose((eager as Tensor).dataSync(), predicted.only.dataSync(), { rtol: 0, atol: 0 });
   });
 });
 
