@@ -231,6 +231,9 @@ export abstract class Model extends Layer {
       list = leavesFor(x, this.inputStructure, inputs.length, this.inputNames, isLeaf, 'inputs', `model '${this.name}'`) as LayerInputs;
     } else list = x as LayerInputs;
     const result = super.applyAll(list, options);
+    // Keras's Functional.call unpacks a list of one output (unpack_singleton) on real tensors; its symbolic
+    // call keeps the list.
+    if (this.outputStructure.kind === 'list' && Array.isArray(result) && result.length === 1 && isTensor(result[0])) return result[0] as Tensor;
     if (this.outputStructure.kind !== 'dict' || !Array.isArray(result)) return result;
     return unflatten(result as Tensor[], this.outputStructure) as unknown as Tensor[];
   }
@@ -244,7 +247,8 @@ export abstract class Model extends Layer {
 
   /**
    * Runs the model on `x` in batches (inference mode) and returns the concatenated outputs: one tensor for a
-   * model of one output, else an array (or an object, for outputs given as one) with one per output. A
+   * model of one output (unless given in an object), else an array (or an object, for outputs given as one)
+   * with one per output. A
    * model of several inputs takes an array with one per input, or an object by input name.
    *
    * @example
@@ -285,8 +289,8 @@ export abstract class Model extends Layer {
         return parts[0].map((_, i) => concat(parts.map((p) => p[i]), 0));
       }),
     );
-    // As Keras: one output comes back as a tensor, whatever structure it was given in.
-    if (outputs.length === 1) return outputs[0] as Out;
+    // As Keras 3: one output comes back as a tensor when given alone or in a list, as a dict in a dict.
+    if (outputs.length === 1 && this.outputStructure.kind !== 'dict') return outputs[0] as Out;
     return unflatten(outputs, this.outputStructure) as Out;
   }
 
