@@ -178,6 +178,32 @@ describe('a 2-input, 2-output model', () => {
   });
 });
 
+describe('dicts are flattened in sorted key order, as Keras 3\'s tree.flatten', () => {
+  test('inputs {b, a} and outputs {y, x}: inputs, output names, layers, predict keys and log order follow a, b and x, y (Keras 3.15, measured)', () => {
+    const b = layerInput({ shape: [3], name: 'b' });
+    const a = layerInput({ shape: [4], name: 'a' });
+    const y = new Dense({ units: 1, name: 'y_head' }).apply(b);
+    const x = new Dense({ units: 2, name: 'x_head' }).apply(a);
+    const model = kerasModel({ inputs: { b, a }, outputs: { y, x } });
+    assert.deepEqual(
+      model.inputs.map((t) => t.producer.layer.name),
+      ['a', 'b'],
+    );
+    assert.deepEqual(model.outputNames, ['x_head', 'y_head']);
+    assert.deepEqual(
+      model.layers.map((l) => l.name),
+      ['a', 'b', 'x_head', 'y_head'],
+    );
+    const zerosA = tensor(new Float32Array(8), [2, 4]);
+    const zerosB = tensor(new Float32Array(6), [2, 3]);
+    assert.deepEqual(Object.keys(model.predict<Record<string, Tensor>>({ b: zerosB, a: zerosA })), ['x', 'y']);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    // Zero inputs give the zero biases: x misses its targets of ones by 1, y hits its zeros. Keras: [1, 1, 0].
+    const logs = model.trainOnBatch({ b: zerosB, a: zerosA }, { y: tensor([0, 0], [2, 1]), x: tensor([1, 1, 1, 1], [2, 2]) });
+    assert.deepEqual(logs, [1, 1, 0]);
+  });
+});
+
 describe('graph errors', () => {
   test('an output that depends on an input not given is refused, naming that input', () => {
     const a = layerInput({ shape: [2], name: 'given' });
