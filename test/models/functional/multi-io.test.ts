@@ -201,6 +201,17 @@ describe('dicts are flattened in sorted key order, as Keras 3\'s tree.flatten', 
     // Zero inputs give the zero biases: x misses its targets of ones by 1, y hits its zeros. Keras: [1, 1, 0].
     const logs = model.trainOnBatch({ b: zerosB, a: zerosA }, { y: tensor([0, 0], [2, 1]), x: tensor([1, 1, 1, 1], [2, 2]) });
     assert.deepEqual(logs, [1, 1, 0]);
+    // Keras 3.15: model.input_shape [(None, 4), (None, 3)], output_shape [(None, 2), (None, 1)].
+    assert.deepEqual(model.inputShape, [
+      [null, 4],
+      [null, 3],
+    ]);
+    assert.deepEqual(model.outputShape, [
+      [null, 2],
+      [null, 1],
+    ]);
+    // And a list of one output has the one shape (Keras: (None, 1)).
+    assert.deepEqual(kerasModel({ inputs: [a, b], outputs: [y] }).outputShape, [null, 1]);
     // The config keeps the dicts in the order given, as Keras's: {"b": ..., "a": ...}, {"y": ..., "x": ...}.
     const config = model.getConfig() as { input_layers: object; output_layers: object };
     assert.deepEqual(Object.keys(config.input_layers), ['b', 'a']);
