@@ -106,6 +106,21 @@ export abstract class Model extends Layer {
     return this.structured(this.outputs, this.outputStructure, 'output') as SymbolicTensor | SymbolicTensor[];
   }
 
+  /** The inputs' shapes as Keras's `model.input_shape`: the shape for one input, else one per input in `inputs` order. */
+  override get inputShape(): SymbolicShape | SymbolicShape[] {
+    return this.flatShapes(this.inputs, 'input');
+  }
+
+  /** The outputs' shapes as Keras's `model.output_shape`: the shape for one output (a list of one too), else one per output. */
+  override get outputShape(): SymbolicShape | SymbolicShape[] {
+    return this.flatShapes(this.outputs, 'output');
+  }
+
+  private flatShapes(tensors: SymbolicTensor[], what: string): SymbolicShape | SymbolicShape[] {
+    this.structured(tensors, { kind: 'list' }, what); // the same error while unknown
+    return tensors.length === 1 ? tensors[0].shape : tensors.map((t) => t.shape);
+  }
+
   private structured(tensors: SymbolicTensor[], structure: Structure, what: string): unknown {
     if (tensors.length === 0) {
       throw new InvalidArgumentError('model', this.name, `a model whose ${what} is known (give the first layer an input shape, or call the model on data)`, `${this.name}.${what}`);
