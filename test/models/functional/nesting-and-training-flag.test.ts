@@ -101,6 +101,37 @@ describe('nested models', () => {
   });
 });
 
+describe("trainable weights follow Keras 3's rule: none while the model itself is not trainable", () => {
+  test('outer frozen, inner unfrozen again: the outer model has no trainable weights and fit moves nothing (Keras 3.15: 0 and 4)', () => {
+    const enc = encoder();
+    const input = layerInput({ shape: [4] });
+    const outer = kerasModel({ inputs: input, outputs: new Dense({ units: 1 }).apply(enc.apply(input)) });
+    outer.trainable = false;
+    enc.trainable = true;
+    assert.equal(enc.trainableWeights.length, 2);
+    assert.equal(outer.trainableWeights.length, 0);
+    assert.equal(outer.nonTrainableWeights.length, 4);
+    outer.compile({ optimizer: optimizers.sgd({ learningRate: 0.5 }), loss: 'mse' });
+    const before = outer.getWeights().map((w) => [...w.dataSync()]);
+    outer.fit(x(8, 4, 8), x(8, 1, 9), { epochs: 1, verbose: 0 });
+    assert.deepEqual(
+      outer.getWeights().map((w) => [...w.dataSync()]),
+      before,
+    );
+  });
+
+  test('inner frozen, one of its layers unfrozen: the inner model reports none, the outer model counts that layer (Keras 3.15: 0 and 4)', () => {
+    const enc = encoder();
+    const input = layerInput({ shape: [4] });
+    const outer = kerasModel({ inputs: input, outputs: new Dense({ units: 1 }).apply(enc.apply(input)) });
+    enc.trainable = false;
+    enc.getLayer('enc_dense').trainable = true;
+    assert.equal(enc.trainableWeights.length, 0);
+    assert.equal(enc.nonTrainableWeights.length, 2);
+    assert.equal(outer.trainableWeights.length, 4);
+  });
+});
+
 describe('the training flag', () => {
   function dropoutModel(recorded: boolean | undefined) {
     const input = layerInput({ shape: [200] });
