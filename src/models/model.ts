@@ -176,11 +176,17 @@ export abstract class Model extends Layer {
     return [...new Set(this.layers.flatMap((l) => l.weights))];
   }
 
+  /**
+   * The weights training updates. As Keras 3's `trainable_weights`: none while the model itself is not
+   * trainable (even if a layer inside was unfrozen again), else every weight whose own flag is set.
+   */
   override get trainableWeights(): Variable[] {
+    if (!this.trainable) return [];
     return this.weights.filter((w) => w.trainable);
   }
 
   override get nonTrainableWeights(): Variable[] {
+    if (!this.trainable) return this.weights;
     return this.weights.filter((w) => !w.trainable);
   }
 
