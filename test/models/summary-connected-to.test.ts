@@ -71,6 +71,15 @@ const builders: Record<string, () => Model> = {
     const r = layerDense(i, { units: 2, name: 'third_branch' });
     return kerasModel({ inputs: i, outputs: layerConcatenate([p, q, r], { name: 'merge_of_three' }) });
   },
+  dict_nested_unused: () => {
+    const i = layerInput({ shape: [3], name: 'inner_in' });
+    const inner = kerasModel({ inputs: i, outputs: { q: layerDense(i, { units: 2, name: 'dq' }), p: layerDense(i, { units: 4, name: 'dp' }) }, name: 'dict_inner' });
+    const z = layerInput({ shape: [3], name: 'z_in' });
+    const unused = layerInput({ shape: [5], name: 'unused' });
+    const out = inner.applyAll(z) as unknown as Record<string, SymbolicTensor>;
+    const merged = layerConcatenate([out.q, out.p], { name: 'merged' });
+    return kerasModel({ inputs: { z, extra: unused }, outputs: merged, name: 'with_unused' });
+  },
 };
 
 describe('functional summary() matches Keras 3.15', () => {
