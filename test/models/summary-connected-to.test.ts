@@ -4,7 +4,7 @@
 // `layer[node][tensor]` entries, one row per layer; a chain by Keras's depths keeps three columns.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { clearSession, Dense, kerasModel, kerasModelSequential, layerAdd, layerConcatenate, layerDense, layerInput } from '../../src/index.js';
+import { clearSession, Dense, kerasModel, kerasModelSequential, layerAdd, layerConcatenate, layerDense, layerDepthwiseConv2d, layerInput } from '../../src/index.js';
 import type { Model, SymbolicTensor } from '../../src/index.js';
 import { loadKerasFixture } from '../helpers/fixtures.js';
 
@@ -108,4 +108,30 @@ test('a wide summary keeps every connection on one line with its node and tensor
   assert.ok(cat, lines.join('\n'));
   assert.match(cat, /│ seq\[0\]\[0\], inner\[0\]\[1\] +│$/);
   assert.equal(lines[1].length, 200);
+});
+
+/** summary.json (generate.py) also holds Keras's tables at explicit line lengths on a 200-column terminal. */
+const wide = loadKerasFixture<{ models: Record<string, Record<string, { result: { text: string } }>> }>('summary.json');
+
+describe('an explicit lineLength lays the columns out as rich does for Keras 3.15', () => {
+  const models: Record<string, () => Model> = {
+    a_sequential_float32: () => layerDepthwiseConv2d(kerasModelSequential({ inputShape: [28, 28, 1] }), { kernelSize: 3, depthMultiplier: 2, activation: 'relu' }),
+    c_functional: () => {
+      const i = layerInput({ shape: [16, 16, 3] });
+      const h = layerDepthwiseConv2d(i, { kernelSize: 3, padding: 'same' });
+      return kerasModel({ inputs: i, outputs: layerDepthwiseConv2d(h, { kernelSize: 3, strides: 2, depthMultiplier: 2 }) });
+    },
+  };
+  for (const [id, build] of Object.entries(models)) {
+    for (const [key, lineLength] of [
+      ['summary_line_length_108_COLUMNS_200', 108],
+      ['summary_default_COLUMNS_200', 88],
+    ] as const) {
+      test(`${id}, lineLength ${lineLength}`, () => {
+        const lines: string[] = [];
+        build().summary({ printFn: (l) => lines.push(l), lineLength });
+        assert.equal(`${lines.join('\n')}\n`, wide.models[id][key].result.text);
+      });
+    }
+  }
 });
