@@ -122,6 +122,22 @@ describe('.keras round trip of a multi-input, multi-output model with nested mod
   });
 });
 
+test('trainable flags come back per layer: a frozen outer model does not refreeze a nested model unfrozen again (Keras 3.15, measured)', () => {
+  const i = layerInput({ shape: [4] });
+  const inner = kerasModel({ inputs: i, outputs: new Dense({ units: 3, name: 'inner_dense' }).apply(i), name: 'inner' });
+  const o = layerInput({ shape: [4] });
+  const outer = kerasModel({ inputs: o, outputs: new Dense({ units: 1, name: 'top' }).apply(inner.apply(o)) });
+  outer.trainable = false;
+  inner.trainable = true;
+  const loaded = loadModelSync(saveModelSync(outer));
+  const flags = (m: Model) => [m.trainable, m.getLayer('inner').trainable, (m.getLayer('inner') as Model).getLayer('inner_dense').trainable, m.getLayer('top').trainable];
+  // Keras 3.15 after load_model: False True True False, 0 trainable and 4 non-trainable weights.
+  assert.deepEqual(flags(loaded), [false, true, true, false]);
+  assert.deepEqual(flags(loaded), flags(outer));
+  assert.equal(loaded.trainableWeights.length, 0);
+  assert.equal(loaded.nonTrainableWeights.length, 4);
+});
+
 test('.weights.h5 round trip into the same architecture built again', (t) => {
   const model = trained();
   const file = path.join(tempDir('depthwise-functional-', t), 'm.weights.h5');
