@@ -200,6 +200,14 @@ export abstract class Model extends Layer {
     for (const layer of this.layers) layer.trainable = value;
   }
 
+  /**
+   * @internal Sets the model's own flag and leaves its layers' as they are: a loaded config gives each layer
+   * its own, as Keras's deserialization does.
+   */
+  setOwnTrainable(value: boolean): void {
+    super.trainable = value;
+  }
+
   /** Every layer's activity penalties, then every weight penalty (Keras's order). */
   override get losses(): Tensor[] {
     return [...this.layers.flatMap((l) => l.activityPenalties()), ...this.layers.flatMap((l) => l.weightPenalties())];
