@@ -4,7 +4,7 @@
 // `layer[node][tensor]` entries, one row per layer; a chain by Keras's depths keeps three columns.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { clearSession, Dense, kerasModel, kerasModelSequential, layerAdd, layerConcatenate, layerDense, layerDepthwiseConv2d, layerInput } from '../../src/index.js';
+import { applications, clearSession, Dense, kerasModel, kerasModelSequential, layerAdd, layerConcatenate, layerDense, layerDepthwiseConv2d, layerInput } from '../../src/index.js';
 import type { Model, SymbolicTensor } from '../../src/index.js';
 import { loadKerasFixture } from '../helpers/fixtures.js';
 
@@ -80,6 +80,7 @@ const builders: Record<string, () => Model> = {
     const merged = layerConcatenate([out.q, out.p], { name: 'merged' });
     return kerasModel({ inputs: { z, extra: unused }, outputs: merged, name: 'with_unused' });
   },
+  mobilenet_v2_small: () => applications.mobilenetV2({ inputShape: [96, 96, 3], alpha: 0.35, classes: 10 }),
 };
 
 describe('functional summary() matches Keras 3.15', () => {
