@@ -212,6 +212,10 @@ describe('dicts are flattened in sorted key order, as Keras 3\'s tree.flatten', 
     ]);
     // And a list of one output has the one shape (Keras: (None, 1)).
     assert.deepEqual(kerasModel({ inputs: [a, b], outputs: [y] }).outputShape, [null, 1]);
+    // model.input, model.output and calls give dicts in the order written; predict sorted (Keras 3.15).
+    assert.deepEqual(Object.keys(model.input), ['b', 'a']);
+    assert.deepEqual(Object.keys(model.output), ['y', 'x']);
+    assert.deepEqual(Object.keys(model.applyAll({ b: zerosB, a: zerosA } as never)), ['y', 'x']);
     // The config keeps the dicts in the order given, as Keras's: {"b": ..., "a": ...}, {"y": ..., "x": ...}.
     const config = model.getConfig() as { input_layers: object; output_layers: object };
     assert.deepEqual(Object.keys(config.input_layers), ['b', 'a']);
