@@ -320,7 +320,7 @@ export abstract class Model extends Layer {
     );
     // As Keras 3: one output comes back as a tensor when given alone or in a list, as a dict in a dict.
     if (outputs.length === 1 && this.outputStructure.kind !== 'dict') return outputs[0] as Out;
-    return unflatten(outputs, this.outputStructure) as Out;
+    return unflatten(outputs, this.outputStructure, 'sorted') as Out;
   }
 
   /**

@@ -68,9 +68,15 @@ export function leavesFor<T>(
   throw new InvalidArgumentError(argument, value, expected, context);
 }
 
-/** `leaves` put back in `structure`. */
-export function unflatten<T>(leaves: readonly T[], structure: Structure): T | T[] | Record<string, T> {
+/**
+ * `leaves` (in flat, sorted-key order) put back in `structure`; a dict's keys come in the order written, as
+ * Keras's `pack_sequence_as` gives them (model.input/output, calls), or sorted (`predict`, which Keras
+ * repacks from a flat list).
+ */
+export function unflatten<T>(leaves: readonly T[], structure: Structure, keyOrder: 'given' | 'sorted' = 'given'): T | T[] | Record<string, T> {
   if (structure.kind === 'single') return leaves[0];
   if (structure.kind === 'list') return [...leaves];
-  return Object.fromEntries(structure.keys.map((k, i) => [k, leaves[i]]));
+  const byKey = new Map(structure.keys.map((k, i) => [k, leaves[i]]));
+  const order = keyOrder === 'given' ? (structure.given ?? structure.keys) : structure.keys;
+  return Object.fromEntries(order.map((k) => [k, byKey.get(k) as T]));
 }

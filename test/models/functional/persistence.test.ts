@@ -138,6 +138,18 @@ test('trainable flags come back per layer: a frozen outer model does not refreez
   assert.equal(loaded.nonTrainableWeights.length, 4);
 });
 
+test('a nested model of dict outputs written out of key order is rewired by its flat order on load', () => {
+  const i = layerInput({ shape: [3], name: 'inner_in' });
+  const inner = kerasModel({ inputs: i, outputs: { q: new Dense({ units: 2, name: 'dq' }).apply(i), p: new Dense({ units: 4, name: 'dp' }).apply(i) }, name: 'dict_inner' });
+  const z = layerInput({ shape: [3], name: 'z' });
+  const out = inner.applyAll(z) as unknown as Record<string, SymbolicTensor>;
+  const model = kerasModel({ inputs: z, outputs: new Concatenate().apply([out.q, out.p]) });
+  const loaded = loadModelSync(saveModelSync(model));
+  const x = tensor(Float32Array.from([1, 2, 3, -1, 0.5, 2]), [2, 3]);
+  assertAllClose(loaded.predict(x).dataSync(), model.predict(x).dataSync(), { rtol: 0, atol: 0 });
+  assert.deepEqual(loaded.getConfig(), model.getConfig());
+});
+
 test('.weights.h5 round trip into the same architecture built again', (t) => {
   const model = trained();
   const file = path.join(tempDir('depthwise-functional-', t), 'm.weights.h5');
