@@ -66,11 +66,12 @@ function sequentialConfig(model: Sequential): SerializedKerasObject {
   return entry;
 }
 
-/** `leaves` in `structure`, as Keras's `map_structure` writes it (a dict by key, a list, or the one value). */
+/** `leaves` in `structure`, as Keras's `map_structure` writes it (a dict by key in the order given, a list, or the one value). */
 function structured(leaves: ConfigValue[], structure: Structure): ConfigValue {
   if (structure.kind === 'single') return leaves[0];
   if (structure.kind === 'list') return leaves;
-  return Object.fromEntries(structure.keys.map((k, i) => [k, leaves[i]]));
+  const byKey = new Map(structure.keys.map((k, i) => [k, leaves[i]]));
+  return Object.fromEntries((structure.given ?? structure.keys).map((k) => [k, byKey.get(k) as ConfigValue]));
 }
 
 function functionalConfig(model: Functional): SerializedKerasObject {

@@ -253,7 +253,9 @@ export function planFunctional(config: Record<string, unknown>, file: string, le
       const args = input.kind === 'single' ? given[0] : input.kind === 'list' ? given : Object.fromEntries(input.keys.map((k, i) => [k, given[i]]));
       try {
         const result = layer.applyAll(args as never, training === undefined ? {} : { training });
-        produced.set(`${info.name}/${index}`, Array.isArray(result) ? (result as SymbolicTensor[]) : isSymbolicTensor(result) ? [result] : Object.values(result as unknown as Record<string, SymbolicTensor>));
+        // A nested model's dict of outputs comes keyed in the order written; node references count them in
+        // its flat (sorted-key) order, which its last call's outputs are in.
+        produced.set(`${info.name}/${index}`, Array.isArray(result) ? (result as SymbolicTensor[]) : isSymbolicTensor(result) ? [result] : [...layer.calls[layer.calls.length - 1].outputs]);
       } catch (error) {
         throw new ModelFileError(file, `layer '${info.name}' cannot be called on its recorded inputs: ${(error as Error).message}`, { cause: error });
       }

@@ -99,7 +99,9 @@ function planEntry(serialized: unknown, file: string, ledger: WeightLedger, budg
   });
   return () => {
     const model = withFileContext(file, 'the model config does not build', build);
-    if (body.trainable === false) model.trainable = false;
+    // Only the model's own flag: each layer's config already carried its own (a nested model unfrozen
+    // inside a frozen one stays unfrozen, as Keras loads it).
+    if (body.trainable === false) model.setOwnTrainable(false);
     return model;
   };
 }

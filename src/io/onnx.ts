@@ -57,7 +57,7 @@ export function modelToOnnxBytes(model: Model): Uint8Array {
   const g = new GraphBuilder(float64);
   const values = new Map<number, Value>();
   const inputNames = inputs.length === 1 ? ['input'] : model.inputNames;
-  const outputNames = outputs.length === 1 ? ['output'] : model.outputNames;
+  const outputNames = outputs.length === 1 ? ['output'] : uniqueNames(model.outputNames);
   inputs.forEach((t, i) => values.set(t.id, { name: inputNames[i], layout: 'keras', shape: t.shape }));
   convertGraph(g, model, values);
   outputs.forEach((t, i) => {
@@ -75,6 +75,20 @@ export function modelToOnnxBytes(model: Model): Uint8Array {
     },
     13,
   );
+}
+
+/**
+ * ONNX graph names must be unique, but two outputs may come from one layer (a nested model of several
+ * outputs): a repeated name gets `_1`, `_2`, ... as Keras numbers layer names.
+ */
+function uniqueNames(names: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return names.map((name) => {
+    let candidate = name;
+    for (let i = 1; taken.has(candidate) || (candidate !== name && names.includes(candidate)); i++) candidate = `${name}_${i}`;
+    taken.add(candidate);
+    return candidate;
+  });
 }
 
 /**

@@ -6,6 +6,7 @@
 
 import { isRecording } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
+import { isTensor } from '../engine/tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { CallOptions, Layer, LayerCall, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
@@ -64,6 +65,8 @@ export class Functional extends Model {
   private readonly graphCalls: readonly LayerCall[];
   /** Each layer once, in Keras's order (see graph-map.ts). */
   private readonly layerList: readonly Layer[];
+  /** Every call of the graph (inputs' included) with Keras's node depth. */
+  private readonly callDepths: ReadonlyMap<LayerCall, number>;
   private soleConsumerCache: Map<number, LayerCall> | null = null;
 
   constructor(options: FunctionalOptions) {
@@ -76,7 +79,7 @@ export class Functional extends Model {
     }
     if (new Set(inputs.leaves).size !== inputs.leaves.length) throw new InvalidArgumentError('inputs', inputs.leaves.map(String), 'each input once', CONTEXT);
     const outputs = flatten(options.outputs, isSymbolicTensor, 'outputs', 'a SymbolicTensor computed from `inputs`', CONTEXT);
-    const { calls, layers } = mapGraph(inputs.leaves, outputs.leaves, CONTEXT);
+    const { calls, layers, depths } = mapGraph(inputs.leaves, outputs.leaves, CONTEXT);
     assertUniqueLayerNames(layers, CONTEXT);
     super({ name: options.name }, 'Functional');
     this.inputTensors = inputs.leaves;
@@ -85,6 +88,7 @@ export class Functional extends Model {
     this.outputStructure = outputs.structure;
     this.graphCalls = calls;
     this.layerList = layers;
+    this.callDepths = depths;
     this.built = true;
   }
 
@@ -172,9 +176,10 @@ export class Functional extends Model {
           continue;
         }
       }
-      const result = call.layer.applyAll(call.listInput ? args : args[0], { ...options, training });
-      const results = Array.isArray(result) ? result : [result];
-      call.outputs.forEach((t, i) => values.set(t.id, results[i] as Tensor));
+      const result: unknown = call.layer.applyAll(call.listInput ? args : args[0], { ...options, training });
+      // A nested model of dict outputs gives them by key: read them back in its output order.
+      const results = Array.isArray(result) ? (result as Tensor[]) : isTensor(result) ? [result] : outputsInOrder(call.layer, result as Record<string, Tensor>);
+      call.outputs.forEach((t, i) => values.set(t.id, results[i]));
     }
     return this.outputTensors.map((t) => values.get(t.id) as Tensor);
   }
@@ -208,15 +213,42 @@ export class Functional extends Model {
     return sole;
   }
 
+  /**
+   * One row per layer in `layers` order, as Keras 3's summary: the output shapes of the layer's last call
+   * (Keras loops over its inbound nodes and keeps the last), and, for a graph that is not a chain, what the
+   * layer's calls in this model read.
+   */
   protected summaryRows(): SummaryRow[] {
-    const inputRows = this.inputTensors.map((t) => ({ layer: t.producer.layer, outputShape: t.shape, connectedTo: [] as string[] }));
-    const callRows = this.graphCalls.map((call) => ({
-      layer: call.layer,
-      outputShape: call.outputs[0].shape,
-      connectedTo: call.inputs.map((t) => `${t.producer.layer.name}[${nodeIndex(t.producer)}][${t.outputIndex}]`),
-    }));
-    return [...inputRows, ...callRows];
+    const connected = !this.isSequentialLike();
+    return this.layerList.map((layer) => {
+      const last = layer.calls[layer.calls.length - 1];
+      const row: SummaryRow = { layer, outputShapes: last === undefined ? null : last.outputs.map((t) => t.shape) };
+      if (!connected) return row;
+      const inputs = layer.calls.filter((c) => this.callDepths.has(c)).flatMap((c) => c.inputs);
+      return { ...row, connectedTo: inputs.map((t) => `${t.producer.layer.name}[${nodeIndex(t.producer)}][${t.outputIndex}]`) };
+    });
   }
+
+  /**
+   * Keras's `sequential_like` (summary_utils.py): one call per depth, none reading several tensors, and no
+   * layer called twice in the graph. Such a summary has no "Connected to" column.
+   */
+  private isSequentialLike(): boolean {
+    const perDepth = new Map<number, number>();
+    for (const [call, depth] of this.callDepths) {
+      if (call.inputs.length > 1) return false;
+      perDepth.set(depth, (perDepth.get(depth) ?? 0) + 1);
+    }
+    if ([...perDepth.values()].some((n) => n > 1)) return false;
+    const layers = [...this.callDepths.keys()].map((c) => c.layer);
+    return new Set(layers).size === layers.length;
+  }
+}
+
+/** The outputs of a nested model that returned them as an object, in its output order. */
+function outputsInOrder(layer: Layer, result: Readonly<Record<string, Tensor>>): Tensor[] {
+  const structure = layer instanceof Model ? layer.outputStructure : null;
+  return structure?.kind === 'dict' ? structure.keys.map((k) => result[k]) : Object.values(result);
 }
 
 /** The index of `call` among its layer's calls (Keras's node index). */

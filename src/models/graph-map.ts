@@ -13,6 +13,12 @@ export interface GraphMap {
   readonly calls: LayerCall[];
   /** Each layer once, in Keras's `model.layers` order (input layers included). */
   readonly layers: Layer[];
+  /**
+   * Every call of the graph, input layers' included (an unused input at 0), with Keras's node depth: the
+   * outputs' at 0, each call one more than the deepest call that reads it, a shared layer's calls at least
+   * as deep as its deepest (Keras's `_nodes_by_depth`, which its summary reads).
+   */
+  readonly depths: Map<LayerCall, number>;
 }
 
 /**
@@ -53,13 +59,14 @@ export function mapGraph(inputs: readonly SymbolicTensor[], outputs: readonly Sy
       }
     }
   }
-  return { calls: visitOrder.filter((c) => c.inputs.length > 0), layers: kerasLayerOrder(inputs, visitOrder, firstVisit) };
+  const depths = new Map<LayerCall, number>();
+  const layers = kerasLayerOrder(inputs, visitOrder, firstVisit, depths);
+  return { calls: visitOrder.filter((c) => c.inputs.length > 0), layers, depths };
 }
 
 /** Keras's depth ordering: a call's depth is one more than the deepest call that reads it (outputs at 0). */
-function kerasLayerOrder(inputs: readonly SymbolicTensor[], visitOrder: readonly LayerCall[], firstVisit: Map<Layer, number>): Layer[] {
+function kerasLayerOrder(inputs: readonly SymbolicTensor[], visitOrder: readonly LayerCall[], firstVisit: Map<Layer, number>, callDepth: Map<LayerCall, number>): Layer[] {
   const inGraph = new Set(visitOrder);
-  const callDepth = new Map<LayerCall, number>();
   const layerDepth = new Map<Layer, number>();
   for (let i = visitOrder.length - 1; i >= 0; i--) {
     const call = visitOrder[i];
@@ -74,6 +81,7 @@ function kerasLayerOrder(inputs: readonly SymbolicTensor[], visitOrder: readonly
   for (const t of inputs) {
     if (layerDepth.has(t.producer.layer)) continue;
     layerDepth.set(t.producer.layer, 0);
+    callDepth.set(t.producer, 0);
     firstVisit.set(t.producer.layer, -1);
   }
   return [...layerDepth.keys()].sort((a, b) => (layerDepth.get(b) as number) - (layerDepth.get(a) as number) || (firstVisit.get(a) as number) - (firstVisit.get(b) as number));

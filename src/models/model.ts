@@ -143,6 +143,21 @@ export abstract class Model extends Layer {
     return this.structured(this.outputs, this.outputStructure, 'output') as SymbolicTensor | SymbolicTensor[];
   }
 
+  /** The inputs' shapes as Keras's `model.input_shape`: the shape for one input, else one per input in `inputs` order. */
+  override get inputShape(): SymbolicShape | SymbolicShape[] {
+    return this.flatShapes(this.inputs, 'input');
+  }
+
+  /** The outputs' shapes as Keras's `model.output_shape`: the shape for one output (a list of one too), else one per output. */
+  override get outputShape(): SymbolicShape | SymbolicShape[] {
+    return this.flatShapes(this.outputs, 'output');
+  }
+
+  private flatShapes(tensors: SymbolicTensor[], what: string): SymbolicShape | SymbolicShape[] {
+    this.structured(tensors, { kind: 'list' }, what); // the same error while unknown
+    return tensors.length === 1 ? tensors[0].shape : tensors.map((t) => t.shape);
+  }
+
   private structured(tensors: SymbolicTensor[], structure: Structure, what: string): unknown {
     if (tensors.length === 0) {
       throw new InvalidArgumentError('model', this.name, `a model whose ${what} is known (give the first layer an input shape, or call the model on data)`, `${this.name}.${what}`);
@@ -198,11 +213,17 @@ export abstract class Model extends Layer {
     return [...new Set(this.layers.flatMap((l) => l.weights))];
   }
 
+  /**
+   * The weights training updates. As Keras 3's `trainable_weights`: none while the model itself is not
+   * trainable (even if a layer inside was unfrozen again), else every weight whose own flag is set.
+   */
   override get trainableWeights(): Variable[] {
+    if (!this.trainable) return [];
     return this.weights.filter((w) => w.trainable);
   }
 
   override get nonTrainableWeights(): Variable[] {
+    if (!this.trainable) return this.weights;
     return this.weights.filter((w) => !w.trainable);
   }
 
@@ -214,6 +235,14 @@ export abstract class Model extends Layer {
   override set trainable(value: boolean) {
     super.trainable = value;
     for (const layer of this.layers) layer.trainable = value;
+  }
+
+  /**
+   * @internal Sets the model's own flag and leaves its layers' as they are: a loaded config gives each layer
+   * its own, as Keras's deserialization does.
+   */
+  setOwnTrainable(value: boolean): void {
+    super.trainable = value;
   }
 
   /** Every layer's activity penalties, then every weight penalty (Keras's order). */
@@ -268,6 +297,9 @@ export abstract class Model extends Layer {
       list = leavesFor(x, this.inputStructure, inputs.length, this.inputNames, isLeaf, 'inputs', `model '${this.name}'`) as LayerInputs;
     } else list = x as LayerInputs;
     const result = super.applyAll(list, options);
+    // Keras's Functional.call unpacks a list of one output (unpack_singleton) on real tensors; its symbolic
+    // call keeps the list.
+    if (this.outputStructure.kind === 'list' && Array.isArray(result) && result.length === 1 && isTensor(result[0])) return result[0] as Tensor;
     if (this.outputStructure.kind !== 'dict' || !Array.isArray(result)) return result;
     return unflatten(result as Tensor[], this.outputStructure) as unknown as Tensor[];
   }
@@ -281,7 +313,8 @@ export abstract class Model extends Layer {
 
   /**
    * Runs the model on `x` in batches (inference mode) and returns the concatenated outputs: one tensor for a
-   * model of one output, else an array (or an object, for outputs given as one) with one per output. A
+   * model of one output (unless given in an object), else an array (or an object, for outputs given as one)
+   * with one per output. A
    * model of several inputs takes an array with one per input, or an object by input name.
    *
    * @example
@@ -289,8 +322,10 @@ export abstract class Model extends Layer {
    * const y = model.predict(tensor(images, [100, 28, 28, 1]), { batchSize: 50 });
    * const [boxes, classes] = detector.predict<Tensor[]>([images, sizes]);
    * ```
+   * The result type is `Tensor` unless given: `NoInfer` keeps `layer.apply(model.predict(x))` from
+   * inferring the union of every result kind from `apply`'s parameter.
    */
-  predict<Out extends Tensor | Tensor[] | Record<string, Tensor> = Tensor>(x: Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>, options: PredictOptions = {}): Out {
+  predict<Out extends Tensor | Tensor[] | Record<string, Tensor> = Tensor>(x: Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>, options: PredictOptions = {}): NoInfer<Out> {
     const context = `${this.name}.predict`;
     checkOptions(options, PREDICT_OPTION_KEYS, context);
     const batchSize = options.batchSize ?? 32;
@@ -320,9 +355,9 @@ export abstract class Model extends Layer {
         return parts[0].map((_, i) => concat(parts.map((p) => p[i]), 0));
       }),
     );
-    // As Keras: one output comes back as a tensor, whatever structure it was given in.
-    if (outputs.length === 1) return outputs[0] as Out;
-    return unflatten(outputs, this.outputStructure) as Out;
+    // As Keras 3: one output comes back as a tensor when given alone or in a list, as a dict in a dict.
+    if (outputs.length === 1 && this.outputStructure.kind !== 'dict') return outputs[0] as Out;
+    return unflatten(outputs, this.outputStructure, 'sorted') as Out;
   }
 
   /**

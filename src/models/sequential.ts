@@ -190,7 +190,7 @@ export class Sequential extends Model implements LayerStack {
   }
 
   protected summaryRows(): SummaryRow[] {
-    return this.stack.map((layer, i) => ({ layer, outputShape: this.layerOutputs[i]?.shape ?? null }));
+    return this.stack.map((layer, i) => ({ layer, outputShapes: this.layerOutputs[i] ? [this.layerOutputs[i].shape] : null }));
   }
 }
 

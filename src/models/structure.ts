@@ -6,8 +6,20 @@
 
 import { InvalidArgumentError } from '../errors.js';
 
-/** How a model's inputs (or outputs) were given: one, a list, or a dict with these keys (in order). */
-export type Structure = { readonly kind: 'single' } | { readonly kind: 'list' } | { readonly kind: 'dict'; readonly keys: readonly string[] };
+/**
+ * How a model's inputs (or outputs) were given: one, a list, or a dict. A dict's `keys` are sorted, the order
+ * its values are flattened in (Keras 3's `tree.flatten` sorts dict keys), and `given` keeps the order the
+ * user wrote them in, which Keras's config keeps.
+ */
+export type Structure =
+  | { readonly kind: 'single' }
+  | { readonly kind: 'list' }
+  | { readonly kind: 'dict'; readonly keys: readonly string[]; readonly given?: readonly string[] };
+
+/** Keras's (Python's) order of dict keys when flattening: sorted by code point. */
+export function sortedKeys(keys: readonly string[]): string[] {
+  return [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
 
 /** One value, an array of them, or a dict of them by name. */
 export type Nested<T> = T | readonly T[] | Readonly<Record<string, T>>;
@@ -24,8 +36,9 @@ export function flatten<T>(value: unknown, isLeaf: (v: unknown) => v is T, argum
   if (isLeaf(value)) return { leaves: [value], structure: { kind: 'single' } };
   if (Array.isArray(value) && value.length > 0 && value.every(isLeaf)) return { leaves: [...value], structure: { kind: 'list' } };
   if (isPlainObject(value)) {
-    const keys = Object.keys(value);
-    if (keys.length > 0 && keys.every((k) => isLeaf(value[k]))) return { leaves: keys.map((k) => value[k] as T), structure: { kind: 'dict', keys } };
+    const given = Object.keys(value);
+    const keys = sortedKeys(given);
+    if (keys.length > 0 && keys.every((k) => isLeaf(value[k]))) return { leaves: keys.map((k) => value[k] as T), structure: { kind: 'dict', keys, given } };
   }
   throw new InvalidArgumentError(argument, value, `${allowed}, a non-empty array of them, or an object of them by name`, context);
 }
@@ -55,9 +68,15 @@ export function leavesFor<T>(
   throw new InvalidArgumentError(argument, value, expected, context);
 }
 
-/** `leaves` put back in `structure`. */
-export function unflatten<T>(leaves: readonly T[], structure: Structure): T | T[] | Record<string, T> {
+/**
+ * `leaves` (in flat, sorted-key order) put back in `structure`; a dict's keys come in the order written, as
+ * Keras's `pack_sequence_as` gives them (model.input/output, calls), or sorted (`predict`, which Keras
+ * repacks from a flat list).
+ */
+export function unflatten<T>(leaves: readonly T[], structure: Structure, keyOrder: 'given' | 'sorted' = 'given'): T | T[] | Record<string, T> {
   if (structure.kind === 'single') return leaves[0];
   if (structure.kind === 'list') return [...leaves];
-  return Object.fromEntries(structure.keys.map((k, i) => [k, leaves[i]]));
+  const byKey = new Map(structure.keys.map((k, i) => [k, leaves[i]]));
+  const order = keyOrder === 'given' ? (structure.given ?? structure.keys) : structure.keys;
+  return Object.fromEntries(order.map((k) => [k, byKey.get(k) as T]));
 }

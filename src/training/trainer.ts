@@ -99,7 +99,7 @@ interface Head {
   readonly weightedMetricIdentifiers: readonly MetricIdentifier[];
   /** Resolved on the first batch, with the names they log under. */
   metrics: { metric: Metric; name: string; weighted: boolean }[] | null;
-  /** The output's unweighted loss, logged as `<output>_loss` when there are several outputs. */
+  /** The output's unweighted loss, logged as `<output>_loss` when several outputs have a loss. */
   readonly tracker: Mean | null;
 }
 
@@ -150,6 +150,8 @@ export class Trainer {
       if (!Array.isArray(spec) && !isPlainObject(spec)) throw new InvalidArgumentError(argument, spec, 'per output: an array with one entry (a metric or an array of them) per output, or an object by output name', context);
       return perOutput<unknown>(spec, keys, argument, context, () => false, null).map((v) => identifierList(v, argument, context));
     };
+    // Keras's CompileLoss tracks each output's loss only when more than one output has a loss.
+    const trackEach = losses.filter((l) => l !== null).length > 1;
     const metrics = metricLists(options.metrics, 'metrics');
     const weightedMetrics = metricLists(options.weightedMetrics, 'weightedMetrics');
     // Resolve everything once now, so a bad name fails at compile rather than in the first batch.
@@ -166,7 +168,7 @@ export class Trainer {
         metricIdentifiers: metrics[i],
         weightedMetricIdentifiers: weightedMetrics[i],
         metrics: null,
-        tracker: several && identifier !== null ? new Mean({ name: `${key}_loss` }) : null,
+        tracker: trackEach && identifier !== null ? new Mean({ name: `${key}_loss` }) : null,
       };
     });
     this.lossIdentifier = options.loss;

@@ -133,7 +133,7 @@ describe('a 2-input, 2-output model with nested models, against Keras 3.15', () 
 
   test('predictions and intermediate features (a concatenation, a nested model’s output)', () => {
     const { model, inputs, baseOut, catOut } = makeModel(false, true);
-    const predictions = model.predict(x()) as Tensor[];
+    const predictions = model.predict<Tensor[]>(x());
     assert.equal(predictions.length, 2);
     predictions.forEach((p, i) => assertAllClose(p.dataSync(), flat(fixture.predictions[i]), tight, `output ${i}`));
     assert.equal(model.getLayer('cat').output, catOut, "getLayer('cat').output is the concatenation's tensor");
@@ -182,7 +182,7 @@ describe('a 2-input, 2-output model with nested models, against Keras 3.15', () 
     assert.deepEqual(loaded.layers.map((l) => l.className), ['InputLayer', 'Functional', 'InputLayer', 'Concatenate', 'Dense', 'Sequential']);
     assert.equal(loaded.getLayer('base').trainable, false, "the frozen base's trainable flag");
     loaded.weights.forEach((w, i) => assertAllClose(w.dataSync(), flat(fixture.initial_weights[i]), { rtol: 0, atol: 0 }, fixture.weight_paths[i]));
-    const predictions = loaded.predict(x()) as Tensor[];
+    const predictions = loaded.predict<Tensor[]>(x());
     predictions.forEach((p, i) => assertAllClose(p.dataSync(), flat(fixture.predictions[i]), tight, `loaded output ${i}`));
   });
 

@@ -155,7 +155,7 @@ describe('returnState, initial states, masks', () => {
     assert.deepEqual(outputs.map((t) => t.shape), [[null, 3, 4, 4, 2], [null, 4, 4, 2], [null, 4, 4, 2]]);
     assert.deepEqual(outputs.map((t) => t.outputIndex), [0, 1, 2]);
     const model = kerasModel({ inputs: input, outputs });
-    const predicted = model.predict(x) as Tensor[];
+    const predicted = model.predict<Tensor[]>(x);
     predicted.forEach((t, i) => assert.deepEqual(t.dataSync(), [y, h, c][i].dataSync(), `model output ${i}`));
 
     const [y2, h2, c2] = layerConvLstm2d(x, { filters: 2, kernelSize: 3, returnState: true });
