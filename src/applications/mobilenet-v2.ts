@@ -19,6 +19,7 @@ import {
   obtainInputShape,
   requireBoolean,
   requireInputShape,
+  requireNoWeights,
   requirePooling,
   requirePositiveInteger,
   requirePositiveNumber,
@@ -43,13 +44,15 @@ export interface MobileNetV2Options {
   classifierActivation?: ActivationIdentifier;
   /** A symbolic tensor to build on instead of a new input (its source input becomes the model input). */
   inputTensor?: SymbolicTensor | null;
+  /** Keras's `weights`: only null (random initialization); the library ships no pretrained weights. */
+  weights?: null;
   /** Model name; default `mobilenetv2_{alpha:.2f}_{rows}`. */
   name?: string;
 }
 
 const CONTEXT = 'mobilenetV2';
 
-const MOBILENET_V2_KEYS = optionKeys<MobileNetV2Options>()(['inputShape', 'alpha', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name']);
+const MOBILENET_V2_KEYS = optionKeys<MobileNetV2Options>()(['weights', 'inputShape', 'alpha', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name']);
 
 /**
  * Keras's `_make_divisible`: `v` rounded to the nearest multiple of `divisor` (at least `divisor`), one
@@ -132,6 +135,7 @@ const BLOCKS: readonly (readonly [number, 1 | 2, number])[] = [
  */
 export function mobilenetV2(options: MobileNetV2Options = {}): Functional {
   checkOptions(options, MOBILENET_V2_KEYS, CONTEXT);
+  requireNoWeights(options.weights, CONTEXT);
   const alpha = requirePositiveNumber(options.alpha, 'alpha', 1, CONTEXT);
   const includeTop = requireBoolean(options.includeTop, 'includeTop', true, CONTEXT);
   const classes = requirePositiveInteger(options.classes, 'classes', 1000, CONTEXT);

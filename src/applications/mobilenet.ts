@@ -17,6 +17,7 @@ import {
   obtainInputShape,
   requireBoolean,
   requireInputShape,
+  requireNoWeights,
   requirePooling,
   requirePositiveInteger,
   requirePositiveNumber,
@@ -45,6 +46,8 @@ export interface MobileNetOptions {
   classifierActivation?: ActivationIdentifier;
   /** A symbolic tensor to build on instead of a new input (its source input becomes the model input). */
   inputTensor?: SymbolicTensor | null;
+  /** Keras's `weights`: only null (random initialization); the library ships no pretrained weights. */
+  weights?: null;
   /** Model name; default `mobilenet_{alpha:.2f}_{rows}`. */
   name?: string;
 }
@@ -52,7 +55,7 @@ export interface MobileNetOptions {
 const CONTEXT = 'mobilenet';
 
 const MOBILENET_KEYS = optionKeys<MobileNetOptions>()([
-  'inputShape', 'alpha', 'depthMultiplier', 'dropout', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name',
+  'weights', 'inputShape', 'alpha', 'depthMultiplier', 'dropout', 'includeTop', 'classes', 'pooling', 'classifierActivation', 'inputTensor', 'name',
 ]);
 
 /** Keras's `_conv_block`: a strided 3×3 convolution, batch normalization and ReLU6. */
@@ -113,6 +116,7 @@ const BLOCKS: readonly (readonly [number, 1 | 2])[] = [
  */
 export function mobilenet(options: MobileNetOptions = {}): Functional {
   checkOptions(options, MOBILENET_KEYS, CONTEXT);
+  requireNoWeights(options.weights, CONTEXT);
   const alpha = requirePositiveNumber(options.alpha, 'alpha', 1, CONTEXT);
   const depthMultiplier = requirePositiveInteger(options.depthMultiplier, 'depthMultiplier', 1, CONTEXT);
   const dropout = options.dropout ?? 1e-3;

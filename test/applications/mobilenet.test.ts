@@ -275,4 +275,14 @@ describe('arguments', () => {
       assert.throws(f, (e: unknown) => e instanceof InvalidArgumentError && e.argument === argument, argument);
     }
   });
+  test("weights: null is Keras's weights=None (random initialization); 'imagenet' or a path is refused, not ignored", () => {
+    const inputShape = [32, 32, 3];
+    assert.equal(applications.mobilenet({ weights: null, inputShape, alpha: 0.25, includeTop: false }).countParams(), applications.mobilenet({ inputShape, alpha: 0.25, includeTop: false }).countParams());
+    assert.equal(applications.mobilenetV2({ weights: null, inputShape, alpha: 0.35, includeTop: false }).layers.length, applications.mobilenetV2({ inputShape, alpha: 0.35, includeTop: false }).layers.length);
+    for (const weights of ['imagenet', 'weights.h5']) {
+      for (const build of [applications.mobilenet, applications.mobilenetV2]) {
+        assert.throws(() => build({ weights } as unknown as MobileNetOptions), (e: unknown) => e instanceof InvalidArgumentError && e.argument === 'weights' && /no pretrained weights/.test(e.message));
+      }
+    }
+  });
 });
