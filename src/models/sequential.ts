@@ -25,8 +25,8 @@ export interface SequentialOptions {
   inputDtype?: FloatDType;
   /** Default `sequential`, `sequential_1`, ... */
   name?: string;
-  /** Layers to add in order. */
-  layers?: readonly Layer[];
+  /** Layers to add in order; the first may be a `layerInput(...)` placeholder, as in `keras.Sequential([keras.Input(shape), ...])`. */
+  layers?: readonly (Layer | SymbolicTensor)[];
 }
 
 const SEQUENTIAL_KEYS = optionKeys<SequentialOptions>()(['inputShape', 'inputBatchSize', 'inputDtype', 'name', 'layers']);

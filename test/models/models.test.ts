@@ -119,6 +119,13 @@ describe('Sequential', () => {
     assert.throws(() => model.predict(zeros([1, 5, 5, 2])), /expected shape \(None, 4, 4, 2\)/);
   });
 
+  test('layers: [layerInput(...), ...layers] builds at once, as keras.Sequential([keras.Input(shape), ...])', () => {
+    const model = kerasModelSequential({ layers: [layerInput({ shape: [5, 5, 3] }), new DepthwiseConv2D({ kernelSize: 3 })] });
+    assert.equal(model.built, true);
+    assert.deepEqual(model.outputs[0].shape, [null, 3, 3, 3]);
+    assert.equal(model.layers.length, 1);
+  });
+
   test('model.trainable = false freezes every layer', () => {
     const model = builders.a_sequential_float32();
     model.trainable = false;
