@@ -104,6 +104,20 @@ export class Sequential extends Model implements LayerStack {
       throw new InvalidArgumentError('layer', layer.name, `a layer of one output (model '${layer.name}' has ${layer.outputs.length}); use the functional API for models of several outputs`, `${this.name}.add`);
     }
     if (this.names.has(layer.name)) assertUniqueLayerNames([...this.stack, layer], `${this.name}.add`);
+    const [first] = this.stack;
+    if (!this.inputLayer && this.stack.length === 1 && first instanceof Model && first.inputs.length === 1) {
+      // Keras 3 (Sequential._maybe_rebuild): a first layer that is a model with one input gives the
+      // model its input shape once a second layer is added, so `[pretrained, Dense(5)]` is built at once.
+      const input = new InputLayer({ batchShape: first.inputs[0].shape, dtype: first.inputs[0].dtype });
+      const firstOutput = first.apply(input.output);
+      const output = layer.apply(firstOutput); // may throw: nothing is committed before it returns
+      this.inputLayer = input;
+      this.layerOutputs.push(firstOutput, output);
+      this.stack.push(layer);
+      this.names.add(layer.name);
+      this.built = true;
+      return this;
+    }
     if (!this.inputLayer && this.stack.length === 0 && layer.batchInputShape) {
       const input = new InputLayer({ batchShape: layer.batchInputShape, dtype: layer.dtype });
       this.layerOutputs.push(layer.apply(input.output));
