@@ -24,8 +24,11 @@ export type { ShardSource } from './tfjs-load.js';
 export { ModelFileError } from './errors.js';
 
 import { installModelPersistence } from '../models/model.js';
-import { loadWeights, saveModel, saveWeights } from './api.js';
+import { installCheckpointSave } from '../training/callbacks/model-checkpoint.js';
+import { checkpointSave, loadWeights, saveModel, saveWeights } from './api.js';
 import { modelToConfig as writeModelConfig } from './config-write.js';
 
 // Model.getConfig(), save, saveWeights and loadWeights reach the formats through this hook (models sit below io).
 installModelPersistence({ modelConfig: (model) => writeModelConfig(model).config, saveModel, saveWeights, loadWeights });
+// ModelCheckpoint saves through this by default, as Keras's does with no extra argument.
+installCheckpointSave(checkpointSave);

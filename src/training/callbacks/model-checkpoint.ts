@@ -17,15 +17,22 @@ const fs = (): NodeBuiltins['node:fs'] => requireNodeBuiltin('node:fs', 'ModelCh
 const path = (): NodeBuiltins['node:path'] => requireNodeBuiltin('node:path', 'ModelCheckpoint');
 
 /**
- * Writes the model (or, with `weightsOnly`, its weights) to `path`. Injected until the library has
- * saving of its own, when `model.save` / `model.saveWeights` plug in here.
+ * Writes the model (or, with `weightsOnly`, its weights) to `path`. By default the one io/ installs
+ * (`.keras` and `.weights.h5` files, as Keras); pass one to save elsewhere.
  */
 export type SaveFunction = (path: string, model: CallbackModel, options: { weightsOnly: boolean }) => void;
 
+let installedSave: SaveFunction | null = null;
+
+/** Called once by io/ as the package loads (callbacks sit below io/): the default `save`. */
+export function installCheckpointSave(save: SaveFunction): void {
+  installedSave = save;
+}
+
 /** Options of {@link ModelCheckpoint}; defaults as Keras 3. */
 export interface ModelCheckpointOptions {
-  /** Required: how to save. */
-  save: SaveFunction;
+  /** How to save; default: the library's own `.keras` / `.weights.h5` writer (as Keras), which needs `await ioReady()` once before a synchronous `fit`. */
+  save?: SaveFunction;
   /** Default 'val_loss'. */
   monitor?: string;
   /** 1 prints each save decision. Default 0. */
@@ -77,15 +84,16 @@ export class ModelCheckpoint extends Callback {
   private lastBatchSeen: number | null = null;
   private currentEpoch = 0;
 
-  constructor(filepath: string, options: ModelCheckpointOptions) {
+  constructor(filepath: string, options: ModelCheckpointOptions = {}) {
     super();
     const name = 'ModelCheckpoint';
     checkOptions(options, MODEL_CHECKPOINT_KEYS, name);
-    if (options === undefined || typeof options.save !== 'function') {
+    const save = options.save ?? installedSave;
+    if (typeof save !== 'function') {
       throw new InvalidArgumentError(
         'save',
-        options?.save,
-        'a function (path, model, { weightsOnly }) => void; the library cannot save models yet, so ModelCheckpoint needs one',
+        options.save,
+        "a function (path, model, { weightsOnly }) => void; none is installed by default when the package is not imported from its index ('depthwise')",
         name,
       );
     }
@@ -113,7 +121,7 @@ export class ModelCheckpoint extends Callback {
     }
     this.filepath = filepath;
     this.best = threshold;
-    this.save = options.save;
+    this.save = save;
     this.direction = resolveMonitorDirection(name, this.monitor, this.mode);
     this.writer = options.writer;
   }
