@@ -280,8 +280,8 @@ model = kerasModel({ inputs, outputs, name: 'toy_resnet' });
 model.summary();
 
 // DEVIATION: keras.datasets.cifar10.load_data() needs a download; 1,000 random 32×32×3 images with
-// random labels stand in (the guide itself trains on only 1,000 samples for one epoch). --smoke: 128.
-const cifar = flags.smoke ? 128 : 1000;
+// random labels stand in (the guide itself trains on only 1,000 samples for one epoch). --smoke: 64.
+const cifar = flags.smoke ? 64 : 1000;
 xTrain = randomInt(random, 256, [cifar, 32, 32, 3]);
 xTrain = tensor(xTrain.dataSync().map((v) => v / 255.0), xTrain.shape); // x_train.astype("float32") / 255.0
 const cifarLabels = randomInt(random, 10, [cifar]).dataSync();
