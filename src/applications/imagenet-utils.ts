@@ -108,6 +108,16 @@ export function requirePooling(value: unknown, context: string): Pooling {
   return value;
 }
 
+/**
+ * Keras's `weights` argument. Only `null` (Keras's `weights=None`: random initialization, what every
+ * builder here does) is accepted: the library ships no pretrained weights, and 'imagenet' or a file path
+ * would otherwise be a silent no-op. Load a weights file into the built model with `loadWeights`.
+ */
+export function requireNoWeights(value: unknown, context: string): void {
+  if (value === undefined || value === null) return;
+  throw new InvalidArgumentError('weights', value, 'null (no pretrained weights ship with the library; build with weights: null, then model.loadWeights(path) for a file)', context);
+}
+
 export function requireInputShape(value: unknown, context: string): SymbolicShape | null {
   if (value === undefined || value === null) return null;
   if (!Array.isArray(value) || !value.every((d) => d === null || (Number.isInteger(d) && d > 0))) {

@@ -182,6 +182,8 @@ export abstract class Layer {
   private readonly nonTrainableVariables: Variable[] = [];
   private readonly initialWeights: readonly Tensor[] | null;
   private activityLosses: Tensor[] = [];
+  /** What `addLoss` collected during the current call. */
+  private addedLosses: Tensor[] = [];
   private readonly regularized: { variable: Variable; regularizer: Regularizer }[] = [];
   /** The layer's calls on symbolic inputs, in order (Keras's inbound nodes). */
   private readonly inboundCalls: LayerCall[] = [];
@@ -483,10 +485,28 @@ export abstract class Layer {
       if (!isFloatDType(t.dtype) && !this.acceptsIntegerInputs) throw new InvalidArgumentError('x', t.dtype, 'a float32 or float64 tensor', context);
     }
     this.buildOnce(tensors.map((t) => t.shape));
+    this.addedLosses = [];
     const output = this.callInputs(this.autocastInputs ? tensors.map((t) => cast(t, this.dtype)) : tensors, options);
     const regularizer = this.activityRegularizer;
-    this.activityLosses = regularizer ? (Array.isArray(output) ? output : [output]).map((o) => this.activityPenalty(regularizer, o)) : [];
+    // Keras order: what `call` added first, then the activity regularizer's penalty.
+    this.activityLosses = [...this.addedLosses, ...(regularizer ? (Array.isArray(output) ? output : [output]).map((o) => this.activityPenalty(regularizer, o)) : [])];
+    this.addedLosses = [];
     return output;
+  }
+
+  /**
+   * Keras's `add_loss`, for custom layers: called inside `call`, it adds a scalar loss (computed with
+   * differentiable ops) to this call's `losses`, which `fit` and `model.losses` include, as the activity
+   * penalties. Each call replaces the previous call's losses.
+   *
+   * @example
+   * ```ts
+   * protected call(x: Tensor): Tensor { this.addLoss(ops.mul(ops.sum(x), 1e-2)); return x; }
+   * ```
+   */
+  protected addLoss(loss: Tensor): void {
+    if (!isTensor(loss) || loss.size !== 1) throw new InvalidArgumentError('loss', isTensor(loss) ? `a tensor of shape [${loss.shape.join(', ')}]` : loss, 'a scalar Tensor', `layer '${this.name}'.addLoss`);
+    this.addedLosses.push(loss);
   }
 
   /** Keras 3 divides the activity penalty by the batch size, so its strength does not depend on it. */

@@ -26,8 +26,8 @@ export interface SequentialOptions {
   inputDtype?: FloatDType;
   /** Default `sequential`, `sequential_1`, ... */
   name?: string;
-  /** Layers to add in order. */
-  layers?: readonly Layer[];
+  /** Layers to add in order; the first may be a `layerInput(...)` placeholder, as in `keras.Sequential([keras.Input(shape), ...])`. */
+  layers?: readonly (Layer | SymbolicTensor)[];
 }
 
 const SEQUENTIAL_KEYS = optionKeys<SequentialOptions>()(['inputShape', 'inputBatchSize', 'inputDtype', 'name', 'layers']);
@@ -118,6 +118,20 @@ export class Sequential extends Model implements LayerStack {
       throw new InvalidArgumentError('layer', layer.name, `a layer of one output ('${layer.name}' returns ${layer.outputCount}); use the functional API for layers of several outputs`, `${this.name}.add`);
     }
     if (this.names.has(layer.name)) assertUniqueLayerNames([...this.stack, layer], `${this.name}.add`);
+    const [first] = this.stack;
+    if (!this.inputLayer && this.stack.length === 1 && first instanceof Model && first.inputs.length === 1) {
+      // Keras 3 (Sequential._maybe_rebuild): a first layer that is a model with one input gives the
+      // model its input shape once a second layer is added, so `[pretrained, Dense(5)]` is built at once.
+      const input = new InputLayer({ batchShape: first.inputs[0].shape, dtype: first.inputs[0].dtype });
+      const firstOutput = first.apply(input.output);
+      const output = layer.apply(firstOutput); // may throw: nothing is committed before it returns
+      this.inputLayer = input;
+      this.layerOutputs.push(firstOutput, output);
+      this.stack.push(layer);
+      this.names.add(layer.name);
+      this.built = true;
+      return this;
+    }
     if (!this.inputLayer && this.stack.length === 0 && layer.batchInputShape) {
       const input = new InputLayer({ batchShape: layer.batchInputShape, dtype: layer.dtype });
       this.layerOutputs.push(layer.apply(input.output));

@@ -275,4 +275,9 @@ describe('arguments', () => {
       assert.throws(f, (e: unknown) => e instanceof InvalidArgumentError && e.argument === argument, argument);
     }
   });
+  test("weights: null is Keras's weights=None (random initialization), the same model as the default", () => {
+    const inputShape = [32, 32, 3];
+    assert.equal(applications.mobilenet({ weights: null, inputShape, alpha: 0.25, includeTop: false }).countParams(), applications.mobilenet({ inputShape, alpha: 0.25, includeTop: false }).countParams());
+    assert.equal(applications.mobilenetV2({ weights: null, inputShape, alpha: 0.35, includeTop: false }).layers.length, applications.mobilenetV2({ inputShape, alpha: 0.35, includeTop: false }).layers.length);
+  });
 });

@@ -38,4 +38,15 @@ describe('ModelCheckpoint with checkpointSave', () => {
     loadWeightsSync(fresh, file);
     assert.deepEqual(fresh.weights.map(bits), model.weights.map(bits));
   });
+
+  it('saves with no save option, as keras.callbacks.ModelCheckpoint(filepath, ...) (io installs the default)', () => {
+    const dir = tempDir();
+    const model = singleLayerModel('Dense', 'float32');
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const file = path.join(dir, 'best.weights.h5');
+    model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [new ModelCheckpoint(file, { monitor: 'loss', saveBestOnly: true, saveWeightsOnly: true })] });
+    const fresh = modelFromConfig(modelToConfig(model));
+    loadWeightsSync(fresh, file);
+    assert.deepEqual(fresh.weights.map(bits), model.weights.map(bits));
+  });
 });

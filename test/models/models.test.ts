@@ -119,6 +119,30 @@ describe('Sequential', () => {
     assert.throws(() => model.predict(zeros([1, 5, 5, 2])), /expected shape \(None, 4, 4, 2\)/);
   });
 
+  test('layers: [layerInput(...), ...layers] builds at once, as keras.Sequential([keras.Input(shape), ...])', () => {
+    const model = kerasModelSequential({ layers: [layerInput({ shape: [5, 5, 3] }), new DepthwiseConv2D({ kernelSize: 3 })] });
+    assert.equal(model.built, true);
+    assert.deepEqual(model.outputs[0].shape, [null, 3, 3, 3]);
+    assert.equal(model.layers.length, 1);
+  });
+
+  test('a first layer that is a model gives the input shape once a second layer comes, as Keras 3 _maybe_rebuild', () => {
+    const inputs = layerInput({ shape: [4, 4, 2] });
+    const base = kerasModel({ inputs, outputs: layerDepthwiseConv2d(inputs, { kernelSize: 3 }) });
+    const model = kerasModelSequential({ layers: [base] });
+    assert.equal(model.built, false); // one layer: Keras leaves it unbuilt too
+    model.add(new DepthwiseConv2D({ kernelSize: 2 }));
+    assert.equal(model.built, true);
+    assert.deepEqual(model.outputs[0].shape, [null, 1, 1, 2]);
+    assert.equal(model.countParams(), base.countParams() + 2 * 4 + 2);
+    assert.ok(summaryText(model).includes('(None, 1, 1, 2)'));
+    // A layer that does not fit is refused and leaves the model unbuilt, as it was.
+    const other = kerasModelSequential({ layers: [base] });
+    assert.throws(() => other.add(new DepthwiseConv2D({ kernelSize: 3 })), ShapeError);
+    assert.equal(other.built, false);
+    assert.equal(other.layers.length, 1);
+  });
+
   test('model.trainable = false freezes every layer', () => {
     const model = builders.a_sequential_float32();
     model.trainable = false;

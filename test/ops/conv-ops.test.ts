@@ -4,7 +4,7 @@
 // central differences in float64 for ranks 1 and 3.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InvalidArgumentError, ops, ShapeError, tensor } from '../../src/index.js';
+import { InvalidArgumentError, ops, ShapeError, tensor, valueAndGrads } from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { getBackend, setBackend } from '../../src/kernels/backend.js';
 import type { KernelBackend } from '../../src/kernels/kernel-backend.js';
@@ -169,3 +169,34 @@ describe('gradients of the ops of ranks 1 and 3 vs central differences (float64)
     });
   });
 });
+
+describe('conv with groups = input channels (Keras depthwise spelling) runs on the depthwise kernels', () => {
+  // 'same' with stride 1 takes the depthwise route; the equal explicit padding stays on the grouped path,
+  // so the two must agree in value and in every gradient.
+  for (const [rank, multiplier, channelsFirst] of [[2, 1, false], [2, 2, false], [1, 1, false], [3, 2, false], [2, 1, true]] as const) {
+    test(`rank ${rank}, ${multiplier} filter(s) per channel${channelsFirst ? ', channels_first' : ''}`, () => {
+      const random = mulberry32(rank * 10 + multiplier);
+      const channels = 3;
+      const spatial = Array<number>(rank).fill(rank === 3 ? 4 : 6);
+      const xShape = channelsFirst ? [2, channels, ...spatial] : [2, ...spatial, channels];
+      const x = tensor(randomArray(xShape.reduce((a, b) => a * b, 1), random), xShape, 'float64');
+      const kernel = tensor(randomArray(3 ** rank * channels * multiplier, random), [...Array<number>(rank).fill(3), 1, channels * multiplier], 'float64');
+      const bias = tensor(randomArray(channels * multiplier, random), [channels * multiplier], 'float64');
+      const dataFormat = channelsFirst ? 'channels_first' : 'channels_last';
+      const run = (padding: 'same' | [number, number][]) => ops.conv(x, kernel, { padding, groups: channels, bias, dataFormat });
+      const explicit = Array.from({ length: rank }, () => [1, 1] as [number, number]);
+      const a = run('same');
+      const b = run(explicit);
+      assert.deepEqual(a.shape, b.shape);
+      assertClose(a.dataSync(), b.dataSync());
+      const probe = tensor(randomArray(a.size, random), a.shape, 'float64');
+      const gradsOf = (padding: 'same' | [number, number][]) => valueAndGrads(() => ops.sum(ops.mul(run(padding), probe)), [x, kernel, bias]).grads;
+      gradsOf('same').forEach((g, i) => assertClose(g.dataSync(), gradsOf(explicit)[i].dataSync()));
+    });
+  }
+});
+
+function assertClose(a: ArrayLike<number>, b: ArrayLike<number>): void {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-12 + 1e-9 * Math.abs(b[i]), `at ${i}: ${a[i]} vs ${b[i]}`);
+}
