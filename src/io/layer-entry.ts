@@ -40,6 +40,14 @@ function normalizeLegacy(className: string, config: Config): Config {
   if (className === 'DepthwiseConv2D' && out.groups === 1) delete out.groups;
   // Keras 2's BatchNormalization wrote its built axis as a one-element list.
   if (className === 'BatchNormalization' && Array.isArray(out.axis) && out.axis.length === 1) out.axis = out.axis[0];
+  // TF1-era Keras (2.1 - 2.3 under tf.keras) wrote a float `dtype` into every initializer's config.
+  for (const [key, value] of Object.entries(out)) {
+    if (!key.endsWith('_initializer') || typeof value !== 'object' || value === null || Array.isArray(value)) continue;
+    const inner = (value as Config).config;
+    if (typeof inner !== 'object' || inner === null || Array.isArray(inner) || !['float32', 'float64'].includes((inner as Config).dtype as string)) continue;
+    const { dtype: _dtype, ...rest } = inner as Config;
+    out[key] = { ...(value as Config), config: rest };
+  }
   return out;
 }
 

@@ -86,7 +86,9 @@ function planEntry(serialized: unknown, file: string, ledger: WeightLedger, budg
   if (typeof serialized !== 'object' || serialized === null || Array.isArray(serialized)) {
     throw new ModelFileError(file, 'the model config must be an object {class_name, config}');
   }
-  const { class_name: className, config } = serialized as Record<string, unknown>;
+  const { class_name: className, config: written } = serialized as Record<string, unknown>;
+  // Keras 2.0 - 2.2 wrote a Sequential's config as the bare list of its layers.
+  const config = className === 'Sequential' && Array.isArray(written) ? { layers: written } : written;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new ModelFileError(file, 'the model config has no `config` object');
   }

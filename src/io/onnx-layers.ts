@@ -227,8 +227,13 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       if (config.max_value === null || config.max_value === undefined) return done(g.op('Relu', [x.name], hint), x.layout);
       return done(g.op('Clip', [x.name, g.constant(hint, [], [0]), g.constant(hint, [], [Number(config.max_value)])], hint), x.layout);
     }
-    case 'Flatten':
-      return done(g.op('Flatten', [g.as(x, 'keras').name], hint, { axis: 1 }), 'keras');
+    case 'Flatten': {
+      // Keras moves a channels_first input's channel axis last before flattening (as predict does).
+      const k = g.as(x, 'keras');
+      const r = k.shape.length;
+      const ordered = !channelsLast && r > 2 ? g.op('Transpose', [k.name], hint, { perm: [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1] }) : k.name;
+      return done(g.op('Flatten', [ordered], hint, { axis: 1 }), 'keras');
+    }
     case 'Reshape':
       return done(g.op('Reshape', [g.as(x, 'keras').name, g.int64(hint, [0, ...(config.target_shape as number[])])], hint), 'keras');
     case 'Dense': {

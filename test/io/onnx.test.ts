@@ -204,6 +204,26 @@ describe('ONNX export', () => {
     assert.ok((await compare(model, 3)) < 1e-5);
   });
 
+  it('channels_first models with Flatten export in predict\'s element order (Keras moves the channels last)', async () => {
+    const make = (name: string, config: Record<string, unknown>) => (findLayerClass(name) as NonNullable<ReturnType<typeof findLayerClass>>)(config as never);
+    const stacks: [number[], string, Record<string, unknown>][] = [
+      [[3, 5, 4], 'Conv2D', { kernel_size: [3, 3] }],
+      [[3, 7], 'Conv1D', { kernel_size: [3] }],
+      [[2, 3, 4, 3], 'Conv3D', { kernel_size: [2, 2, 2] }],
+    ];
+    // float32 only: onnxruntime's CPU provider has no float64 Conv.
+    for (const [inputShape, conv, config] of stacks) {
+      for (const flatten of ['channels_first', 'channels_last']) {
+        const model = new Sequential({
+          inputShape,
+          layers: [make(conv, { ...cf, ...config, filters: 2, dtype: 'float32' }), make('Flatten', { data_format: flatten }), make('Dense', { units: 3 })],
+        });
+        randomizeWeights(model);
+        assert.ok((await compare(model)) < 1e-5, `${conv} channels_first, Flatten ${flatten}`);
+      }
+    }
+  });
+
   it('the Keras 3 fixtures export and agree', async () => {
     for (const f of ['keras3_sequential.keras', 'keras3_functional.keras']) {
       assert.ok((await compare(loadModelSync(path.join(FIXTURES, f), { compile: false }))) < 1e-5, f);
