@@ -1,8 +1,9 @@
 /**
  * Window arithmetic shared by every convolution and pooling kernel: output lengths and TensorFlow's
- * 'same' padding split, per spatial axis.
+ * 'same' padding split, per spatial axis. The window options were validated by the front end (ops, layer
+ * constructors) and the lengths come from checked shapes, so they are only asserted here.
  */
-import { InvalidArgumentError, UnknownNameError } from '../errors.js';
+import { assertInvariant, describeValue } from '../errors.js';
 
 /** Where the channel axis lives: `[N, H, W, C]` (`channels_last`) or `[N, C, H, W]` (`channels_first`). */
 export type DataFormat = 'channels_last' | 'channels_first';
@@ -35,24 +36,18 @@ export interface ConvGeometry2d {
   readonly dataFormat: DataFormat;
 }
 
-const PADDINGS: readonly Padding[] = ['valid', 'same'];
-const CONTEXT = 'window';
-
-function requirePositiveInteger(argument: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(argument, value, 'a positive integer', CONTEXT);
-  }
-  return value;
-}
+const isCount = (value: number, min: number) => Number.isInteger(value) && value >= min;
 
 /**
  * Output length of one spatial axis under the Keras/TensorFlow rule: `ceil(in / stride)` for `same`,
  * `floor((in - dilatedKernel) / stride) + 1` for `valid`, where `dilatedKernel = (k - 1) * dilation + 1`.
  *
- * For `valid` the result is ≤ 0 when the dilated kernel does not fit in the input; it is returned as is
- * (not clamped) so callers can report it. Callers turn it into a `ShapeError` naming their own arguments.
+ * For `valid` the result is ≤ 0 when the dilated kernel does not fit in the input (and for an input of
+ * length 0); it is returned as is (not clamped) so callers can report it. Callers turn it into a
+ * `ShapeError` naming their own arguments.
  *
- * @throws InvalidArgumentError when a size is not a positive integer or `padding` is unknown.
+ * @throws InternalError when the front end let through a window size that is not a positive integer or an
+ *   unknown `padding` (a bug, not a user error).
  */
 export function convOutputLength(
   inputLength: number,
@@ -61,13 +56,12 @@ export function convOutputLength(
   dilation: number,
   padding: Padding,
 ): number {
-  requirePositiveInteger('inputLength', inputLength);
-  requirePositiveInteger('kernelSize', kernelSize);
-  requirePositiveInteger('stride', stride);
-  requirePositiveInteger('dilation', dilation);
+  assertInvariant(
+    isCount(inputLength, 0) && isCount(kernelSize, 1) && isCount(stride, 1) && isCount(dilation, 1) && (padding === 'same' || padding === 'valid'),
+    () => `convOutputLength: input ${inputLength}, kernel ${kernelSize}, stride ${stride}, dilation ${dilation}, padding ${describeValue(padding)}`,
+  );
   if (padding === 'same') return Math.ceil(inputLength / stride);
-  if (padding === 'valid') return Math.floor((inputLength - ((kernelSize - 1) * dilation + 1)) / stride) + 1;
-  throw new UnknownNameError('padding', padding, PADDINGS, CONTEXT);
+  return Math.floor((inputLength - ((kernelSize - 1) * dilation + 1)) / stride) + 1;
 }
 
 /**

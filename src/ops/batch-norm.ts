@@ -10,7 +10,7 @@ import { isFloatDType, resultDType } from '../engine/dtype.js';
 import { noGrad, recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor } from '../engine/tensor.js';
-import { InvalidArgumentError } from '../errors.js';
+import { describeValue, InvalidArgumentError } from '../errors.js';
 import { getBackend } from '../kernels/backend.js';
 import { resolveBatchNormParams } from '../kernels/batch-norm/params.js';
 import { floatStorage } from './convert.js';
@@ -50,6 +50,14 @@ function checkEpsilon(epsilon: number): number {
   return epsilon;
 }
 
+/** The channel axis: an integer inside the rank of `x`, negative counting from the end. */
+function checkAxis(x: Tensor, axis: number): number {
+  if (!Number.isInteger(axis) || axis < -x.rank || axis >= x.rank) {
+    throw new InvalidArgumentError('axis', axis, `an integer in [${-x.rank}, ${x.rank - 1}] for input shape ${describeValue(x.shape)}`, CONTEXT);
+  }
+  return axis;
+}
+
 function checkChannelTensor(t: Tensor | null, argument: string, channels: number): void {
   if (t !== null && (t.rank !== 1 || t.shape[0] !== channels)) {
     throw new InvalidArgumentError(argument, t.shape, `a tensor of shape [${channels}] (the channel axis of x)`, CONTEXT);
@@ -82,7 +90,7 @@ function channelStat(channels: number): Tensor {
 export function batchNormTraining(x: Tensor, options: BatchNormOpOptions = {}): BatchNormTrainingResult {
   checkOptions(options, BATCH_NORM_KEYS, CONTEXT);
   const epsilon = checkEpsilon(options.epsilon ?? 1e-3);
-  const p = resolveBatchNormParams(x.shape, options.axis ?? -1);
+  const p = resolveBatchNormParams(x.shape, checkAxis(x, options.axis ?? -1));
   const gammaIn = options.gamma ?? null;
   const betaIn = options.beta ?? null;
   checkChannelTensor(gammaIn, 'gamma', p.channels);
@@ -148,7 +156,7 @@ function gradients(dx: Tensor, gamma: Tensor | null, beta: Tensor | null, dgamma
 export function batchNormInference(x: Tensor, movingMean: Tensor, movingVariance: Tensor, options: BatchNormOpOptions = {}): Tensor {
   checkOptions(options, BATCH_NORM_KEYS, CONTEXT);
   const epsilon = checkEpsilon(options.epsilon ?? 1e-3);
-  const p = resolveBatchNormParams(x.shape, options.axis ?? -1);
+  const p = resolveBatchNormParams(x.shape, checkAxis(x, options.axis ?? -1));
   const gammaIn = options.gamma ?? null;
   const betaIn = options.beta ?? null;
   checkChannelTensor(movingMean, 'movingMean', p.channels);

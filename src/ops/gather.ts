@@ -22,6 +22,8 @@ import { cast } from './shape-ops.js';
  */
 export function take(table: Tensor, indices: Tensor): Tensor {
   if (!isFloatDType(table.dtype)) throw new InvalidArgumentError('table', table.dtype, 'a float32 or float64 tensor', 'take');
+  // Named 'gather' as before the check moved here from the kernel params, so the message is unchanged.
+  if (table.rank < 1) throw new InvalidArgumentError('table', table.shape, 'a tensor of rank ≥ 1', 'gather');
   const p = resolveGatherParams(table.shape, indices.size);
   const out = uninitializedTensor([...indices.shape, ...table.shape.slice(1)], table.dtype);
   getBackend().gather.forward(p, table.storageHandle, indices.storageHandle, out.storageHandle);

@@ -1,6 +1,7 @@
 /** The matrix product op: validates and resolves geometry once, runs the kernel, records the gradient. */
 
 import { isFloatDType, resultDType } from '../engine/dtype.js';
+import { formatShape } from '../engine/shape.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor, isTensor } from '../engine/tensor.js';
@@ -47,6 +48,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const transposeB = checkFlag(options.transposeB, 'transposeB');
   const dtype = resultDType(a.dtype, b.dtype);
   if (!isFloatDType(dtype)) throw new InvalidArgumentError('a', a.dtype, 'float32 or float64 tensors', CONTEXT);
+  if (a.rank < 2) throw new InvalidArgumentError('a', formatShape(a.shape), 'a tensor of rank 2 or more', CONTEXT);
+  if (b.rank < 2) throw new InvalidArgumentError('b', formatShape(b.shape), 'a tensor of rank 2 or more', CONTEXT);
   const p = resolveMatmulParams(a.shape, b.shape, { transposeA, transposeB }, CONTEXT);
   const x = cast(a, dtype);
   const y = cast(b, dtype);

@@ -4,10 +4,10 @@ import { isFloatDType } from '../engine/dtype.js';
 import { recordOp } from '../engine/tape.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uninitializedTensor } from '../engine/tensor.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, UnknownNameError } from '../errors.js';
 import { getBackend } from '../kernels/backend.js';
 import type { ResampleMethod } from '../kernels/resample/index.js';
-import { resampleOutputShape, resolveResampleParams } from '../kernels/resample/index.js';
+import { RESAMPLE_METHODS, resampleOutputShape, resolveResampleParams } from '../kernels/resample/index.js';
 import type { DataFormat } from './conv-args.js';
 import { normalizeDataFormat, normalizeTuple } from './conv-args.js';
 import { cast } from './shape-ops.js';
@@ -43,7 +43,11 @@ export function resizeImages(x: Tensor, size: readonly [number, number], options
   const [height, width] = normalizeTuple(size, 2, 'size', 1, context);
   const antialias = options.antialias ?? false;
   if (typeof antialias !== 'boolean') throw new InvalidArgumentError('antialias', antialias, 'true or false', context);
-  const p = resolveResampleParams(x.shape, [height, width], options.interpolation ?? 'bilinear', antialias, normalizeDataFormat(options.dataFormat ?? 'channels_last', context));
+  const dataFormat = normalizeDataFormat(options.dataFormat ?? 'channels_last', context);
+  const interpolation = options.interpolation ?? 'bilinear';
+  // Named 'resample' as before the check moved here from the kernel params, so the message is unchanged.
+  if (!RESAMPLE_METHODS.includes(interpolation)) throw new UnknownNameError('interpolation', interpolation, RESAMPLE_METHODS, 'resample');
+  const p = resolveResampleParams(x.shape, [height, width], interpolation, antialias, dataFormat);
   const y = uninitializedTensor(resampleOutputShape(p), x.dtype);
   getBackend().resample.forward(p, x.storageHandle, y.storageHandle);
   recordOp([x], y, (dy) => {

@@ -133,6 +133,13 @@ describe('window arithmetic', () => {
     for (const [n, k, s, d, padding, expected] of table) assert.equal(convOutputLength(n, k, s, d, padding), expected, [n, k, s, d, padding].join());
   });
 
+  test('an empty axis gives no output; window options the front end let through are a bug', () => {
+    assert.equal(convOutputLength(0, 3, 1, 1, 'valid'), -2);
+    assert.equal(convOutputLength(0, 3, 2, 1, 'same'), 0);
+    const bad: Array<[number, number, number, number, Padding]> = [[-1, 3, 1, 1, 'valid'], [5, 0, 1, 1, 'valid'], [5, 3, 1.5, 1, 'same'], [5, 3, 1, 0, 'same'], [5, 3, 1, 1, 'full' as Padding]];
+    for (const [n, k, s, d, padding] of bad) assert.throws(() => convOutputLength(n, k, s, d, padding), InternalError, [n, k, s, d, padding].join());
+  });
+
   test('transposed-convolution lengths and paddings follow Keras (JAX backend)', () => {
     // [in, k, s, d, padding, outputPadding] -> [length, forward before, forward after], as printed by Keras's
     // _get_output_shape_given_tf_padding and _convert_conv_transpose_padding_args_from_keras_to_jax.

@@ -1,4 +1,7 @@
-/** The resample, affine-transform and gather kernels against their naive float64 references; Lambda's save refusal. */
+/**
+ * The resample, affine-transform and gather kernels against their naive float64 references; their ops'
+ * argument validation (the params only assert it); Lambda's save refusal.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resampleBackward, resampleForward } from '../../src/kernels/resample/js.js';
@@ -11,7 +14,9 @@ import type { FillMode } from '../../src/kernels/affine-transform/params.js';
 import { referenceAffineTransform, referenceAffineTransformBackward } from '../../src/kernels/affine-transform/reference.js';
 import { gatherBackward, gatherForward } from '../../src/kernels/gather/js.js';
 import { referenceGather, referenceGatherBackward } from '../../src/kernels/gather/reference.js';
-import { Lambda, kerasModelSequential, ops } from '../../src/index.js';
+import { InternalError, InvalidArgumentError, ShapeError, UnknownNameError } from '../../src/errors.js';
+import { resolveGatherParams } from '../../src/kernels/gather/params.js';
+import { Lambda, kerasModelSequential, ops, tensor } from '../../src/index.js';
 import { modelToConfig } from '../../src/io/config-write.js';
 import { assertAllClose, mulberry32, randomArray } from '../helpers/close.js';
 import { product } from '../helpers/product.js';
@@ -64,6 +69,58 @@ describe('gather kernels', () => {
     const d = new Float64Array(12);
     gatherBackward(p, idx, dy, d);
     assertAllClose(d, referenceGatherBackward(4, 3, idx, dy), { rtol: 1e-15, atol: 0 }, 'backward');
+  });
+});
+
+/** An error of `type` whose argument and full message are the ones given. */
+function argumentError(type: new (...args: never[]) => InvalidArgumentError, argument: string, message: string) {
+  return (e: unknown) => e instanceof type && e.argument === argument && e.message === message;
+}
+
+describe('the ops validate their arguments; the params only assert them', () => {
+  const images = tensor(new Float32Array(2 * 3 * 3 * 1), [2, 3, 3, 1]);
+  const identity = [1, 0, 0, 0, 1, 0, 0, 0];
+
+  it('resizeImages: an unknown interpolation', () => {
+    assert.throws(
+      () => ops.resizeImages(images, [4, 4], { interpolation: 'cubic' as ResampleMethod }),
+      argumentError(UnknownNameError, 'interpolation', `resample: invalid \`interpolation\`: received "cubic"; expected one of 'bilinear', 'nearest', 'bicubic', 'lanczos3', 'lanczos5', 'area'.`),
+    );
+    assert.throws(() => resolveResampleParams([1, 3, 3, 1], [4, 4], 'cubic' as ResampleMethod, false, 'channels_last'), InternalError);
+    assert.throws(() => resolveResampleParams([1, 3, 3, 1], [0, 4], 'bilinear', false, 'channels_last'), InternalError);
+    assert.throws(() => resolveResampleParams([1, 3, 3], [4, 4], 'bilinear', false, 'channels_last'), ShapeError);
+  });
+
+  it('affineTransform: interpolation, fill mode and fill value', () => {
+    assert.throws(
+      () => ops.affineTransform(images, [...identity, ...identity], { interpolation: 'bicubic' as 'nearest' }),
+      argumentError(UnknownNameError, 'interpolation', `affineTransform: invalid \`interpolation\`: received "bicubic"; expected one of 'nearest', 'bilinear'.`),
+    );
+    assert.throws(
+      () => ops.affineTransform(images, [...identity, ...identity], { fillMode: 'edge' as FillMode }),
+      argumentError(UnknownNameError, 'fillMode', `affineTransform: invalid \`fillMode\`: received "edge"; expected one of 'reflect', 'wrap', 'constant', 'nearest', 'mirror'.`),
+    );
+    assert.throws(
+      () => ops.affineTransform(images, [...identity, ...identity], { fillValue: Infinity }),
+      argumentError(InvalidArgumentError, 'fillValue', 'affineTransform: invalid `fillValue`: received null; expected a finite number.'),
+    );
+  });
+
+  it('affineTransform: eight finite numbers per image, c0 = c1 = 0', () => {
+    assert.throws(() => ops.affineTransform(images, identity), argumentError(InvalidArgumentError, 'transforms', 'affineTransform: invalid `transforms`: received "8 numbers"; expected 8 numbers per image (16).'));
+    assert.throws(() => ops.affineTransform(images, [...identity, 1, 0, NaN, 0, 1, 0, 0, 0]), argumentError(InvalidArgumentError, 'transforms', 'affineTransform: invalid `transforms`: received null; expected finite numbers.'));
+    assert.throws(() => ops.affineTransform(images, [...identity, 1, 0, 0, 0, 1, 0, 0, 0.5]), argumentError(InvalidArgumentError, 'transforms', 'affineTransform: invalid `transforms`: received "c1 = 0.5"; expected affine transforms (c0 = c1 = 0).'));
+    assert.throws(() => ops.affineTransform(tensor(new Float32Array(9), [3, 3, 1]), identity), ShapeError, 'a non-image is the params\' shape error');
+    for (const bad of [identity, [...identity, ...identity.slice(0, 7), 1]]) {
+      assert.throws(() => resolveAffineTransformParams([2, 3, 3, 1], bad, 'bilinear', 'constant', 0, 'channels_last'), InternalError);
+    }
+    assert.throws(() => resolveAffineTransformParams([2, 3, 3, 1], [...identity, ...identity], 'bilinear', 'edge' as FillMode, 0, 'channels_last'), InternalError);
+  });
+
+  it('take: a table of rank 0', () => {
+    assert.throws(() => ops.take(tensor(1), tensor([0], [1], 'int32')), argumentError(InvalidArgumentError, 'table', 'gather: invalid `table`: received []; expected a tensor of rank ≥ 1.'));
+    assert.throws(() => resolveGatherParams([], 1), InternalError);
+    assert.throws(() => resolveGatherParams([4, 2], -1), InternalError);
   });
 });
 

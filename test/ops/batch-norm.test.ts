@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { valueAndGrads } from '../../src/ops/autograd.js';
 import type { Tensor } from '../../src/engine/tensor.js';
 import { tensor } from '../../src/engine/tensor.js';
-import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
+import { InternalError, InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import {
   referenceBatchNormInference,
   referenceBatchNormTraining,
@@ -220,5 +220,13 @@ describe('accumulation and edge cases', () => {
     assert.throws(() => batchNormTraining(tensor([1, 2], [2], 'int32')), (e: unknown) => e instanceof InvalidArgumentError && /float32 or float64/.test(e.message));
     assert.throws(() => batchNormInference(x, tensor([0, 0]), tensor([1, 1, 1])), (e: unknown) => e instanceof InvalidArgumentError && /`movingMean`/.test(e.message));
     assert.throws(() => resolveBatchNormParams([2, -1], 0), ShapeError);
+  });
+
+  test('the axis is validated by both ops; the params only assert it', () => {
+    const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    const axisError = (e: unknown) => e instanceof InvalidArgumentError && e.argument === 'axis' && e.message === 'batchNorm: invalid `axis`: received -3; expected an integer in [-2, 1] for input shape [2,3].';
+    assert.throws(() => batchNormTraining(x, { axis: -3 }), axisError);
+    assert.throws(() => batchNormInference(x, tensor([0, 0, 0]), tensor([1, 1, 1]), { axis: -3 }), axisError);
+    assert.throws(() => resolveBatchNormParams([2, 3], -3), InternalError);
   });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { tensor } from '../../src/engine/tensor.js';
-import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
+import { InternalError, InvalidArgumentError, ShapeError } from '../../src/errors.js';
 import { matmulForward } from '../../src/kernels/matmul/js.js';
 import { resolveMatmulParams } from '../../src/kernels/matmul/params.js';
 import { referenceMatmul } from '../../src/kernels/matmul/reference.js';
@@ -96,6 +96,8 @@ describe('matmul errors name the argument and the value', () => {
   test('rank < 2', () => {
     assert.throws(() => matmul(tensor([1, 2]), x), (e: unknown) => e instanceof InvalidArgumentError && e.argument === 'a' && /rank 2/.test(e.message));
     assert.throws(() => matmul(x, tensor([1, 2])), (e: unknown) => e instanceof InvalidArgumentError && e.argument === 'b');
+    // The op validates the ranks; the params only assert them.
+    assert.throws(() => resolveMatmulParams([2], [2, 2], { transposeA: false, transposeB: false }), InternalError);
   });
   test('inner dimensions', () => {
     assert.throws(() => matmul(x, tensor([[1, 2, 3]])), (e: unknown) => e instanceof ShapeError && /inner dimensions/.test(e.message));

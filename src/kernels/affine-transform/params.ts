@@ -4,7 +4,7 @@
  * `(a0·x + a1·y + a2, b0·x + b1·y + b2)` with `jax.scipy.ndimage.map_coordinates` (order 0 or 1) and its
  * fill modes.
  */
-import { InvalidArgumentError, ShapeError, UnknownNameError, describeValue } from '../../errors.js';
+import { assertInvariant, ShapeError, describeValue } from '../../errors.js';
 import type { DataFormat } from '../window.js';
 
 export type AffineInterpolation = 'nearest' | 'bilinear';
@@ -27,10 +27,23 @@ export interface AffineTransformParams {
 
 const CONTEXT = 'affineTransform';
 
+/** Whether `transforms` holds eight finite numbers per image with `c0 = c1 = 0` (what the op validates). */
+function isAffineBatch(transforms: ArrayLike<number>, batch: number): boolean {
+  if (transforms.length !== batch * 8) return false;
+  for (let i = 0; i < transforms.length; i++) {
+    const v = transforms[i];
+    if (!Number.isFinite(v) || (i % 8 >= 6 && v !== 0)) return false;
+  }
+  return true;
+}
+
 /**
- * Validates and resolves. `transforms` holds Keras's eight numbers per image `[a0, a1, a2, b0, b1, b2, c0,
- * c1]`; the projective `c0, c1` must be 0 (jax's implementation would multiply them by the channel index).
+ * Checks the image shape and resolves. `transforms` holds Keras's eight numbers per image `[a0, a1, a2,
+ * b0, b1, b2, c0, c1]`; the projective `c0, c1` must be 0 (jax's implementation would multiply them by the
+ * channel index). The options and the transforms were validated by the op (`affineTransform`) and are only
+ * asserted here.
  *
+ * @throws ShapeError when `inputShape` is not a rank-4 shape of positive integers.
  * @example
  * ```ts
  * const p = resolveAffineTransformParams([1, 4, 4, 1], [1, 0, 0, 0, 1, 0, 0, 0], 'bilinear', 'reflect', 0, 'channels_last');
@@ -44,25 +57,19 @@ export function resolveAffineTransformParams(
   fillValue: number,
   dataFormat: DataFormat,
 ): AffineTransformParams {
-  if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new UnknownNameError('interpolation', interpolation, ['nearest', 'bilinear'], CONTEXT);
-  if (!FILL_MODES.includes(fillMode)) throw new UnknownNameError('fillMode', fillMode, FILL_MODES, CONTEXT);
-  if (typeof fillValue !== 'number' || !Number.isFinite(fillValue)) throw new InvalidArgumentError('fillValue', fillValue, 'a finite number', CONTEXT);
+  assertInvariant(
+    (interpolation === 'nearest' || interpolation === 'bilinear') && FILL_MODES.includes(fillMode) && Number.isFinite(fillValue) && (dataFormat === 'channels_last' || dataFormat === 'channels_first'),
+    () => `${CONTEXT}: interpolation ${describeValue(interpolation)}, fillMode ${describeValue(fillMode)}, fillValue ${describeValue(fillValue)}, dataFormat ${describeValue(dataFormat)}`,
+  );
   if (!Array.isArray(inputShape) || inputShape.length !== 4 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new ShapeError(`${CONTEXT}: invalid \`inputShape\`: received ${describeValue(inputShape)}; expected a rank-4 image shape of positive integers.`);
   }
   const last = dataFormat === 'channels_last';
   const [batch, height, width, channels] = last ? inputShape : [inputShape[0], inputShape[2], inputShape[3], inputShape[1]];
-  if (transforms.length !== batch * 8) {
-    throw new InvalidArgumentError('transforms', `${transforms.length} numbers`, `8 numbers per image (${batch * 8})`, CONTEXT);
-  }
+  assertInvariant(isAffineBatch(transforms, batch), () => `${CONTEXT}: ${transforms.length} transform numbers for ${batch} images`);
   const six = new Float64Array(batch * 6);
   for (let n = 0; n < batch; n++) {
-    for (let k = 0; k < 8; k++) {
-      const v = transforms[n * 8 + k];
-      if (!Number.isFinite(v)) throw new InvalidArgumentError('transforms', v, 'finite numbers', CONTEXT);
-      if (k >= 6 && v !== 0) throw new InvalidArgumentError('transforms', `c${k - 6} = ${v}`, 'affine transforms (c0 = c1 = 0)', CONTEXT);
-      if (k < 6) six[n * 6 + k] = v;
-    }
+    for (let k = 0; k < 6; k++) six[n * 6 + k] = transforms[n * 8 + k];
   }
   return { batch, height, width, channels, dataFormat, interpolation, fillMode, fillValue, transforms: six };
 }

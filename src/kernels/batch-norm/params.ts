@@ -3,7 +3,7 @@
  * channel axis, which is all the kernels need to know about rank and data format (channels_last gives
  * `inner = 1`; NCHW gives `outer = N`, `inner = H * W`).
  */
-import { describeValue, InvalidArgumentError } from '../../errors.js';
+import { assertInvariant, describeValue } from '../../errors.js';
 import { shapeError } from '../shape-checks.js';
 
 export type { FloatArray } from '../../engine/dtype.js';
@@ -21,8 +21,8 @@ const CONTEXT = 'batchNorm';
 
 /**
  * @param shape The input's shape (rank >= 1, non-negative integer dimensions).
- * @param axis The channel axis; negative counts from the end.
- * @throws InvalidArgumentError when `axis` is not an integer inside the rank.
+ * @param axis The channel axis; negative counts from the end. The ops (`ops/batch-norm.ts`) validate it,
+ *   so here it is only asserted.
  * @throws ShapeError when the shape is not a list of non-negative integers.
  */
 export function resolveBatchNormParams(shape: readonly number[], axis: number): BatchNormParams {
@@ -30,9 +30,7 @@ export function resolveBatchNormParams(shape: readonly number[], axis: number): 
   shape.forEach((d, i) => {
     if (!Number.isInteger(d) || d < 0) throw shapeError(CONTEXT, `shape[${i}]`, d, `a non-negative integer (shape ${describeValue(shape)})`);
   });
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new InvalidArgumentError('axis', axis, `an integer in [${-rank}, ${rank - 1}] for input shape ${describeValue(shape)}`, CONTEXT);
-  }
+  assertInvariant(Number.isInteger(axis) && axis >= -rank && axis < rank, () => `${CONTEXT}: axis ${describeValue(axis)} for input shape ${describeValue(shape)}`);
   const a = axis < 0 ? axis + rank : axis;
   let outer = 1;
   for (let i = 0; i < a; i++) outer *= shape[i];

@@ -4,6 +4,7 @@
  * `convParamsOfConv2d` goes back. Geometry and shape checks live in `conv/params.ts`, once.
  */
 import { assertInvariant } from '../../errors.js';
+import { convParamsOfGeometry2d, geometry2dOf } from '../conv/geometry-2d.js';
 import type { ConvOptions, ConvParams, ExplicitPadding } from '../conv/params.js';
 import { resolveConvParams } from '../conv/params.js';
 import type { ConvGeometry2d, DataFormat, Padding } from '../window.js';
@@ -31,58 +32,12 @@ export interface Conv2dOptions extends ConvOptions {
 /** `p` (rank 1 or 2) as the 2D slot's params: a rank-1 convolution gets a unit height. */
 export function conv2dParamsOf(p: ConvParams): Conv2dParams {
   assertInvariant(p.rank <= 2, () => `conv2dParamsOf: a rank-${p.rank} convolution has no 2D params`);
-  const two = (values: readonly number[], fill: number) => (p.rank === 2 ? values : [fill, values[0]]);
-  const [inHeight, inWidth] = two(p.inSize, 1);
-  const [kernelHeight, kernelWidth] = two(p.kernelSize, 1);
-  const [strideHeight, strideWidth] = two(p.strides, 1);
-  const [dilationHeight, dilationWidth] = two(p.dilations, 1);
-  const [padTop, padLeft] = two(p.padBefore, 0);
-  const [padBottom, padRight] = two(p.padAfter, 0);
-  const [outHeight, outWidth] = two(p.outSize, 1);
-  return {
-    batch: p.batch,
-    inHeight,
-    inWidth,
-    inChannels: p.inChannels,
-    kernelHeight,
-    kernelWidth,
-    groups: p.groups,
-    inChannelsPerGroup: p.inChannelsPerGroup,
-    outChannelsPerGroup: p.outChannelsPerGroup,
-    strideHeight,
-    strideWidth,
-    dilationHeight,
-    dilationWidth,
-    padTop,
-    padBottom,
-    padLeft,
-    padRight,
-    outHeight,
-    outWidth,
-    outChannels: p.outChannels,
-    dataFormat: p.dataFormat,
-  };
+  return { ...geometry2dOf(p), groups: p.groups, inChannelsPerGroup: p.inChannelsPerGroup, outChannelsPerGroup: p.outChannelsPerGroup };
 }
 
 /** The rank-2 {@link ConvParams} of 2D params (what the TypeScript loops take). */
 export function convParamsOfConv2d(p: Conv2dParams): ConvParams {
-  return {
-    rank: 2,
-    batch: p.batch,
-    inChannels: p.inChannels,
-    outChannels: p.outChannels,
-    groups: p.groups,
-    inChannelsPerGroup: p.inChannelsPerGroup,
-    outChannelsPerGroup: p.outChannelsPerGroup,
-    inSize: [p.inHeight, p.inWidth],
-    kernelSize: [p.kernelHeight, p.kernelWidth],
-    strides: [p.strideHeight, p.strideWidth],
-    dilations: [p.dilationHeight, p.dilationWidth],
-    padBefore: [p.padTop, p.padLeft],
-    padAfter: [p.padBottom, p.padRight],
-    outSize: [p.outHeight, p.outWidth],
-    dataFormat: p.dataFormat,
-  };
+  return convParamsOfGeometry2d(p, p);
 }
 
 /**

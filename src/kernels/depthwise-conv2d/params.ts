@@ -5,6 +5,7 @@
  * `conv/params.ts`, once.
  */
 import { assertInvariant } from '../../errors.js';
+import { convParamsOfGeometry2d, geometry2dOf } from '../conv/geometry-2d.js';
 import type { ConvParams } from '../conv/params.js';
 import { isDepthwise, resolveDepthwiseConvParams } from '../conv/params.js';
 import type { ConvGeometry2d, DataFormat, Padding } from '../window.js';
@@ -33,56 +34,12 @@ export interface DepthwiseConv2dOptions {
 /** Depthwise `p` (rank 1 or 2) as the 2D slot's params: a rank-1 convolution gets a unit height. */
 export function depthwiseConv2dParamsOf(p: ConvParams): DepthwiseConv2dParams {
   assertInvariant(p.rank <= 2 && isDepthwise(p), () => `depthwiseConv2dParamsOf: rank ${p.rank}, ${p.groups} groups of ${p.inChannelsPerGroup} channels`);
-  const two = (values: readonly number[], fill: number) => (p.rank === 2 ? values : [fill, values[0]]);
-  const [inHeight, inWidth] = two(p.inSize, 1);
-  const [kernelHeight, kernelWidth] = two(p.kernelSize, 1);
-  const [strideHeight, strideWidth] = two(p.strides, 1);
-  const [dilationHeight, dilationWidth] = two(p.dilations, 1);
-  const [padTop, padLeft] = two(p.padBefore, 0);
-  const [padBottom, padRight] = two(p.padAfter, 0);
-  const [outHeight, outWidth] = two(p.outSize, 1);
-  return {
-    batch: p.batch,
-    inHeight,
-    inWidth,
-    inChannels: p.inChannels,
-    kernelHeight,
-    kernelWidth,
-    depthMultiplier: p.outChannelsPerGroup,
-    strideHeight,
-    strideWidth,
-    dilationHeight,
-    dilationWidth,
-    padTop,
-    padBottom,
-    padLeft,
-    padRight,
-    outHeight,
-    outWidth,
-    outChannels: p.outChannels,
-    dataFormat: p.dataFormat,
-  };
+  return { ...geometry2dOf(p), depthMultiplier: p.outChannelsPerGroup };
 }
 
 /** The rank-2 grouped {@link ConvParams} (`groups = C`) of depthwise params: what the TypeScript loops take. */
 export function convParamsOfDepthwise(p: DepthwiseConv2dParams): ConvParams {
-  return {
-    rank: 2,
-    batch: p.batch,
-    inChannels: p.inChannels,
-    outChannels: p.outChannels,
-    groups: p.inChannels,
-    inChannelsPerGroup: 1,
-    outChannelsPerGroup: p.depthMultiplier,
-    inSize: [p.inHeight, p.inWidth],
-    kernelSize: [p.kernelHeight, p.kernelWidth],
-    strides: [p.strideHeight, p.strideWidth],
-    dilations: [p.dilationHeight, p.dilationWidth],
-    padBefore: [p.padTop, p.padLeft],
-    padAfter: [p.padBottom, p.padRight],
-    outSize: [p.outHeight, p.outWidth],
-    dataFormat: p.dataFormat,
-  };
+  return convParamsOfGeometry2d(p, { groups: p.inChannels, inChannelsPerGroup: 1, outChannelsPerGroup: p.depthMultiplier });
 }
 
 /**

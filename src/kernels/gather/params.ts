@@ -1,5 +1,5 @@
 /** Geometry of a row gather by an index tensor (Keras's `ops.take(table, indices, axis=0)`, Embedding). */
-import { InvalidArgumentError } from '../../errors.js';
+import { assertInvariant, describeValue } from '../../errors.js';
 
 export interface GatherParams {
   /** Rows in the table. */
@@ -11,7 +11,8 @@ export interface GatherParams {
 }
 
 /**
- * Resolves and checks the geometry.
+ * Resolves the geometry. The op (`take`) validates the table's rank; the shapes and count come from
+ * tensors, so they are only asserted.
  *
  * @example
  * ```ts
@@ -19,10 +20,10 @@ export interface GatherParams {
  * ```
  */
 export function resolveGatherParams(tableShape: readonly number[], count: number): GatherParams {
-  if (tableShape.length < 1 || !tableShape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new InvalidArgumentError('table', tableShape, 'a tensor of rank ≥ 1', 'gather');
-  }
-  if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('count', count, 'a non-negative integer', 'gather');
+  assertInvariant(
+    tableShape.length >= 1 && tableShape.every((d) => Number.isInteger(d) && d >= 0) && Number.isInteger(count) && count >= 0,
+    () => `gather: table shape ${describeValue(tableShape)}, ${describeValue(count)} indices`,
+  );
   const rows = tableShape[0];
   return { rows, rowSize: rows === 0 ? 0 : tableShape.slice(1).reduce((a, b) => a * b, 1), count };
 }

@@ -4,7 +4,7 @@
  */
 
 import { broadcastShapes, formatShape, sizeOf, stridesOf } from '../../engine/shape.js';
-import { InvalidArgumentError, ShapeError } from '../../errors.js';
+import { assertInvariant, ShapeError } from '../../errors.js';
 
 export interface MatmulParams {
   /** Rows of op(A) and of the output. */
@@ -48,7 +48,9 @@ function batchOffsets(lead: readonly number[], batchShape: readonly number[], ma
 
 /**
  * Resolves `op(A) @ op(B)` for operands of rank ≥ 2 whose leading dimensions broadcast (NumPy's matmul).
+ * The op validates the operands' ranks (asserted here) and the shapes are checked against each other here.
  *
+ * @throws ShapeError when the contracted lengths differ or the batch dimensions do not broadcast.
  * @example
  * ```ts
  * const p = resolveMatmulParams([2, 3, 4], [4, 5], { transposeA: false, transposeB: false });
@@ -61,8 +63,7 @@ export function resolveMatmulParams(
   options: { transposeA: boolean; transposeB: boolean },
   context = 'matmul',
 ): MatmulParams {
-  if (aShape.length < 2) throw new InvalidArgumentError('a', formatShape(aShape), 'a tensor of rank 2 or more', context);
-  if (bShape.length < 2) throw new InvalidArgumentError('b', formatShape(bShape), 'a tensor of rank 2 or more', context);
+  assertInvariant(aShape.length >= 2 && bShape.length >= 2, () => `${context}: operands of shapes ${formatShape(aShape)} and ${formatShape(bShape)}`);
   const { transposeA, transposeB } = options;
   const [ar, ac] = aShape.slice(-2);
   const [br, bc] = bShape.slice(-2);

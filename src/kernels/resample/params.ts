@@ -3,7 +3,7 @@
  * output row (column) is a weighted sum of a short run of input rows (columns). The weights are computed
  * here, once, exactly as `jax.image.scale_and_translate` defines them, so the kernels only multiply and add.
  */
-import { InvalidArgumentError, ShapeError, UnknownNameError, describeValue } from '../../errors.js';
+import { assertInvariant, ShapeError, describeValue } from '../../errors.js';
 import type { DataFormat } from '../window.js';
 
 export type { DataFormat };
@@ -136,9 +136,11 @@ function isPositiveInteger(value: unknown): value is number {
 }
 
 /**
- * Validates a rank-4 image shape and target size and resolves the taps.
+ * Checks a rank-4 image shape and resolves the taps. The method, target size and data format were
+ * validated by the op (`resizeImages`) and are only asserted here.
  *
  * @param inputShape `[N, H, W, C]` for `channels_last`, `[N, C, H, W]` for `channels_first`.
+ * @throws ShapeError when `inputShape` is not a rank-4 shape of positive integers.
  * @example
  * ```ts
  * const p = resolveResampleParams([1, 5, 7, 3], [3, 4], 'bicubic', false, 'channels_last');
@@ -151,11 +153,10 @@ export function resolveResampleParams(
   antialias: boolean,
   dataFormat: DataFormat,
 ): ResampleParams {
-  if (!RESAMPLE_METHODS.includes(method)) throw new UnknownNameError('interpolation', method, RESAMPLE_METHODS, CONTEXT);
-  if (dataFormat !== 'channels_last' && dataFormat !== 'channels_first') throw new UnknownNameError('dataFormat', dataFormat, ['channels_last', 'channels_first'], CONTEXT);
-  if (!Array.isArray(outSize) || outSize.length !== 2 || !outSize.every(isPositiveInteger)) {
-    throw new InvalidArgumentError('size', outSize, 'a pair of positive integers [height, width]', CONTEXT);
-  }
+  assertInvariant(
+    RESAMPLE_METHODS.includes(method) && (dataFormat === 'channels_last' || dataFormat === 'channels_first') && Array.isArray(outSize) && outSize.length === 2 && outSize.every(isPositiveInteger),
+    () => `${CONTEXT}: method ${describeValue(method)}, dataFormat ${describeValue(dataFormat)}, size ${describeValue(outSize)}`,
+  );
   if (!Array.isArray(inputShape) || inputShape.length !== 4 || !inputShape.every(isPositiveInteger)) {
     throw new ShapeError(`${CONTEXT}: invalid \`inputShape\`: received ${describeValue(inputShape)}; expected a rank-4 image shape of positive integers.`);
   }

@@ -1,8 +1,9 @@
 /**
  * Geometry of a 2D image resize (used by bilinear upsampling): resolved once, so the kernels contain no
- * checks beyond buffer lengths.
+ * checks beyond buffer lengths. The op (`upsample2d`) validates its options; here the input shape is
+ * checked and the target size and data format, derived from validated options, are only asserted.
  */
-import { InvalidArgumentError, ShapeError, UnknownNameError, describeValue } from '../../errors.js';
+import { assertInvariant, ShapeError, describeValue } from '../../errors.js';
 import type { DataFormat } from '../window.js';
 
 export type { DataFormat };
@@ -18,17 +19,18 @@ export interface ResizeParams {
 }
 
 const CONTEXT = 'resize';
-const DATA_FORMATS: readonly DataFormat[] = ['channels_last', 'channels_first'];
 
 function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
 /**
- * Validates the input shape and target size and resolves the resize geometry.
+ * Checks the input shape and resolves the resize geometry.
  *
  * @param inputShape `[N, H, W, C]` for `channels_last`, `[N, C, H, W]` for `channels_first`.
- * @param outSize `[outHeight, outWidth]`, positive integers.
+ * @param outSize `[outHeight, outWidth]`, positive integers (asserted: the op derives them from validated
+ *   factors and a checked shape).
+ * @throws ShapeError when `inputShape` is not a rank-4 shape of positive integers.
  * @example
  * ```ts
  * const p = resolveResizeParams([1, 2, 3, 4], [4, 6], 'channels_last');
@@ -39,10 +41,7 @@ export function resolveResizeParams(
   outSize: readonly [number, number],
   dataFormat: DataFormat,
 ): ResizeParams {
-  if (!DATA_FORMATS.includes(dataFormat)) throw new UnknownNameError('dataFormat', dataFormat, DATA_FORMATS, CONTEXT);
-  if (!Array.isArray(outSize) || outSize.length !== 2 || !outSize.every(isPositiveInteger)) {
-    throw new InvalidArgumentError('outSize', outSize, 'a pair of positive integers [height, width]', CONTEXT);
-  }
+  assertInvariant(dataFormat === 'channels_last' || dataFormat === 'channels_first', () => `${CONTEXT}: dataFormat ${describeValue(dataFormat)}`);
   const channelsLast = dataFormat === 'channels_last';
   if (!Array.isArray(inputShape) || inputShape.length !== 4 || !inputShape.every(isPositiveInteger)) {
     const layout = channelsLast ? '[batch, height, width, channels]' : '[batch, channels, height, width]';
@@ -50,6 +49,7 @@ export function resolveResizeParams(
       `${CONTEXT}: invalid \`inputShape\`: received ${describeValue(inputShape)}; expected a rank-4 shape ${layout} of positive integers.`,
     );
   }
+  assertInvariant(Array.isArray(outSize) && outSize.length === 2 && outSize.every(isPositiveInteger), () => `${CONTEXT}: outSize ${describeValue(outSize)}`);
   const [batch, inHeight, inWidth, channels] = channelsLast
     ? inputShape
     : [inputShape[0], inputShape[2], inputShape[3], inputShape[1]];
