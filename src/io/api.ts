@@ -22,7 +22,7 @@ import { modelFromLegacyH5, readLegacyWeights } from './legacy-h5.js';
 import { modelToLegacyH5Bytes } from './legacy-h5-write.js';
 import { modelFromTfjs } from './tfjs-load.js';
 import { applyWeights } from './weight-assignment.js';
-import { readModelWeights, readOptimizer, skippedWarning, writeModelWeights } from './weights-store.js';
+import { layersGroupName, readModelWeights, readOptimizer, skippedWarning, writeModelWeights } from './weights-store.js';
 import { readZip } from './zip.js';
 import { downloadBytes } from './download.js';
 import { writeToIndexedDb } from './indexeddb.js';
@@ -358,7 +358,7 @@ function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, options
     kind === 'keras'
       ? readH5Tree(readZip(bytes, file, { 'model.weights.h5': budget.maxFileBytes }).get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`, budget)
       : readH5Tree(bytes, file, budget);
-  if (kind === 'hdf5' && tree.group('layers') === null) {
+  if (kind === 'hdf5' && layersGroupName(tree) === null) {
     // A Keras 2 full-model file keeps its weights under model_weights (Keras's load_weights looks there too).
     const base = tree.stringListAttr('', 'layer_names') === null && tree.group('model_weights') !== null ? 'model_weights' : '';
     applyWeights(file, readLegacyWeights(tree, model, base, strictNames ? null : { byName: byName ?? false, skipMismatch, warn }), null);

@@ -18,6 +18,7 @@ import { readH5Tree } from './h5-isolate.js';
 import type { H5Tree } from './h5-tree.js';
 import { expectObject, parseJson } from './json.js';
 import { planModel } from './model-config.js';
+import { layersGroupName } from './weights-store.js';
 import type { WeightAssignment } from './weight-assignment.js';
 import { applyWeights } from './weight-assignment.js';
 
@@ -166,7 +167,7 @@ export function modelFromLegacyH5(bytes: Uint8Array, file: string, options: Load
   const tree = readH5Tree(bytes, file, budget);
   const configText = tree.stringAttr('', 'model_config');
   if (configText === null) {
-    if (tree.group('layers') !== null || tree.stringListAttr('', 'layer_names') !== null || tree.stringListAttr('model_weights', 'layer_names') !== null) {
+    if (layersGroupName(tree) !== null || tree.stringListAttr('', 'layer_names') !== null || tree.stringListAttr('model_weights', 'layer_names') !== null) {
       throw new ModelFileError(file, 'holds weights only (no model_config attribute); build the model and use loadWeights');
     }
     throw new ModelFileError(file, 'no model_config attribute: not a Keras 2 model file');

@@ -132,11 +132,21 @@ function readLayerValues(tree: H5Tree, vars: string, layer: Layer, skipped: Skip
   return weights.map((w, i) => tensorFromArray(tree.floats(paths[i], w.shape), w.shape, w.dtype));
 }
 
+/**
+ * The group of a container's layers: `layers`, or in files of Keras 2.13-2.15 (the first to write this
+ * layout) `_layer_checkpoint_dependencies`, which Keras 3 still reads.
+ */
+export function layersGroupName(tree: H5Tree, prefix = ''): string | null {
+  for (const name of ['layers', '_layer_checkpoint_dependencies']) if (tree.group(`${prefix}${name}`) !== null) return name;
+  return null;
+}
+
 function readContainer(tree: H5Tree, prefix: string, layers: readonly Layer[], assignment: WeightAssignment, skipped: SkippedLayers): void {
   const keys = containerKeys(layers.map((l) => l.className));
-  if (tree.group(`${prefix}layers`) === null) throw new ModelFileError(tree.file, `no '${prefix}layers' group: this is not a Keras 3 weights file`);
+  const layersGroup = layersGroupName(tree, prefix);
+  if (layersGroup === null) throw new ModelFileError(tree.file, `no '${prefix}layers' group: this is not a Keras 3 weights file`);
   layers.forEach((layer, i) => {
-    const group = `${prefix}layers/${keys[i]}`;
+    const group = `${prefix}${layersGroup}/${keys[i]}`;
     if (layer instanceof Model) {
       if (layer.weights.length > 0) readContainer(tree, `${group}/`, savedLayers(layer), assignment, skipped);
       return;
