@@ -14,6 +14,7 @@ import { InvalidArgumentError } from '../../src/errors.js';
 import { ioReady, loadModelSync, loadWeights, loadWeightsSync, ModelFileError, modelFromConfig } from '../../src/io/index.js';
 import type { LoadWeightsOptions } from '../../src/io/index.js';
 import type { Model } from '../../src/models/model.js';
+import { optimizers } from '../../src/training/optimizers/index.js';
 import { FIXTURES, maxAbsDiff } from './helpers.js';
 
 interface Scenario {
@@ -139,6 +140,23 @@ describe('loadWeights sources and options', () => {
   it('loadModel: the real Keras full-model .h5 loads; the one with weights under model_weights only is refused as weights only', () => {
     assert.ok(maxAbsDiff(loadModelSync(path.join(FIXTURES, 'lw_model.h5')).predict(x).dataSync(), fixture.source_output) < TOL);
     assert.throws(() => loadModelSync(path.join(FIXTURES, 'lw_model_weights_only.h5')), /lw_model_weights_only\.h5: holds weights only .*loadWeights/);
+  });
+
+  it("an optimizer state of another size is refused, or with skipMismatch skipped with Keras's warning", () => {
+    // keras3_sequential.keras holds Adam's state (2 slots per weight); plain SGD has no slots.
+    const file = path.join(FIXTURES, 'keras3_sequential.keras');
+    const model = loadModelSync(file, { compile: false });
+    model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'mse' });
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    for (const layer of model.layers) if (layer.weights.length > 0) layer.setWeights(layer.weights.map((w) => tensorFromArray(new Float32Array(w.size), w.shape, 'float32')));
+    const zeroed = model.getWeights().map((w) => Array.from(w.dataSync()));
+    assert.throws(() => loadWeightsSync(model, file), /keras3_sequential\.keras \(model\.weights\.h5\): optimizer\/vars holds \d+ slot variables; SGD/);
+    assert.deepEqual(model.getWeights().map((w) => Array.from(w.dataSync())), zeroed, 'a refused load changes nothing');
+    loadWeightsSync(model, file, { skipMismatch: true });
+    assert.deepEqual(model.getWeights().map((w) => Array.from(w.dataSync())), before);
+    assert.equal(model.optimizer?.iterations, 0);
+    assert.equal(warned.length, 1);
+    assert.match(warned[0], /Skipping variable loading for optimizer 'sgd', because it has \d+ variables whereas the saved optimizer has \d+ variables/);
   });
 
   it('refuses unknown and ill-typed options before reading anything', () => {
