@@ -1,7 +1,8 @@
 /**
  * The `weights` option of the application builders, after Keras's: `null` (random initialization), or a
  * Keras weights file to load once the model is built (a path, or its bytes): Keras 3's `.weights.h5`
- * (matched by Keras's layer keys) or Keras 2's `.h5` (weights only or a full model, matched by layer name).
+ * (matched by Keras's layer keys), a `.keras` file's weights, or Keras 2's `.h5` (weights only or a full model,
+ * matched by layer name, every layer with weights required: unlike `loadWeights`, which matches in order as Keras).
  * `'imagenet'` is Keras's default, which downloads the file; this library downloads nothing, so it is
  * refused with the way to get the same weights: download the file once and pass it.
  */
@@ -9,7 +10,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Model } from '../models/model.js';
 import { requireNodeBuiltin } from '../platform/node-builtins.js';
-import { loadWeightsSync } from '../io/api.js';
+import { loadWeightsByLayerNameSync } from '../io/api.js';
 
 /** What `weights` may be: null, a path, or the bytes of a weights file (`'imagenet'` is refused with a hint). */
 export type ApplicationWeights = null | 'imagenet' | string | Uint8Array | ArrayBuffer;
@@ -44,5 +45,5 @@ export function checkWeights(weights: unknown, kerasFile: string, context: strin
 
 /** Loads `weights` into the built model (nothing for null); a file that does not fit names the mismatch. */
 export function loadApplicationWeights(model: Model, weights: WeightsSource): void {
-  if (weights !== null) loadWeightsSync(model, weights);
+  if (weights !== null) loadWeightsByLayerNameSync(model, weights);
 }

@@ -22,7 +22,8 @@ import { modelFromLegacyH5, readLegacyWeights } from './legacy-h5.js';
 import { modelToLegacyH5Bytes } from './legacy-h5-write.js';
 import { modelFromTfjs } from './tfjs-load.js';
 import { applyWeights } from './weight-assignment.js';
-import { readModelWeights, readOptimizer, writeModelWeights } from './weights-store.js';
+import { layersGroupName, readModelWeights, readOptimizer, skippedWarning, writeModelWeights } from './weights-store.js';
+import { readZip } from './zip.js';
 import { downloadBytes } from './download.js';
 import { writeToIndexedDb } from './indexeddb.js';
 import type { LoadedSource, ModelSource } from './model-source.js';
@@ -265,61 +266,137 @@ export async function saveWeights(model: Model, file?: string, options: SaveOpti
 }
 
 /**
- * Loads weights into `model`: a Keras 3 `.weights.h5` (by Keras's layer keys, plus the optimizer's state when
- * the model is compiled), or a Keras 2 `.h5` (by layer name). All or nothing: every weight and the
- * optimizer's state are read and checked before the first is assigned, so a refused file leaves the model
- * exactly as it was. `options` are the limits of {@link loadModel} (`maxBytes`, ...).
+ * Options of {@link loadWeights}: the limits of {@link loadModel} (`maxBytes`, ...) and Keras's
+ * `load_weights(filepath, skip_mismatch=False, by_name=...)`.
+ */
+export interface LoadWeightsOptions extends LoadLimits {
+  /**
+   * Keras 2 `.h5` files only (Keras refuses it for `.keras` and `.weights.h5`, and so do we): match the
+   * file's layers to the model's by name, ignoring the file's layers the model lacks and leaving the model's
+   * layers the file lacks as they are. Default: in order, among the layers that have weights (Keras's
+   * topological loading).
+   */
+  byName?: boolean;
+  /**
+   * Skip, with Keras's warning (`console.warn`), what does not fit instead of refusing the file: in a Keras 2
+   * `.h5`, each weight whose shape differs (and, by name, each layer whose weight count differs); in a
+   * `.keras` or `.weights.h5`, each layer whose weights are missing or differ in count or shape (Keras may
+   * assign a layer's weights before the one that differs; we skip the whole layer), and an optimizer state
+   * of another size. Default false.
+   */
+  skipMismatch?: boolean;
+}
+
+const LOAD_WEIGHTS_OPTION_KEYS = optionKeys<Omit<LoadWeightsOptions, keyof LoadLimits>>()(['byName', 'skipMismatch']);
+
+/** Checks loadWeights' options, returning the budget and the matching options. */
+function loadWeightsOptions(options: LoadWeightsOptions): { budget: LoadBudget; byName: boolean | undefined; skipMismatch: boolean } {
+  const budget = LoadBudget.from(options, 'loadWeights', LOAD_WEIGHTS_OPTION_KEYS);
+  for (const key of LOAD_WEIGHTS_OPTION_KEYS) {
+    const value = options[key];
+    if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(key, value, 'true or false', 'loadWeights');
+  }
+  return { budget, byName: options.byName, skipMismatch: options.skipMismatch ?? false };
+}
+
+/**
+ * Loads weights into `model`, as Keras 3's `model.load_weights`: a Keras 3 `.weights.h5`, or the weights of a
+ * `.keras` file (by Keras's layer keys, plus the optimizer's state when the model is compiled), or a Keras 2
+ * `.h5` weights or full-model file (in order among the layers with weights, or by name with `byName`). All
+ * or nothing: every weight and the optimizer's state are read and checked before the first is assigned, so a
+ * refused file leaves the model exactly as it was; `skipMismatch` skips what does not fit, with a warning.
+ * `options` also takes the limits of {@link loadModel} (`maxBytes`, ...).
  *
  * @example
  * ```ts
  * await ioReady();
  * loadWeightsSync(model, 'model.weights.h5');
+ * loadWeightsSync(model, 'old.h5', { byName: true, skipMismatch: true });
  * ```
  */
-export function loadWeightsSync(model: Model, file: string | ArrayBuffer | ArrayBufferView, options: LoadLimits = {}): void {
-  const budget = LoadBudget.from(options, 'loadWeights');
+export function loadWeightsSync(model: Model, file: string | ArrayBuffer | ArrayBufferView, options: LoadWeightsOptions = {}): void {
+  loadWeightsFrom(model, file, options, false);
+}
+
+/**
+ * @internal The applications' `weights` option: {@link loadWeightsSync}, except that a Keras 2 `.h5` is
+ * matched by layer name with every model layer that has weights required (so the file of a model with its
+ * top loads into the model without it, and nothing is left silently random).
+ */
+export function loadWeightsByLayerNameSync(model: Model, file: string | ArrayBuffer | ArrayBufferView): void {
+  loadWeightsFrom(model, file, {}, true);
+}
+
+function loadWeightsFrom(model: Model, file: string | ArrayBuffer | ArrayBufferView, options: LoadWeightsOptions, strictNames: boolean): void {
+  loadWeightsOptions(options);
   if (!(model instanceof Model)) throw new InvalidArgumentError('model', model, 'a depthwise Model to load the weights into', 'loadWeights');
+  const { budget } = loadWeightsOptions(options);
   if (typeof file !== 'string' && (file instanceof ArrayBuffer || ArrayBuffer.isView(file))) {
     const bytes = file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
     budget.checkFileBytes('<bytes>', bytes.byteLength);
-    return weightsFromBytes(model, bytes, '<bytes>', budget);
+    return weightsFromBytes(model, bytes, '<bytes>', options, strictNames);
   }
   const name = lower(file);
-  if (!name.endsWith('.h5') && !name.endsWith('.hdf5')) throw new ModelFileError(file, "weights files end in '.weights.h5' (Keras 3) or '.h5' (Keras 2)");
-  weightsFromBytes(model, readRegularFile(file, (size) => budget.checkFileBytes(file, size)), file, budget);
+  if (!name.endsWith('.h5') && !name.endsWith('.hdf5') && !name.endsWith('.keras')) {
+    throw new ModelFileError(file, "weights are read from '.weights.h5' or '.keras' files (Keras 3) or '.h5' / '.hdf5' files (Keras 2)");
+  }
+  weightsFromBytes(model, readRegularFile(file, (size) => budget.checkFileBytes(file, size)), file, options, strictNames);
 }
 
-/** Assigns the weights of an HDF5 file's bytes (Keras 3 layout, else Keras 2's by layer name), all or nothing. */
-function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, budget: LoadBudget): void {
-  const tree = readH5Tree(bytes, file, budget);
-  if (tree.group('layers') === null) {
+/**
+ * Assigns the weights of a file's bytes, all or nothing: a zip is a `.keras` file (its `model.weights.h5`),
+ * an HDF5 file in Keras 3's layout a `.weights.h5`, else a Keras 2 `.h5`. Warnings (skipMismatch) are
+ * printed once the weights are assigned.
+ */
+function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, options: LoadWeightsOptions, strictNames = false): void {
+  const { budget, byName, skipMismatch } = loadWeightsOptions(options);
+  const warnings: string[] = [];
+  const warn = (message: string): void => void warnings.push(message);
+  const kind = fileKind(bytes);
+  if (kind !== 'keras' && kind !== 'hdf5') throw new ModelFileError(file, 'is neither a .keras file (zip) nor an HDF5 weights file (.weights.h5, Keras 2 .h5)');
+  const tree =
+    kind === 'keras'
+      ? readH5Tree(readZip(bytes, file, { 'model.weights.h5': budget.maxFileBytes }).get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`, budget)
+      : readH5Tree(bytes, file, budget);
+  if (kind === 'hdf5' && layersGroupName(tree) === null) {
     // A Keras 2 full-model file keeps its weights under model_weights (Keras's load_weights looks there too).
     const base = tree.stringListAttr('', 'layer_names') === null && tree.group('model_weights') !== null ? 'model_weights' : '';
-    applyWeights(file, readLegacyWeights(tree, model, base), null);
-    return;
+    applyWeights(file, readLegacyWeights(tree, model, base, strictNames ? null : { byName: byName ?? false, skipMismatch, warn }), null);
+  } else {
+    if (byName !== undefined) {
+      throw new ModelFileError(file, `byName only applies to Keras 2 '.h5' / '.hdf5' files, as Keras's by_name; this is a Keras 3 ${kind === 'keras' ? '.keras' : '.weights.h5'} file, whose weights are matched by Keras's layer keys`);
+    }
+    const skipped = skipMismatch ? [] : null;
+    const weights = readModelWeights(tree, model, null, skipped);
+    const optimizer = readOptimizer(tree, model, skipMismatch ? warn : null);
+    applyWeights(file, weights, optimizer);
+    const message = skippedWarning(file, skipped ?? []);
+    if (message !== null) warnings.unshift(message);
   }
-  applyWeights(file, readModelWeights(tree, model), readOptimizer(tree, model));
+  for (const message of warnings) console.warn(message);
 }
 
 /**
  * Async {@link loadWeightsSync}, as Keras's `model.load_weights`, from a path or any source
- * {@link loadModel} reads (URL, `'indexeddb://name'`, `File`/`Blob`, bytes).
+ * {@link loadModel} reads (URL, `'indexeddb://name'`, `File`/`Blob`, bytes): `.weights.h5`, `.keras` or a
+ * Keras 2 `.h5`, told apart by their bytes.
  *
  * @example
  * ```ts
  * await loadWeights(model, 'model.weights.h5');
+ * await loadWeights(model, 'https://example.com/digits.keras'); // the weights part of a .keras file
  * await loadWeights(model, await (await fetch('digits.weights.h5')).arrayBuffer());
  * ```
  */
-export async function loadWeights(model: Model, file: ModelSource, options: LoadLimits = {}): Promise<void> {
-  LoadBudget.from(options, 'loadWeights');
+export async function loadWeights(model: Model, file: ModelSource, options: LoadWeightsOptions = {}): Promise<void> {
+  loadWeightsOptions(options);
   await ioReady();
   const path = pathOf(file);
   if (path !== null) return loadWeightsSync(model, path, options);
   if (!(model instanceof Model)) throw new InvalidArgumentError('model', model, 'a depthwise Model to load the weights into', 'loadWeights');
-  const budget = LoadBudget.from(options, 'loadWeights');
+  const { budget } = loadWeightsOptions(options);
   const loaded = await readSource(file, budget, 'loadWeights');
-  weightsFromBytes(model, loaded.bytes, loaded.name, budget);
+  weightsFromBytes(model, loaded.bytes, loaded.name, options);
 }
 
 /**

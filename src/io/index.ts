@@ -2,7 +2,7 @@
 
 export { ioReady } from './hdf5.js';
 export { saveModel, saveModelSync, loadModel, loadModelSync, saveWeights, saveWeightsSync, loadWeights, loadWeightsSync, checkpointSave } from './api.js';
-export type { SaveOptions } from './api.js';
+export type { LoadWeightsOptions, SaveOptions } from './api.js';
 export { setHdf5Timeout } from './h5-isolate.js';
 export type { LoadOptions } from './keras-format.js';
 export type { ModelSource } from './model-source.js';

@@ -96,33 +96,72 @@ function numberedDatasets(tree: H5Tree, vars: string): string[] {
   return sorted.map((k) => `${vars}/${k}`);
 }
 
+/** Keras's repr of a layer in its loading messages: `<Dense name=head, built=True>`. */
+function kerasRepr(layer: Layer): string {
+  return `<${layer.className} name=${layer.name}, built=True>`;
+}
+
+/**
+ * Layers the file could not fill, kept when loading with Keras's `skip_mismatch`; without it (null) the
+ * first such layer refuses the file.
+ */
+export type SkippedLayers = { layer: Layer; problem: string }[] | null;
+
 /** Reads one layer's values from `vars`, checked against the layer's weights before anything is assigned. */
-function readLayerValues(tree: H5Tree, vars: string, layer: Layer): Tensor[] {
+function readLayerValues(tree: H5Tree, vars: string, layer: Layer, skipped: SkippedLayers): Tensor[] | null {
   const paths = numberedDatasets(tree, vars);
   const weights = layer.weights;
+  let problem: string | null = null;
   if (paths.length !== weights.length) {
-    throw new ModelFileError(tree.file, `${vars}: layer '${layer.name}' has ${weights.length} weights but the file stores ${paths.length}`);
+    problem = `Layer '${layer.name}' expected ${weights.length} variables, but received ${paths.length} variables during loading. Expected: [${weights.map((w) => `'${w.name}'`).join(', ')}]`;
+  } else {
+    const at = weights.findIndex((w, i) => {
+      const shape = tree.dataset(paths[i])?.shape ?? [];
+      return shape.length !== w.shape.length || !shape.every((d, j) => d === w.shape[j]);
+    });
+    if (at >= 0) {
+      const shape = tree.dataset(paths[at])?.shape ?? [];
+      problem = `${paths[at]}: the shape of variable '${weights[at].path}' is [${weights[at].shape.join(', ')}], the file's value has shape [${shape.join(', ')}]`;
+    }
+  }
+  if (problem !== null) {
+    if (skipped === null) throw new ModelFileError(tree.file, `${vars}: ${problem}`);
+    skipped.push({ layer, problem: `${vars}: ${problem}` });
+    return null;
   }
   return weights.map((w, i) => tensorFromArray(tree.floats(paths[i], w.shape), w.shape, w.dtype));
 }
 
-function readContainer(tree: H5Tree, prefix: string, layers: readonly Layer[], assignment: WeightAssignment): void {
+/**
+ * The group of a container's layers: `layers`, or in files of Keras 2.13-2.15 (the first to write this
+ * layout) `_layer_checkpoint_dependencies`, which Keras 3 still reads.
+ */
+export function layersGroupName(tree: H5Tree, prefix = ''): string | null {
+  for (const name of ['layers', '_layer_checkpoint_dependencies']) if (tree.group(`${prefix}${name}`) !== null) return name;
+  return null;
+}
+
+function readContainer(tree: H5Tree, prefix: string, layers: readonly Layer[], assignment: WeightAssignment, skipped: SkippedLayers): void {
   const keys = containerKeys(layers.map((l) => l.className));
-  if (tree.group(`${prefix}layers`) === null) throw new ModelFileError(tree.file, `no '${prefix}layers' group: this is not a Keras 3 weights file`);
+  const layersGroup = layersGroupName(tree, prefix);
+  if (layersGroup === null) throw new ModelFileError(tree.file, `no '${prefix}layers' group: this is not a Keras 3 weights file`);
   layers.forEach((layer, i) => {
-    const group = `${prefix}layers/${keys[i]}`;
+    const group = `${prefix}${layersGroup}/${keys[i]}`;
     if (layer instanceof Model) {
-      if (layer.weights.length > 0) readContainer(tree, `${group}/`, savedLayers(layer), assignment);
+      if (layer.weights.length > 0) readContainer(tree, `${group}/`, savedLayers(layer), assignment, skipped);
       return;
     }
     const sublayer = WEIGHTS_IN_SUBLAYER[layer.className];
     const vars = sublayer === undefined ? `${group}/vars` : `${group}/${sublayer.group}/vars`;
     if (tree.group(vars) === null) {
       if (layer.weights.length === 0) return;
-      throw new ModelFileError(tree.file, `${vars} is missing: no weights for layer '${layer.name}' (${layer.className})`);
+      const problem = `${vars} is missing: no weights for layer '${layer.name}' (${layer.className})`;
+      if (skipped === null) throw new ModelFileError(tree.file, problem);
+      skipped.push({ layer, problem });
+      return;
     }
-    const values = readLayerValues(tree, vars, layer);
-    if (values.length > 0) assignment.push([layer, values]);
+    const values = readLayerValues(tree, vars, layer, skipped);
+    if (values !== null && values.length > 0) assignment.push([layer, values]);
   });
 }
 
@@ -130,19 +169,27 @@ function readContainer(tree: H5Tree, prefix: string, layers: readonly Layer[], a
  * Reads and checks the weights in `tree` for `model`, matching groups to layers by Keras's container keys
  * computed from the layers in `order` (the order the file's config lists them; defaults to the model's own
  * order); a nested model's layers are read from its own group. Nothing is assigned: {@link assignWeights}
- * does that once everything else was checked too.
+ * does that once everything else was checked too. With `skipped` (Keras's `skip_mismatch`), a layer whose
+ * weights are missing or differ in count or shape is left out and listed there, instead of refusing.
  */
-export function readModelWeights(tree: H5Tree, model: Model, order: readonly Layer[] | null = null): WeightAssignment {
+export function readModelWeights(tree: H5Tree, model: Model, order: readonly Layer[] | null = null, skipped: SkippedLayers = null): WeightAssignment {
   const assignment: WeightAssignment = [];
-  readContainer(tree, '', order ?? savedLayers(model), assignment);
+  readContainer(tree, '', order ?? savedLayers(model), assignment, skipped);
   return assignment;
+}
+
+/** Keras's warning for the layers `skip_mismatch` left out (`saving_lib._raise_loading_failure`), or null for none. */
+export function skippedWarning(file: string, skipped: readonly { layer: Layer; problem: string }[]): string | null {
+  if (skipped.length === 0) return null;
+  return `${file}: A total of ${skipped.length} objects could not be loaded. Example error message for object ${kerasRepr(skipped[0].layer)}:\n\n${skipped[0].problem}\n\nList of objects that could not be loaded:\n[${skipped.map((s) => kerasRepr(s.layer)).join(', ')}]`;
 }
 
 /**
  * The compiled optimizer's state in `tree` for `model`'s trainable weights, checked (shapes, counts) but not
- * applied; null when the model is not compiled or the file has no optimizer state.
+ * applied; null when the model is not compiled or the file has no optimizer state. A slot count that does
+ * not fit is refused, or with `warn` (loading with skipMismatch) warned about and skipped, as Keras does.
  */
-export function readOptimizer(tree: H5Tree, model: Model): PendingOptimizerState | null {
+export function readOptimizer(tree: H5Tree, model: Model, warn: ((message: string) => void) | null = null): PendingOptimizerState | null {
   const optimizer = model.optimizer;
   if (optimizer === null || tree.group('optimizer/vars') === null) return null;
   const paths = numberedDatasets(tree, 'optimizer/vars');
@@ -155,6 +202,11 @@ export function readOptimizer(tree: H5Tree, model: Model): PendingOptimizerState
   const expected: { variable: Variable; name: string }[] = [];
   for (const group of optimizer.slotGroups()) for (const variable of variables) for (const spec of group) expected.push({ variable, name: spec.name });
   if (slotCount !== 0 && slotCount !== expected.length) {
+    // Keras only warns here (`BaseOptimizer.load_own_variables`); we refuse unless skipMismatch asked for Keras's leniency.
+    if (warn !== null) {
+      warn(`${tree.file}: Skipping variable loading for optimizer '${optimizer.name}', because it has ${expected.length + offset} variables whereas the saved optimizer has ${paths.length} variables.`);
+      return null;
+    }
     throw new ModelFileError(tree.file, `optimizer/vars holds ${slotCount} slot variables; ${optimizer.className} over ${variables.length} trainable weights needs ${expected.length}`);
   }
   const slots: OptimizerSlotState[] = [];

@@ -72,11 +72,15 @@ export interface ModelSaveOptions {
   overwrite?: boolean;
 }
 
-/** `model.loadWeights` options: the limits of io's `LoadLimits`, checked by io. */
+/** `model.loadWeights` options (io's `LoadWeightsOptions`: its `LoadLimits`, `byName`, `skipMismatch`), checked by io. */
 export interface ModelLoadWeightsOptions {
   maxBytes?: number;
   maxLayers?: number;
   maxConfigBytes?: number;
+  /** Keras 2 `.h5` files: match layers by name (Keras's `by_name`); default in order. */
+  byName?: boolean;
+  /** Skip weights or layers that do not fit, with Keras's warning (Keras's `skip_mismatch`). */
+  skipMismatch?: boolean;
 }
 
 let installed: ModelPersistence | null = null;
@@ -595,7 +599,8 @@ export abstract class Model extends Layer {
   }
 
   /**
-   * Loads weights saved by `saveWeights` (or a Keras 3 `.weights.h5`, or a Keras 2 `.h5` by layer name).
+   * Loads weights saved by `saveWeights` (or a Keras 3 `.weights.h5` or `.keras`, or a Keras 2 `.h5`, in
+   * order or `byName`), as Keras's `load_weights`; see io's `loadWeights`.
    * @example `await model.loadWeights('w.weights.h5')`
    */
   async loadWeights(path: string, options?: ModelLoadWeightsOptions): Promise<void> {
