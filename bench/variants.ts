@@ -6,6 +6,7 @@
  * as soon as it has an entry.
  */
 import { resolveBatchNormParams } from '../src/kernels/batch-norm/params.js';
+import { convSizes, resolveConvParams } from '../src/kernels/conv/index.js';
 import { conv2dSizes, resolveConv2dParams } from '../src/kernels/conv2d/index.js';
 import { depthwiseConv2dSizes, resolveDepthwiseConv2dParams } from '../src/kernels/depthwise-conv2d/index.js';
 import { resolveMatmulParams } from '../src/kernels/matmul/index.js';
@@ -107,6 +108,19 @@ function workload(b: WasmBackend, v: KernelVariant): Workload {
       if (v.op === 'conv2dBackwardKernel') return done(text, () => b.conv2d.backwardKernel(p, x, dy, dk));
       if (v.op === 'conv2dBackwardInput') return done(text, () => b.conv2d.backwardInput(p, dy, kernel, dx));
       return done(text, () => b.conv2d.forward(p, x, kernel, null, res));
+    }
+    case 'conv': {
+      const e = v.example;
+      const [n, d, h, w, c] = e.input;
+      const p = resolveConvParams(e.dataFormat === 'channels_last' ? [n, d, h, w, c] : [n, c, d, h, w], [...e.kernel, c, e.filters], {
+        strides: [e.stride, e.stride, e.stride], dilationRate: [1, 1, 1], padding: 'same', dataFormat: e.dataFormat,
+      });
+      const sizes = convSizes(p);
+      const [x, kernel, dy, res, dx, dk] = [sizes.input, sizes.kernel, sizes.output, sizes.output, sizes.input, sizes.kernel].map((m) => a.make(m));
+      const text = `${e.input.join('x')} k${e.kernel.join('x')} s${e.stride} -> ${e.filters}`;
+      if (v.op === 'convBackwardKernel') return done(text, () => b.conv.backwardKernel(p, x, dy, dk));
+      if (v.op === 'convBackwardInput') return done(text, () => b.conv.backwardInput(p, dy, kernel, dx));
+      return done(text, () => b.conv.forward(p, x, kernel, null, res));
     }
     case 'activation': {
       const e = v.example;

@@ -1,17 +1,18 @@
 /**
- * General NHWC convolutions with one group as GEMMs over im2col rows (`./im2col.ts`), the forward pass,
- * both gradients and the kernel re-layout the input gradient needs:
+ * General channels-last convolutions with one group (2D, and 3D through the geometry's depth words, which
+ * are unit for 2D) as GEMMs over im2col rows (`./im2col.ts`), the forward pass, both gradients and the
+ * kernel re-layout the input gradient needs:
  *
- * - forward: `out[P, F] = act(cols[P, K] · kernel[K, F] * scale + shift)`, `K = kh·kw·C`;
- * - input gradient: the same export over `dy` with a transposed kernel `[kh, kw, F, C]` (see
+ * - forward: `out[P, F] = act(cols[P, K] · kernel[K, F] * scale + shift)`, `K = kd·kh·kw·C`;
+ * - input gradient: the same export over `dy` with a transposed kernel `[kd, kh, kw, F, C]` (see
  *   `conv2dTransposeKernel`): at stride 1 as the forward convolution of `dy` with the kernel rotated by
  *   180 degrees (the wrapper writes that geometry), at other strides as a gather (mode IM2COL_GATHER);
  * - kernel gradient: `dkernel[K, F] = cols[P, K]ᵀ · dy[P, F]`, computed transposed (below).
  */
-import { G_IN_C, G_K_H, G_K_W, KERNEL_ROWS_PER_UNIT } from '../shared/boundary';
+import { KERNEL_ROWS_PER_UNIT } from '../shared/boundary';
 import { GEMM_MB as MB, GEMM_NC as NC, GEMM_NR as NR, KERNEL_COLUMNS_CHUNK as QC, KERNEL_PIXEL_BLOCK as PB } from '../shared/tuning';
 import { TILE_BYTES, gemm, kBlock, roundUp, rowTiles } from './blocked';
-import { im2colRows, word } from './im2col';
+import { im2colRows, patchColumns } from './im2col';
 import { packB } from './pack';
 
 /** Bytes of private scratch one thread needs for `conv2dNhwcF32` (any range). */
@@ -23,20 +24,20 @@ export function conv2dScratchBytes(pixels: i32, filters: i32, patch: i32): usize
 
 /**
  * A general NHWC convolution with one group as a GEMM over im2col rows: `out[P, F] = act(cols[P, K] ·
- * kernel[K, F] * scale + shift)` with `P` the output pixels (all images), `K = kh·kw·C` in the kernel's
- * `[kh, kw, C, F]` order. The im2col rows are built chunk by chunk in scratch (zeros for padding), never
+ * kernel[K, F] * scale + shift)` with `P` the output pixels (all images), `K = kd·kh·kw·C` in the kernel's
+ * `[kd, kh, kw, C, F]` order. The im2col rows are built chunk by chunk in scratch (zeros for padding), never
  * for the whole image. Also the input gradient (`x` = dy, `kernel` transposed per tap, see the file
  * comment). Work units: output pixels.
  *
  * @param geometry GEOMETRY_WORDS i32 words (the G_* offsets of shared/boundary.ts), read only.
- * @param scratch `conv2dScratchBytes(pixels, filters, kh * kw * C)` bytes, private to the caller.
+ * @param scratch `conv2dScratchBytes(pixels, filters, kd * kh * kw * C)` bytes, private to the caller.
  */
 export function conv2dNhwcF32(
   x: usize, kernel: usize, out: usize, geometry: usize, pixels: i32, filters: i32,
   scale: usize, shift: usize, act: i32,
   start: i32, end: i32, scratch: usize,
 ): void {
-  const patch = word(geometry, G_K_H) * word(geometry, G_K_W) * word(geometry, G_IN_C);
+  const patch = patchColumns(geometry);
   gemm(x, patch, 0, kernel, filters, 0, out, filters, pixels, filters, patch, scale, shift, act, 0, start, end, scratch, geometry, false);
 }
 
@@ -75,13 +76,13 @@ export function conv2dBackwardKernelScratchBytes(pixels: i32, filters: i32, patc
  * KERNEL_ROWS_PER_UNIT patch columns (rows of `dkernel`); each element sums the pixel blocks in order,
  * whatever the range, so any split gives the same bits.
  *
- * @param scratch `conv2dBackwardKernelScratchBytes(pixels, filters, kh * kw * C)` bytes, private.
+ * @param scratch `conv2dBackwardKernelScratchBytes(pixels, filters, kd * kh * kw * C)` bytes, private.
  */
 export function conv2dBackwardKernelNhwcF32(
   x: usize, dy: usize, dkernel: usize, geometry: usize, pixels: i32, filters: i32,
   start: i32, end: i32, scratch: usize,
 ): void {
-  const patch = word(geometry, G_K_H) * word(geometry, G_K_W) * word(geometry, G_IN_C);
+  const patch = patchColumns(geometry);
   const q0 = start * KERNEL_ROWS_PER_UNIT;
   const q1 = min(end * KERNEL_ROWS_PER_UNIT, patch);
   const F = filters;

@@ -81,8 +81,9 @@ export const ACT_RELU6 = 2;
 
 // ---- The convolution geometry block `conv2dNhwcF32` and `conv2dBackwardKernelNhwcF32` read: i32 words,
 // written by `writeGeometry` (src/kernels/wasm/conv2d-geometry.ts). The rows of the im2col matrix are the
-// G_OUT_H x G_OUT_W pixels of each image, read from a G_IN_H x G_IN_W x G_IN_C source; word G_MODE says
-// how a row is built from the source (IM2COL_* below).
+// G_OUT_D x G_OUT_H x G_OUT_W pixels of each image, read from a G_IN_D x G_IN_H x G_IN_W x G_IN_C source;
+// word G_MODE says how a row is built from the source (IM2COL_* below). A 2D convolution is the case of a
+// unit depth (G_IN_D = G_K_D = G_S_D = G_D_D = G_OUT_D = 1, G_PAD_F = 0), a 1D one also of a unit height.
 
 export const G_IN_H = 0;
 export const G_IN_W = 1;
@@ -99,13 +100,20 @@ export const G_OUT_H = 11;
 export const G_OUT_W = 12;
 /** How rows are built: IM2COL_WINDOWS or IM2COL_GATHER. */
 export const G_MODE = 13;
+export const G_IN_D = 14;
+export const G_K_D = 15;
+export const G_S_D = 16;
+export const G_D_D = 17;
+/** Padding before the first depth slice. */
+export const G_PAD_F = 18;
+export const G_OUT_D = 19;
 /** Words in the convolution geometry block. */
-export const GEOMETRY_WORDS = 14;
+export const GEOMETRY_WORDS = 20;
 
-/** Row = the `[kh, kw, C]` window of the source under an output pixel (a forward convolution). */
+/** Row = the `[kd, kh, kw, C]` window of the source under an output pixel (a forward convolution). */
 export const IM2COL_WINDOWS = 0;
 /**
- * Row = for each tap `(ky, kx)` of a strided convolution, the source pixel (a `dy` pixel) whose window
+ * Row = for each tap `(kz, ky, kx)` of a strided convolution, the source pixel (a `dy` pixel) whose window
  * put that tap on this row's pixel (an input pixel), or zeros: the input gradient as a gather.
  */
 export const IM2COL_GATHER = 1;

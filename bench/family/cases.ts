@@ -321,8 +321,8 @@ export interface Conv3dShape {
 }
 
 /**
- * A Conv3D pass through the rank-generic 'conv' slot (there is no WebAssembly 3D kernel: ours-wasm runs
- * the TypeScript loops), against tfjs-cpu's conv3d and its two gradient kernels (tfjs-wasm has none).
+ * A Conv3D pass through the rank-generic 'conv' slot (ours-wasm: the im2col GEMM of `wasm/conv.ts`),
+ * against tfjs-cpu's conv3d and its two gradient kernels (tfjs-wasm has none).
  */
 export function conv3dRow(id: string, s: Conv3dShape, pass: 'forward' | 'backward'): FamilyRow {
   const input = [s.batch, s.depth, s.size, s.size, s.channels] as const;

@@ -6,6 +6,7 @@
  * the two are compared bit for bit. Returns which entries were selected.
  */
 import { resolveBatchNormParams } from '../../src/kernels/batch-norm/params.js';
+import { convSizes, resolveConvParams } from '../../src/kernels/conv/index.js';
 import { conv2dSizes, resolveConv2dParams } from '../../src/kernels/conv2d/index.js';
 import { depthwiseConv2dSizes, resolveDepthwiseConv2dParams } from '../../src/kernels/depthwise-conv2d/index.js';
 import { resolveMatmulParams } from '../../src/kernels/matmul/index.js';
@@ -102,6 +103,30 @@ function runVariant(b: WasmBackend, v: KernelVariant, seed: number, alloc: (n: n
       }
       const out = zeros(sizes.output);
       b.conv2d.forward(p, make(sizes.input), make(sizes.kernel), null, out);
+      return [out];
+    }
+    case 'conv': {
+      const e = v.example;
+      const [n, d, h, w, c] = e.input;
+      const p = resolveConvParams(e.dataFormat === 'channels_last' ? [n, d, h, w, c] : [n, c, d, h, w], [...e.kernel, c, e.filters], {
+        strides: [e.stride, e.stride, e.stride],
+        dilationRate: [1, 1, 1],
+        padding: 'same',
+        dataFormat: e.dataFormat,
+      });
+      const sizes = convSizes(p);
+      if (v.op === 'convBackwardKernel') {
+        const dk = zeros(sizes.kernel);
+        b.conv.backwardKernel(p, make(sizes.input), make(sizes.output), dk);
+        return [dk];
+      }
+      if (v.op === 'convBackwardInput') {
+        const dx = zeros(sizes.input);
+        b.conv.backwardInput(p, make(sizes.output), make(sizes.kernel), dx);
+        return [dx];
+      }
+      const out = zeros(sizes.output);
+      b.conv.forward(p, make(sizes.input), make(sizes.kernel), null, out);
       return [out];
     }
     case 'activation': {

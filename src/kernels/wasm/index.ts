@@ -1,6 +1,6 @@
 /**
  * The WebAssembly (SIMD) kernels: loading, tensor memory inside the module, the thread pool, and the
- * `KernelBackend` whose depthwise, conv2d, matmul, pooling, resize, activation and batch-norm training
+ * `KernelBackend` whose depthwise, conv2d, rank-generic conv (one group), matmul, pooling, resize, activation and batch-norm training
  * slots, the movement family's pad, copyBlock and repeat, and float32 sums run in WebAssembly for float32
  * (the rest, and float64 everywhere, stay TypeScript). `kernels/backend.ts` makes it the default where it
  * loads.
@@ -14,6 +14,8 @@ import type { WasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
 import { createWasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
 import type { WasmConv2dKernels } from './conv2d.js';
 import { createWasmConv2dKernels } from './conv2d.js';
+import type { WasmConvKernels } from './conv.js';
+import { createWasmConvKernels } from './conv.js';
 import type { WasmMatmulKernels } from './gemm.js';
 import { createWasmMatmulKernels } from './gemm.js';
 import type { DepthwiseWasmExports, DepthwiseWasmModule, LoadOptions } from './loader.js';
@@ -33,6 +35,8 @@ export type { FusedActivation, WasmDepthwiseConv2dKernels, WasmKernelStats } fro
 export { createWasmDepthwiseConv2dKernels } from './depthwise-conv2d.js';
 export type { WasmConv2dKernels } from './conv2d.js';
 export { createWasmConv2dKernels } from './conv2d.js';
+export type { WasmConvKernels } from './conv.js';
+export { createWasmConvKernels } from './conv.js';
 export type { GemmWasmExports, WasmMatmulKernels } from './gemm.js';
 export { createWasmMatmulKernels } from './gemm.js';
 export type { CallStats } from './calls.js';
@@ -56,6 +60,8 @@ export interface WasmBackend extends CpuKernels {
   readonly name: string;
   readonly depthwiseConv2d: WasmDepthwiseConv2dKernels;
   readonly conv2d: WasmConv2dKernels;
+  /** The rank-generic slot (ops send it rank 3): one-group float32 convolutions in the im2col GEMM. */
+  readonly conv: WasmConvKernels;
   readonly matmul: WasmMatmulKernels;
   readonly pooling: WasmPool2dKernels;
   readonly resize: WasmResizeKernels;
@@ -87,6 +93,7 @@ export function wasmBackendFromModule(loaded: DepthwiseWasmModule): WasmBackend 
       ...conv2d,
       forwardEpilogue: (p, x, kernel, e, out) => conv2d.forwardFused(p, x, kernel, e.scale, e.shift, out, e.activation),
     },
+    conv: createWasmConvKernels(exports, arena, pool),
     matmul: createWasmMatmulKernels(exports, arena, pool),
     pooling: createWasmPool2dKernels(exports, arena, pool),
     resize: createWasmResizeKernels(exports, arena, pool),

@@ -2,7 +2,7 @@
  * The kernel manifest: every WebAssembly kernel variant, one table. Like XNNPACK's ukernel lists, it is
  * the single description that the rest reads:
  *
- * - selection: the wrappers (`depthwise-conv2d.ts`, `gemm.ts`, `conv2d.ts`, `activations.ts`,
+ * - selection: the wrappers (`depthwise-conv2d.ts`, `gemm.ts`, `conv2d.ts`, `conv.ts`, `activations.ts`,
  *   `batch-norm.ts`, `pool2d.ts`, `resize.ts`, `movement.ts`) pick a variant with `selectVariant`, the
  *   first entry of an op whose predicate holds, and pass what it says (a path code, the direct-B flag)
  *   to the export, which only dispatches;
@@ -16,6 +16,8 @@ import type { ActivationVariant, BatchNormVariant, GemmVariant } from './manifes
 import { ACTIVATION_VARIANTS, BATCH_NORM_VARIANTS, GEMM_VARIANTS } from './manifest-gemm.js';
 import type { ConvVariant } from './manifest-conv.js';
 import { CONV_VARIANTS } from './manifest-conv.js';
+import type { ConvNdVariant } from './manifest-conv3d.js';
+import { CONV_ND_VARIANTS } from './manifest-conv3d.js';
 import type { MovementVariant, Pool2dVariant, ReduceVariant, ResizeVariant } from './manifest-image.js';
 import { IMAGE_VARIANTS } from './manifest-image.js';
 import type { DepthwiseVariant } from './manifest-depthwise.js';
@@ -27,6 +29,8 @@ export type { ActivationCall, ActivationVariant, BatchNormCall, BatchNormVariant
 export { splitsColumns, usesDirectB } from './manifest-gemm.js';
 export type { ConvOp, ConvVariant } from './manifest-conv.js';
 export { isDepthwiseGrouped, isIm2colNhwc, isPointwiseNhwc } from './manifest-conv.js';
+export type { ConvNdOp, ConvNdVariant } from './manifest-conv3d.js';
+export { isIm2colConv } from './manifest-conv3d.js';
 export type { MoveCall, MoveOp, MovementVariant, Pool2dVariant, PoolOp, ReduceVariant, ResizeOp, ResizeVariant } from './manifest-image.js';
 
 /** Any entry of the manifest. */
@@ -34,6 +38,7 @@ export type KernelVariant =
   | DepthwiseVariant
   | GemmVariant
   | ConvVariant
+  | ConvNdVariant
   | ActivationVariant
   | BatchNormVariant
   | Pool2dVariant
@@ -51,7 +56,7 @@ export type KernelVariant =
  * ```
  */
 export const KERNEL_MANIFEST: readonly KernelVariant[] = [
-  ...DEPTHWISE_VARIANTS, ...GEMM_VARIANTS, ...CONV_VARIANTS, ...ACTIVATION_VARIANTS, ...BATCH_NORM_VARIANTS, ...IMAGE_VARIANTS,
+  ...DEPTHWISE_VARIANTS, ...GEMM_VARIANTS, ...CONV_VARIANTS, ...CONV_ND_VARIANTS, ...ACTIVATION_VARIANTS, ...BATCH_NORM_VARIANTS, ...IMAGE_VARIANTS,
 ];
 
 const selections = new Map<string, number>();
