@@ -12,7 +12,10 @@ import type { Layer, SymbolicShape } from '../layers/layer.js';
 import type { Config } from '../serialization/keras-object.js';
 import { ModelFileError } from './errors.js';
 import type { AttributeValue } from './onnx-proto.js';
+import { ONNX_INT64 } from './onnx-proto.js';
 import type { GraphBuilder, Layout, Value } from './onnx-graph.js';
+import { groupNormalization, layerNormalization, normalization, unitNormalization } from './onnx-normalization.js';
+import { centerCrop, randomCropAtInference, resizing } from './onnx-resample.js';
 
 export function fail(layer: Layer, why: string): never {
   throw new ModelFileError(layer.name, `cannot be exported to ONNX: ${why}`);
@@ -184,18 +187,12 @@ const IDENTITY_AT_INFERENCE = new Set([
   'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness',
 ]);
 
-/** Layers with no ONNX mapping here yet, refused with their reason. */
+/**
+ * Layers ONNX cannot express, refused with their reason. ONNX has no operator for a JavaScript function,
+ * and a ConvLSTM would have to be unrolled into a Loop of convolutions over time.
+ */
 const NO_ONNX_MAPPING: Readonly<Record<string, string>> = {
   Lambda: 'a Lambda layer runs a JavaScript function, which ONNX cannot hold',
-  Dot: 'Dot has no ONNX mapping here',
-  PReLU: 'PReLU has no ONNX mapping here',
-  LayerNormalization: 'LayerNormalization needs opset 17; this exporter writes opset 13',
-  GroupNormalization: 'GroupNormalization has no ONNX mapping here',
-  UnitNormalization: 'UnitNormalization has no ONNX mapping here',
-  Embedding: 'Embedding takes integer indices, which this exporter (float inputs) does not model',
-  Resizing: "Resizing has no ONNX mapping here (ONNX Resize differs from jax.image.resize's edge renormalisation)",
-  CenterCrop: 'CenterCrop has no ONNX mapping here',
-  Normalization: 'Normalization has no ONNX mapping here',
   ConvLSTM1D: 'ConvLSTM1D is a recurrent loop over convolutions, which has no ONNX mapping here (ONNX has no ConvLSTM operator)',
   ConvLSTM2D: 'ConvLSTM2D is a recurrent loop over convolutions, which has no ONNX mapping here (ONNX has no ConvLSTM operator)',
   ConvLSTM3D: 'ConvLSTM3D is a recurrent loop over convolutions, which has no ONNX mapping here (ONNX has no ConvLSTM operator)',
@@ -204,6 +201,34 @@ const NO_ONNX_MAPPING: Readonly<Record<string, string>> = {
 function elementwise(g: GraphBuilder, hint: string, inputs: Value[], type: string): string {
   const first = inputs[0];
   return inputs.slice(1).reduce((acc, v) => g.op(type, [acc, g.as(v, first.layout).name], hint), first.name);
+}
+
+/**
+ * Keras's Dot as a batched MatMul: x moved to `[N, M, K]` (contracted axis last) and y to `[N, K, P]`, as
+ * `call` arranges them, each optionally scaled to unit length along its axis first (`x · min(1/‖x‖, 1/ε)`).
+ */
+function dot(g: GraphBuilder, layer: Layer, config: Config, inputs: Value[]): string {
+  const hint = layer.name;
+  const [x, y] = inputs.map((v) => g.as(v, 'keras'));
+  const [r1, r2] = [x.shape.length, y.shape.length];
+  const [a0, b0] = Array.isArray(config.axes) ? (config.axes as number[]) : [Number(config.axes), Number(config.axes)];
+  const [a, b] = [a0 < 0 ? a0 + r1 : a0, b0 < 0 ? b0 + r2 : b0];
+  const unit = (v: Value, axis: number): string => {
+    if (config.normalize !== true) return v.name;
+    const norm = g.op('Sqrt', [g.op('ReduceSumSquare', [v.name], hint, { axes: [axis], keepdims: 1 })], hint);
+    return g.op('Mul', [v.name, g.op('Min', [g.op('Reciprocal', [norm], hint), g.constant(hint, [], [1 / 1e-7])], hint)], hint);
+  };
+  const xPerm = [...Array.from({ length: r1 }, (_, i) => i).filter((i) => i !== a), a];
+  const yPerm = [0, b, ...Array.from({ length: r2 }, (_, i) => i).filter((i) => i !== 0 && i !== b)];
+  const xRest = xPerm.slice(1, -1).map((i) => x.shape[i]);
+  const yRest = yPerm.slice(2).map((i) => y.shape[i]);
+  const k = x.shape[a];
+  if ([k, ...xRest, ...yRest].some((d) => d === null)) throw new Error('Dot needs every non-batch size known to export');
+  const size = (dims: (number | null)[]) => dims.reduce((p: number, d) => p * (d as number), 1);
+  const xt = g.op('Reshape', [g.op('Transpose', [unit(x, a)], hint, { perm: xPerm }), g.int64(hint, [0, size(xRest), k as number])], hint);
+  const yt = g.op('Reshape', [g.op('Transpose', [unit(y, b)], hint, { perm: yPerm }), g.int64(hint, [0, k as number, size(yRest)])], hint);
+  const out = [...xRest, ...yRest] as number[];
+  return g.op('Reshape', [g.op('MatMul', [xt, yt], hint), g.int64(hint, [0, ...(out.length === 0 ? [1] : out)])], hint);
 }
 
 export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], outShape: SymbolicShape): Value {
@@ -223,9 +248,17 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
     case 'Activation':
       return { ...activation(g, x, config.activation, layer), shape: outShape };
     case 'ReLU': {
-      if (config.negative_slope !== 0 || config.threshold !== 0) fail(layer, 'ReLU with negative_slope or threshold');
-      if (config.max_value === null || config.max_value === undefined) return done(g.op('Relu', [x.name], hint), x.layout);
-      return done(g.op('Clip', [x.name, g.constant(hint, [], [0]), g.constant(hint, [], [Number(config.max_value)])], hint), x.layout);
+      const [slope, threshold] = [Number(config.negative_slope ?? 0), Number(config.threshold ?? 0)];
+      const max = config.max_value === null || config.max_value === undefined ? null : Number(config.max_value);
+      if (slope === 0 && threshold === 0) {
+        if (max === null) return done(g.op('Relu', [x.name], hint), x.layout);
+        return done(g.op('Clip', [x.name, g.constant(hint, [], [0]), g.constant(hint, [], [max])], hint), x.layout);
+      }
+      // Keras's relu: min(x, max) above the threshold, slope · (x − threshold) below it, 0 at it.
+      const t = g.constant(hint, [], [threshold]);
+      const above = max === null ? x.name : g.op('Min', [x.name, g.constant(hint, [], [max])], hint);
+      const below = g.op('Mul', [g.constant(hint, [], [slope]), g.op('Sub', [x.name, t], hint)], hint);
+      return done(g.op('Where', [g.op('Greater', [x.name, t], hint), above, below], hint), x.layout);
     }
     case 'Flatten': {
       // Keras moves a channels_first input's channel axis last before flattening (as predict does).
@@ -376,11 +409,45 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       return done(g.op('Tile', [expanded, g.int64(hint, [1, Number(config.n), 1])], hint), 'keras');
     }
     case 'RandomCrop': {
-      // At inference the central window of the target's aspect ratio, resized: exported when that is a plain crop.
-      const [h, w] = spatialSizes(x.shape, channelsLast);
-      const [th, tw] = [Number(config.height), Number(config.width)];
-      if (h !== th || w !== tw) fail(layer, 'RandomCrop at inference resizes unless the input already has the target size');
-      return { ...x, shape: outShape };
+      // At inference: the central window of the target's aspect ratio, resized to the target.
+      const y = randomCropAtInference(g, layer, config, x);
+      return done(y.name, y.layout);
+    }
+    case 'PReLU': {
+      // Keras's form relu(x) − alpha · relu(−x), which is PRelu; onnxruntime's CPU provider has no float64
+      // PRelu kernel, so float64 graphs spell it out.
+      const alphaShape = [1, ...layer.weights[0].shape];
+      const alpha = Array.from(weightData(layer, 0));
+      if (!g.float64) return done(g.op('PRelu', [x.name, g.paramFor(x, hint, alphaShape, alpha)], hint), x.layout);
+      const negAlpha = g.paramFor(x, hint, alphaShape, alpha.map((a) => -a));
+      const negative = g.op('Mul', [negAlpha, g.op('Relu', [g.op('Neg', [x.name], hint)], hint)], hint);
+      return done(g.op('Add', [g.op('Relu', [x.name], hint), negative], hint), x.layout);
+    }
+    case 'LayerNormalization':
+      return done(layerNormalization(g, layer, config, x), x.layout);
+    case 'GroupNormalization':
+      return done(groupNormalization(g, layer, config, x), x.layout);
+    case 'UnitNormalization':
+      return done(unitNormalization(g, layer, config, x), x.layout);
+    case 'Normalization':
+      return done(normalization(g, layer, config, x), x.layout);
+    case 'Embedding': {
+      // Model inputs are float: the indices are cast to int64, truncated toward zero as Keras casts them.
+      // Negative indices count from the end in both; one past the table reads NaN in predict, while
+      // onnxruntime reports an error.
+      const indices = g.op('Cast', [g.as(x, 'keras').name], hint, { to: ONNX_INT64 });
+      const table = g.constant(hint, layer.weights[0].shape, weightData(layer, 0));
+      return done(g.op('Gather', [table, indices], hint, { axis: 0 }), 'keras');
+    }
+    case 'Dot':
+      return done(dot(g, layer, config, inputs), 'keras');
+    case 'CenterCrop': {
+      const y = centerCrop(g, layer, config, x);
+      return done(y.name, y.layout);
+    }
+    case 'Resizing': {
+      const y = resizing(g, layer, config, x);
+      return done(y.name, y.layout);
     }
     case 'Concatenate': {
       const axis = Number(config.axis);
