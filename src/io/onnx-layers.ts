@@ -351,8 +351,12 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       const gamma = config.scale ? weightData(layer, i++) : new Float32Array(c).fill(1);
       const beta = config.center ? weightData(layer, i++) : new Float32Array(c);
       const [mean, variance] = [weightData(layer, i), weightData(layer, i + 1)];
-      const ins = [v.name, ...[gamma, beta, mean, variance].map((d) => g.constant(hint, [c], d))];
-      return done(g.op('BatchNormalization', ins, hint, { epsilon: { float: Number(config.epsilon) } }), v.layout);
+      // An attribute's float is float32, so a float64 graph adds epsilon to the variance itself (in double,
+      // as predict does) and gives BatchNormalization an epsilon of 0.
+      const epsilon = Number(config.epsilon);
+      const denominator = g.float64 ? Array.from(variance, (d) => d + epsilon) : variance;
+      const ins = [v.name, ...[gamma, beta, mean, denominator].map((d) => g.constant(hint, [c], d))];
+      return done(g.op('BatchNormalization', ins, hint, { epsilon: { float: g.float64 ? 0 : epsilon } }), v.layout);
     }
     case 'ZeroPadding1D':
       return done(padSpatial(g, hint, x, channelsLast, [config.padding as [number, number]]), x.layout);
