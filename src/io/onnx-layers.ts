@@ -15,7 +15,7 @@ import type { AttributeValue } from './onnx-proto.js';
 import { ONNX_INT64 } from './onnx-proto.js';
 import type { GraphBuilder, Layout, Value } from './onnx-graph.js';
 import { groupNormalization, layerNormalization, normalization, unitNormalization } from './onnx-normalization.js';
-import { centerCrop, randomCropAtInference, resizing } from './onnx-resample.js';
+import { centerCrop, randomCropAtInference, resample, resizing } from './onnx-resample.js';
 
 export function fail(layer: Layer, why: string): never {
   throw new ModelFileError(layer.name, `cannot be exported to ONNX: ${why}`);
@@ -62,12 +62,13 @@ function windowAttrs(
 
 function activation(g: GraphBuilder, v: Value, name: unknown, layer: Layer): Value {
   const hint = layer.name;
-  const unary: Record<string, string> = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', elu: 'Elu', selu: 'Selu', softplus: 'Softplus', softsign: 'Softsign', exponential: 'Exp' };
+  const unary: Record<string, string> = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', selu: 'Selu', softplus: 'Softplus', softsign: 'Softsign', exponential: 'Exp' };
   if (name === undefined || name === null || name === 'linear') return v;
+  if (name === 'elu') return { ...v, name: elu(g, hint, v.name, 1) };
   if (typeof name === 'string' && unary[name] !== undefined) return { ...v, name: g.op(unary[name], [v.name], hint) };
   if (name === 'relu6') return { ...v, name: g.op('Clip', [v.name, g.constant(hint, [], [0]), g.constant(hint, [], [6])], hint) };
   if (name === 'silu' || name === 'swish') return { ...v, name: g.op('Mul', [v.name, g.op('Sigmoid', [v.name], hint)], hint) };
-  if (name === 'leaky_relu') return { ...v, name: g.op('LeakyRelu', [v.name], hint, { alpha: { float: 0.2 } }) };
+  if (name === 'leaky_relu') return { ...v, name: leakyRelu(g, hint, v.name, 0.2) };
   if (name === 'softmax') {
     const k = g.as(v, 'keras');
     return { ...k, name: g.op('Softmax', [k.name], hint, { axis: -1 }) };
@@ -172,6 +173,7 @@ function cropSpatial(g: GraphBuilder, hint: string, v: Value, channelsLast: bool
  * (outside the input) clamp to the border pixel in both.
  */
 function resize(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, size: number[], bilinear: boolean): string {
+  if (g.float64) return resizeWithoutResize(g, hint, v, channelsLast, size, bilinear);
   const scales = new Array<number>(v.shape.length).fill(1);
   spatialAxesOf(v, channelsLast).forEach((axis, i) => (scales[axis] = size[i]));
   const attrs: Record<string, AttributeValue> = bilinear
@@ -180,7 +182,38 @@ function resize(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, 
   return g.op('Resize', [v.name, '', g.float32(hint, scales)], hint, attrs);
 }
 
-/** The nodes for one layer; `inputs` are its input values, `outShape` its Keras output shape. */
+/**
+ * onnxruntime's CPU provider has no float64 Resize, so float64 graphs upsample without it: nearest repeats
+ * each row `size` times (a Gather per axis, exact), bilinear is the MatMul resample with jax's weights.
+ */
+function resizeWithoutResize(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, size: number[], bilinear: boolean): string {
+  const sizes = spatialSizes(v.shape, channelsLast);
+  if (sizes.some((d) => d === null)) throw new Error('a float64 upsampling needs static spatial sizes (onnxruntime has no float64 Resize)');
+  const [h, w] = sizes as number[];
+  if (bilinear) return resample(g, hint, v, channelsLast, [h, w], [h * size[0], w * size[1]], 'bilinear', false).name;
+  let name = v.name;
+  spatialAxesOf(v, channelsLast).forEach((axis, i) => {
+    if (size[i] === 1) return;
+    const indices = Array.from({ length: (sizes[i] as number) * size[i] }, (_, o) => Math.floor(o / size[i]));
+    name = g.op('Gather', [name, g.int64(hint, indices)], hint, { axis });
+  });
+  return name;
+}
+
+/** Keras's elu, `x > 0 ? x : alpha · (exp(x) − 1)`: Elu, or spelt out where onnxruntime has no float64 Elu. */
+function elu(g: GraphBuilder, hint: string, x: string, alpha: number): string {
+  if (!g.float64) return g.op('Elu', [x], hint, { alpha: { float: alpha } });
+  const zero = g.constant(hint, [], [0]);
+  const negative = g.op('Mul', [g.constant(hint, [], [alpha]), g.op('Sub', [g.op('Exp', [x], hint), g.constant(hint, [], [1])], hint)], hint);
+  return g.op('Where', [g.op('Greater', [x, zero], hint), x, negative], hint);
+}
+
+/** Keras's leaky_relu, `x >= 0 ? x : slope · x`: LeakyRelu, or spelt out where onnxruntime has no float64 one. */
+function leakyRelu(g: GraphBuilder, hint: string, x: string, slope: number): string {
+  if (!g.float64) return g.op('LeakyRelu', [x], hint, { alpha: { float: slope } });
+  return g.op('Where', [g.op('Less', [x, g.constant(hint, [], [0])], hint), g.op('Mul', [g.constant(hint, [], [slope]), x], hint), x], hint);
+}
+
 /** Layers that compute nothing at inference (augmentation, noise, regularization) export as the identity. */
 const IDENTITY_AT_INFERENCE = new Set([
   'Identity', 'ActivityRegularization', 'GaussianNoise', 'GaussianDropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D',
@@ -393,9 +426,9 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
     case 'Average':
       return done(g.op('Mul', [elementwise(g, hint, inputs, 'Add'), g.constant(hint, [], [1 / inputs.length])], hint), inputs[0].layout);
     case 'LeakyReLU':
-      return done(g.op('LeakyRelu', [x.name], hint, { alpha: { float: Number(config.negative_slope) } }), x.layout);
+      return done(leakyRelu(g, hint, x.name, Number(config.negative_slope)), x.layout);
     case 'ELU':
-      return done(g.op('Elu', [x.name], hint, { alpha: { float: Number(config.alpha) } }), x.layout);
+      return done(elu(g, hint, x.name, Number(config.alpha)), x.layout);
     case 'Softmax': {
       if (Array.isArray(config.axis)) fail(layer, 'Softmax over several axes');
       const k = g.as(x, 'keras');

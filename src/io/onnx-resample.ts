@@ -51,7 +51,7 @@ function crop(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, to
 }
 
 /** `x` resampled from `[h, w]` to `[outH, outW]` (axes that keep their size are left alone, as jax does). */
-function resample(g: GraphBuilder, hint: string, x: Value, channelsLast: boolean, [h, w]: [number, number], [outH, outW]: [number, number], method: ResampleMethod, antialias: boolean): Value {
+export function resample(g: GraphBuilder, hint: string, x: Value, channelsLast: boolean, [h, w]: [number, number], [outH, outW]: [number, number], method: ResampleMethod, antialias: boolean): Value {
   // Channels-first puts height and width last, where MatMul contracts them: rows · x · colsᵀ.
   const v = g.as(x, channelsLast ? 'nchw' : 'keras');
   let name = v.name;

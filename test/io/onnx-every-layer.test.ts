@@ -42,9 +42,6 @@ const NO_DOUBLE_KERNEL: Readonly<Record<string, string>> = {
   ),
   ...Object.fromEntries(['Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose'].map((c) => [c, 'ConvTranspose'])),
   ...Object.fromEntries(['AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D'].map((c) => [c, 'AveragePool'])),
-  ...Object.fromEntries(['UpSampling1D', 'UpSampling2D', 'UpSampling3D'].map((c) => [c, 'Resize'])),
-  ELU: 'Elu',
-  LeakyReLU: 'LeakyRelu',
 };
 
 /** Tolerances: predict and onnxruntime add in different orders, nothing more. */

@@ -18,13 +18,13 @@ before(async () => {
   await ioReady();
 });
 
-async function compare(model: Model, batch = 2): Promise<number> {
+async function compare(model: Model, batch = 2, dtype: 'float32' | 'float64' = 'float32'): Promise<number> {
   const shape = [batch, ...((model.inputs[0].shape).slice(1) as number[])];
-  const x = randomTensor(shape, 'float32', random(5));
+  const x = randomTensor(shape, dtype, random(5));
   const file = path.join(tempDir(), 'm.onnx');
   exportOnnx(model, file);
   const session = await ort.InferenceSession.create(file);
-  const result = await session.run({ input: new ort.Tensor('float32', x.dataSync() as Float32Array, shape) });
+  const result = await session.run({ input: new ort.Tensor(dtype, x.dataSync() as Float32Array | Float64Array, shape) });
   const expected = model.predict(x);
   assert.deepEqual([...result.output.dims], expected.shape);
   return maxAbsDiff(result.output.data as Float32Array, expected.dataSync());
@@ -302,6 +302,25 @@ describe('ONNX export', () => {
         randomizeWeights(model);
         assert.ok((await compare(model)) < 1e-5, `${conv} channels_first, Flatten ${flatten}`);
       }
+    }
+  });
+
+  it('float64 graphs avoid the operators onnxruntime has no float64 kernel for (Resize, Elu, LeakyRelu)', async () => {
+    const make = (name: string, config: Record<string, unknown>) => (findLayerClass(name) as NonNullable<ReturnType<typeof findLayerClass>>)({ ...config, dtype: 'float64' } as never);
+    const cases: [number[], string, Record<string, unknown>][] = [
+      [[3, 4, 2], 'UpSampling2D', { size: [2, 3], interpolation: 'bilinear' }],
+      [[2, 3, 4], 'UpSampling2D', { ...cf, size: [3, 2], interpolation: 'bilinear' }],
+      [[2, 3, 4], 'UpSampling2D', { ...cf, size: [3, 2] }],
+      [[2, 2, 3, 2], 'UpSampling3D', { size: [2, 1, 3] }],
+      [[4], 'Dense', { units: 3, activation: 'elu' }],
+      [[4], 'Dense', { units: 3, activation: 'leaky_relu' }],
+      [[5], 'ELU', { alpha: 0.7 }],
+      [[5], 'LeakyReLU', { negative_slope: 0.3 }],
+    ];
+    for (const [inputShape, name, config] of cases) {
+      const model = new Sequential({ inputShape, inputDtype: 'float64', layers: [make(name, config)] });
+      randomizeWeights(model);
+      assert.ok((await compare(model, 2, 'float64')) < 1e-12, `${name} ${JSON.stringify(config)}`);
     }
   });
 
