@@ -69,6 +69,21 @@ function activation(g: GraphBuilder, v: Value, name: unknown, layer: Layer): Val
   if (name === 'relu6') return { ...v, name: g.op('Clip', [v.name, g.constant(hint, [], [0]), g.constant(hint, [], [6])], hint) };
   if (name === 'silu' || name === 'swish') return { ...v, name: g.op('Mul', [v.name, g.op('Sigmoid', [v.name], hint)], hint) };
   if (name === 'leaky_relu') return { ...v, name: leakyRelu(g, hint, v.name, 0.2) };
+  // Keras's exact gelu, x/2 · (1 + erf(x/√2)) (onnxruntime has no float64 Erf).
+  if (name === 'gelu') {
+    const erf = g.op('Erf', [g.op('Mul', [v.name, g.constant(hint, [], [Math.SQRT1_2])], hint)], hint);
+    return { ...v, name: g.op('Mul', [g.op('Mul', [v.name, g.constant(hint, [], [0.5])], hint), g.op('Add', [erf, g.constant(hint, [], [1])], hint)], hint) };
+  }
+  if (name === 'hard_sigmoid' || name === 'hard_silu' || name === 'hard_swish') {
+    // relu6(x + 3) / 6, as Keras (and jax) define it; hard_silu multiplies by x.
+    const clipped = g.op('Clip', [g.op('Add', [v.name, g.constant(hint, [], [3])], hint), g.constant(hint, [], [0]), g.constant(hint, [], [6])], hint);
+    const sigmoid = g.op('Div', [clipped, g.constant(hint, [], [6])], hint);
+    return { ...v, name: name === 'hard_sigmoid' ? sigmoid : g.op('Mul', [v.name, sigmoid], hint) };
+  }
+  if (name === 'log_softmax') {
+    const k = g.as(v, 'keras');
+    return { ...k, name: g.op('LogSoftmax', [k.name], hint, { axis: -1 }) };
+  }
   if (name === 'softmax') {
     const k = g.as(v, 'keras');
     return { ...k, name: g.op('Softmax', [k.name], hint, { axis: -1 }) };

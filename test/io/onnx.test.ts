@@ -331,11 +331,25 @@ describe('ONNX export', () => {
   });
 
   it('refuses what has no mapping, naming the layer', () => {
-    const model = oneLayer('Dense', { label: 'gelu', config: { units: 2, activation: 'gelu' }, input: [3] });
+    const model = oneLayer('Dense', { label: 'sparsemax', config: { units: 2, activation: 'sparsemax' }, input: [3] });
     const name = model.layers[model.layers.length - 1].name;
     assert.throws(
       () => exportOnnx(model, path.join(tempDir(), 'x.onnx')),
-      (e: unknown) => e instanceof ModelFileError && e.message.includes(name) && /activation "gelu" has no ONNX mapping/.test(e.message),
+      (e: unknown) => e instanceof ModelFileError && e.message.includes(name) && /activation "sparsemax" has no ONNX mapping/.test(e.message),
     );
   });
+
+  for (const activation of ['gelu', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'log_softmax']) {
+    it(`the ${activation} activation runs in onnxruntime as in predict`, async () => {
+      const model = oneLayer('Activation', { label: activation, config: { activation }, input: [4, 5] });
+      assert.ok((await compare(model)) < 1e-5);
+    });
+  }
+  for (const activation of ['hard_sigmoid', 'hard_silu', 'log_softmax']) {
+    it(`the ${activation} activation runs in onnxruntime as in predict in float64`, async () => {
+      const layer = (findLayerClass('Activation') as NonNullable<ReturnType<typeof findLayerClass>>)({ activation, dtype: 'float64' });
+      const model = new Sequential({ inputShape: [4, 5], inputDtype: 'float64', layers: [layer] });
+      assert.ok((await compare(model, 2, 'float64')) < 1e-12);
+    });
+  }
 });
