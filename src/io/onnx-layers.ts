@@ -6,6 +6,7 @@
  * directly (channels-first `[N, C, ...spatial]`), so neither a 1D nor a 3D layer needs a reshape.
  */
 
+import { imageDataFormat } from '../config/keras-config.js';
 import { samePadding } from '../kernels/window.js';
 import { convTransposeForwardPadding } from '../kernels/conv/index.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
@@ -450,8 +451,17 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       return done(g.op('Softmax', [k.name], hint, { axis: Number(config.axis) }), 'keras');
     }
     case 'Rescaling': {
-      if (typeof config.scale !== 'number' || typeof config.offset !== 'number') fail(layer, 'per-channel scale or offset');
-      return done(g.op('Add', [g.op('Mul', [x.name, g.constant(hint, [], [config.scale as number])], hint), g.constant(hint, [], [config.offset as number])], hint), x.layout);
+      // Per-channel values broadcast over the last axis, or over axis -3 when the global image data format is
+      // channels_first (as call reshapes them), so a full-rank parameter is laid out as x is.
+      const r = x.shape.length;
+      const channelAxis = imageDataFormat() === 'channels_first' ? r - 3 : r - 1;
+      const param = (v: unknown): string => {
+        if (typeof v === 'number') return g.constant(hint, [], [v]);
+        const values = v as number[];
+        if (channelAxis < 1) fail(layer, `per-channel values on an input of rank ${r}`);
+        return g.paramFor(x, hint, x.shape.map((_, i) => (i === channelAxis ? values.length : 1)), values);
+      };
+      return done(g.op('Add', [g.op('Mul', [x.name, param(config.scale)], hint), param(config.offset)], hint), x.layout);
     }
     case 'Permute':
       return done(g.op('Transpose', [g.as(x, 'keras').name], hint, { perm: [0, ...(config.dims as number[])] }), 'keras');

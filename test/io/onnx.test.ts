@@ -6,6 +6,7 @@ import { before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx, ioReady, loadModelSync, ModelFileError, modelToOnnxBytes } from '../../src/io/index.js';
 import { findLayerClass } from '../../src/layers/registry.js';
+import { setImageDataFormat } from '../../src/config/keras-config.js';
 import { layerInput } from '../../src/layers/input-layer.js';
 import { Dot } from '../../src/layers/merging/dot.js';
 import { Functional } from '../../src/models/functional.js';
@@ -101,6 +102,10 @@ const ONNX_CASES: Record<string, OnnxCase[]> = {
   Conv3DTranspose: [
     { label: 'same, stride 2', config: { filters: 2, kernel_size: [3, 3, 3], strides: [2, 2, 2], padding: 'same' }, input: [2, 3, 2, 2] },
     { label: 'channels_first, output_padding', config: { ...cf, filters: 2, kernel_size: [2, 3, 3], strides: [2, 2, 1], output_padding: [1, 0, 0] }, input: [2, 2, 3, 3] },
+  ],
+  Rescaling: [
+    { label: 'per-channel scale and offset', config: { scale: [0.5, 2, -1], offset: [1, 0, 0.25] }, input: [4, 4, 3] },
+    { label: 'per-channel scale, scalar offset', config: { scale: [0.5, 2], offset: 0.5 }, input: [3, 2] },
   ],
   ReLU: [
     { label: 'negative_slope, threshold', config: { negative_slope: 0.3, threshold: 0.1 }, input: [4, 3] },
@@ -217,6 +222,7 @@ describe('ONNX export', () => {
       ['CenterCrop', { height: 3, width: 4 }],
       ['RandomCrop', { height: 6, width: 6 }],
       ['ReLU', { negative_slope: 0.1, threshold: 0.2 }],
+      ['Rescaling', { scale: [1, 2, 3, 4], offset: [0, -1, 0.5, 2] }],
     ];
     for (const [name, config] of after) {
       const model = new Sequential({
@@ -321,6 +327,16 @@ describe('ONNX export', () => {
       const model = new Sequential({ inputShape, inputDtype: 'float64', layers: [make(name, config)] });
       randomizeWeights(model);
       assert.ok((await compare(model, 2, 'float64')) < 1e-12, `${name} ${JSON.stringify(config)}`);
+    }
+  });
+
+  it('per-channel Rescaling under the global channels_first image data format broadcasts over axis 1', async () => {
+    setImageDataFormat('channels_first');
+    try {
+      const model = oneLayer('Rescaling', { label: 'channels_first', config: { scale: [0.5, 2, -1], offset: [1, 0, 0.25] }, input: [3, 4, 5] });
+      assert.ok((await compare(model)) < 1e-5);
+    } finally {
+      setImageDataFormat(null);
     }
   });
 
