@@ -15,6 +15,7 @@ import { ModelFileError } from './errors.js';
 import type { AttributeValue } from './onnx-proto.js';
 import { ONNX_INT64 } from './onnx-proto.js';
 import type { GraphBuilder, Layout, Value } from './onnx-graph.js';
+import { physicalAxis } from './onnx-graph.js';
 import { groupNormalization, layerNormalization, normalization, unitNormalization } from './onnx-normalization.js';
 import { centerCrop, randomCropAtInference, resample, resizing } from './onnx-resample.js';
 
@@ -390,11 +391,16 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       return done(g.op(type, [v.name], hint, { axes, keepdims: keep ? 1 : 0 }), keep ? spatialLayout : 'keras');
     }
     case 'BatchNormalization': {
-      const axis = Number(config.axis);
+      // ONNX normalizes axis 1: a last-axis BatchNormalization takes the channels-first layout (which the
+      // convolutions around it share), axis 1 the Keras one, and any other axis is swapped with axis 1.
       const rank = x.shape.length;
-      const lastAxis = axis === -1 || axis === rank - 1;
-      if (!(lastAxis && (rank === 2 || rank === 4)) && !(axis === 1 && rank === 4)) fail(layer, `axis ${axis} on rank ${rank}`);
-      const v = rank === 2 ? x : g.as(x, lastAxis ? 'nchw' : 'keras');
+      const axis = Number(config.axis) < 0 ? Number(config.axis) + rank : Number(config.axis);
+      let v = x;
+      if (physicalAxis(v, axis) !== 1 && axis === rank - 1) v = g.as(x, 'nchw');
+      if (physicalAxis(v, axis) !== 1 && axis === 1) v = g.as(x, 'keras');
+      const p = physicalAxis(v, axis);
+      const swap = Array.from({ length: rank }, (_, i) => (i === 1 ? p : i === p ? 1 : i));
+      const input = p === 1 ? v.name : g.op('Transpose', [v.name], hint, { perm: swap });
       const c = Number(layer.weights[layer.weights.length - 1].shape[0]);
       let i = 0;
       const gamma = config.scale ? weightData(layer, i++) : new Float32Array(c).fill(1);
@@ -404,8 +410,9 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       // as predict does) and gives BatchNormalization an epsilon of 0.
       const epsilon = Number(config.epsilon);
       const denominator = g.float64 ? Array.from(variance, (d) => d + epsilon) : variance;
-      const ins = [v.name, ...[gamma, beta, mean, denominator].map((d) => g.constant(hint, [c], d))];
-      return done(g.op('BatchNormalization', ins, hint, { epsilon: { float: g.float64 ? 0 : epsilon } }), v.layout);
+      const ins = [input, ...[gamma, beta, mean, denominator].map((d) => g.constant(hint, [c], d))];
+      const y = g.op('BatchNormalization', ins, hint, { epsilon: { float: g.float64 ? 0 : epsilon } });
+      return done(p === 1 ? y : g.op('Transpose', [y], hint, { perm: swap }), v.layout);
     }
     case 'ZeroPadding1D':
       return done(padSpatial(g, hint, x, channelsLast, [config.padding as [number, number]]), x.layout);
@@ -446,9 +453,11 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
     case 'ELU':
       return done(elu(g, hint, x.name, Number(config.alpha)), x.layout);
     case 'Softmax': {
-      if (Array.isArray(config.axis)) fail(layer, 'Softmax over several axes');
-      const k = g.as(x, 'keras');
-      return done(g.op('Softmax', [k.name], hint, { axis: Number(config.axis) }), 'keras');
+      // Over the axis where it sits in x's layout; several axes as call computes them, exp(x − max) / Σ.
+      const axes = (Array.isArray(config.axis) ? (config.axis as number[]) : [Number(config.axis)]).map((a) => physicalAxis(x, a));
+      if (axes.length === 1) return done(g.op('Softmax', [x.name], hint, { axis: axes[0] }), x.layout);
+      const e = g.op('Exp', [g.op('Sub', [x.name, g.op('ReduceMax', [x.name], hint, { axes, keepdims: 1 })], hint)], hint);
+      return done(g.op('Div', [e, g.op('ReduceSum', [e, g.int64(hint, axes)], hint, { keepdims: 1 })], hint), x.layout);
     }
     case 'Rescaling': {
       // Per-channel values broadcast over the last axis, or over axis -3 when the global image data format is

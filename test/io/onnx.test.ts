@@ -103,6 +103,17 @@ const ONNX_CASES: Record<string, OnnxCase[]> = {
     { label: 'same, stride 2', config: { filters: 2, kernel_size: [3, 3, 3], strides: [2, 2, 2], padding: 'same' }, input: [2, 3, 2, 2] },
     { label: 'channels_first, output_padding', config: { ...cf, filters: 2, kernel_size: [2, 3, 3], strides: [2, 2, 1], output_padding: [1, 0, 0] }, input: [2, 2, 3, 3] },
   ],
+  BatchNormalization: [
+    { label: 'sequences, last axis', config: {}, input: [5, 3] },
+    { label: 'sequences, axis 1', config: { axis: 1 }, input: [3, 5] },
+    { label: 'images, axis 2', config: { axis: 2, center: false }, input: [4, 3, 5] },
+    { label: 'volumes, last axis', config: { scale: false }, input: [2, 3, 2, 3] },
+  ],
+  Softmax: [
+    { label: 'axis 1', config: { axis: 1 }, input: [4, 3] },
+    { label: 'axes [1, 2]', config: { axis: [1, 2] }, input: [4, 3, 2] },
+    { label: 'axes [-1, -3] of images', config: { axis: [-1, -3] }, input: [3, 4, 2] },
+  ],
   Rescaling: [
     { label: 'per-channel scale and offset', config: { scale: [0.5, 2, -1], offset: [1, 0, 0.25] }, input: [4, 4, 3] },
     { label: 'per-channel scale, scalar offset', config: { scale: [0.5, 2], offset: 0.5 }, input: [3, 2] },
@@ -223,6 +234,9 @@ describe('ONNX export', () => {
       ['RandomCrop', { height: 6, width: 6 }],
       ['ReLU', { negative_slope: 0.1, threshold: 0.2 }],
       ['Rescaling', { scale: [1, 2, 3, 4], offset: [0, -1, 0.5, 2] }],
+      ['Softmax', {}],
+      ['Softmax', { axis: [1, 2] }],
+      ['BatchNormalization', {}],
     ];
     for (const [name, config] of after) {
       const model = new Sequential({
