@@ -281,6 +281,7 @@ function dot(g: GraphBuilder, layer: Layer, config: Config, inputs: Value[]): st
   return g.op('Reshape', [g.op('MatMul', [xt, yt], hint), g.int64(hint, [0, ...(out.length === 0 ? [1] : out)])], hint);
 }
 
+/** The nodes for one layer; `inputs` are its input values, `outShape` its Keras output shape. */
 export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], outShape: SymbolicShape): Value {
   if (NO_ONNX_MAPPING[layer.className] !== undefined) fail(layer, NO_ONNX_MAPPING[layer.className]);
   if (IDENTITY_AT_INFERENCE.has(layer.className)) return { ...inputs[0], shape: outShape };
