@@ -12,6 +12,32 @@ export interface Value {
   shape: SymbolicShape;
 }
 
+/** The permutation that takes a channels_last tensor of rank `r` to channels-first. */
+function toFirst(r: number): number[] {
+  return [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
+}
+
+/** Where Keras axis `axis` (negative counts from the end) of `v` sits in `v`'s layout. */
+export function physicalAxis(v: Value, axis: number): number {
+  const r = v.shape.length;
+  const a = axis < 0 ? axis + r : axis;
+  if (v.layout === 'keras' || a === 0) return a;
+  return a === r - 1 ? 1 : a + 1;
+}
+
+/** `data` of shape `dims` (row-major) transposed by `perm`. */
+function permuted(data: ArrayLike<number>, dims: readonly number[], perm: readonly number[]): number[] {
+  const outDims = perm.map((p) => dims[p]);
+  const strides = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1));
+  const out = new Array<number>(data.length);
+  const index = new Array<number>(dims.length).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    out[o] = data[perm.reduce((at, p, i) => at + index[i] * strides[p], 0)];
+    for (let i = outDims.length - 1; i >= 0 && ++index[i] === outDims[i]; i--) index[i] = 0;
+  }
+  return out;
+}
+
 /** Collects the nodes and initializers of the graph being written. */
 export class GraphBuilder {
   readonly nodes: ProtoWriter[] = [];
@@ -36,6 +62,16 @@ export class GraphBuilder {
     return name;
   }
 
+  /**
+   * A constant of Keras broadcast shape `dims` (the rank of `v`, 1 on the axes it does not span) laid out
+   * as `v` is, so a per-feature parameter meets `v` without transposing `v`.
+   */
+  paramFor(v: Value, hint: string, dims: readonly number[], data: ArrayLike<number>): string {
+    if (v.layout === 'keras' || dims.length < 3) return this.constant(hint, dims, data);
+    const perm = toFirst(dims.length);
+    return this.constant(hint, perm.map((p) => dims[p]), permuted(data, dims, perm));
+  }
+
   /** A float32 tensor whatever the model's dtype: Resize's scales must be float32. */
   float32(hint: string, values: readonly number[]): string {
     const name = this.fresh(hint);
@@ -53,9 +89,8 @@ export class GraphBuilder {
   as(v: Value, layout: Layout): Value {
     if (v.layout === layout) return v;
     const r = v.shape.length;
-    const toFirst = [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
     const toLast = [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
-    return { ...v, layout, name: this.op('Transpose', [v.name], 'transpose', { perm: layout === 'nchw' ? toFirst : toLast }) };
+    return { ...v, layout, name: this.op('Transpose', [v.name], 'transpose', { perm: layout === 'nchw' ? toFirst(r) : toLast }) };
   }
 }
 

@@ -6,13 +6,18 @@
  * directly (channels-first `[N, C, ...spatial]`), so neither a 1D nor a 3D layer needs a reshape.
  */
 
+import { imageDataFormat } from '../config/keras-config.js';
 import { samePadding } from '../kernels/window.js';
 import { convTransposeForwardPadding } from '../kernels/conv/index.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import type { Config } from '../serialization/keras-object.js';
 import { ModelFileError } from './errors.js';
 import type { AttributeValue } from './onnx-proto.js';
+import { ONNX_INT64 } from './onnx-proto.js';
 import type { GraphBuilder, Layout, Value } from './onnx-graph.js';
+import { physicalAxis } from './onnx-graph.js';
+import { groupNormalization, layerNormalization, normalization, unitNormalization } from './onnx-normalization.js';
+import { centerCrop, randomCropAtInference, resample, resizing } from './onnx-resample.js';
 
 export function fail(layer: Layer, why: string): never {
   throw new ModelFileError(layer.name, `cannot be exported to ONNX: ${why}`);
@@ -59,12 +64,28 @@ function windowAttrs(
 
 function activation(g: GraphBuilder, v: Value, name: unknown, layer: Layer): Value {
   const hint = layer.name;
-  const unary: Record<string, string> = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', elu: 'Elu', selu: 'Selu', softplus: 'Softplus', softsign: 'Softsign', exponential: 'Exp' };
+  const unary: Record<string, string> = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', selu: 'Selu', softplus: 'Softplus', softsign: 'Softsign', exponential: 'Exp' };
   if (name === undefined || name === null || name === 'linear') return v;
+  if (name === 'elu') return { ...v, name: elu(g, hint, v.name, 1) };
   if (typeof name === 'string' && unary[name] !== undefined) return { ...v, name: g.op(unary[name], [v.name], hint) };
   if (name === 'relu6') return { ...v, name: g.op('Clip', [v.name, g.constant(hint, [], [0]), g.constant(hint, [], [6])], hint) };
   if (name === 'silu' || name === 'swish') return { ...v, name: g.op('Mul', [v.name, g.op('Sigmoid', [v.name], hint)], hint) };
-  if (name === 'leaky_relu') return { ...v, name: g.op('LeakyRelu', [v.name], hint, { alpha: { float: 0.2 } }) };
+  if (name === 'leaky_relu') return { ...v, name: leakyRelu(g, hint, v.name, 0.2) };
+  // Keras's exact gelu, x/2 · (1 + erf(x/√2)) (onnxruntime has no float64 Erf).
+  if (name === 'gelu') {
+    const erf = g.op('Erf', [g.op('Mul', [v.name, g.constant(hint, [], [Math.SQRT1_2])], hint)], hint);
+    return { ...v, name: g.op('Mul', [g.op('Mul', [v.name, g.constant(hint, [], [0.5])], hint), g.op('Add', [erf, g.constant(hint, [], [1])], hint)], hint) };
+  }
+  if (name === 'hard_sigmoid' || name === 'hard_silu' || name === 'hard_swish') {
+    // relu6(x + 3) / 6, as Keras (and jax) define it; hard_silu multiplies by x.
+    const clipped = g.op('Clip', [g.op('Add', [v.name, g.constant(hint, [], [3])], hint), g.constant(hint, [], [0]), g.constant(hint, [], [6])], hint);
+    const sigmoid = g.op('Div', [clipped, g.constant(hint, [], [6])], hint);
+    return { ...v, name: name === 'hard_sigmoid' ? sigmoid : g.op('Mul', [v.name, sigmoid], hint) };
+  }
+  if (name === 'log_softmax') {
+    const k = g.as(v, 'keras');
+    return { ...k, name: g.op('LogSoftmax', [k.name], hint, { axis: -1 }) };
+  }
   if (name === 'softmax') {
     const k = g.as(v, 'keras');
     return { ...k, name: g.op('Softmax', [k.name], hint, { axis: -1 }) };
@@ -169,6 +190,7 @@ function cropSpatial(g: GraphBuilder, hint: string, v: Value, channelsLast: bool
  * (outside the input) clamp to the border pixel in both.
  */
 function resize(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, size: number[], bilinear: boolean): string {
+  if (g.float64) return resizeWithoutResize(g, hint, v, channelsLast, size, bilinear);
   const scales = new Array<number>(v.shape.length).fill(1);
   spatialAxesOf(v, channelsLast).forEach((axis, i) => (scales[axis] = size[i]));
   const attrs: Record<string, AttributeValue> = bilinear
@@ -177,25 +199,50 @@ function resize(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, 
   return g.op('Resize', [v.name, '', g.float32(hint, scales)], hint, attrs);
 }
 
-/** The nodes for one layer; `inputs` are its input values, `outShape` its Keras output shape. */
+/**
+ * onnxruntime's CPU provider has no float64 Resize, so float64 graphs upsample without it: nearest repeats
+ * each row `size` times (a Gather per axis, exact), bilinear is the MatMul resample with jax's weights.
+ */
+function resizeWithoutResize(g: GraphBuilder, hint: string, v: Value, channelsLast: boolean, size: number[], bilinear: boolean): string {
+  const sizes = spatialSizes(v.shape, channelsLast);
+  if (sizes.some((d) => d === null)) throw new Error('a float64 upsampling needs static spatial sizes (onnxruntime has no float64 Resize)');
+  const [h, w] = sizes as number[];
+  if (bilinear) return resample(g, hint, v, channelsLast, [h, w], [h * size[0], w * size[1]], 'bilinear', false).name;
+  let name = v.name;
+  spatialAxesOf(v, channelsLast).forEach((axis, i) => {
+    if (size[i] === 1) return;
+    const indices = Array.from({ length: (sizes[i] as number) * size[i] }, (_, o) => Math.floor(o / size[i]));
+    name = g.op('Gather', [name, g.int64(hint, indices)], hint, { axis });
+  });
+  return name;
+}
+
+/** Keras's elu, `x > 0 ? x : alpha · (exp(x) − 1)`: Elu, or spelt out where onnxruntime has no float64 Elu. */
+function elu(g: GraphBuilder, hint: string, x: string, alpha: number): string {
+  if (!g.float64) return g.op('Elu', [x], hint, { alpha: { float: alpha } });
+  const zero = g.constant(hint, [], [0]);
+  const negative = g.op('Mul', [g.constant(hint, [], [alpha]), g.op('Sub', [g.op('Exp', [x], hint), g.constant(hint, [], [1])], hint)], hint);
+  return g.op('Where', [g.op('Greater', [x, zero], hint), x, negative], hint);
+}
+
+/** Keras's leaky_relu, `x >= 0 ? x : slope · x`: LeakyRelu, or spelt out where onnxruntime has no float64 one. */
+function leakyRelu(g: GraphBuilder, hint: string, x: string, slope: number): string {
+  if (!g.float64) return g.op('LeakyRelu', [x], hint, { alpha: { float: slope } });
+  return g.op('Where', [g.op('Less', [x, g.constant(hint, [], [0])], hint), g.op('Mul', [g.constant(hint, [], [slope]), x], hint), x], hint);
+}
+
 /** Layers that compute nothing at inference (augmentation, noise, regularization) export as the identity. */
 const IDENTITY_AT_INFERENCE = new Set([
   'Identity', 'ActivityRegularization', 'GaussianNoise', 'GaussianDropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D',
   'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness',
 ]);
 
-/** Layers with no ONNX mapping here yet, refused with their reason. */
+/**
+ * Layers ONNX cannot express, refused with their reason. ONNX has no operator for a JavaScript function,
+ * and a ConvLSTM would have to be unrolled into a Loop of convolutions over time.
+ */
 const NO_ONNX_MAPPING: Readonly<Record<string, string>> = {
   Lambda: 'a Lambda layer runs a JavaScript function, which ONNX cannot hold',
-  Dot: 'Dot has no ONNX mapping here',
-  PReLU: 'PReLU has no ONNX mapping here',
-  LayerNormalization: 'LayerNormalization needs opset 17; this exporter writes opset 13',
-  GroupNormalization: 'GroupNormalization has no ONNX mapping here',
-  UnitNormalization: 'UnitNormalization has no ONNX mapping here',
-  Embedding: 'Embedding takes integer indices, which this exporter (float inputs) does not model',
-  Resizing: "Resizing has no ONNX mapping here (ONNX Resize differs from jax.image.resize's edge renormalisation)",
-  CenterCrop: 'CenterCrop has no ONNX mapping here',
-  Normalization: 'Normalization has no ONNX mapping here',
   ConvLSTM1D: 'ConvLSTM1D is a recurrent loop over convolutions, which has no ONNX mapping here (ONNX has no ConvLSTM operator)',
   ConvLSTM2D: 'ConvLSTM2D is a recurrent loop over convolutions, which has no ONNX mapping here (ONNX has no ConvLSTM operator)',
   ConvLSTM3D: 'ConvLSTM3D is a recurrent loop over convolutions, which has no ONNX mapping here (ONNX has no ConvLSTM operator)',
@@ -206,6 +253,35 @@ function elementwise(g: GraphBuilder, hint: string, inputs: Value[], type: strin
   return inputs.slice(1).reduce((acc, v) => g.op(type, [acc, g.as(v, first.layout).name], hint), first.name);
 }
 
+/**
+ * Keras's Dot as a batched MatMul: x moved to `[N, M, K]` (contracted axis last) and y to `[N, K, P]`, as
+ * `call` arranges them, each optionally scaled to unit length along its axis first (`x · min(1/‖x‖, 1/ε)`).
+ */
+function dot(g: GraphBuilder, layer: Layer, config: Config, inputs: Value[]): string {
+  const hint = layer.name;
+  const [x, y] = inputs.map((v) => g.as(v, 'keras'));
+  const [r1, r2] = [x.shape.length, y.shape.length];
+  const [a0, b0] = Array.isArray(config.axes) ? (config.axes as number[]) : [Number(config.axes), Number(config.axes)];
+  const [a, b] = [a0 < 0 ? a0 + r1 : a0, b0 < 0 ? b0 + r2 : b0];
+  const unit = (v: Value, axis: number): string => {
+    if (config.normalize !== true) return v.name;
+    const norm = g.op('Sqrt', [g.op('ReduceSumSquare', [v.name], hint, { axes: [axis], keepdims: 1 })], hint);
+    return g.op('Mul', [v.name, g.op('Min', [g.op('Reciprocal', [norm], hint), g.constant(hint, [], [1 / 1e-7])], hint)], hint);
+  };
+  const xPerm = [...Array.from({ length: r1 }, (_, i) => i).filter((i) => i !== a), a];
+  const yPerm = [0, b, ...Array.from({ length: r2 }, (_, i) => i).filter((i) => i !== 0 && i !== b)];
+  const xRest = xPerm.slice(1, -1).map((i) => x.shape[i]);
+  const yRest = yPerm.slice(2).map((i) => y.shape[i]);
+  const k = x.shape[a];
+  if ([k, ...xRest, ...yRest].some((d) => d === null)) throw new Error('Dot needs every non-batch size known to export');
+  const size = (dims: (number | null)[]) => dims.reduce((p: number, d) => p * (d as number), 1);
+  const xt = g.op('Reshape', [g.op('Transpose', [unit(x, a)], hint, { perm: xPerm }), g.int64(hint, [0, size(xRest), k as number])], hint);
+  const yt = g.op('Reshape', [g.op('Transpose', [unit(y, b)], hint, { perm: yPerm }), g.int64(hint, [0, k as number, size(yRest)])], hint);
+  const out = [...xRest, ...yRest] as number[];
+  return g.op('Reshape', [g.op('MatMul', [xt, yt], hint), g.int64(hint, [0, ...(out.length === 0 ? [1] : out)])], hint);
+}
+
+/** The nodes for one layer; `inputs` are its input values, `outShape` its Keras output shape. */
 export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], outShape: SymbolicShape): Value {
   if (NO_ONNX_MAPPING[layer.className] !== undefined) fail(layer, NO_ONNX_MAPPING[layer.className]);
   if (IDENTITY_AT_INFERENCE.has(layer.className)) return { ...inputs[0], shape: outShape };
@@ -223,9 +299,17 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
     case 'Activation':
       return { ...activation(g, x, config.activation, layer), shape: outShape };
     case 'ReLU': {
-      if (config.negative_slope !== 0 || config.threshold !== 0) fail(layer, 'ReLU with negative_slope or threshold');
-      if (config.max_value === null || config.max_value === undefined) return done(g.op('Relu', [x.name], hint), x.layout);
-      return done(g.op('Clip', [x.name, g.constant(hint, [], [0]), g.constant(hint, [], [Number(config.max_value)])], hint), x.layout);
+      const [slope, threshold] = [Number(config.negative_slope ?? 0), Number(config.threshold ?? 0)];
+      const max = config.max_value === null || config.max_value === undefined ? null : Number(config.max_value);
+      if (slope === 0 && threshold === 0) {
+        if (max === null) return done(g.op('Relu', [x.name], hint), x.layout);
+        return done(g.op('Clip', [x.name, g.constant(hint, [], [0]), g.constant(hint, [], [max])], hint), x.layout);
+      }
+      // Keras's relu: min(x, max) above the threshold, slope · (x − threshold) below it, 0 at it.
+      const t = g.constant(hint, [], [threshold]);
+      const above = max === null ? x.name : g.op('Min', [x.name, g.constant(hint, [], [max])], hint);
+      const below = g.op('Mul', [g.constant(hint, [], [slope]), g.op('Sub', [x.name, t], hint)], hint);
+      return done(g.op('Where', [g.op('Greater', [x.name, t], hint), above, below], hint), x.layout);
     }
     case 'Flatten': {
       // Keras moves a channels_first input's channel axis last before flattening (as predict does).
@@ -308,18 +392,28 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       return done(g.op(type, [v.name], hint, { axes, keepdims: keep ? 1 : 0 }), keep ? spatialLayout : 'keras');
     }
     case 'BatchNormalization': {
-      const axis = Number(config.axis);
+      // ONNX normalizes axis 1: a last-axis BatchNormalization takes the channels-first layout (which the
+      // convolutions around it share), axis 1 the Keras one, and any other axis is swapped with axis 1.
       const rank = x.shape.length;
-      const lastAxis = axis === -1 || axis === rank - 1;
-      if (!(lastAxis && (rank === 2 || rank === 4)) && !(axis === 1 && rank === 4)) fail(layer, `axis ${axis} on rank ${rank}`);
-      const v = rank === 2 ? x : g.as(x, lastAxis ? 'nchw' : 'keras');
+      const axis = Number(config.axis) < 0 ? Number(config.axis) + rank : Number(config.axis);
+      let v = x;
+      if (physicalAxis(v, axis) !== 1 && axis === rank - 1) v = g.as(x, 'nchw');
+      if (physicalAxis(v, axis) !== 1 && axis === 1) v = g.as(x, 'keras');
+      const p = physicalAxis(v, axis);
+      const swap = Array.from({ length: rank }, (_, i) => (i === 1 ? p : i === p ? 1 : i));
+      const input = p === 1 ? v.name : g.op('Transpose', [v.name], hint, { perm: swap });
       const c = Number(layer.weights[layer.weights.length - 1].shape[0]);
       let i = 0;
       const gamma = config.scale ? weightData(layer, i++) : new Float32Array(c).fill(1);
       const beta = config.center ? weightData(layer, i++) : new Float32Array(c);
       const [mean, variance] = [weightData(layer, i), weightData(layer, i + 1)];
-      const ins = [v.name, ...[gamma, beta, mean, variance].map((d) => g.constant(hint, [c], d))];
-      return done(g.op('BatchNormalization', ins, hint, { epsilon: { float: Number(config.epsilon) } }), v.layout);
+      // An attribute's float is float32, so a float64 graph adds epsilon to the variance itself (in double,
+      // as predict does) and gives BatchNormalization an epsilon of 0.
+      const epsilon = Number(config.epsilon);
+      const denominator = g.float64 ? Array.from(variance, (d) => d + epsilon) : variance;
+      const ins = [input, ...[gamma, beta, mean, denominator].map((d) => g.constant(hint, [c], d))];
+      const y = g.op('BatchNormalization', ins, hint, { epsilon: { float: g.float64 ? 0 : epsilon } });
+      return done(p === 1 ? y : g.op('Transpose', [y], hint, { perm: swap }), v.layout);
     }
     case 'ZeroPadding1D':
       return done(padSpatial(g, hint, x, channelsLast, [config.padding as [number, number]]), x.layout);
@@ -356,17 +450,28 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
     case 'Average':
       return done(g.op('Mul', [elementwise(g, hint, inputs, 'Add'), g.constant(hint, [], [1 / inputs.length])], hint), inputs[0].layout);
     case 'LeakyReLU':
-      return done(g.op('LeakyRelu', [x.name], hint, { alpha: { float: Number(config.negative_slope) } }), x.layout);
+      return done(leakyRelu(g, hint, x.name, Number(config.negative_slope)), x.layout);
     case 'ELU':
-      return done(g.op('Elu', [x.name], hint, { alpha: { float: Number(config.alpha) } }), x.layout);
+      return done(elu(g, hint, x.name, Number(config.alpha)), x.layout);
     case 'Softmax': {
-      if (Array.isArray(config.axis)) fail(layer, 'Softmax over several axes');
-      const k = g.as(x, 'keras');
-      return done(g.op('Softmax', [k.name], hint, { axis: Number(config.axis) }), 'keras');
+      // Over the axis where it sits in x's layout; several axes as call computes them, exp(x − max) / Σ.
+      const axes = (Array.isArray(config.axis) ? (config.axis as number[]) : [Number(config.axis)]).map((a) => physicalAxis(x, a));
+      if (axes.length === 1) return done(g.op('Softmax', [x.name], hint, { axis: axes[0] }), x.layout);
+      const e = g.op('Exp', [g.op('Sub', [x.name, g.op('ReduceMax', [x.name], hint, { axes, keepdims: 1 })], hint)], hint);
+      return done(g.op('Div', [e, g.op('ReduceSum', [e, g.int64(hint, axes)], hint, { keepdims: 1 })], hint), x.layout);
     }
     case 'Rescaling': {
-      if (typeof config.scale !== 'number' || typeof config.offset !== 'number') fail(layer, 'per-channel scale or offset');
-      return done(g.op('Add', [g.op('Mul', [x.name, g.constant(hint, [], [config.scale as number])], hint), g.constant(hint, [], [config.offset as number])], hint), x.layout);
+      // Per-channel values broadcast over the last axis, or over axis -3 when the global image data format is
+      // channels_first (as call reshapes them), so a full-rank parameter is laid out as x is.
+      const r = x.shape.length;
+      const channelAxis = imageDataFormat() === 'channels_first' ? r - 3 : r - 1;
+      const param = (v: unknown): string => {
+        if (typeof v === 'number') return g.constant(hint, [], [v]);
+        const values = v as number[];
+        if (channelAxis < 1) fail(layer, `per-channel values on an input of rank ${r}`);
+        return g.paramFor(x, hint, x.shape.map((_, i) => (i === channelAxis ? values.length : 1)), values);
+      };
+      return done(g.op('Add', [g.op('Mul', [x.name, param(config.scale)], hint), param(config.offset)], hint), x.layout);
     }
     case 'Permute':
       return done(g.op('Transpose', [g.as(x, 'keras').name], hint, { perm: [0, ...(config.dims as number[])] }), 'keras');
@@ -376,11 +481,45 @@ export function convertLayer(g: GraphBuilder, layer: Layer, inputs: Value[], out
       return done(g.op('Tile', [expanded, g.int64(hint, [1, Number(config.n), 1])], hint), 'keras');
     }
     case 'RandomCrop': {
-      // At inference the central window of the target's aspect ratio, resized: exported when that is a plain crop.
-      const [h, w] = spatialSizes(x.shape, channelsLast);
-      const [th, tw] = [Number(config.height), Number(config.width)];
-      if (h !== th || w !== tw) fail(layer, 'RandomCrop at inference resizes unless the input already has the target size');
-      return { ...x, shape: outShape };
+      // At inference: the central window of the target's aspect ratio, resized to the target.
+      const y = randomCropAtInference(g, layer, config, x);
+      return done(y.name, y.layout);
+    }
+    case 'PReLU': {
+      // Keras's form relu(x) − alpha · relu(−x), which is PRelu; onnxruntime's CPU provider has no float64
+      // PRelu kernel, so float64 graphs spell it out.
+      const alphaShape = [1, ...layer.weights[0].shape];
+      const alpha = Array.from(weightData(layer, 0));
+      if (!g.float64) return done(g.op('PRelu', [x.name, g.paramFor(x, hint, alphaShape, alpha)], hint), x.layout);
+      const negAlpha = g.paramFor(x, hint, alphaShape, alpha.map((a) => -a));
+      const negative = g.op('Mul', [negAlpha, g.op('Relu', [g.op('Neg', [x.name], hint)], hint)], hint);
+      return done(g.op('Add', [g.op('Relu', [x.name], hint), negative], hint), x.layout);
+    }
+    case 'LayerNormalization':
+      return done(layerNormalization(g, layer, config, x), x.layout);
+    case 'GroupNormalization':
+      return done(groupNormalization(g, layer, config, x), x.layout);
+    case 'UnitNormalization':
+      return done(unitNormalization(g, layer, config, x), x.layout);
+    case 'Normalization':
+      return done(normalization(g, layer, config, x), x.layout);
+    case 'Embedding': {
+      // Model inputs are float: the indices are cast to int64, truncated toward zero as Keras casts them.
+      // Negative indices count from the end in both; one past the table reads NaN in predict, while
+      // onnxruntime reports an error.
+      const indices = g.op('Cast', [g.as(x, 'keras').name], hint, { to: ONNX_INT64 });
+      const table = g.constant(hint, layer.weights[0].shape, weightData(layer, 0));
+      return done(g.op('Gather', [table, indices], hint, { axis: 0 }), 'keras');
+    }
+    case 'Dot':
+      return done(dot(g, layer, config, inputs), 'keras');
+    case 'CenterCrop': {
+      const y = centerCrop(g, layer, config, x);
+      return done(y.name, y.layout);
+    }
+    case 'Resizing': {
+      const y = resizing(g, layer, config, x);
+      return done(y.name, y.layout);
     }
     case 'Concatenate': {
       const axis = Number(config.axis);

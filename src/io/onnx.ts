@@ -2,9 +2,10 @@
  * Export to ONNX (opset 13). Keras computes channels_last; ONNX's Conv, pooling and BatchNormalization are
  * channels-first. Each value therefore carries a layout: 'keras' (as Keras holds it) or 'nchw' (a
  * channels_last tensor transposed to channels-first). Spatial layers ask for 'nchw', everything that
- * depends on the element order (Flatten, Dense, Reshape, Softmax, the output) for 'keras', and a Transpose
- * is inserted only where the layout changes, so a conv stack is transposed once in and once out. The
- * per-layer mappings are in `onnx-layers.ts`.
+ * depends on the element order (Flatten, Dense, Reshape, the output) for 'keras', per-feature layers
+ * (normalizations, activations, Softmax, Rescaling, resampling) compute in whichever layout they receive,
+ * and a Transpose is inserted only where the layout changes, so a conv stack is transposed once in and once
+ * out. The per-layer mappings are in `onnx-layers.ts`, `onnx-normalization.ts` and `onnx-resample.ts`.
  */
 
 import { Model } from '../models/model.js';

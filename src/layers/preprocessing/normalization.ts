@@ -2,6 +2,7 @@
 
 import { EPSILON } from '../../config/epsilon.js';
 import { formatShape } from '../../engine/shape.js';
+import type { FloatDType } from '../../engine/dtype.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { isTensor, tensor } from '../../engine/tensor.js';
 import type { Variable } from '../../engine/variable.js';
@@ -155,23 +156,32 @@ export class Normalization extends Layer {
     return [...inputShape];
   }
 
-  /** The statistics in the input's broadcast shape (kept axes their size, the rest 1). */
-  private statistics(x: Tensor): [Tensor, Tensor] {
-    const keep = this.keepAxes.length > 0 || this.built ? this.keepAxes : this.resolveKeep(x.shape);
-    const broadcast = x.shape.map((d, i) => (keep.includes(i) ? d : 1));
-    if (this.adaptMean && this.adaptVariance) return [reshape(cast(this.adaptMean, x.dtype), broadcast), reshape(cast(this.adaptVariance, x.dtype), broadcast)];
+  /**
+   * The mean and variance in the broadcast shape of an input of shape `inputShape` (kept axes their size,
+   * the rest 1), as `call` uses them; the ONNX exporter writes them as constants.
+   *
+   * @example
+   * ```ts
+   * const [mean, variance] = norm.statisticsFor([null, 4, 3], 'float32'); // each [1, 1, 3]
+   * ```
+   */
+  statisticsFor(inputShape: SymbolicShape, dtype: FloatDType): [Tensor, Tensor] {
+    const keep = this.keepAxes.length > 0 || this.built ? this.keepAxes : this.resolveKeep(inputShape);
+    // Kept axes have known sizes (resolveKeep checks), so the broadcast shape is all numbers.
+    const broadcast = inputShape.map((d, i) => (keep.includes(i) ? (d as number) : 1));
+    if (this.adaptMean && this.adaptVariance) return [reshape(cast(this.adaptMean, dtype), broadcast), reshape(cast(this.adaptVariance, dtype), broadcast)];
     // Given values align with the kept axes from the right, then broadcast (Keras's rule).
     const given = (v: Statistic) => {
       const shape = shapeOf(v);
-      const expanded = x.shape.map(() => 1);
+      const expanded = inputShape.map(() => 1);
       shape.forEach((d, i) => (expanded[keep[keep.length - shape.length + i]] = d));
-      return broadcastTo(reshape(tensor(flatten(v), shape, x.dtype), expanded), broadcast);
+      return broadcastTo(reshape(tensor(flatten(v), shape, dtype), expanded), broadcast);
     };
     return [given(this.args.mean as Statistic), given(this.args.variance as Statistic)];
   }
 
   protected call(x: Tensor, _options: CallOptions): Tensor {
-    const [m, v] = this.statistics(x);
+    const [m, v] = this.statisticsFor(x.shape, x.dtype as FloatDType);
     const deviation = maximum(sqrt(v), EPSILON);
     return this.args.invert ? add(m, mul(x, deviation)) : div(sub(x, m), deviation);
   }
