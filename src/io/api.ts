@@ -191,7 +191,7 @@ async function modelFromLoadedSource(loaded: LoadedSource, options: LoadOptions)
  * shards). Only built-in and registered layer classes load; nothing in the file is ever executed. Files are
  * untrusted: what a file declares (weights, layers, config size) is checked against a budget before
  * anything is allocated, and refused with a {@link ModelFileError} naming the file and the figure.
- * `options.maxBytes` (default 2 GiB of weights and optimizer state), `maxLayers` (50,000) and
+ * `options.maxBytes` (default 2 GiB of weights and optimizer state), `maxLayers` (10,000) and
  * `maxConfigBytes` (16 MiB) raise the limits for files you trust; `compile: false` skips the training
  * configuration.
  *
@@ -291,7 +291,7 @@ export function loadWeightsSync(model: Model, file: string | ArrayBuffer | Array
 
 /** Assigns the weights of an HDF5 file's bytes (Keras 3 layout, else Keras 2's by layer name), all or nothing. */
 function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, budget: LoadBudget): void {
-  const tree = readH5Tree(bytes, file, budget);
+  const tree = readH5Tree(bytes, file, budget, model.layers.length);
   if (tree.group('layers') === null) {
     // A Keras 2 full-model file keeps its weights under model_weights (Keras's load_weights looks there too).
     const base = tree.stringListAttr('', 'layer_names') === null && tree.group('model_weights') !== null ? 'model_weights' : '';

@@ -33,10 +33,15 @@ interface WorkerHandle {
 const STARTUP_LIMIT_MS = 30_000;
 /**
  * The automatic limit is on time without progress (the worker counts the objects it has read): a fixed
- * allowance plus time in proportion to the data, for one large dataset read in a single call.
+ * allowance, time in proportion to the data (one large dataset is read in a single call), and time in
+ * proportion to the layers the caller expects (listing a group is a single call too: `keys()` of the
+ * 20,000 children of a 10,000-block model's `layers` group took 736 ms at a load average of 10, 37 µs a
+ * child; 0.1 ms a layer leaves a margin of almost 3). The layer count comes from a config already held
+ * to `maxLayers`, so what a file can add to the wait is bounded by what it holds.
  */
 const STALL_BASE_MS = 750;
 const STALL_MS_PER_MIB = 10;
+const STALL_MS_PER_LAYER = 0.1;
 
 /**
  * Shared-memory words the worker writes: [0] its lifecycle (starting, ready, failed, exited), [1] the
@@ -62,7 +67,9 @@ let fallbackReason: string | null = null;
 /**
  * Sets how long one HDF5 read may take before it is abandoned: a number of milliseconds for the whole read,
  * or null for the default, which abandons a read that makes no progress (reads no further object) for
- * 750 ms plus 10 ms per MiB of data. Returns the previous setting.
+ * 750 ms plus 10 ms per MiB of data plus 0.1 ms per layer the model's config lists. A file that is only
+ * large, read on a very busy machine, can outlast that: a trusted file then loads with a fixed limit.
+ * Returns the previous setting.
  *
  * @example
  * ```ts
@@ -76,8 +83,9 @@ export function setHdf5Timeout(ms: number | null): number | null {
   return previous;
 }
 
-function stallLimit(bytes: number): number {
-  return Math.round(STALL_BASE_MS + (bytes / 2 ** 20) * STALL_MS_PER_MIB);
+/** The automatic stall window for `bytes` of HDF5 data holding the weights of `layers` layers. */
+export function stallLimit(bytes: number, layers: number): number {
+  return Math.round(STALL_BASE_MS + (bytes / 2 ** 20) * STALL_MS_PER_MIB + layers * STALL_MS_PER_LAYER);
 }
 
 function workerThreads(): WorkerThreads | null {
@@ -162,8 +170,7 @@ function fallBack(reason: string): null {
  * window (or, with a fixed limit, until that much time has passed). `slow` is called once if the read
  * outlasts SPARE_AFTER_MS. Returns the request's state and, when abandoned, why.
  */
-function awaitAnswer(state: Int32Array, bytes: number, slow: () => void): { outcome: number; limit: string } {
-  const window = fixedTimeoutMs ?? stallLimit(bytes);
+function awaitAnswer(state: Int32Array, window: number, slow: () => void): { outcome: number; limit: string } {
   const started = performance.now();
   let progressAt = started;
   let seen = Atomics.load(state, PROGRESS_INDEX);
@@ -188,11 +195,11 @@ function awaitAnswer(state: Int32Array, bytes: number, slow: () => void): { outc
   }
 }
 
-function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8Array, file: string, limits: SnapshotLimits): H5Snapshot {
+function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8Array, file: string, limits: SnapshotLimits, layers: number): H5Snapshot {
   const { port1, port2 } = new wt.MessageChannel();
   Atomics.store(current.state, 1, WORKER_STATE.pending);
   current.worker.postMessage({ bytes, file, limits, port: port2 }, [port2]);
-  const { outcome, limit } = awaitAnswer(current.state, bytes.byteLength, () => {
+  const { outcome, limit } = awaitAnswer(current.state, fixedTimeoutMs ?? stallLimit(bytes.byteLength, layers), () => {
     spare ??= startWorker(wt);
   });
   const received = wt.receiveMessageOnPort(port1) as { message: { ok: boolean; snapshot?: H5Snapshot; message?: string } } | undefined;
@@ -203,7 +210,10 @@ function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8
     handle = spare ?? startWorker(wt);
     spare = null;
     if (outcome === WORKER_STATE.exited) throw new ModelFileError(file, 'the HDF5 library failed on this data (its reader thread stopped)');
-    throw new ModelFileError(file, `reading the HDF5 data ${limit} (a corrupt file can make the HDF5 library loop); abandoned`);
+    throw new ModelFileError(
+      file,
+      `reading the HDF5 data ${limit}, and was abandoned: the data may be corrupt (that can make the HDF5 library loop), or this machine too busy to read it in time; if the file is trusted, load it with a longer limit (setHdf5Timeout(ms))`,
+    );
   }
   const { ok, snapshot, message } = received.message;
   if (!ok || snapshot === undefined) throw new ModelFileError(file, message?.startsWith(`${file}: `) ? message.slice(file.length + 2) : (message ?? 'unreadable HDF5 data'));
@@ -212,6 +222,8 @@ function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8
 
 /**
  * Opens untrusted HDF5 bytes as an {@link H5Tree} within `budget`, with the time limit where workers exist.
+ * `layers` is how many layers the caller expects the data to hold weights for (from a config already
+ * checked against `maxLayers`, or the model being loaded into): it widens the time limit in proportion.
  *
  * @example
  * ```ts
@@ -219,11 +231,11 @@ function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8
  * tree.stringListAttr('', 'layer_names');
  * ```
  */
-export function readH5Tree(bytes: Uint8Array, file: string, budget: LoadBudget = LoadBudget.DEFAULT): H5Tree {
+export function readH5Tree(bytes: Uint8Array, file: string, budget: LoadBudget = LoadBudget.DEFAULT, layers = 0): H5Tree {
   const limits: SnapshotLimits = { fileBytes: bytes.byteLength, maxBytes: budget.maxBytes, maxAttrBytes: budget.maxConfigBytes };
   const wt = typeof SharedArrayBuffer === 'function' ? workerThreads() : null;
   const current = wt === null ? null : readyWorker(wt);
-  const snapshot = wt !== null && current !== null ? snapshotInWorker(wt, current, bytes, file, limits) : snapshotInProcess(bytes, file, limits);
+  const snapshot = wt !== null && current !== null ? snapshotInWorker(wt, current, bytes, file, limits, Math.min(layers, budget.maxLayers)) : snapshotInProcess(bytes, file, limits);
   return new H5Tree(snapshot, file);
 }
 
