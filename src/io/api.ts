@@ -232,6 +232,7 @@ export function saveWeightsSync(model: Model, file?: string, options: SaveOption
 }
 
 function weightsBytes(model: Model, file: string): Uint8Array {
+  model.checkNotDisposed('saveWeights');
   try {
     return writeH5((root) => writeModelWeights(root, model, model.optimizer));
   } catch (error) {
@@ -291,6 +292,7 @@ export function loadWeightsSync(model: Model, file: string | ArrayBuffer | Array
 
 /** Assigns the weights of an HDF5 file's bytes (Keras 3 layout, else Keras 2's by layer name), all or nothing. */
 function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, budget: LoadBudget): void {
+  model.checkNotDisposed('loadWeights');
   const tree = readH5Tree(bytes, file, budget, model.layers.length);
   if (tree.group('layers') === null) {
     // A Keras 2 full-model file keeps its weights under model_weights (Keras's load_weights looks there too).

@@ -52,6 +52,7 @@ function dateSaved(now: Date): string {
  * ```
  */
 export function modelToKerasBytes(model: Model): Uint8Array {
+  model.checkNotDisposed('saveModel');
   const config = { ...modelToConfig(model) };
   const compile = compileConfigOf(model);
   config.compile_config = compile;
