@@ -17,7 +17,7 @@ import { LoadBudget } from './budget.js';
 import { ModelFileError } from './errors.js';
 import type { H5Snapshot, SnapshotLimits } from './h5-tree.js';
 import { H5Tree, snapshotH5 } from './h5-tree.js';
-import { h5Classes, readH5 } from './hdf5.js';
+import { h5ChildAs, h5Classes, readH5 } from './hdf5.js';
 
 type WorkerThreads = typeof WorkerThreadsModule;
 
@@ -96,7 +96,7 @@ function workerThreads(): WorkerThreads | null {
 /** The snapshot of `bytes`, taken in this thread (the worker calls this too, reporting progress). */
 export function snapshotInProcess(bytes: Uint8Array, file: string, limits: SnapshotLimits, progress?: () => void): H5Snapshot {
   const { isGroup, isDataset } = h5Classes();
-  return readH5(bytes, file, (root) => snapshotH5(root, isGroup, isDataset, limits, file, progress));
+  return readH5(bytes, file, (root) => snapshotH5(root, isGroup, isDataset, limits, file, progress, h5ChildAs));
 }
 
 /**
