@@ -10,6 +10,17 @@ import { ioReady } from '../src/io/index.js';
 import { runCampaign } from '../test/io/fuzz/campaign.js';
 import { runKills } from '../test/io/fuzz/kills.js';
 
+const USAGE = `usage: npm run fuzz -- [--count N] [--kills N] [--seed S] [--big] [--only <formats>] [--reasons]
+  --count N      mutants per format (default 1000; 0 skips the campaign)
+  --kills N      SIGKILLs of saves per save format (default 0)
+  --seed S       the campaign's seed (default 1); the same seed makes the same mutants
+  --big          add the 1 GiB zip bombs (seconds to build once)
+  --only F,...   only these formats: .keras, Keras 2 .h5, .weights.h5, TF.js
+  --reasons      list the refusal messages per format, with their counts
+  --help         print this and exit
+Exits 1 when a crash, a refusal over 1 s, a refused load that changed the model, a temporary file left after
+the next save or a file unloadable after a kill is found.`;
+
 interface Args {
   count: number;
   kills: number;
@@ -17,10 +28,11 @@ interface Args {
   big: boolean;
   only: string[] | undefined;
   reasons: boolean;
+  help: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { count: 1000, kills: 0, seed: 1, big: false, only: undefined, reasons: false };
+  const args: Args = { count: 1000, kills: 0, seed: 1, big: false, only: undefined, reasons: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): number => {
@@ -28,13 +40,14 @@ function parseArgs(argv: readonly string[]): Args {
       if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${flag} needs a non-negative integer, got ${argv[i]}`);
       return n;
     };
-    if (flag === '--count') args.count = value();
+    if (flag === '--help' || flag === '-h') args.help = true;
+    else if (flag === '--count') args.count = value();
     else if (flag === '--kills') args.kills = value();
     else if (flag === '--seed') args.seed = value();
     else if (flag === '--big') args.big = true;
     else if (flag === '--reasons') args.reasons = true;
     else if (flag === '--only') args.only = (argv[++i] ?? '').split(',');
-    else throw new Error(`unknown option ${flag}; use --count N --kills N --seed S --big --only <formats> --reasons`);
+    else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   return args;
 }
@@ -43,6 +56,10 @@ const row = (cells: readonly (string | number)[], widths: readonly number[]): st
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
   await ioReady();
   let failed = false;
   if (args.count > 0) {

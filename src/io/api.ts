@@ -192,7 +192,7 @@ async function modelFromLoadedSource(loaded: LoadedSource, options: LoadOptions)
  * shards). Only built-in and registered layer classes load; nothing in the file is ever executed. Files are
  * untrusted: what a file declares (weights, layers, config size) is checked against a budget before
  * anything is allocated, and refused with a {@link ModelFileError} naming the file and the figure.
- * `options.maxBytes` (default 2 GiB of weights and optimizer state), `maxLayers` (50,000) and
+ * `options.maxBytes` (default 2 GiB of weights and optimizer state), `maxLayers` (10,000) and
  * `maxConfigBytes` (16 MiB) raise the limits for files you trust; `compile: false` skips the training
  * configuration.
  *
@@ -233,6 +233,7 @@ export function saveWeightsSync(model: Model, file?: string, options: SaveOption
 }
 
 function weightsBytes(model: Model, file: string): Uint8Array {
+  model.checkNotDisposed('saveWeights');
   try {
     return writeH5((root) => writeModelWeights(root, model, model.optimizer));
   } catch (error) {
@@ -349,6 +350,7 @@ function loadWeightsFrom(model: Model, file: string | ArrayBuffer | ArrayBufferV
  * printed once the weights are assigned.
  */
 function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, options: LoadWeightsOptions, strictNames = false): void {
+  model.checkNotDisposed('loadWeights');
   const { budget, byName, skipMismatch } = loadWeightsOptions(options);
   const warnings: string[] = [];
   const warn = (message: string): void => void warnings.push(message);
@@ -356,8 +358,8 @@ function weightsFromBytes(model: Model, bytes: Uint8Array, file: string, options
   if (kind !== 'keras' && kind !== 'hdf5') throw new ModelFileError(file, 'is neither a .keras file (zip) nor an HDF5 weights file (.weights.h5, Keras 2 .h5)');
   const tree =
     kind === 'keras'
-      ? readH5Tree(readZip(bytes, file, { 'model.weights.h5': budget.maxFileBytes }).get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`, budget)
-      : readH5Tree(bytes, file, budget);
+      ? readH5Tree(readZip(bytes, file, { 'model.weights.h5': budget.maxFileBytes }).get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`, budget, model.layers.length)
+      : readH5Tree(bytes, file, budget, model.layers.length);
   if (kind === 'hdf5' && layersGroupName(tree) === null) {
     // A Keras 2 full-model file keeps its weights under model_weights (Keras's load_weights looks there too).
     const base = tree.stringListAttr('', 'layer_names') === null && tree.group('model_weights') !== null ? 'model_weights' : '';

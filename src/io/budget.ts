@@ -17,7 +17,11 @@ export interface LoadLimits {
    * Default 2 GiB.
    */
   maxBytes?: number;
-  /** Layers, and layer calls, in one model config. Default 50,000. */
+  /**
+   * Layers, and layer calls, in one model config. Default 10,000: ten times the largest keras.applications
+   * models (about 1,000 layers). A `.keras` file of 10,000 Dense and ReLU layers loads in 2.4 s (5.6 s as a
+   * process's first load) on 2 shared cores at a load average of 7 to 8, most of it in the HDF5 library.
+   */
   maxLayers?: number;
   /** Bytes of JSON (`config.json`, `model.json`, Keras 2's `model_config`). Default 16 MiB. */
   maxConfigBytes?: number;
@@ -29,8 +33,8 @@ export const DEFLATE_CEILING = 1032;
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 
-/** Ten times the largest real models we know of, small enough that refusing an absurd file is instant. */
-export const DEFAULT_LIMITS: Readonly<Required<LoadLimits>> = Object.freeze({ maxBytes: 2 * GiB, maxLayers: 50_000, maxConfigBytes: 16 * MiB });
+/** About ten times the largest real models we know of, small enough that refusing an absurd file is instant. */
+export const DEFAULT_LIMITS: Readonly<Required<LoadLimits>> = Object.freeze({ maxBytes: 2 * GiB, maxLayers: 10_000, maxConfigBytes: 16 * MiB });
 
 const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof LoadLimits)[];
 

@@ -17,7 +17,7 @@ import { LoadBudget } from './budget.js';
 import { ModelFileError } from './errors.js';
 import type { H5Snapshot, SnapshotLimits } from './h5-tree.js';
 import { H5Tree, snapshotH5 } from './h5-tree.js';
-import { h5Classes, readH5 } from './hdf5.js';
+import { h5ChildAs, h5Classes, readH5 } from './hdf5.js';
 
 type WorkerThreads = typeof WorkerThreadsModule;
 
@@ -33,10 +33,15 @@ interface WorkerHandle {
 const STARTUP_LIMIT_MS = 30_000;
 /**
  * The automatic limit is on time without progress (the worker counts the objects it has read): a fixed
- * allowance plus time in proportion to the data, for one large dataset read in a single call.
+ * allowance, time in proportion to the data (one large dataset is read in a single call), and time in
+ * proportion to the layers the caller expects (listing a group is a single call too: `keys()` of the
+ * 20,000 children of a 10,000-block model's `layers` group took 736 ms at a load average of 10, 37 µs a
+ * child; 0.1 ms a layer leaves a margin of almost 3). The layer count comes from a config already held
+ * to `maxLayers`, so what a file can add to the wait is bounded by what it holds.
  */
 const STALL_BASE_MS = 750;
 const STALL_MS_PER_MIB = 10;
+const STALL_MS_PER_LAYER = 0.1;
 
 /**
  * Shared-memory words the worker writes: [0] its lifecycle (starting, ready, failed, exited), [1] the
@@ -50,8 +55,8 @@ let threads: WorkerThreads | null | undefined;
 let entryOverride: string | null = null;
 let handle: WorkerHandle | null = null;
 /**
- * A second worker, started while a read is slow, so that if the read must be abandoned the next one finds a
- * worker already loaded instead of waiting for one to start (0.2 s compiled, 0.7 s under tsx).
+ * A second worker, started while a read makes no progress, so that if the read must be abandoned the next
+ * one finds a worker already loaded instead of waiting for one to start (0.2 s compiled, 0.7 s under tsx).
  */
 let spare: WorkerHandle | null = null;
 const SPARE_AFTER_MS = 100;
@@ -62,7 +67,9 @@ let fallbackReason: string | null = null;
 /**
  * Sets how long one HDF5 read may take before it is abandoned: a number of milliseconds for the whole read,
  * or null for the default, which abandons a read that makes no progress (reads no further object) for
- * 750 ms plus 10 ms per MiB of data. Returns the previous setting.
+ * 750 ms plus 10 ms per MiB of data plus 0.1 ms per layer the model's config lists. A file that is only
+ * large, read on a very busy machine, can outlast that: a trusted file then loads with a fixed limit.
+ * Returns the previous setting.
  *
  * @example
  * ```ts
@@ -76,8 +83,9 @@ export function setHdf5Timeout(ms: number | null): number | null {
   return previous;
 }
 
-function stallLimit(bytes: number): number {
-  return Math.round(STALL_BASE_MS + (bytes / 2 ** 20) * STALL_MS_PER_MIB);
+/** The automatic stall window for `bytes` of HDF5 data holding the weights of `layers` layers. */
+export function stallLimit(bytes: number, layers: number): number {
+  return Math.round(STALL_BASE_MS + (bytes / 2 ** 20) * STALL_MS_PER_MIB + layers * STALL_MS_PER_LAYER);
 }
 
 function workerThreads(): WorkerThreads | null {
@@ -88,7 +96,7 @@ function workerThreads(): WorkerThreads | null {
 /** The snapshot of `bytes`, taken in this thread (the worker calls this too, reporting progress). */
 export function snapshotInProcess(bytes: Uint8Array, file: string, limits: SnapshotLimits, progress?: () => void): H5Snapshot {
   const { isGroup, isDataset } = h5Classes();
-  return readH5(bytes, file, (root) => snapshotH5(root, isGroup, isDataset, limits, file, progress));
+  return readH5(bytes, file, (root) => snapshotH5(root, isGroup, isDataset, limits, file, progress, h5ChildAs));
 }
 
 /**
@@ -159,40 +167,42 @@ function fallBack(reason: string): null {
 
 /**
  * Waits for the current request: until answered, or until the worker makes no progress for a whole stall
- * window (or, with a fixed limit, until that much time has passed). `slow` is called once if the read
- * outlasts SPARE_AFTER_MS. Returns the request's state and, when abandoned, why.
+ * window (or, with a fixed limit, until that much time has passed). `slow` is called once when the read
+ * makes no progress for SPARE_AFTER_MS: a read that only takes long (a 20,000-layer file reads for seconds)
+ * starts no spare worker, whose start-up would compete with it for the CPU. Returns the request's state
+ * and, when abandoned, why.
  */
-function awaitAnswer(state: Int32Array, bytes: number, slow: () => void): { outcome: number; limit: string } {
-  const window = fixedTimeoutMs ?? stallLimit(bytes);
+function awaitAnswer(state: Int32Array, window: number, slow: () => void): { outcome: number; limit: string } {
   const started = performance.now();
   let progressAt = started;
   let seen = Atomics.load(state, PROGRESS_INDEX);
   let warned = false;
   for (;;) {
     const deadline = fixedTimeoutMs !== null ? started + fixedTimeoutMs : progressAt + window;
-    const until = warned ? deadline : Math.min(deadline, started + SPARE_AFTER_MS);
+    const until = warned ? deadline : Math.min(deadline, progressAt + SPARE_AFTER_MS);
     Atomics.wait(state, 1, WORKER_STATE.pending, Math.max(0, until - performance.now()));
     const outcome = Atomics.load(state, 1);
     if (outcome !== WORKER_STATE.pending) return { outcome, limit: '' };
-    if (!warned && performance.now() - started >= SPARE_AFTER_MS) {
-      warned = true;
-      slow();
-    }
+    const now = performance.now();
     const progress = Atomics.load(state, PROGRESS_INDEX);
     if (progress !== seen) {
       seen = progress;
-      progressAt = performance.now();
-    } else if (performance.now() >= deadline) {
-      return { outcome, limit: fixedTimeoutMs !== null ? `did not finish within ${fixedTimeoutMs} ms` : `made no progress for ${window} ms` };
+      progressAt = now;
+      continue;
     }
+    if (!warned && now - progressAt >= SPARE_AFTER_MS) {
+      warned = true;
+      slow();
+    }
+    if (now >= deadline) return { outcome, limit: fixedTimeoutMs !== null ? `did not finish within ${fixedTimeoutMs} ms` : `made no progress for ${window} ms` };
   }
 }
 
-function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8Array, file: string, limits: SnapshotLimits): H5Snapshot {
+function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8Array, file: string, limits: SnapshotLimits, layers: number): H5Snapshot {
   const { port1, port2 } = new wt.MessageChannel();
   Atomics.store(current.state, 1, WORKER_STATE.pending);
   current.worker.postMessage({ bytes, file, limits, port: port2 }, [port2]);
-  const { outcome, limit } = awaitAnswer(current.state, bytes.byteLength, () => {
+  const { outcome, limit } = awaitAnswer(current.state, fixedTimeoutMs ?? stallLimit(bytes.byteLength, layers), () => {
     spare ??= startWorker(wt);
   });
   const received = wt.receiveMessageOnPort(port1) as { message: { ok: boolean; snapshot?: H5Snapshot; message?: string } } | undefined;
@@ -203,7 +213,10 @@ function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8
     handle = spare ?? startWorker(wt);
     spare = null;
     if (outcome === WORKER_STATE.exited) throw new ModelFileError(file, 'the HDF5 library failed on this data (its reader thread stopped)');
-    throw new ModelFileError(file, `reading the HDF5 data ${limit} (a corrupt file can make the HDF5 library loop); abandoned`);
+    throw new ModelFileError(
+      file,
+      `reading the HDF5 data ${limit}, and was abandoned: the data may be corrupt (that can make the HDF5 library loop), or this machine too busy to read it in time; if the file is trusted, load it with a longer limit (setHdf5Timeout(ms))`,
+    );
   }
   const { ok, snapshot, message } = received.message;
   if (!ok || snapshot === undefined) throw new ModelFileError(file, message?.startsWith(`${file}: `) ? message.slice(file.length + 2) : (message ?? 'unreadable HDF5 data'));
@@ -212,6 +225,8 @@ function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8
 
 /**
  * Opens untrusted HDF5 bytes as an {@link H5Tree} within `budget`, with the time limit where workers exist.
+ * `layers` is how many layers the caller expects the data to hold weights for (from a config already
+ * checked against `maxLayers`, or the model being loaded into): it widens the time limit in proportion.
  *
  * @example
  * ```ts
@@ -219,11 +234,11 @@ function snapshotInWorker(wt: WorkerThreads, current: WorkerHandle, bytes: Uint8
  * tree.stringListAttr('', 'layer_names');
  * ```
  */
-export function readH5Tree(bytes: Uint8Array, file: string, budget: LoadBudget = LoadBudget.DEFAULT): H5Tree {
+export function readH5Tree(bytes: Uint8Array, file: string, budget: LoadBudget = LoadBudget.DEFAULT, layers = 0): H5Tree {
   const limits: SnapshotLimits = { fileBytes: bytes.byteLength, maxBytes: budget.maxBytes, maxAttrBytes: budget.maxConfigBytes };
   const wt = typeof SharedArrayBuffer === 'function' ? workerThreads() : null;
   const current = wt === null ? null : readyWorker(wt);
-  const snapshot = wt !== null && current !== null ? snapshotInWorker(wt, current, bytes, file, limits) : snapshotInProcess(bytes, file, limits);
+  const snapshot = wt !== null && current !== null ? snapshotInWorker(wt, current, bytes, file, limits, Math.min(layers, budget.maxLayers)) : snapshotInProcess(bytes, file, limits);
   return new H5Tree(snapshot, file);
 }
 

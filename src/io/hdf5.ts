@@ -121,6 +121,16 @@ export function h5Classes(): { isGroup: (e: unknown) => e is Group; isDataset: (
   return { isGroup: (e: unknown): e is Group => e instanceof h5.Group, isDataset: (e: unknown): e is Dataset => e instanceof h5.Dataset };
 }
 
+/**
+ * The child `name` of `parent` as a Group or a Dataset object without asking HDF5 what it is (`get` asks, a
+ * path lookup of its own); the first call on the object fails when the guess is wrong.
+ */
+export function h5ChildAs(parent: Group, name: string, kind: 'group' | 'dataset'): Group | Dataset {
+  const { h5 } = requireLib();
+  const path = `${parent.path === '/' ? '' : parent.path}/${name}`;
+  return kind === 'group' ? new h5.Group(parent.file_id, path) : new h5.Dataset(parent.file_id, path);
+}
+
 /** Creates `path` group by group (h5wasm creates one level at a time), returning the last. */
 export function ensureGroup(root: Group, path: string): Group {
   let group = root;

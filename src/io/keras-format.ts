@@ -52,6 +52,7 @@ function dateSaved(now: Date): string {
  * ```
  */
 export function modelToKerasBytes(model: Model): Uint8Array {
+  model.checkNotDisposed('saveModel');
   const config = { ...modelToConfig(model) };
   const compile = compileConfigOf(model);
   config.compile_config = compile;
@@ -79,6 +80,13 @@ function configOrder(model: Model, config: Record<string, unknown>): Layer[] {
   return layers;
 }
 
+/** How many layers a model config lists at its top level (0 when it lists none). */
+function listedLayers(config: Record<string, unknown>): number {
+  const body = config.config;
+  const layers = typeof body === 'object' && body !== null ? (body as { layers?: unknown }).layers : undefined;
+  return Array.isArray(layers) ? layers.length : 0;
+}
+
 /**
  * A model from the bytes of a `.keras` file. `file` names the source in errors. Everything the file
  * declares is checked against the budget in `options` before it is allocated, and the weights and the
@@ -98,8 +106,11 @@ export function modelFromKerasBytes(bytes: Uint8Array, file: string, options: Lo
     throw new ModelFileError(file, `metadata.json names keras_version ${JSON.stringify(metadata.keras_version)?.slice(0, 80)}; the .keras format is Keras 3's`);
   }
   const config = expectObject(file, 'config.json', parseJson(file, 'config.json', entries.get('config.json') as Uint8Array, budget));
+  // The layer count is checked before the weight data is read: reading HDF5 costs 0.1 to 0.6 ms an object.
+  const layers = listedLayers(config);
+  budget.checkLayers(file, typeof config.class_name === 'string' ? `the ${config.class_name.slice(0, 40)} config` : 'the model config', layers);
   // The weight data is read first (bounded by the budget), so that the config is held to what it stores.
-  const tree = readH5Tree(entries.get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`, budget);
+  const tree = readH5Tree(entries.get('model.weights.h5') as Uint8Array, `${file} (model.weights.h5)`, budget, layers);
   const model = planModel(config, file, budget, { elements: tree.storedElements('layers'), where: 'model.weights.h5' })();
   const order = configOrder(model, config);
   const weights = readModelWeights(tree, model, order.length === model.layers.length ? order : null);

@@ -133,6 +133,7 @@ function trainingConfig(model: Model): Config | null {
  * ```
  */
 export function modelToLegacyH5Bytes(model: Model): Uint8Array {
+  model.checkNotDisposed('saveModel');
   const modelConfig = JSON.stringify(legacyModelConfig(model));
   const training = trainingConfig(model);
   return writeH5((root) => {

@@ -163,5 +163,6 @@ export function cloneModel(model: Model): Model {
   if (!(model instanceof Sequential) && !(model instanceof Functional)) {
     throw new InvalidArgumentError('model', model, 'a Sequential or functional model', 'cloneModel');
   }
-  return modelFromConfig(modelToConfig(model), `model '${model.name}'`);
+  // The model is already in memory: its own size is no reason to refuse it.
+  return modelFromConfig(modelToConfig(model), `model '${model.name}'`, { maxLayers: Number.MAX_SAFE_INTEGER });
 }

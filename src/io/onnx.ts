@@ -51,6 +51,7 @@ function convertGraph(g: GraphBuilder, model: Model, values: Map<number, Value>)
  * ```
  */
 export function modelToOnnxBytes(model: Model): Uint8Array {
+  model.checkNotDisposed('exportOnnx');
   const inputs = model.inputs;
   const outputs = model.outputs;
   if (inputs.length === 0) throw new ModelFileError(model.name, 'the model has no known input shape, so it cannot be exported; build it first (call it on data or give an input shape)');

@@ -70,6 +70,7 @@ function shardPattern(base: string): RegExp {
  * ```
  */
 export function exportTfjs(model: Model, file: string): void {
+  model.checkNotDisposed('exportTfjs');
   if (typeof file !== 'string' || !file.toLowerCase().endsWith('.json')) throw new ModelFileError(String(file), "a TensorFlow.js model file name must end in '.json'");
   const named = model.layers.flatMap((layer) => layer.weights.map((w) => ({ w, name: tfjsWeightName(layer, w) })));
   const weights = named.map((n) => n.w);

@@ -128,6 +128,51 @@ export abstract class Model extends Layer {
   /** The layer calls from the inputs to the outputs, in an order that runs each after its inputs; empty while the input is unknown. */
   abstract get graph(): readonly LayerCall[];
 
+  private disposedFlag = false;
+
+  /**
+   * Frees the memory of the model's weights and of its optimizer's slots now, without waiting for garbage
+   * collection (as TF.js's `model.dispose()`). WebAssembly memory is freed only explicitly or by a finalizer,
+   * which runs between event-loop turns: a synchronous loop that loads model after model keeps every one
+   * until it yields, unless each replaced model is disposed. Layers the model shares with another model are
+   * freed too. Afterwards `predict`, `fit`, `evaluate`, calls, `getWeights`, `setWeights` and saving throw;
+   * disposing twice does nothing.
+   *
+   * @example
+   * ```ts
+   * const next = loadModelSync('model.keras');
+   * model.dispose();
+   * model = next;
+   * ```
+   */
+  dispose(): void {
+    if (this.disposedFlag) return;
+    const weights = this.weights;
+    this.trainer?.optimizer.releaseSlots(weights);
+    for (const w of weights) w.dispose();
+    this.disposedFlag = true;
+  }
+
+  /** Whether {@link dispose} has been called. */
+  get isDisposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  override getWeights(): Tensor[] {
+    this.checkNotDisposed(`${this.name}.getWeights`);
+    return super.getWeights();
+  }
+
+  override setWeights(values: readonly Tensor[]): void {
+    this.checkNotDisposed(`${this.name}.setWeights`);
+    super.setWeights(values);
+  }
+
+  /** @internal Throws when the model was disposed; `context` names the method in the message. */
+  checkNotDisposed(context: string): void {
+    if (this.disposedFlag) throw new Error(`${context}: the model '${this.name}' was disposed (model.dispose() freed its weights); load or build it again to use it`);
+  }
+
   override get outputCount(): number {
     return Math.max(1, this.outputs.length);
   }
@@ -205,6 +250,7 @@ export abstract class Model extends Layer {
    * use, whatever structure the model was defined with).
    */
   applyOutputs(inputs: readonly Tensor[], options: CallOptions = {}): Tensor[] {
+    this.checkNotDisposed(this.name);
     const result = super.applyAll(inputs.length === 1 && this.inputStructure.kind === 'single' ? inputs[0] : inputs, options);
     return Array.isArray(result) ? (result as Tensor[]) : [result as Tensor];
   }
@@ -294,6 +340,7 @@ export abstract class Model extends Layer {
    * given as one).
    */
   override applyAll(x: LayerInputs | Readonly<Record<string, Tensor | SymbolicTensor>>, options: CallOptions = {}): Tensor | SymbolicTensor | Tensor[] | SymbolicTensor[] {
+    this.checkNotDisposed(this.name);
     const inputs = this.inputs;
     let list: LayerInputs;
     if (inputs.length > 1 || this.inputStructure.kind !== 'single') {
@@ -331,6 +378,7 @@ export abstract class Model extends Layer {
    */
   predict<Out extends Tensor | Tensor[] | Record<string, Tensor> = Tensor>(x: Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>, options: PredictOptions = {}): NoInfer<Out> {
     const context = `${this.name}.predict`;
+    this.checkNotDisposed(context);
     checkOptions(options, PREDICT_OPTION_KEYS, context);
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -419,6 +467,7 @@ export abstract class Model extends Layer {
   }
 
   private requireTrainer(method: string): Trainer {
+    this.checkNotDisposed(`${this.name}.${method}`);
     if (!this.trainer) {
       throw new InvalidArgumentError('model', this.name, `a compiled model: call model.compile({ optimizer, loss, metrics }) before ${method}()`, `${this.name}.${method}`);
     }

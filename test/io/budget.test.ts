@@ -116,7 +116,7 @@ describe('configs are bounded in size, nesting and layer count', () => {
   it('200,000 layers are refused by maxLayers after parsing, and maxLayers can be lowered', () => {
     const layers = [{ class_name: 'InputLayer', config: { batch_shape: [null, 4], name: 'in' } }, ...Array.from({ length: 200_000 }, (_, i) => ({ class_name: 'ReLU', config: { name: `r${i}` } }))];
     const many = withConfig({ class_name: 'Sequential', config: { name: 'deep', layers } });
-    refusedCheaply(() => modelFromKerasBytes(many, 'many.keras'), 'many.keras', /the Sequential config lists 200001 layers; the limit is 50000; pass \{ maxLayers \} to raise it/);
+    refusedCheaply(() => modelFromKerasBytes(many, 'many.keras'), 'many.keras', /the Sequential config lists 200001 layers; the limit is 10000; pass \{ maxLayers \} to raise it/);
     assert.throws(() => modelFromKerasBytes(keras, 'm.keras', { maxLayers: 3 }), /lists 6 layers; the limit is 3/);
   });
 });
@@ -128,7 +128,7 @@ describe('load options', () => {
     }
     assert.throws(() => modelFromKerasBytes(keras, 'm.keras', { maxbytes: 5 } as never), (e: unknown) => e instanceof InvalidArgumentError && e.argument === 'maxbytes' && /did you mean 'maxBytes'\?/.test(e.message));
     assert.throws(() => modelFromKerasBytes(keras, 'm.keras', { compile: 'yes' } as never), /invalid `compile`/);
-    assert.deepEqual(DEFAULT_LIMITS, { maxBytes: 2 ** 31, maxLayers: 50_000, maxConfigBytes: 2 ** 24 });
+    assert.deepEqual(DEFAULT_LIMITS, { maxBytes: 2 ** 31, maxLayers: 10_000, maxConfigBytes: 2 ** 24 });
   });
 
   it('reach every loader: loadModel, loadWeights, TF.js', () => {

@@ -428,6 +428,24 @@ export abstract class Optimizer {
     return rule === null ? grads : clipGradients(rule, grads);
   }
 
+  /**
+   * Frees the slots of `variables` now and forgets them (`Model.dispose`); a variable trained again later
+   * starts from fresh slots. The slots of other variables are untouched.
+   *
+   * @example
+   * ```ts
+   * optimizer.releaseSlots(model.weights);
+   * ```
+   */
+  releaseSlots(variables: readonly Variable[]): void {
+    for (const variable of variables) {
+      const entry = this.slotState.get(variable.id);
+      if (entry === undefined) continue;
+      this.slotState.delete(variable.id);
+      for (const slot of entry.slots.values()) slot.dispose();
+    }
+  }
+
   private slotsFor(variable: Variable): ReadonlyMap<string, Variable> {
     let entry = this.slotState.get(variable.id);
     if (entry === undefined) {
