@@ -19,7 +19,7 @@ import { readH5Tree } from './h5-isolate.js';
 import type { LoadOptions } from './keras-format.js';
 import { loadOptionsBudget, modelFromKerasBytes, modelToKerasBytes } from './keras-format.js';
 import { modelFromLegacyH5, readLegacyWeights } from './legacy-h5.js';
-import { modelToLegacyH5Bytes } from './legacy-h5-write.js';
+import { modelToLegacyH5Bytes, weightsToLegacyH5Bytes } from './legacy-h5-write.js';
 import { modelFromTfjs } from './tfjs-load.js';
 import { applyWeights } from './weight-assignment.js';
 import { layersGroupName, readModelWeights, readOptimizer, skippedWarning, writeModelWeights } from './weights-store.js';
@@ -214,7 +214,8 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
 }
 
 /**
- * Writes the weights (and the optimizer's state, when compiled) to a `.weights.h5` file in Keras 3's layout.
+ * Writes the weights (and the optimizer's state, when compiled) to a `.weights.h5` file in Keras 3's layout,
+ * or, to a path ending in `.h5` / `.hdf5`, the weights alone in Keras 2's layout (as tf.keras wrote them).
  *
  * @example
  * ```ts
@@ -227,9 +228,22 @@ export function saveWeightsSync(model: Model, file: string, options?: SaveOption
 export function saveWeightsSync(model: Model, file?: string, options: SaveOptions = {}): Uint8Array | void {
   checkSaveOptions(options, 'saveWeights');
   if (file === undefined) return weightsBytes(model, '<bytes>');
-  if (!lower(file).endsWith('.weights.h5')) throw new ModelFileError(file, "weights files must end in '.weights.h5' (Keras 3's rule)");
+  const name = lower(file);
+  const legacy = !name.endsWith('.weights.h5') && (name.endsWith('.h5') || name.endsWith('.hdf5'));
+  if (!legacy && !name.endsWith('.weights.h5')) {
+    throw new ModelFileError(file, "weights files end in '.weights.h5' (Keras 3's layout) or '.h5' / '.hdf5' (Keras 2's)");
+  }
   refuseExisting(file, options);
-  writeFileAtomic(file, weightsBytes(model, file));
+  writeFileAtomic(file, legacy ? legacyWeightsBytes(model, file) : weightsBytes(model, file));
+}
+
+/** Keras 2's weights-only layout (tf.keras `save_weights('w.h5')`), which Keras 3's `load_weights` reads too. */
+function legacyWeightsBytes(model: Model, file: string): Uint8Array {
+  try {
+    return weightsToLegacyH5Bytes(model);
+  } catch (error) {
+    throw asFileError(file, 'cannot serialize the weights', error);
+  }
 }
 
 function weightsBytes(model: Model, file: string): Uint8Array {

@@ -144,3 +144,18 @@ export function modelToLegacyH5Bytes(model: Model): Uint8Array {
     writeLegacyWeights(ensureGroup(root, 'model_weights'), model);
   });
 }
+
+/**
+ * The bytes of a Keras 2 weights-only `.h5` file for `model` (`model.save_weights('w.h5')` in Keras 2 and
+ * tf.keras): `layer_names` and one group per layer at the root, as in a model file's `model_weights`.
+ * Needs `await ioReady()`.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('weights.h5', weightsToLegacyH5Bytes(model));
+ * ```
+ */
+export function weightsToLegacyH5Bytes(model: Model): Uint8Array {
+  model.checkNotDisposed('saveWeights');
+  return writeH5((root) => writeLegacyWeights(root, model));
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { ioReady, loadModel, loadModelSync, saveModel, saveModelSync } from '../../src/io/index.js';
+import { ioReady, loadModel, loadModelSync, loadWeightsSync, saveModel, saveModelSync, saveWeightsSync } from '../../src/io/index.js';
 import { readH5Tree } from '../../src/io/h5-isolate.js';
 import { readH5 } from '../../src/io/hdf5.js';
 import type { H5Tree } from '../../src/io/h5-tree.js';
@@ -28,10 +28,12 @@ interface KerasRecord {
   compiled: boolean;
   optimizer: string | null;
   predictions: number[][];
+  weights_file_predictions: number[][];
 }
 
 const record = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'depthwise_written.json'), 'utf8')) as KerasRecord;
 const committed = path.join(FIXTURES, 'depthwise_written.h5');
+const committedWeights = path.join(FIXTURES, 'depthwise_weights_written.h5');
 
 function outputs(model: Model, x: Tensor[]): number[][] {
   const y = model.predict<Tensor[]>(x);
@@ -113,8 +115,27 @@ describe('Keras 2 .h5 written by depthwise', () => {
     assert.deepEqual(back.weights.map((w) => Array.from(w.dataSync())), model.weights.map((w) => Array.from(w.dataSync())));
   });
 
+  it("the weights alone in Keras 2's layout (save_weights('w.h5')): Keras 3.15 loads the committed file into a zeroed copy and predicts as the model file; ours writes the same and reads it back", () => {
+    assertClose(record.weights_file_predictions, record.predictions, 1e-6);
+    const model = legacyFixtureModel();
+    const file = path.join(tempDir(), 'w.h5');
+    saveWeightsSync(model, file);
+    const ours = readH5Tree(fs.readFileSync(file), file);
+    const kept = readH5Tree(fs.readFileSync(committedWeights), 'committed');
+    assert.deepEqual(ours.stringListAttr('', 'layer_names'), kept.stringListAttr('', 'layer_names'));
+    assert.equal(ours.group('model_weights'), null, 'weights at the root, as Keras 2 writes a weights-only file');
+    const fresh = legacyFixtureModel();
+    randomizeWeights(fresh, 9);
+    loadWeightsSync(fresh, committedWeights);
+    assertClose(outputs(fresh, legacyFixtureInputs()), record.weights_file_predictions, 1e-5);
+    randomizeWeights(fresh, 10);
+    loadWeightsSync(fresh, file);
+    assert.deepEqual(outputs(fresh, legacyFixtureInputs()), outputs(model, legacyFixtureInputs()));
+  });
+
   it('refuses other extensions, naming the ones it writes', () => {
     const model = new Sequential({ layers: [new InputLayer({ shape: [2] }), new Dense({ units: 1 })] });
     assert.throws(() => saveModelSync(model, path.join(tempDir(), 'm.json')), /'\.keras'.*'\.h5'/);
+    assert.throws(() => saveWeightsSync(model, path.join(tempDir(), 'w.keras')), /'\.weights\.h5'.*'\.h5'/);
   });
 });
