@@ -19,7 +19,7 @@ import type { Constraint } from '../constraints/index.js';
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import { getRegularizer } from '../regularizers/index.js';
 import { classNameToSnake, uniqueName } from './naming.js';
-import { isSizeInteger, MAX_SIZE_ARGUMENT, sizeIntegerWords } from '../utils/arguments.js';
+import { isSizeInteger, MAX_SIZE_ARGUMENT, sizeIntegerWords, checkBoolean } from '../utils/arguments.js';
 import { checkOptions, optionKeys } from '../utils/option-keys.js';
 
 export type SymbolicShape = readonly (number | null)[];
@@ -124,12 +124,6 @@ interface WeightSpec {
   trainable?: boolean;
 }
 
-function checkBoolean(value: unknown, argument: string, context: string): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
-  return value;
-}
-
 function checkShapeList(value: unknown, argument: string, context: string): (number | null)[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || !value.every((d) => d === null || isSizeInteger(d))) {
@@ -196,7 +190,7 @@ export abstract class Layer {
     }
     const dtype = options.dtype === undefined || options.dtype === null ? 'float32' : parseDType(options.dtype, 'dtype');
     if (!isFloatDType(dtype)) throw new InvalidArgumentError('dtype', options.dtype, "'float32' or 'float64'", context);
-    const trainable = checkBoolean(options.trainable, 'trainable', context) ?? true;
+    const trainable = checkBoolean(options.trainable ?? undefined, 'trainable', context, true);
     const batchInputShape = resolveBatchInputShape(options, context);
     if (options.weights !== undefined && options.weights !== null) {
       if (!Array.isArray(options.weights) || !options.weights.every(isTensor)) {

@@ -27,11 +27,12 @@ import { runAsync, runSync } from '../training/run.js';
 import type { CompileOptions } from '../training/trainer.js';
 import { Trainer } from '../training/trainer.js';
 import type { BatchOptions, EvaluateOptions, FitOptions, ResultLogs } from './training-options.js';
-import { BATCH_OPTION_KEYS, checkCallbacks, EVALUATE_OPTION_KEYS, TEST_BATCH_OPTION_KEYS, FIT_OPTION_KEYS, optionalBoolean, optionalSteps, positiveInteger, resultOf } from './training-options.js';
+import { BATCH_OPTION_KEYS, checkCallbacks, EVALUATE_OPTION_KEYS, TEST_BATCH_OPTION_KEYS, FIT_OPTION_KEYS, optionalSteps, positiveInteger, resultOf } from './training-options.js';
 import { checkOptions, optionKeys } from '../utils/option-keys.js';
 import type { ParamTally, SummaryRow } from './summary.js';
 import type { Structure } from './structure.js';
 import { leavesFor, unflatten } from './structure.js';
+import { checkBoolean } from '../utils/arguments.js';
 
 export interface PredictOptions {
   /** Samples per forward pass (default 32), as Keras's `batch_size`. */
@@ -524,7 +525,7 @@ export abstract class Model extends Layer {
     const options = ((dataset ? second : third) ?? {}) as EvaluateOptions;
     checkOptions(options, EVALUATE_OPTION_KEYS, context);
     const batchSize = positiveInteger(options.batchSize, 'batchSize', 32, context);
-    const returnDict = optionalBoolean(options.returnDict, 'returnDict', context);
+    const returnDict = checkBoolean(options.returnDict, 'returnDict', context, false);
     const spec = this.dataSpec(context);
     const source: BatchSource = dataset
       ? datasetSource(first, optionalSteps(options.steps, 'steps', context), spec)
@@ -554,7 +555,7 @@ export abstract class Model extends Layer {
     const context = `${this.name}.trainOnBatch`;
     const trainer = this.requireTrainer('trainOnBatch');
     checkOptions(options, BATCH_OPTION_KEYS, context);
-    const returnDict = optionalBoolean(options.returnDict, 'returnDict', context);
+    const returnDict = checkBoolean(options.returnDict, 'returnDict', context, false);
     const { batch, created } = makeBatch(this.dataSpec(context), x, y, { sampleWeight: options.sampleWeight, classWeight: options.classWeight });
     trainer.resetMetrics();
     let logs: Logs;
@@ -580,7 +581,7 @@ export abstract class Model extends Layer {
     const context = `${this.name}.testOnBatch`;
     const trainer = this.requireTrainer('testOnBatch');
     checkOptions(options, TEST_BATCH_OPTION_KEYS, context);
-    const returnDict = optionalBoolean(options.returnDict, 'returnDict', context);
+    const returnDict = checkBoolean(options.returnDict, 'returnDict', context, false);
     const { batch, created } = makeBatch(this.dataSpec(context), x, y, { sampleWeight: options.sampleWeight });
     trainer.resetMetrics();
     let logs: Logs;

@@ -65,11 +65,7 @@ export function resultOf(logs: ResultLogs, names: readonly string[], returnDict:
   return values.length === 1 ? values[0] : values;
 }
 
-export function optionalBoolean(value: unknown, argument: string, context: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
-  return value;
-}
+
 
 /** The keys `fit` accepts (checked against `FitOptions` by the compiler). */
 export const FIT_OPTION_KEYS = optionKeys<FitOptions>()([

@@ -11,6 +11,7 @@ import { resolveMatmulParams } from '../kernels/matmul/params.js';
 import { sumToShape } from './broadcast.js';
 import { cast } from './shape-ops.js';
 import { checkOptions, optionKeys } from '../utils/option-keys.js';
+import { checkBoolean } from '../utils/arguments.js';
 
 export interface MatmulOptions {
   /** Use `a` transposed (its last two axes swapped). Default false. */
@@ -23,11 +24,6 @@ const MATMUL_KEYS = optionKeys<MatmulOptions>()(['transposeA', 'transposeB']);
 
 const CONTEXT = 'matmul';
 
-function checkFlag(value: unknown, argument: string): boolean {
-  if (value === undefined || value === null) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', CONTEXT);
-  return value;
-}
 
 /**
  * Matrix product `op(a) @ op(b)` of tensors of rank ≥ 2, where `op` optionally transposes the last two
@@ -44,8 +40,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   if (!isTensor(a)) throw new InvalidArgumentError('a', a, 'a Tensor', CONTEXT);
   if (!isTensor(b)) throw new InvalidArgumentError('b', b, 'a Tensor', CONTEXT);
   checkOptions(options, MATMUL_KEYS, CONTEXT);
-  const transposeA = checkFlag(options.transposeA, 'transposeA');
-  const transposeB = checkFlag(options.transposeB, 'transposeB');
+  const transposeA = checkBoolean(options.transposeA ?? undefined, 'transposeA', CONTEXT, false);
+  const transposeB = checkBoolean(options.transposeB ?? undefined, 'transposeB', CONTEXT, false);
   const dtype = resultDType(a.dtype, b.dtype);
   if (!isFloatDType(dtype)) throw new InvalidArgumentError('a', a.dtype, 'float32 or float64 tensors', CONTEXT);
   if (a.rank < 2) throw new InvalidArgumentError('a', formatShape(a.shape), 'a tensor of rank 2 or more', CONTEXT);

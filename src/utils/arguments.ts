@@ -14,6 +14,21 @@ import { InvalidArgumentError } from '../errors.js';
  */
 export const MAX_SIZE_ARGUMENT = 2 ** 24;
 
+/**
+ * `value` as a boolean: `true` or `false`, or `fallback` when `value` is undefined and a fallback is given;
+ * anything else is refused, naming the argument.
+ *
+ * @example
+ * ```ts
+ * const centered = checkBoolean(options.centered ?? false, 'centered', 'RMSprop');
+ * ```
+ */
+export function checkBoolean(value: unknown, argument: string, context: string, fallback?: boolean): boolean {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
+  return value;
+}
+
 /** Whether `value` is an integer in `[min, MAX_SIZE_ARGUMENT]`. */
 export function isSizeInteger(value: unknown, min = 1): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_SIZE_ARGUMENT;

@@ -7,9 +7,10 @@ import type { Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage, warn } from './callback.js';
 import type { MonitorMode } from './monitor.js';
 import {
-  isImprovement, resolveMonitorDirection, validateBoolean, validateFinite, validateMode, validateMonitor,
+  isImprovement, resolveMonitorDirection, validateFinite, validateMode, validateMonitor,
   validateNonNegativeInt, validateVerbose,
 } from './monitor.js';
+import { checkBoolean } from '../../utils/arguments.js';
 
 /** Options of {@link EarlyStopping}; defaults as Keras 3. */
 export interface EarlyStoppingOptions {
@@ -83,7 +84,7 @@ export class EarlyStopping extends Callback {
       throw new InvalidArgumentError('baseline', baseline, 'a number or null', name);
     }
     this.baseline = baseline;
-    this.restoreBestWeights = validateBoolean(name, 'restoreBestWeights', options.restoreBestWeights ?? false);
+    this.restoreBestWeights = checkBoolean(options.restoreBestWeights ?? false, 'restoreBestWeights', name);
     this.startFromEpoch = validateNonNegativeInt(name, 'startFromEpoch', options.startFromEpoch ?? 0);
     this.direction = resolveMonitorDirection(name, this.monitor, this.mode);
     this.writer = options.writer;

@@ -7,7 +7,8 @@ import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import type { CallbackModel, Logs, Writer } from './callback.js';
 import { Callback, defaultWriter, printMessage, warn } from './callback.js';
 import type { MonitorMode } from './monitor.js';
-import { isImprovement, resolveMonitorDirection, validateBoolean, validateMode, validateMonitor, validateVerbose } from './monitor.js';
+import { isImprovement, resolveMonitorDirection, validateMode, validateMonitor, validateVerbose } from './monitor.js';
+import { checkBoolean } from '../../utils/arguments.js';
 import { formatFixed, formatSpec, pythonFormat, templateFields } from '../../utils/python-format.js';
 
 /** Node's `fs`, looked up when first needed (ModelCheckpoint works on files: Node only). */
@@ -142,8 +143,8 @@ export class ModelCheckpoint extends Callback {
     }
     this.monitor = validateMonitor(NAME, given.monitor ?? 'val_loss');
     this.verbose = validateVerbose(NAME, given.verbose ?? 0);
-    this.saveBestOnly = validateBoolean(NAME, 'saveBestOnly', given.saveBestOnly ?? false);
-    this.saveWeightsOnly = validateBoolean(NAME, 'saveWeightsOnly', given.saveWeightsOnly ?? false);
+    this.saveBestOnly = checkBoolean(given.saveBestOnly ?? false, 'saveBestOnly', NAME);
+    this.saveWeightsOnly = checkBoolean(given.saveWeightsOnly ?? false, 'saveWeightsOnly', NAME);
     this.mode = validateMode(NAME, given.mode ?? 'auto');
     const saveFreq = given.saveFreq ?? 'epoch';
     if (saveFreq !== 'epoch' && !(typeof saveFreq === 'number' && Number.isInteger(saveFreq) && saveFreq > 0)) {

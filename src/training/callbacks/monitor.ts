@@ -76,7 +76,3 @@ export function validateVerbose(className: string, value: unknown): number {
   return value;
 }
 
-export function validateBoolean(className: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(name, value, 'true or false', className);
-  return value;
-}

@@ -20,6 +20,7 @@ import { EPSILON } from '../../config/epsilon.js';
 import type { LossOptions, LossValues } from './loss.js';
 import { checkOptions, optionKeys } from '../../utils/option-keys.js';
 import { alignRanks, alignSameShape, Loss } from './loss.js';
+import { checkBoolean } from '../../utils/arguments.js';
 
 export { EPSILON };
 
@@ -27,11 +28,6 @@ function softplus(x: Tensor): Tensor {
   return mapPointwise(x, POINTWISE.softplus);
 }
 
-function validateBoolean(value: unknown, argument: string, context: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
-  return value;
-}
 
 function validateSmoothing(value: unknown, context: string): number {
   if (value === undefined || value === null) return 0;
@@ -91,7 +87,7 @@ export class BinaryCrossentropy extends Loss {
   constructor(options: BinaryCrossentropyOptions = {}) {
     checkOptions(options, BINARY_KEYS, 'BinaryCrossentropy');
     super('binary_crossentropy', options);
-    this.fromLogits = validateBoolean(options.fromLogits, 'fromLogits', 'BinaryCrossentropy');
+    this.fromLogits = checkBoolean(options.fromLogits, 'fromLogits', 'BinaryCrossentropy', false);
     this.labelSmoothing = validateSmoothing(options.labelSmoothing, 'BinaryCrossentropy');
     this.axis = validateAxis(options.axis, 'BinaryCrossentropy');
   }
@@ -148,7 +144,7 @@ export class CategoricalCrossentropy extends Loss {
   constructor(options: CategoricalCrossentropyOptions = {}) {
     checkOptions(options, CATEGORICAL_KEYS, 'CategoricalCrossentropy');
     super('categorical_crossentropy', options);
-    this.fromLogits = validateBoolean(options.fromLogits, 'fromLogits', 'CategoricalCrossentropy');
+    this.fromLogits = checkBoolean(options.fromLogits, 'fromLogits', 'CategoricalCrossentropy', false);
     this.labelSmoothing = validateSmoothing(options.labelSmoothing, 'CategoricalCrossentropy');
     this.axis = validateAxis(options.axis, 'CategoricalCrossentropy');
   }
@@ -204,7 +200,7 @@ export class SparseCategoricalCrossentropy extends Loss {
   constructor(options: SparseCategoricalCrossentropyOptions = {}) {
     checkOptions(options, SPARSE_KEYS, 'SparseCategoricalCrossentropy');
     super('sparse_categorical_crossentropy', options);
-    this.fromLogits = validateBoolean(options.fromLogits, 'fromLogits', 'SparseCategoricalCrossentropy');
+    this.fromLogits = checkBoolean(options.fromLogits, 'fromLogits', 'SparseCategoricalCrossentropy', false);
     const ignore = options.ignoreClass ?? null;
     if (ignore !== null && (typeof ignore !== 'number' || !Number.isInteger(ignore))) {
       throw new InvalidArgumentError('ignoreClass', ignore, 'null or an integer', 'SparseCategoricalCrossentropy');

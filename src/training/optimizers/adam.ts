@@ -3,7 +3,8 @@
 import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
-import { castScalar, checkOptimizerOptions, Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
+import { checkBoolean } from '../../utils/arguments.js';
+import { castScalar, checkOptimizerOptions, Optimizer, optionsFromConfig, validatePositive, validateRange } from './optimizer.js';
 import { optionKeys } from '../../utils/option-keys.js';
 
 export interface AdamOptions extends OptimizerOptions {
@@ -34,7 +35,7 @@ export function resolveAdamOptions(options: AdamOptions, context: string): Resol
     beta1: validateRange(options.beta1 ?? 0.9, 'beta1', context, 0, 1, true),
     beta2: validateRange(options.beta2 ?? 0.999, 'beta2', context, 0, 1, true),
     epsilon: validatePositive(options.epsilon ?? 1e-7, 'epsilon', context),
-    amsgrad: validateBoolean(options.amsgrad ?? false, 'amsgrad', context),
+    amsgrad: checkBoolean(options.amsgrad ?? false, 'amsgrad', context),
   };
 }
 

@@ -147,10 +147,6 @@ export function validateNonNegative(value: unknown, argument: string, context: s
   return value;
 }
 
-export function validateBoolean(value: unknown, argument: string, context: string): boolean {
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
-  return value;
-}
 
 function optionalPositive(value: unknown, argument: string, context: string): number | null {
   return value == null ? null : validatePositive(value, argument, context);

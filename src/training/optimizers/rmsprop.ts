@@ -3,7 +3,8 @@
 import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
-import { checkOptimizerOptions, Optimizer, optionsFromConfig, validateBoolean, validatePositive, validateRange } from './optimizer.js';
+import { checkBoolean } from '../../utils/arguments.js';
+import { checkOptimizerOptions, Optimizer, optionsFromConfig, validatePositive, validateRange } from './optimizer.js';
 import { optionKeys } from '../../utils/option-keys.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
@@ -44,7 +45,7 @@ export class RMSprop extends Optimizer {
     const rho = validateRange(options.rho ?? 0.9, 'rho', ctx, 0, 1, true);
     const momentum = validateRange(options.momentum ?? 0, 'momentum', ctx, 0, 1);
     const epsilon = validatePositive(options.epsilon ?? 1e-7, 'epsilon', ctx);
-    const centered = validateBoolean(options.centered ?? false, 'centered', ctx);
+    const centered = checkBoolean(options.centered ?? false, 'centered', ctx);
     super(ctx, options, RMSPROP_KEYS, 0.001);
     this.rho = rho;
     this.momentum = momentum;

@@ -7,6 +7,7 @@ import { InvalidArgumentError, UnknownNameError } from '../../errors.js';
 import type { Config, SerializedKerasObject } from '../../serialization/keras-object.js';
 import { serializeKerasObject, toCamelCase } from '../../serialization/keras-object.js';
 import { checkOptions, optionKeys } from '../../utils/option-keys.js';
+import { checkBoolean } from '../../utils/arguments.js';
 
 /** Keras's module name for serialized schedules. */
 export const SCHEDULES_MODULE = 'keras.optimizers.schedules';
@@ -70,10 +71,6 @@ function positive(value: unknown, argument: string, context: string): number {
   return v;
 }
 
-function bool(value: unknown, argument: string, context: string): boolean {
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(argument, value, 'true or false', context);
-  return value;
-}
 
 function scheduleName(value: unknown, context: string): string {
   if (typeof value !== 'string' || value === '') throw new InvalidArgumentError('name', value, 'a non-empty string', context);
@@ -130,7 +127,7 @@ export class ExponentialDecay extends BuiltinSchedule {
     // Keras's only check: `decay_steps` must be > 0.
     this.decaySteps = positive(options.decaySteps, 'decaySteps', ctx);
     this.decayRate = positive(options.decayRate, 'decayRate', ctx);
-    this.staircase = bool(options.staircase ?? false, 'staircase', ctx);
+    this.staircase = checkBoolean(options.staircase ?? false, 'staircase', ctx);
     this.name = scheduleName(options.name ?? 'ExponentialDecay', ctx);
   }
 

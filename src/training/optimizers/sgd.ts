@@ -3,7 +3,8 @@
 import type { UpdateRule } from '../../ops/optimizer-steps.js';
 import type { Config } from '../../serialization/keras-object.js';
 import type { OptimizerOptions, SlotSpec, UpdateContext } from './optimizer.js';
-import { castScalar, checkOptimizerOptions, Optimizer, optionsFromConfig, validateBoolean, validateRange } from './optimizer.js';
+import { checkBoolean } from '../../utils/arguments.js';
+import { castScalar, checkOptimizerOptions, Optimizer, optionsFromConfig, validateRange } from './optimizer.js';
 import { optionKeys } from '../../utils/option-keys.js';
 
 export interface SGDOptions extends OptimizerOptions {
@@ -35,7 +36,7 @@ export class SGD extends Optimizer {
     // Validated before super() so a rejected construction consumes no automatic name.
     checkOptimizerOptions(options, SGD_KEYS, 'SGD');
     const momentum = validateRange(options.momentum ?? 0, 'momentum', 'SGD', 0, 1);
-    const nesterov = validateBoolean(options.nesterov ?? false, 'nesterov', 'SGD');
+    const nesterov = checkBoolean(options.nesterov ?? false, 'nesterov', 'SGD');
     super('SGD', options, SGD_KEYS, 0.01);
     this.momentum = momentum;
     this.nesterov = nesterov;
