@@ -115,10 +115,12 @@ export function combine(id: string, ...rows: readonly FamilyRow[]): FamilyRow {
   };
 }
 
-/** `[N, H, W, C]` tfjs tensor of `sin` values (kept for the session; a bench process is short-lived). */
-function tfInput(tf: Tf, shape: readonly [number, number, number, number]): TfCore.Tensor4D {
+/** A tfjs tensor of `sin` values, of rank 4 or 5 (kept for the session; a bench process is short-lived). */
+function tfInput(tf: Tf, shape: readonly [number, number, number, number]): TfCore.Tensor4D;
+function tfInput(tf: Tf, shape: readonly [number, number, number, number, number]): TfCore.Tensor5D;
+function tfInput(tf: Tf, shape: readonly number[]): TfCore.Tensor {
   const n = shape.reduce((m, d) => m * d, 1);
-  return tf.tensor4d(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 0.5), [...shape]);
+  return tf.tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 0.5), [...shape]);
 }
 
 export interface ConvShape {
@@ -329,10 +331,6 @@ export function conv3dRow(id: string, s: Conv3dShape, pass: 'forward' | 'backwar
   const kernelShape = [s.kernel, s.kernel, s.kernel, s.channels, s.filters] as const;
   const p = resolveConvParams(input, kernelShape, { strides: [1, 1, 1], dilationRate: [1, 1, 1], padding: 'same', dataFormat: 'channels_last', groups: 1 });
   const sizes = convSizes(p);
-  const tfTensor = (tf: Tf, shape: readonly number[]) => {
-    const n = shape.reduce((m, d) => m * d, 1);
-    return tf.tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 0.5), [...shape]);
-  };
   return row(
     id,
     (k, make) => {
@@ -346,10 +344,10 @@ export function conv3dRow(id: string, s: Conv3dShape, pass: 'forward' | 'backwar
     {
       backends: ['cpu'],
       make: (tf) => {
-        const x = tfTensor(tf, input) as TfCore.Tensor5D;
-        const f = tfTensor(tf, kernelShape) as TfCore.Tensor5D;
+        const x = tfInput(tf, input);
+        const f = tfInput(tf, kernelShape);
         if (pass === 'forward') return () => tf.conv3d(x, f, 1, 'same');
-        const dy = tfTensor(tf, [s.batch, s.depth, s.size, s.size, s.filters]);
+        const dy = tfInput(tf, [s.batch, s.depth, s.size, s.size, s.filters]);
         const attrs = { strides: [1, 1, 1, 1, 1], pad: 'same', dilations: [1, 1, 1, 1, 1] };
         return () => {
           (tf.engine().runKernel('Conv3DBackpropInputV2', { dy, filter: f }, { ...attrs, inputShape: x.shape }) as TfCore.Tensor).dispose();
